@@ -1,0 +1,85 @@
+// Package customer owns Customer records: the people who pay a merchant, to which saved payment methods (the
+// wallet) attach.
+package customer
+
+import (
+	"errors"
+	"net/mail"
+	"regexp"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Customer is a payer known to a merchant. Objects of test and live mode never mix.
+type Customer struct {
+	ID          string
+	MerchantID  string
+	Livemode    bool
+	Email       string
+	Name        string
+	Phone       string
+	Description string
+	Metadata    map[string]string
+	// IdempotencyKey is the key of the request that created the customer, if any; unique per merchant and mode, so
+	// a retried create can never make a second customer even if the idempotency record is lost.
+	IdempotencyKey string
+	CreatedAt      time.Time
+}
+
+// Errors for invalid input; wrapped in *FieldError.
+var (
+	ErrInvalidEmail       = errors.New("must be an email address")
+	ErrInvalidPhone       = errors.New("must be an E.164 number such as +15555550100")
+	ErrTooLong            = errors.New("is too long")
+	ErrInvalidMetadataKey = errors.New("keys must be 1 to 40 characters")
+	ErrTooManyMetadata    = errors.New("at most 50 keys")
+	ErrMetadataValue      = errors.New("values must be at most 500 characters")
+)
+
+// FieldError names the input field that failed.
+type FieldError struct {
+	Field string
+	Err   error
+}
+
+func (e *FieldError) Error() string { return e.Field + ": " + e.Err.Error() }
+func (e *FieldError) Unwrap() error { return e.Err }
+
+var e164 = regexp.MustCompile(`^\+[1-9][0-9]{6,14}$`)
+
+// Validate checks the fields a merchant can set.
+func (c Customer) Validate() error {
+	if c.Email != "" {
+		if a, err := mail.ParseAddress(c.Email); err != nil || a.Address != c.Email || len(c.Email) > 254 {
+			return &FieldError{"email", ErrInvalidEmail}
+		}
+	}
+	if c.Phone != "" && !e164.MatchString(c.Phone) {
+		return &FieldError{"phone", ErrInvalidPhone}
+	}
+	if utf8.RuneCountInString(c.Name) > 200 {
+		return &FieldError{"name", ErrTooLong}
+	}
+	if utf8.RuneCountInString(c.Description) > 1000 {
+		return &FieldError{"description", ErrTooLong}
+	}
+	return ValidateMetadata("metadata", c.Metadata)
+}
+
+// ValidateMetadata checks a merchant's free-form key/value metadata: at most 50 keys of 1–40 characters, values of
+// at most 500 characters.
+func ValidateMetadata(field string, m map[string]string) error {
+	if len(m) > 50 {
+		return &FieldError{field, ErrTooManyMetadata}
+	}
+	for k, v := range m {
+		if n := utf8.RuneCountInString(k); n == 0 || n > 40 || strings.TrimSpace(k) == "" {
+			return &FieldError{field + "." + k, ErrInvalidMetadataKey}
+		}
+		if utf8.RuneCountInString(v) > 500 {
+			return &FieldError{field + "." + k, ErrMetadataValue}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,51 @@
+package idempotency
+
+import (
+	"errors"
+	"strings"
+	"testing"
+)
+
+func TestHashRequestIgnoresJSONFormatting(t *testing.T) {
+	t.Parallel()
+	a := HashRequest("POST /api/v1/customers", []byte(`{"email":"a@example.com","metadata":{"x":"1","y":"2"},"n":1.50}`))
+	b := HashRequest("POST /api/v1/customers", []byte("{ \"metadata\": {\"y\":\"2\", \"x\":\"1\"},\n \"n\": 1.50, \"email\": \"a@example.com\" }"))
+	if a != b {
+		t.Error("same parameters, different formatting: hashes differ")
+	}
+	for name, other := range map[string]string{
+		"other value":  HashRequest("POST /api/v1/customers", []byte(`{"email":"b@example.com","metadata":{"x":"1","y":"2"},"n":1.50}`)),
+		"other number": HashRequest("POST /api/v1/customers", []byte(`{"email":"a@example.com","metadata":{"x":"1","y":"2"},"n":1.5}`)),
+		"other route":  HashRequest("POST /api/v1/refunds", []byte(`{"email":"a@example.com","metadata":{"x":"1","y":"2"},"n":1.50}`)),
+	} {
+		if other == a {
+			t.Errorf("%s: hash equal, want different", name)
+		}
+	}
+	if HashRequest("r", []byte("not json")) == HashRequest("r", []byte("not json ")) {
+		t.Error("non-JSON bodies must hash byte for byte")
+	}
+}
+
+func TestValidateKey(t *testing.T) {
+	t.Parallel()
+	for _, k := range []string{"a", "order-5001-attempt-1", strings.Repeat("k", 255)} {
+		if err := ValidateKey(k); err != nil {
+			t.Errorf("ValidateKey(%q) = %v", k, err)
+		}
+	}
+	for _, k := range []string{"", strings.Repeat("k", 256), "has space", "tab\t", "ünï"} {
+		if err := ValidateKey(k); !errors.Is(err, ErrInvalidKey) {
+			t.Errorf("ValidateKey(%q) = %v, want ErrInvalidKey", k, err)
+		}
+	}
+}
+
+func TestRemember(t *testing.T) {
+	t.Parallel()
+	for status, want := range map[int]bool{200: true, 201: true, 402: true, 400: false, 401: false, 404: false, 409: false, 422: false, 429: false, 500: false, 503: false} {
+		if got := Remember(status); got != want {
+			t.Errorf("Remember(%d) = %v, want %v", status, got, want)
+		}
+	}
+}

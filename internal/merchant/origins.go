@@ -1,0 +1,64 @@
+package merchant
+
+import (
+	"net"
+	"net/url"
+	"strconv"
+	"strings"
+)
+
+// NormalizeOrigin turns a user-supplied origin into scheme://host[:port]: lower-case scheme and host, default ports
+// dropped, a trailing slash tolerated. Anything with a path, query, fragment or credentials is rejected, as is any
+// scheme but http and https.
+func NormalizeOrigin(s string) (string, error) {
+	u, err := url.Parse(strings.TrimSpace(s))
+	if err != nil || u.Opaque != "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" || u.ForceQuery {
+		return "", ErrInvalidOrigin
+	}
+	scheme := strings.ToLower(u.Scheme)
+	if scheme != "http" && scheme != "https" {
+		return "", ErrInvalidOrigin
+	}
+	if u.Path != "" && u.Path != "/" {
+		return "", ErrInvalidOrigin
+	}
+	host := strings.ToLower(u.Hostname())
+	if host == "" || strings.ContainsAny(host, " _") {
+		return "", ErrInvalidOrigin
+	}
+	port := u.Port()
+	if (scheme == "http" && port == "80") || (scheme == "https" && port == "443") {
+		port = ""
+	}
+	if port != "" {
+		n, err := strconv.Atoi(port)
+		if err != nil || n < 1 || n > 65535 {
+			return "", ErrInvalidOrigin
+		}
+		return scheme + "://" + net.JoinHostPort(host, port), nil
+	}
+	if strings.Contains(host, ":") { // IPv6 literal
+		return scheme + "://[" + host + "]", nil
+	}
+	return scheme + "://" + host, nil
+}
+
+// NormalizeOrigins normalizes every entry, drops duplicates (keeping order) and names the first bad entry by index.
+func NormalizeOrigins(in []string) ([]string, error) {
+	if len(in) > 50 {
+		return nil, &FieldError{Field: "checkout_allowed_origins", Err: ErrTooManyOrigins}
+	}
+	out := make([]string, 0, len(in))
+	seen := map[string]bool{}
+	for i, s := range in {
+		o, err := NormalizeOrigin(s)
+		if err != nil {
+			return nil, &FieldError{Field: "checkout_allowed_origins[" + strconv.Itoa(i) + "]", Value: s, Err: err}
+		}
+		if !seen[o] {
+			seen[o] = true
+			out = append(out, o)
+		}
+	}
+	return out, nil
+}

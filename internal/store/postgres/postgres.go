@@ -1,0 +1,158 @@
+// Package postgres implements store.Store on PostgreSQL with pgx, sqlc-generated queries (package pgdb), goose
+// migrations embedded from migrations/, and River's pgx driver for the job queue. Several Kassa processes may share
+// one database: migrations run under an advisory lock and all coordination goes through row locks and River.
+package postgres
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/pressly/goose/v3"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+	"github.com/riverqueue/river/rivermigrate"
+
+	"github.com/kassapay/kassa/internal/store"
+	"github.com/kassapay/kassa/internal/store/postgres/pgdb"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// migrationLockID is the advisory lock key held while migrating ("kassa" in ASCII).
+const migrationLockID = 0x6b61737361
+
+// Store is the PostgreSQL store.
+type Store struct {
+	queries
+	pool *pgxpool.Pool
+	jobs store.RiverJobs[pgx.Tx]
+}
+
+var _ store.Store = (*Store)(nil)
+
+// Open connects to the database at url (postgres://…). It does not migrate; call Migrate.
+func Open(ctx context.Context, url string, opts store.Options) (*Store, error) {
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: parse database URL: %w", err)
+	}
+	if opts.MaxConns > 0 {
+		cfg.MaxConns = int32(opts.MaxConns)
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: connect: %w", err)
+	}
+	rc := opts.River
+	if rc == nil {
+		rc = &river.Config{}
+	}
+	client, err := river.NewClient(riverpgxv5.New(pool), rc)
+	if err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("postgres: job client: %w", err)
+	}
+	return &Store{queries: queries{q: pgdb.New(pool)}, pool: pool, jobs: store.RiverJobs[pgx.Tx]{Client: client}}, nil
+}
+
+// Pool exposes the connection pool (tests and benchmarks).
+func (s *Store) Pool() *pgxpool.Pool { return s.pool }
+
+// Dialect implements store.Store.
+func (s *Store) Dialect() string { return "postgres" }
+
+// Jobs implements store.Store.
+func (s *Store) Jobs() store.Jobs { return s.jobs }
+
+// Ping implements store.Store.
+func (s *Store) Ping(ctx context.Context) error { return s.pool.Ping(ctx) }
+
+// Close implements store.Store.
+func (s *Store) Close() error {
+	s.pool.Close()
+	return nil
+}
+
+type tx struct {
+	queries
+	tx   pgx.Tx
+	jobs store.RiverJobs[pgx.Tx]
+}
+
+func (t tx) Enqueue(ctx context.Context, args river.JobArgs, opts *river.InsertOpts) error {
+	return t.jobs.EnqueueTx(ctx, t.tx, args, opts)
+}
+
+// InTx implements store.Store.
+func (s *Store) InTx(ctx context.Context, fn func(store.Tx) error) error {
+	t, err := s.pool.Begin(ctx)
+	if err != nil {
+		return fmt.Errorf("postgres: begin: %w", err)
+	}
+	defer t.Rollback(context.WithoutCancel(ctx)) //nolint:errcheck // after Commit this is a no-op
+	if err := fn(tx{queries: queries{q: pgdb.New(t)}, tx: t, jobs: s.jobs}); err != nil {
+		return err
+	}
+	if err := t.Commit(ctx); err != nil {
+		return fmt.Errorf("postgres: commit: %w", mapErr(err))
+	}
+	return nil
+}
+
+// Migrate implements store.Store: Kassa's goose migrations, then River's, under an advisory lock so that two
+// processes starting together migrate once.
+func (s *Store) Migrate(ctx context.Context) error {
+	conn, err := s.pool.Acquire(ctx)
+	if err != nil {
+		return fmt.Errorf("postgres: migrate: %w", err)
+	}
+	defer conn.Release()
+	if _, err := conn.Exec(ctx, "SELECT pg_advisory_lock($1)", migrationLockID); err != nil {
+		return fmt.Errorf("postgres: migration lock: %w", err)
+	}
+	defer conn.Exec(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1)", migrationLockID) //nolint:errcheck
+
+	db := stdlib.OpenDBFromPool(s.pool)
+	defer db.Close()
+	sub, err := fs.Sub(migrations, "migrations")
+	if err != nil {
+		return err
+	}
+	p, err := goose.NewProvider(goose.DialectPostgres, db, sub)
+	if err != nil {
+		return fmt.Errorf("postgres: migrations: %w", err)
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("postgres: migrate: %w", err)
+	}
+	m, err := rivermigrate.New(riverpgxv5.New(s.pool), nil)
+	if err != nil {
+		return fmt.Errorf("postgres: river migrations: %w", err)
+	}
+	if _, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
+		return fmt.Errorf("postgres: river migrate: %w", err)
+	}
+	return nil
+}
+
+func mapErr(err error) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, pgx.ErrNoRows) {
+		return store.ErrNotFound
+	}
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) && pgErr.Code == "23505" {
+		return fmt.Errorf("%w: %s", store.ErrConflict, pgErr.ConstraintName)
+	}
+	return err
+}

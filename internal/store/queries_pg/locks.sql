@@ -1,0 +1,2 @@
+-- name: LockMerchant :one
+SELECT * FROM merchants WHERE id = sqlc.arg(id) FOR UPDATE;

@@ -1,0 +1,151 @@
+// Package store is the storage seam: the Store interface the use-case layer (gateway) works against, implemented
+// for PostgreSQL (package postgres) and SQLite (package sqlite) from one sqlc query set, and checked by one
+// conformance suite (package storetest) run against both.
+//
+// Write transactions lock what they change: LockX methods take a row lock (SELECT … FOR UPDATE on PostgreSQL; on
+// SQLite every write transaction begins IMMEDIATE and so holds the database's write lock). Background jobs are
+// inserted with Tx.Enqueue inside the same transaction as the rows they concern (River's InsertTx), so a state
+// change and the work it causes commit or roll back together.
+package store
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"github.com/kassapay/kassa/internal/customer"
+	"github.com/kassapay/kassa/internal/idempotency"
+	"github.com/kassapay/kassa/internal/merchant"
+)
+
+// Errors every implementation returns in the same situations.
+var (
+	// ErrNotFound: no row matched (including another merchant's object).
+	ErrNotFound = errors.New("store: not found")
+	// ErrConflict: a uniqueness constraint rejected the write.
+	ErrConflict = errors.New("store: conflict")
+	// ErrNotUpdated: an update matched no row in the state it expected.
+	ErrNotUpdated = errors.New("store: no row updated")
+)
+
+// Store is a database holding Kassa's state and job queue.
+type Store interface {
+	Queries
+	// InTx runs fn in a write transaction and commits if fn returns nil. fn must not keep tx.
+	InTx(ctx context.Context, fn func(tx Tx) error) error
+	// Jobs is the job queue that lives in the same database.
+	Jobs() Jobs
+	// Migrate brings the schema (Kassa's and River's) up to date; safe to run from several processes at once.
+	Migrate(ctx context.Context) error
+	// Ping checks that the database answers.
+	Ping(ctx context.Context) error
+	// Dialect is "postgres" or "sqlite".
+	Dialect() string
+	// Close stops the job queue client and closes the connections.
+	Close() error
+}
+
+// Tx is a write transaction.
+type Tx interface {
+	Queries
+	// Enqueue inserts a job that becomes visible to workers when the transaction commits.
+	Enqueue(ctx context.Context, args river.JobArgs, opts *river.InsertOpts) error
+}
+
+// Page selects a slice of a list ordered newest first. Identifiers sort by creation time, so the cursor is an id.
+type Page struct {
+	// Limit is the number of rows wanted; callers ask for one more to learn has_more.
+	Limit         int
+	StartingAfter string
+	EndingBefore  string
+}
+
+// CustomerFilter selects customers of one merchant and mode.
+type CustomerFilter struct {
+	MerchantID string
+	Livemode   bool
+	Email      string
+	Page
+}
+
+// Queries are the reads and writes available both inside and outside a transaction.
+type Queries interface {
+	InsertMerchant(ctx context.Context, m merchant.Merchant) error
+	GetMerchant(ctx context.Context, id string) (merchant.Merchant, error)
+	// LockMerchant reads a merchant and locks its row until the transaction ends.
+	LockMerchant(ctx context.Context, id string) (merchant.Merchant, error)
+	ListMerchants(ctx context.Context) ([]merchant.Merchant, error)
+	UpdateMerchant(ctx context.Context, m merchant.Merchant) error
+
+	InsertAPIKey(ctx context.Context, k merchant.APIKey, hash string) error
+	GetAPIKeyByHash(ctx context.Context, hash string) (merchant.APIKey, error)
+	ListAPIKeys(ctx context.Context, merchantID string) ([]merchant.APIKey, error)
+	// ExpireAPIKeys makes every usable key of this kind and mode stop working at at; it returns how many changed.
+	ExpireAPIKeys(ctx context.Context, merchantID string, kind merchant.KeyKind, livemode bool, at time.Time) (int64, error)
+	RevokeAPIKey(ctx context.Context, merchantID, keyID string, at time.Time) error
+
+	InsertUser(ctx context.Context, u merchant.User) error
+	GetUserByEmail(ctx context.Context, email string) (merchant.User, error)
+
+	// InsertInstanceSetting stores key=value unless key exists; it reports whether it inserted.
+	InsertInstanceSetting(ctx context.Context, key, value string, at time.Time) (bool, error)
+	GetInstanceSetting(ctx context.Context, key string) (string, error)
+
+	// InsertCustomer inserts c unless a customer with the same idempotency key exists; it reports whether it
+	// inserted.
+	InsertCustomer(ctx context.Context, c customer.Customer) (bool, error)
+	GetCustomer(ctx context.Context, merchantID string, livemode bool, id string) (customer.Customer, error)
+	GetCustomerByIdempotencyKey(ctx context.Context, merchantID string, livemode bool, key string) (customer.Customer, error)
+	ListCustomers(ctx context.Context, f CustomerFilter) ([]customer.Customer, error)
+
+	// ClaimIdempotencyKey inserts an in-progress record unless the scope exists; it reports whether it inserted.
+	ClaimIdempotencyKey(ctx context.Context, r idempotency.Record) (bool, error)
+	GetIdempotencyKey(ctx context.Context, s idempotency.Scope) (idempotency.Record, error)
+	// TakeOverIdempotencyKey re-locks an in-progress record whose lock expired before now, if the request hash
+	// matches; it reports whether it did.
+	TakeOverIdempotencyKey(ctx context.Context, s idempotency.Scope, requestHash string, now, lockedUntil time.Time) (bool, error)
+	CompleteIdempotencyKey(ctx context.Context, s idempotency.Scope, status int, body []byte) error
+	// DeleteIdempotencyKey frees an in-progress claim (the request failed before any side effect).
+	DeleteIdempotencyKey(ctx context.Context, s idempotency.Scope) error
+	// DeleteExpiredIdempotencyKey removes the scope's record if it expired before now; it reports whether it did.
+	DeleteExpiredIdempotencyKey(ctx context.Context, s idempotency.Scope, now time.Time) (bool, error)
+	// DeleteExpiredIdempotencyKeys removes every record that expired before now.
+	DeleteExpiredIdempotencyKeys(ctx context.Context, now time.Time) (int64, error)
+}
+
+// Jobs is the River job queue stored in the same database.
+type Jobs interface {
+	// Start begins working jobs with the workers and periodic jobs given at Open. Requires a worker role.
+	Start(ctx context.Context) error
+	// Stop stops fetching new jobs and waits for running ones to finish, or for ctx to end.
+	Stop(ctx context.Context) error
+	// Enqueue inserts a job outside any transaction.
+	Enqueue(ctx context.Context, args river.JobArgs, opts *river.InsertOpts) error
+	// Count returns the number of jobs of a kind in a state.
+	Count(ctx context.Context, kind string, state JobState) (int, error)
+}
+
+// JobState mirrors River's job states that Kassa reports.
+type JobState string
+
+// Job states (River's).
+const (
+	JobAvailable JobState = "available"
+	JobScheduled JobState = "scheduled"
+	JobRunning   JobState = "running"
+	JobRetryable JobState = "retryable"
+	JobCompleted JobState = "completed"
+	JobDiscarded JobState = "discarded"
+	JobCancelled JobState = "cancelled"
+)
+
+// Options configure Open in both implementations.
+type Options struct {
+	// River is the job client's configuration (workers, queues, periodic jobs, logger). Without Queues the client
+	// only inserts jobs; the Workers bundle may still be filled after Open and before Jobs().Start.
+	River *river.Config
+	// MaxConns bounds the connection pool (0 = implementation default).
+	MaxConns int
+}
