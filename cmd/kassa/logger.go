@@ -1,0 +1,36 @@
+package main
+
+import (
+	"context"
+	"io"
+	"log/slog"
+
+	"github.com/kassapay/kassa/internal/config"
+	"github.com/kassapay/kassa/internal/logging"
+)
+
+func newLogger(w io.Writer, cfg *config.Config) *slog.Logger {
+	return logging.New(w, cfg.LogFormat, cfg.LogLevel)
+}
+
+// riverLogger quiets River's own informational chatter: its warnings and errors still reach the log.
+func riverLogger(log *slog.Logger) *slog.Logger {
+	return slog.New(minLevel{Handler: log.Handler(), min: slog.LevelWarn}).With("component", "river")
+}
+
+type minLevel struct {
+	slog.Handler
+	min slog.Level
+}
+
+func (h minLevel) Enabled(ctx context.Context, l slog.Level) bool {
+	return l >= h.min && h.Handler.Enabled(ctx, l)
+}
+
+func (h minLevel) WithAttrs(attrs []slog.Attr) slog.Handler {
+	return minLevel{Handler: h.Handler.WithAttrs(attrs), min: h.min}
+}
+
+func (h minLevel) WithGroup(name string) slog.Handler {
+	return minLevel{Handler: h.Handler.WithGroup(name), min: h.min}
+}

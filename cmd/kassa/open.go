@@ -1,0 +1,63 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+
+	"github.com/riverqueue/river"
+
+	"github.com/kassapay/kassa/internal/config"
+	"github.com/kassapay/kassa/internal/gateway"
+	"github.com/kassapay/kassa/internal/jobs"
+	"github.com/kassapay/kassa/internal/store"
+	"github.com/kassapay/kassa/internal/store/postgres"
+	"github.com/kassapay/kassa/internal/store/sqlite"
+)
+
+// env is an opened instance: configuration, logger, migrated store, gateway and the (not yet started) job queue.
+type env struct {
+	cfg     *config.Config
+	log     *slog.Logger
+	store   store.Store
+	gw      *gateway.Gateway
+	workers *river.Workers
+}
+
+func (e *env) Close() { e.store.Close() }
+
+// open loads the configuration, opens and migrates the database and builds the gateway. With work, the job
+// client is configured to work jobs (started later by the caller).
+func (c *cli) open(ctx context.Context, work bool) (*env, error) {
+	cfg, err := c.config()
+	if err != nil {
+		return nil, err
+	}
+	warning, err := cfg.EnsureMasterKey()
+	if err != nil {
+		return nil, err
+	}
+	log := newLogger(c.stderr, cfg)
+	if warning != "" {
+		log.Warn(warning)
+	}
+	workers := river.NewWorkers()
+	opts := store.Options{River: jobs.Config(workers, work, riverLogger(log))}
+	var st store.Store
+	switch cfg.Dialect() {
+	case "postgres":
+		st, err = postgres.Open(ctx, cfg.DatabaseURL, opts)
+	default:
+		st, err = sqlite.Open(ctx, cfg.SQLitePath(), opts)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := st.Migrate(ctx); err != nil {
+		st.Close()
+		return nil, fmt.Errorf("migrate %s database: %w", st.Dialect(), err)
+	}
+	gw := gateway.New(st, gateway.Options{Logger: log, LiveModeAvailable: !cfg.MasterKeyGenerated})
+	jobs.Register(workers, gw, log)
+	return &env{cfg: cfg, log: log, store: st, gw: gw, workers: workers}, nil
+}

@@ -1,0 +1,177 @@
+package api
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/danielgtaylor/huma/v2"
+
+	"github.com/kassapay/kassa/internal/gateway"
+	"github.com/kassapay/kassa/internal/logging"
+)
+
+// ErrorBody is Kassa's one error shape (DESIGN §6).
+type ErrorBody struct {
+	Type        string            `json:"type" enum:"invalid_request_error,authentication_error,permission_error,card_error,idempotency_error,rate_limit_error,api_error" doc:"Error class; decides the HTTP status family."`
+	Code        string            `json:"code" doc:"Stable snake_case code, e.g. parameter_invalid, resource_missing, idempotency_key_reused."`
+	Message     string            `json:"message" doc:"Human-readable explanation; may change between versions."`
+	Param       string            `json:"param,omitempty" doc:"The request field at fault, if any."`
+	DeclineCode string            `json:"decline_code,omitempty" doc:"For card_error: the provider's reason."`
+	RequestID   string            `json:"request_id" doc:"The Request-Id of this request; quote it when asking for help."`
+	Errors      []gateway.Problem `json:"errors,omitempty" doc:"Every invalid field when there were several; the first is also in param."`
+}
+
+// ErrorResponse wraps ErrorBody as {"error": {...}}. It implements huma.StatusError so huma's own validation
+// failures come out in the same shape.
+type ErrorResponse struct {
+	status int
+	Body   ErrorBody `json:"error"`
+}
+
+// Error implements error.
+func (e *ErrorResponse) Error() string { return e.Body.Code + ": " + e.Body.Message }
+
+// GetStatus implements huma.StatusError.
+func (e *ErrorResponse) GetStatus() int { return e.status }
+
+// kindStatus is the one map from error kinds to HTTP status and error type.
+var kindStatus = map[gateway.Kind]struct {
+	status int
+	typ    string
+}{
+	gateway.KindInvalid:         {http.StatusBadRequest, "invalid_request_error"},
+	gateway.KindUnauthenticated: {http.StatusUnauthorized, "authentication_error"},
+	gateway.KindCardDeclined:    {http.StatusPaymentRequired, "card_error"},
+	gateway.KindForbidden:       {http.StatusForbidden, "permission_error"},
+	gateway.KindNotFound:        {http.StatusNotFound, "invalid_request_error"},
+	gateway.KindConflict:        {http.StatusConflict, "invalid_request_error"},
+	gateway.KindIdempotency:     {http.StatusConflict, "idempotency_error"},
+	gateway.KindGone:            {http.StatusGone, "invalid_request_error"},
+	gateway.KindUnprocessable:   {http.StatusUnprocessableEntity, "invalid_request_error"},
+	gateway.KindRateLimited:     {http.StatusTooManyRequests, "rate_limit_error"},
+	gateway.KindUnavailable:     {http.StatusServiceUnavailable, "api_error"},
+}
+
+// toResponse maps any error to the response a client sees. Errors that are not *gateway.Error are internal: the
+// client gets a generic 500 and the caller logs the cause.
+func toResponse(err error, requestID string) (*ErrorResponse, bool) {
+	var resp *ErrorResponse
+	if errors.As(err, &resp) {
+		resp.Body.RequestID = requestID
+		return resp, resp.status < 500
+	}
+	if ge, ok := gateway.AsError(err); ok {
+		ks, known := kindStatus[ge.Kind]
+		if !known {
+			ks.status, ks.typ = http.StatusInternalServerError, "api_error"
+		}
+		return &ErrorResponse{status: ks.status, Body: ErrorBody{
+			Type: ks.typ, Code: ge.Code, Message: logging.Redact(ge.Message), Param: ge.Param,
+			DeclineCode: ge.DeclineCode, RequestID: requestID, Errors: ge.Problems,
+		}}, ks.status < 500
+	}
+	return &ErrorResponse{status: http.StatusInternalServerError, Body: ErrorBody{
+		Type: "api_error", Code: "internal_error", RequestID: requestID,
+		Message: "Kassa could not complete the request. It was logged under this request id; retrying is safe with an Idempotency-Key.",
+	}}, false
+}
+
+// writeJSON writes v with the status.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		status, b = http.StatusInternalServerError, []byte(`{"error":{"type":"api_error","code":"internal_error","message":"response encoding failed"}}`)
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Length", strconv.Itoa(len(b)+1))
+	w.WriteHeader(status)
+	w.Write(append(b, '\n')) //nolint:errcheck // the client went away
+}
+
+var hooks sync.Once
+
+// installHumaHooks makes huma produce Kassa's error shape and validate property names case-sensitively. Huma keeps
+// these settings in package variables, so they are set once for the process.
+func installHumaHooks() {
+	hooks.Do(func() {
+		huma.ValidateStrictCasing = true
+		huma.NewErrorWithContext = func(ctx huma.Context, status int, msg string, errs ...error) huma.StatusError {
+			reqID := ""
+			if ctx != nil {
+				if info := infoFrom(ctx.Context()); info != nil {
+					reqID = info.ID
+				}
+			}
+			return humaError(status, msg, reqID, errs...)
+		}
+		huma.NewError = func(status int, msg string, errs ...error) huma.StatusError {
+			return humaError(status, msg, "", errs...)
+		}
+	})
+}
+
+// humaError converts huma's failures (validation, parsing, body size, content type) into Kassa's shape.
+func humaError(status int, msg, requestID string, errs ...error) *ErrorResponse {
+	body := ErrorBody{Type: "invalid_request_error", RequestID: requestID}
+	for _, err := range errs {
+		var d *huma.ErrorDetail
+		if !errors.As(err, &d) {
+			// Handler errors that reached huma (ours are written before); keep them internal.
+			continue
+		}
+		p := problemFromDetail(status, d)
+		body.Errors = append(body.Errors, p)
+	}
+	switch {
+	case status == http.StatusRequestEntityTooLarge:
+		body.Code, body.Message = "request_too_large", "The request body is larger than this server accepts."
+	case status == http.StatusUnsupportedMediaType:
+		body.Code, body.Message = "unsupported_media_type", "Send the request body as application/json."
+	case status == http.StatusBadRequest && len(body.Errors) > 0 && body.Errors[0].Param == "" && body.Errors[0].Code == "invalid_json":
+		body.Code, body.Message = "invalid_json", body.Errors[0].Message
+		body.Errors = nil
+	case (status == http.StatusUnprocessableEntity || status == http.StatusBadRequest) && len(body.Errors) > 0:
+		status = http.StatusBadRequest
+		first := body.Errors[0]
+		body.Code, body.Param, body.Message = first.Code, first.Param, first.Message
+		if len(body.Errors) == 1 {
+			body.Errors = nil
+		}
+	case status >= 500:
+		body.Type, body.Code, body.Message = "api_error", "internal_error", "Kassa could not complete the request."
+	default:
+		body.Code = strings.ReplaceAll(strings.ToLower(http.StatusText(status)), " ", "_")
+		body.Message = msg
+	}
+	return &ErrorResponse{status: status, Body: body}
+}
+
+func problemFromDetail(status int, d *huma.ErrorDetail) gateway.Problem {
+	loc := d.Location
+	for _, prefix := range []string{"body.", "query.", "path.", "header."} {
+		loc = strings.TrimPrefix(loc, prefix)
+	}
+	if loc == "body" || loc == "query" || loc == "path" || loc == "header" {
+		loc = ""
+	}
+	msg := d.Message
+	var name string
+	switch {
+	case strings.HasPrefix(msg, "expected required property ") && strings.HasSuffix(msg, " to be present"):
+		name = strings.TrimSuffix(strings.TrimPrefix(msg, "expected required property "), " to be present")
+		if loc != "" {
+			name = loc + "." + name
+		}
+		return gateway.Problem{Param: name, Code: "parameter_missing", Message: fmt.Sprintf("%s is required.", name)}
+	case msg == "unexpected property":
+		return gateway.Problem{Param: loc, Code: "parameter_unknown", Message: fmt.Sprintf("%s is not a known parameter of this request.", loc)}
+	case status == http.StatusBadRequest && loc == "":
+		return gateway.Problem{Code: "invalid_json", Message: "The request body is not valid JSON: " + logging.Redact(msg)}
+	}
+	return gateway.Problem{Param: loc, Code: "parameter_invalid", Message: fmt.Sprintf("%s: %s", loc, logging.Redact(msg))}
+}

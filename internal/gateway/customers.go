@@ -1,0 +1,73 @@
+package gateway
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"github.com/kassapay/kassa/internal/customer"
+	"github.com/kassapay/kassa/internal/id"
+	"github.com/kassapay/kassa/internal/store"
+)
+
+// CustomerInput is what a merchant sets on a customer.
+type CustomerInput struct {
+	Email       string
+	Name        string
+	Phone       string
+	Description string
+	Metadata    map[string]string
+}
+
+// CreateCustomer makes a customer. With an idempotency key, a second call with the same key returns the first
+// customer: the key is unique per merchant and mode in the customers table itself, so this holds even if the
+// request-level idempotency record were lost.
+func (g *Gateway) CreateCustomer(ctx context.Context, a Auth, in CustomerInput, idempotencyKey string) (customer.Customer, error) {
+	now := g.Now()
+	c := customer.Customer{
+		ID: id.New("cus_", now), MerchantID: a.Merchant.ID, Livemode: a.Livemode(),
+		Email: strings.TrimSpace(in.Email), Name: strings.TrimSpace(in.Name), Phone: in.Phone,
+		Description: in.Description, Metadata: in.Metadata, IdempotencyKey: idempotencyKey, CreatedAt: now,
+	}
+	if err := c.Validate(); err != nil {
+		var fe *customer.FieldError
+		if errors.As(err, &fe) {
+			return customer.Customer{}, &Error{Kind: KindInvalid, Code: "parameter_invalid", Param: fe.Field, Message: fe.Error(), Err: err}
+		}
+		return customer.Customer{}, err
+	}
+	inserted, err := g.store.InsertCustomer(ctx, c)
+	if err != nil {
+		return customer.Customer{}, err
+	}
+	if !inserted {
+		return g.store.GetCustomerByIdempotencyKey(ctx, a.Merchant.ID, a.Livemode(), idempotencyKey)
+	}
+	return c, nil
+}
+
+// GetCustomer returns one of the caller's customers; any other id is 404.
+func (g *Gateway) GetCustomer(ctx context.Context, a Auth, customerID string) (customer.Customer, error) {
+	if !id.HasPrefix(customerID, "cus_") {
+		return customer.Customer{}, NotFound("customer", customerID)
+	}
+	c, err := g.store.GetCustomer(ctx, a.Merchant.ID, a.Livemode(), customerID)
+	return c, notFoundAs(err, "customer", customerID)
+}
+
+// ListCustomers returns a page of the caller's customers, newest first, and whether more exist beyond it.
+func (g *Gateway) ListCustomers(ctx context.Context, a Auth, email string, page store.Page) ([]customer.Customer, bool, error) {
+	want := page.Limit
+	page.Limit++
+	cs, err := g.store.ListCustomers(ctx, store.CustomerFilter{MerchantID: a.Merchant.ID, Livemode: a.Livemode(), Email: email, Page: page})
+	if err != nil {
+		return nil, false, err
+	}
+	if len(cs) <= want {
+		return cs, false, nil
+	}
+	if page.EndingBefore != "" { // the extra row is the oldest-side neighbour at the front
+		return cs[1:], true, nil
+	}
+	return cs[:want], true, nil
+}

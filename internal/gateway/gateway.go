@@ -1,0 +1,64 @@
+// Package gateway holds Kassa's use cases. Each one validates its input, opens a transaction, locks what it
+// changes, writes rows, events and jobs together, and returns domain objects or an *Error. The HTTP API, the
+// dashboard, the CLI and the job workers all call these; none of them re-implements a rule.
+package gateway
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"time"
+
+	"github.com/kassapay/kassa/internal/store"
+)
+
+// Gateway runs the use cases against a store.
+type Gateway struct {
+	store store.Store
+	now   func() time.Time
+	log   *slog.Logger
+	live  bool
+}
+
+// Options configure a Gateway.
+type Options struct {
+	// Now is the clock; tests inject a fake one. Default time.Now.
+	Now func() time.Time
+	// Logger receives operational logs. Default slog.Default().
+	Logger *slog.Logger
+	// LiveModeAvailable is true when a real master key is configured; without one, live keys are neither issued
+	// nor accepted, so nothing real is ever protected by a development key.
+	LiveModeAvailable bool
+}
+
+// New returns a Gateway over s.
+func New(s store.Store, opts Options) *Gateway {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	return &Gateway{store: s, now: opts.Now, log: opts.Logger, live: opts.LiveModeAvailable}
+}
+
+// Now returns the gateway's clock reading in UTC at the precision both databases keep.
+func (g *Gateway) Now() time.Time { return g.now().UTC().Truncate(time.Microsecond) }
+
+// Store returns the underlying store (health checks, job statistics).
+func (g *Gateway) Store() store.Store { return g.store }
+
+// Health reports whether the database answers.
+func (g *Gateway) Health(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	return g.store.Ping(ctx)
+}
+
+// notFoundAs turns store.ErrNotFound into the API's 404 for the named object.
+func notFoundAs(err error, what, id string) error {
+	if errors.Is(err, store.ErrNotFound) {
+		return NotFound(what, id)
+	}
+	return err
+}

@@ -1,0 +1,80 @@
+// Package jobs holds Kassa's River workers and periodic jobs. Job arguments point at Kassa's own rows, never at
+// River job ids (DESIGN §2), and every worker is idempotent: River delivers a job at least once.
+package jobs
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"github.com/kassapay/kassa/internal/gateway"
+)
+
+// ReapArgs asks for expired records (idempotency keys, and later sessions and deliveries) to be deleted.
+type ReapArgs struct{}
+
+// Kind implements river.JobArgs.
+func (ReapArgs) Kind() string { return "reap" }
+
+// InsertOpts makes at most one reap job pending at a time, whichever instance's leader scheduled it.
+func (ReapArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true, ByPeriod: time.Minute}}
+}
+
+// ReapWorker deletes expired records.
+type ReapWorker struct {
+	river.WorkerDefaults[ReapArgs]
+	gw  *gateway.Gateway
+	log *slog.Logger
+}
+
+// Work implements river.Worker.
+func (w *ReapWorker) Work(ctx context.Context, _ *river.Job[ReapArgs]) error {
+	n, err := w.gw.ReapIdempotencyKeys(ctx)
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		w.log.InfoContext(ctx, "reaped expired idempotency keys", "count", n)
+	}
+	return nil
+}
+
+// ReapInterval is how often the reaper runs.
+const ReapInterval = 10 * time.Minute
+
+// Register adds every worker to the bundle.
+func Register(workers *river.Workers, gw *gateway.Gateway, log *slog.Logger) {
+	river.AddWorker(workers, &ReapWorker{gw: gw, log: log})
+}
+
+// Periodic returns the periodic jobs; River runs them on the elected leader only, so several instances sharing a
+// database schedule each once.
+func Periodic() []*river.PeriodicJob {
+	return []*river.PeriodicJob{
+		river.NewPeriodicJob(river.PeriodicInterval(ReapInterval), func() (river.JobArgs, *river.InsertOpts) {
+			return ReapArgs{}, nil
+		}, &river.PeriodicJobOpts{RunOnStart: true}),
+	}
+}
+
+// Config returns River's configuration for an instance. With work false the client only inserts jobs (API-only
+// instances and CLI commands). The Workers bundle is filled by Register before the client starts.
+func Config(workers *river.Workers, work bool, logger *slog.Logger) *river.Config {
+	cfg := &river.Config{
+		Workers:                     workers,
+		Logger:                      logger,
+		FetchCooldown:               50 * time.Millisecond,
+		FetchPollInterval:           250 * time.Millisecond, // SQLite has no LISTEN/NOTIFY; PostgreSQL is woken by it
+		JobTimeout:                  time.Minute,
+		RescueStuckJobsAfter:        5 * time.Minute,
+		CompletedJobRetentionPeriod: 24 * time.Hour,
+	}
+	if work {
+		cfg.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 20}}
+		cfg.PeriodicJobs = Periodic()
+	}
+	return cfg
+}
