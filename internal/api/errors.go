@@ -4,7 +4,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -44,17 +46,20 @@ var kindStatus = map[gateway.Kind]struct {
 	status int
 	typ    string
 }{
-	gateway.KindInvalid:         {http.StatusBadRequest, "invalid_request_error"},
-	gateway.KindUnauthenticated: {http.StatusUnauthorized, "authentication_error"},
-	gateway.KindCardDeclined:    {http.StatusPaymentRequired, "card_error"},
-	gateway.KindForbidden:       {http.StatusForbidden, "permission_error"},
-	gateway.KindNotFound:        {http.StatusNotFound, "invalid_request_error"},
-	gateway.KindConflict:        {http.StatusConflict, "invalid_request_error"},
-	gateway.KindIdempotency:     {http.StatusConflict, "idempotency_error"},
-	gateway.KindGone:            {http.StatusGone, "invalid_request_error"},
-	gateway.KindUnprocessable:   {http.StatusUnprocessableEntity, "invalid_request_error"},
-	gateway.KindRateLimited:     {http.StatusTooManyRequests, "rate_limit_error"},
-	gateway.KindUnavailable:     {http.StatusServiceUnavailable, "api_error"},
+	gateway.KindInvalid:          {http.StatusBadRequest, "invalid_request_error"},
+	gateway.KindUnauthenticated:  {http.StatusUnauthorized, "authentication_error"},
+	gateway.KindCardDeclined:     {http.StatusPaymentRequired, "card_error"},
+	gateway.KindForbidden:        {http.StatusForbidden, "permission_error"},
+	gateway.KindNotFound:         {http.StatusNotFound, "invalid_request_error"},
+	gateway.KindConflict:         {http.StatusConflict, "invalid_request_error"},
+	gateway.KindIdempotency:      {http.StatusConflict, "idempotency_error"},
+	gateway.KindGone:             {http.StatusGone, "invalid_request_error"},
+	gateway.KindUnprocessable:    {http.StatusUnprocessableEntity, "invalid_request_error"},
+	gateway.KindRateLimited:      {http.StatusTooManyRequests, "rate_limit_error"},
+	gateway.KindUnavailable:      {http.StatusServiceUnavailable, "api_error"},
+	gateway.KindMethodNotAllowed: {http.StatusMethodNotAllowed, "invalid_request_error"},
+	gateway.KindTooLarge:         {http.StatusRequestEntityTooLarge, "invalid_request_error"},
+	gateway.KindUnsupportedMedia: {http.StatusUnsupportedMediaType, "invalid_request_error"},
 }
 
 // toResponse maps any error to the response a client sees. Errors that are not *gateway.Error are internal: the
@@ -174,4 +179,40 @@ func problemFromDetail(status int, d *huma.ErrorDetail) gateway.Problem {
 		return gateway.Problem{Code: "invalid_json", Message: "The request body is not valid JSON: " + logging.Redact(msg)}
 	}
 	return gateway.Problem{Param: loc, Code: "parameter_invalid", Message: fmt.Sprintf("%s: %s", loc, logging.Redact(msg))}
+}
+
+// ErrorCodes lists every error code the API returns, by the status it comes with. The OpenAPI document includes
+// it; tests check that responses only use listed codes.
+var ErrorCodes = map[string]int{
+	"parameter_invalid": 400, "parameter_missing": 400, "parameter_unknown": 400, "parameter_conflict": 400,
+	"invalid_json": 400, "idempotency_key_mismatch": 400, "invalid_idempotency_key": 400, "body_read_failed": 400,
+	"email_taken": 400, "invalid_grace_period": 400, "invalid_key_kind": 400, "invalid_status": 400,
+	"missing_api_key": 401, "invalid_api_key": 401, "api_key_expired": 401, "invalid_authorization_header": 401,
+	"conflicting_api_keys": 401,
+	"secret_key_required":  403, "merchant_inactive": 403, "live_mode_unavailable": 403,
+	"resource_missing": 404, "route_not_found": 404,
+	"method_not_allowed":     405,
+	"idempotency_key_reused": 409, "idempotency_request_in_progress": 409,
+	"request_too_large": 413, "unsupported_media_type": 415,
+	"rate_limited":   429,
+	"internal_error": 500,
+}
+
+func documentErrorCodes(o *huma.OpenAPI) {
+	body := o.Components.Schemas.Map()["ErrorBody"]
+	if body == nil || body.Properties["code"] == nil {
+		return
+	}
+	byStatus := map[int][]string{}
+	for code, status := range ErrorCodes {
+		byStatus[status] = append(byStatus[status], code)
+	}
+	var b strings.Builder
+	b.WriteString("Stable snake_case code. Codes by HTTP status:")
+	for _, status := range slices.Sorted(maps.Keys(byStatus)) {
+		codes := byStatus[status]
+		slices.Sort(codes)
+		fmt.Fprintf(&b, " %d: %s.", status, strings.Join(codes, ", "))
+	}
+	body.Properties["code"].Description = b.String()
 }

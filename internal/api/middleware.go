@@ -134,7 +134,7 @@ func (s *Server) unmatched(w http.ResponseWriter, r *http.Request) {
 	h.ServeHTTP(rec, r)
 	if rec.Code == http.StatusMethodNotAllowed {
 		w.Header().Set("Allow", rec.Header().Get("Allow"))
-		s.writeError(w, r, &gateway.Error{Kind: gateway.KindInvalid, Code: "method_not_allowed",
+		s.writeError(w, r, &gateway.Error{Kind: gateway.KindMethodNotAllowed, Code: "method_not_allowed",
 			Message: fmt.Sprintf("%s is not allowed on %s; allowed: %s.", r.Method, r.URL.Path, rec.Header().Get("Allow"))})
 		return
 	}
@@ -142,21 +142,14 @@ func (s *Server) unmatched(w http.ResponseWriter, r *http.Request) {
 		Message: fmt.Sprintf("No route %s %s. See /docs for the API reference.", r.Method, r.URL.Path)})
 }
 
-// writeError writes err in the error shape; statuses other than the kind's (405) come from the code.
+// writeError writes err in the error shape, logging errors the client cannot have caused.
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	info := infoFrom(r.Context())
 	resp, expected := toResponse(err, info.ID)
 	if !expected {
 		s.log.ErrorContext(r.Context(), "request failed", "request_id", info.ID, "err", err)
 	}
-	status := resp.status
-	if resp.Body.Code == "method_not_allowed" {
-		status = http.StatusMethodNotAllowed
-	}
-	if resp.Body.Code == "unsupported_media_type" {
-		status = http.StatusUnsupportedMediaType
-	}
-	writeJSON(w, status, resp)
+	writeJSON(w, resp.status, resp)
 }
 
 // checkContentType rejects bodies that are not JSON before any handler reads them.
@@ -169,7 +162,7 @@ func checkContentType(r *http.Request) error {
 	}
 	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if err != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json")) {
-		return &gateway.Error{Kind: gateway.KindInvalid, Code: "unsupported_media_type", Param: "Content-Type",
+		return &gateway.Error{Kind: gateway.KindUnsupportedMedia, Code: "unsupported_media_type", Param: "Content-Type",
 			Message: "Send the request body as application/json."}
 	}
 	return nil
@@ -181,7 +174,7 @@ func readBody(r *http.Request) ([]byte, error) {
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			return nil, &gateway.Error{Kind: gateway.KindInvalid, Code: "request_too_large",
+			return nil, &gateway.Error{Kind: gateway.KindTooLarge, Code: "request_too_large",
 				Message: fmt.Sprintf("The request body is larger than %d bytes.", mbe.Limit)}
 		}
 		return nil, &gateway.Error{Kind: gateway.KindInvalid, Code: "body_read_failed", Message: "The request body could not be read."}

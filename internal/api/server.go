@@ -115,6 +115,7 @@ func New(opts Options) *Server {
 	}
 	s.api = humago.New(s.mux, cfg)
 	s.routes()
+	documentErrorCodes(s.api.OpenAPI())
 	return s
 }
 
@@ -142,6 +143,14 @@ func register[I, O any](s *Server, policy authPolicy, op huma.Operation, h func(
 		op.Security = []map[string][]string{{"publishableKey": {}}, {"secretKey": {}}}
 	}
 	op.MaxBodyBytes = s.opts.MaxBodyBytes
+	if op.Method == http.MethodPost {
+		op.Parameters = append(op.Parameters, &huma.Param{
+			Name: "Idempotency-Key", In: "header", Schema: &huma.Schema{Type: "string", MinLength: &one, MaxLength: &maxKeyLen},
+			Description: "Makes retries safe: the same key and body within 24 h return the first response (Idempotent-Replayed: true); " +
+				"another body gets 409 idempotency_key_reused (the IETF draft's 422 is not used); a key whose first request is still running " +
+				"gets 409 idempotency_request_in_progress with Retry-After. Scope: merchant, mode, route and key.",
+		})
+	}
 	s.policy[op.Method+" "+op.Path] = policy
 	huma.Register(s.api, op, func(ctx context.Context, in *I) (*O, error) {
 		out, err := h(ctx, in)
@@ -151,6 +160,8 @@ func register[I, O any](s *Server, policy authPolicy, op huma.Operation, h func(
 		return out, nil
 	})
 }
+
+var one, maxKeyLen = 1, 255
 
 // handlerError converts a use-case error into the response huma writes, logging internal ones.
 func (s *Server) handlerError(ctx context.Context, err error) error {

@@ -11,17 +11,20 @@ type Kind int
 
 // Error kinds.
 const (
-	KindInvalid         Kind = iota + 1 // the request is malformed or a field is invalid (400)
-	KindUnauthenticated                 // no or bad credentials (401)
-	KindCardDeclined                    // the provider declined the card (402)
-	KindForbidden                       // authenticated but not allowed (403)
-	KindNotFound                        // no such object for this merchant and mode (404)
-	KindConflict                        // the object's state does not allow the operation (409)
-	KindIdempotency                     // an Idempotency-Key conflict (409)
-	KindGone                            // the object expired or is locked for good (410)
-	KindUnprocessable                   // well-formed but cannot be processed as configured (422)
-	KindRateLimited                     // too many requests (429)
-	KindUnavailable                     // a dependency is down (503)
+	KindInvalid          Kind = iota + 1 // the request is malformed or a field is invalid (400)
+	KindUnauthenticated                  // no or bad credentials (401)
+	KindCardDeclined                     // the provider declined the card (402)
+	KindForbidden                        // authenticated but not allowed (403)
+	KindNotFound                         // no such object for this merchant and mode (404)
+	KindConflict                         // the object's state does not allow the operation (409)
+	KindIdempotency                      // an Idempotency-Key conflict (409)
+	KindGone                             // the object expired or is locked for good (410)
+	KindUnprocessable                    // well-formed but cannot be processed as configured (422)
+	KindRateLimited                      // too many requests (429)
+	KindUnavailable                      // a dependency is down (503)
+	KindMethodNotAllowed                 // the route exists, the method does not (405)
+	KindTooLarge                         // the request body exceeds the limit (413)
+	KindUnsupportedMedia                 // the request body is not JSON (415)
 )
 
 // Error is the one error type use cases return for anything a client should see. Code is stable snake_case and
