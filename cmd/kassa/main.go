@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"github.com/spf13/cobra"
@@ -50,19 +51,36 @@ func newRootCmd(stdout, stderr io.Writer, lookup func(string) (string, bool)) *c
 	root.SetErr(stderr)
 	c.root = root
 	pf := root.PersistentFlags()
-	for _, f := range []struct{ name, env, usage string }{
-		{"addr", config.EnvAddr, "listen address host:port (default 127.0.0.1:8080)"},
-		{"base-url", config.EnvBaseURL, "public URL used in links (default http://<addr>)"},
-		{"data-dir", config.EnvDataDir, "directory of the embedded database and dev master key (default ./kassa-data)"},
-		{"database-url", config.EnvDatabaseURL, "sqlite://path or postgres://… (default sqlite://<data-dir>/kassa.db)"},
-		{"role", config.EnvRole, "what this instance runs: api, worker or all (default all)"},
-		{"log-level", config.EnvLogLevel, "debug, info, warn or error (default info)"},
-		{"log-format", config.EnvLogFormat, "json or text (default json; text on a terminal)"},
-	} {
-		c.flags[f.env] = pf.String(f.name, "", f.usage+" ["+f.env+"]")
+	for _, env := range config.Names() {
+		if env == config.EnvMasterKey {
+			continue // a secret on the command line shows in ps; use KASSA_MASTER_KEY or --master-key-file
+		}
+		name := strings.ReplaceAll(strings.ToLower(strings.TrimPrefix(env, "KASSA_")), "_", "-")
+		c.flags[env] = pf.String(name, "", flagUsage[env]+" ["+env+"]")
 	}
 	root.AddCommand(c.serveCmd(), c.migrateCmd(), c.merchantCmd(), c.keysCmd())
 	return root
+}
+
+// flagUsage describes the flags; every KASSA_* setting has one (README: Configuration).
+var flagUsage = map[string]string{
+	config.EnvAddr:                            "listen address host:port (default 127.0.0.1:8080)",
+	config.EnvBaseURL:                         "public URL used in links (default http://<addr>)",
+	config.EnvDataDir:                         "directory of the embedded database and dev master key (default ./kassa-data)",
+	config.EnvDatabaseURL:                     "sqlite://path or postgres://… (default sqlite://<data-dir>/kassa.db)",
+	config.EnvDatabaseURL + config.FileSuffix: "file holding the database URL",
+	config.EnvMasterKey + config.FileSuffix:   "file holding the 32-byte master key (base64 or hex)",
+	config.EnvWebhookRetrySchedule:            "webhook delivery delays (default 0s,1m,5m,30m,2h,12h)",
+	config.EnvWebhookAllowedNetworks:          "CIDRs webhooks may reach despite the SSRF guard",
+	config.EnvRole:                            "what this instance runs: api, worker or all (default all)",
+	config.EnvLogLevel:                        "debug, info, warn or error (default info)",
+	config.EnvLogFormat:                       "json or text (default json; text on a terminal)",
+	config.EnvShutdownTimeout:                 "graceful shutdown budget (default 30s)",
+	config.EnvRateWritePerSecond:              "default write requests per second per merchant and mode (20)",
+	config.EnvRateWritePerHour:                "default write requests per hour per merchant and mode (10000)",
+	config.EnvRateReadPerSecond:               "default read requests per second per merchant and mode (100)",
+	config.EnvRatePublicPerSecond:             "public endpoint requests per second per client IP (50)",
+	config.EnvMaxBodyBytes:                    "largest accepted request body in bytes (1048576)",
 }
 
 // config loads the configuration: environment, then flags that were set.

@@ -74,7 +74,7 @@ func (c *cli) merchantUpdateCmd() *cobra.Command {
 	var limits merchant.RateLimits
 	var origins []string
 	cmd := &cobra.Command{
-		Use:   "update --merchant ID [--status active|inactive] [--rate-… N] [--allowed-origin URL…]",
+		Use:   "update --merchant ID [--status active|inactive] [--write-per-second N] [--write-per-hour N] [--read-per-second N] [--allowed-origin URL…]",
 		Short: "Change a merchant's status, rate limits (0 = instance default) or allowed checkout origins",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -88,19 +88,19 @@ func (c *cli) merchantUpdateCmd() *cobra.Command {
 				st := merchant.Status(status)
 				p.Status = &st
 			}
-			if cmd.Flags().Changed("rate-write-per-second") || cmd.Flags().Changed("rate-write-per-hour") || cmd.Flags().Changed("rate-read-per-second") {
+			if cmd.Flags().Changed("write-per-second") || cmd.Flags().Changed("write-per-hour") || cmd.Flags().Changed("read-per-second") {
 				cur, err := e.gw.GetMerchant(cmd.Context(), id)
 				if err != nil {
 					return err
 				}
 				l := cur.RateLimits
-				if cmd.Flags().Changed("rate-write-per-second") {
+				if cmd.Flags().Changed("write-per-second") {
 					l.WritePerSecond = limits.WritePerSecond
 				}
-				if cmd.Flags().Changed("rate-write-per-hour") {
+				if cmd.Flags().Changed("write-per-hour") {
 					l.WritePerHour = limits.WritePerHour
 				}
-				if cmd.Flags().Changed("rate-read-per-second") {
+				if cmd.Flags().Changed("read-per-second") {
 					l.ReadPerSecond = limits.ReadPerSecond
 				}
 				p.RateLimits = &l
@@ -119,9 +119,9 @@ func (c *cli) merchantUpdateCmd() *cobra.Command {
 	f := cmd.Flags()
 	f.StringVar(&id, "merchant", "", "merchant id, mer_… (required)")
 	f.StringVar(&status, "status", "", "active or inactive (inactive merchants' keys get 403)")
-	f.IntVar(&limits.WritePerSecond, "rate-write-per-second", 0, "write requests per second (0 = instance default)")
-	f.IntVar(&limits.WritePerHour, "rate-write-per-hour", 0, "write requests per hour (0 = instance default)")
-	f.IntVar(&limits.ReadPerSecond, "rate-read-per-second", 0, "read requests per second (0 = instance default)")
+	f.IntVar(&limits.WritePerSecond, "write-per-second", 0, "write requests per second (0 = instance default)")
+	f.IntVar(&limits.WritePerHour, "write-per-hour", 0, "write requests per hour (0 = instance default)")
+	f.IntVar(&limits.ReadPerSecond, "read-per-second", 0, "read requests per second (0 = instance default)")
 	f.StringArrayVar(&origins, "allowed-origin", nil, "allowed checkout origin; repeat for several; replaces the list")
 	cmd.MarkFlagRequired("merchant") //nolint:errcheck
 	return cmd
