@@ -22,7 +22,7 @@ var version = "dev"
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := newRootCmd(os.Stdout, os.Stderr, os.LookupEnv).ExecuteContext(ctx); err != nil {
+	if err := newRootCmd(os.Stdout, os.Stderr, os.LookupEnv, os.Environ).ExecuteContext(ctx); err != nil {
 		fmt.Fprintln(os.Stderr, "kassa:", err)
 		os.Exit(1)
 	}
@@ -33,12 +33,13 @@ func main() {
 type cli struct {
 	stdout, stderr io.Writer
 	lookup         func(string) (string, bool)
+	environ        func() []string
 	flags          map[string]*string // KASSA_* name → flag value
 	root           *cobra.Command
 }
 
-func newRootCmd(stdout, stderr io.Writer, lookup func(string) (string, bool)) *cobra.Command {
-	c := &cli{stdout: stdout, stderr: stderr, lookup: lookup, flags: map[string]*string{}}
+func newRootCmd(stdout, stderr io.Writer, lookup func(string) (string, bool), environ func() []string) *cobra.Command {
+	c := &cli{stdout: stdout, stderr: stderr, lookup: lookup, environ: environ, flags: map[string]*string{}}
 	root := &cobra.Command{
 		Use:           "kassa",
 		Short:         "Kassa, a self-hostable payment gateway",

@@ -26,20 +26,28 @@ type env struct {
 
 func (e *env) Close() { e.store.Close() }
 
-// open loads the configuration, opens and migrates the database and builds the gateway. With work, the job
-// client is configured to work jobs (started later by the caller).
-func (c *cli) open(ctx context.Context, work bool) (*env, error) {
+// open loads the configuration, opens and migrates the database and builds the gateway. With serving, it is the
+// server starting: the job client is configured to work jobs (started later by the caller) and a development master
+// key is generated when none is configured. CLI commands never generate one, so a deploy job running `kassa migrate`
+// leaves no stray key file behind.
+func (c *cli) open(ctx context.Context, serving bool) (*env, error) {
 	cfg, err := c.config()
 	if err != nil {
 		return nil, err
 	}
-	warning, err := cfg.EnsureMasterKey()
-	if err != nil {
-		return nil, err
-	}
 	log := newLogger(c.stderr, cfg)
-	if warning != "" {
-		log.Warn(warning)
+	if unknown := config.UnknownVariables(c.environ()); len(unknown) > 0 {
+		log.Warn("ignoring unknown KASSA_* environment variables (typos?)", "names", unknown)
+	}
+	work := serving && cfg.Role.RunsWorker()
+	if serving {
+		warning, err := cfg.EnsureMasterKey()
+		if err != nil {
+			return nil, err
+		}
+		if warning != "" {
+			log.Warn(warning)
+		}
 	}
 	workers := river.NewWorkers()
 	opts := store.Options{River: jobs.Config(workers, work, riverLogger(log))}
@@ -57,7 +65,7 @@ func (c *cli) open(ctx context.Context, work bool) (*env, error) {
 		st.Close()
 		return nil, fmt.Errorf("migrate %s database: %w", st.Dialect(), err)
 	}
-	gw := gateway.New(st, gateway.Options{Logger: log, LiveModeAvailable: !cfg.MasterKeyGenerated})
+	gw := gateway.New(st, gateway.Options{Logger: log, LiveModeAvailable: cfg.MasterKey != nil && !cfg.MasterKeyGenerated})
 	jobs.Register(workers, gw, log)
 	return &env{cfg: cfg, log: log, store: st, gw: gw, workers: workers}, nil
 }

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -32,16 +33,23 @@ func (c *cli) serveCmd() *cobra.Command {
 }
 
 func (c *cli) serve(ctx context.Context) error {
-	cfg, err := c.config()
-	if err != nil {
-		return err
-	}
-	e, err := c.open(ctx, cfg.Role.RunsWorker())
+	e, err := c.open(ctx, true)
 	if err != nil {
 		return err
 	}
 	defer e.Close()
-	cfg = e.cfg
+	cfg := e.cfg
+
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s (%s): %w", cfg.Addr, "KASSA_ADDR", err)
+	}
+	defer ln.Close()
+	// With port 0 the system picks the port; links must carry the real one unless KASSA_BASE_URL says otherwise.
+	if _, port, _ := net.SplitHostPort(cfg.Addr); port == "0" && strings.HasSuffix(cfg.BaseURL, ":0") {
+		_, real, _ := net.SplitHostPort(ln.Addr().String())
+		cfg.BaseURL = strings.TrimSuffix(cfg.BaseURL, "0") + real
+	}
 
 	if err := c.firstStart(ctx, e); err != nil {
 		return err
@@ -49,7 +57,8 @@ func (c *cli) serve(ctx context.Context) error {
 
 	var queueRunning atomic.Bool
 	if cfg.Role.RunsWorker() {
-		if err := e.store.Jobs().Start(ctx); err != nil {
+		// The queue outlives the signal that cancels ctx: shutdown stops it explicitly, letting running jobs finish.
+		if err := e.store.Jobs().Start(context.WithoutCancel(ctx)); err != nil {
 			return fmt.Errorf("start job workers: %w", err)
 		}
 		queueRunning.Store(true)
@@ -77,10 +86,6 @@ func (c *cli) serve(ctx context.Context) error {
 	var handler http.Handler = srv
 	if !cfg.Role.RunsAPI() {
 		handler = srv.OpsHandler()
-	}
-	ln, err := net.Listen("tcp", cfg.Addr)
-	if err != nil {
-		return fmt.Errorf("listen on %s (%s): %w", cfg.Addr, "KASSA_ADDR", err)
 	}
 	httpSrv := &http.Server{
 		Handler:           handler,
