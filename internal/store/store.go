@@ -18,6 +18,7 @@ import (
 	"github.com/kassapay/kassa/internal/customer"
 	"github.com/kassapay/kassa/internal/idempotency"
 	"github.com/kassapay/kassa/internal/merchant"
+	"github.com/kassapay/kassa/internal/webhook"
 )
 
 // Errors every implementation returns in the same situations.
@@ -70,6 +71,30 @@ type CustomerFilter struct {
 	Page
 }
 
+// EventFilter selects events of one merchant and mode. Zero times leave the range open.
+type EventFilter struct {
+	MerchantID string
+	Livemode   bool
+	Type       string
+	ObjectID   string
+	CreatedGTE time.Time
+	CreatedLT  time.Time
+	Page
+}
+
+// DeliveryFilter selects webhook deliveries of one merchant and mode. Zero times leave the range open.
+type DeliveryFilter struct {
+	MerchantID string
+	Livemode   bool
+	EndpointID string
+	EventType  string
+	EventID    string
+	Status     string
+	CreatedGTE time.Time
+	CreatedLT  time.Time
+	Page
+}
+
 // Queries are the reads and writes available both inside and outside a transaction.
 type Queries interface {
 	InsertMerchant(ctx context.Context, m merchant.Merchant) error
@@ -113,6 +138,34 @@ type Queries interface {
 	DeleteExpiredIdempotencyKey(ctx context.Context, s idempotency.Scope, now time.Time) (bool, error)
 	// DeleteExpiredIdempotencyKeys removes every record that expired before now.
 	DeleteExpiredIdempotencyKeys(ctx context.Context, now time.Time) (int64, error)
+
+	// NextObjectSequence returns the next event sequence number of an object (1, 2, …).
+	NextObjectSequence(ctx context.Context, objectID string) (int64, error)
+	InsertEvent(ctx context.Context, e webhook.Event) error
+	GetEvent(ctx context.Context, merchantID string, livemode bool, id string) (webhook.Event, error)
+	GetEventByID(ctx context.Context, id string) (webhook.Event, error)
+	ListEvents(ctx context.Context, f EventFilter) ([]webhook.Event, error)
+
+	InsertWebhookEndpoint(ctx context.Context, e webhook.Endpoint) error
+	// GetWebhookEndpoint returns a merchant's endpoint unless it was deleted.
+	GetWebhookEndpoint(ctx context.Context, merchantID string, livemode bool, id string) (webhook.Endpoint, error)
+	// GetWebhookEndpointByID returns any endpoint, deleted or not (workers).
+	GetWebhookEndpointByID(ctx context.Context, id string) (webhook.Endpoint, error)
+	LockWebhookEndpoint(ctx context.Context, id string) (webhook.Endpoint, error)
+	ListWebhookEndpoints(ctx context.Context, merchantID string, livemode bool) ([]webhook.Endpoint, error)
+	ListEnabledWebhookEndpoints(ctx context.Context, merchantID string, livemode bool) ([]webhook.Endpoint, error)
+	UpdateWebhookEndpoint(ctx context.Context, e webhook.Endpoint) error
+
+	InsertWebhookDelivery(ctx context.Context, d webhook.Delivery) error
+	GetWebhookDelivery(ctx context.Context, merchantID string, livemode bool, id string) (webhook.Delivery, error)
+	GetWebhookDeliveryByID(ctx context.Context, id string) (webhook.Delivery, error)
+	LockWebhookDelivery(ctx context.Context, id string) (webhook.Delivery, error)
+	UpdateWebhookDelivery(ctx context.Context, d webhook.Delivery) error
+	ListWebhookDeliveries(ctx context.Context, f DeliveryFilter) ([]webhook.Delivery, error)
+	// ListDueWebhookDeliveries returns pending or retrying deliveries whose next attempt is at or before now.
+	ListDueWebhookDeliveries(ctx context.Context, now time.Time, limit int) ([]webhook.Delivery, error)
+	InsertWebhookAttempt(ctx context.Context, a webhook.Attempt) error
+	ListWebhookAttempts(ctx context.Context, deliveryID string) ([]webhook.Attempt, error)
 }
 
 // Jobs is the River job queue stored in the same database.

@@ -1,2 +1,8 @@
 -- name: LockMerchant :one
 SELECT * FROM merchants WHERE id = sqlc.arg(id) FOR UPDATE;
+
+-- name: LockWebhookEndpoint :one
+SELECT * FROM webhook_endpoints WHERE id = sqlc.arg(id) FOR UPDATE;
+
+-- name: LockWebhookDelivery :one
+SELECT * FROM webhook_deliveries WHERE id = sqlc.arg(id) FOR UPDATE;

@@ -2,3 +2,9 @@
 -- single write lock, so a plain read inside one is a locked read.
 -- name: LockMerchant :one
 SELECT * FROM merchants WHERE id = sqlc.arg(id);
+
+-- name: LockWebhookEndpoint :one
+SELECT * FROM webhook_endpoints WHERE id = sqlc.arg(id);
+
+-- name: LockWebhookDelivery :one
+SELECT * FROM webhook_deliveries WHERE id = sqlc.arg(id);

@@ -18,6 +18,9 @@ import (
 	"github.com/kassapay/kassa/internal/store"
 )
 
+// extraTests are the suite's tests kept in other files, one file per concept.
+var extraTests = map[string]func(*testing.T, store.Store){}
+
 // Run runs the conformance suite against stores made by open.
 func Run(t *testing.T, open func(t testing.TB) store.Store) {
 	tests := map[string]func(*testing.T, store.Store){
@@ -32,6 +35,9 @@ func Run(t *testing.T, open func(t testing.TB) store.Store) {
 		"TxRollsBackRowAndJob":      testTxRollsBackRowAndJob,
 		"LockMerchantSerializes":    testLockMerchantSerializes,
 		"UnknownObjectsAreNotFound": testNotFound,
+	}
+	for name, fn := range extraTests {
+		tests[name] = fn
 	}
 	for name, fn := range tests {
 		t.Run(name, func(t *testing.T) {

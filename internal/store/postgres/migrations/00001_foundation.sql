@@ -1,7 +1,8 @@
 -- +goose Up
+-- Identifiers sort by creation time in byte order; COLLATE "C" keeps that order whatever the database locale is.
 -- Merchants own everything else. status is 'active' or 'inactive'; an inactive merchant's keys get 403.
 CREATE TABLE merchants (
-    id                       TEXT PRIMARY KEY,
+    id                       TEXT COLLATE "C" PRIMARY KEY,
     name                     TEXT NOT NULL,
     email                    TEXT NOT NULL,
     status                   TEXT NOT NULL CHECK (status IN ('active', 'inactive')),
@@ -13,8 +14,8 @@ CREATE TABLE merchants (
 
 -- API keys are stored as SHA-256 of the full key; hint is the last four characters.
 CREATE TABLE api_keys (
-    id          TEXT PRIMARY KEY,
-    merchant_id TEXT NOT NULL REFERENCES merchants (id),
+    id          TEXT COLLATE "C" PRIMARY KEY,
+    merchant_id TEXT COLLATE "C" NOT NULL REFERENCES merchants (id),
     kind        TEXT NOT NULL CHECK (kind IN ('secret', 'publishable')),
     livemode    BOOLEAN NOT NULL,
     key_hash    TEXT NOT NULL UNIQUE,
@@ -27,8 +28,8 @@ CREATE INDEX api_keys_merchant_idx ON api_keys (merchant_id, kind, livemode);
 
 -- Dashboard users. merchant_id is NULL for operators.
 CREATE TABLE users (
-    id            TEXT PRIMARY KEY,
-    merchant_id   TEXT REFERENCES merchants (id),
+    id            TEXT COLLATE "C" PRIMARY KEY,
+    merchant_id   TEXT COLLATE "C" REFERENCES merchants (id),
     email         TEXT NOT NULL UNIQUE,
     password_hash TEXT NOT NULL,
     role          TEXT NOT NULL CHECK (role IN ('merchant', 'operator')),
@@ -37,8 +38,8 @@ CREATE TABLE users (
 );
 
 CREATE TABLE customers (
-    id              TEXT PRIMARY KEY,
-    merchant_id     TEXT NOT NULL REFERENCES merchants (id),
+    id              TEXT COLLATE "C" PRIMARY KEY,
+    merchant_id     TEXT COLLATE "C" NOT NULL REFERENCES merchants (id),
     livemode        BOOLEAN NOT NULL,
     email           TEXT NOT NULL,
     name            TEXT NOT NULL,
@@ -54,7 +55,7 @@ CREATE INDEX customers_list_idx ON customers (merchant_id, livemode, id);
 -- Idempotency records (DESIGN §6). status moves in_progress -> completed; rows rejected before any side effect are
 -- deleted instead. locked_until lets a retry take over a claim whose process died.
 CREATE TABLE idempotency_keys (
-    merchant_id     TEXT NOT NULL REFERENCES merchants (id),
+    merchant_id     TEXT COLLATE "C" NOT NULL REFERENCES merchants (id),
     livemode        BOOLEAN NOT NULL,
     route           TEXT NOT NULL,
     key             TEXT NOT NULL,

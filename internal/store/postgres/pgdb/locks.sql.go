@@ -28,3 +28,56 @@ func (q *Queries) LockMerchant(ctx context.Context, id string) (Merchant, error)
 	)
 	return i, err
 }
+
+const lockWebhookDelivery = `-- name: LockWebhookDelivery :one
+SELECT id, merchant_id, livemode, event_id, endpoint_id, event_type, status, attempts, next_attempt_at, last_attempt_at, created_at, updated_at FROM webhook_deliveries WHERE id = $1 FOR UPDATE
+`
+
+func (q *Queries) LockWebhookDelivery(ctx context.Context, id string) (WebhookDelivery, error) {
+	row := q.db.QueryRow(ctx, lockWebhookDelivery, id)
+	var i WebhookDelivery
+	err := row.Scan(
+		&i.ID,
+		&i.MerchantID,
+		&i.Livemode,
+		&i.EventID,
+		&i.EndpointID,
+		&i.EventType,
+		&i.Status,
+		&i.Attempts,
+		&i.NextAttemptAt,
+		&i.LastAttemptAt,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+	)
+	return i, err
+}
+
+const lockWebhookEndpoint = `-- name: LockWebhookEndpoint :one
+SELECT id, merchant_id, livemode, url, description, enabled_events, api_version, status, disabled_reason, secret_sealed, secret_hint, previous_secret_sealed, previous_secret_expires_at, failing_since, created_at, updated_at, deleted_at FROM webhook_endpoints WHERE id = $1 FOR UPDATE
+`
+
+func (q *Queries) LockWebhookEndpoint(ctx context.Context, id string) (WebhookEndpoint, error) {
+	row := q.db.QueryRow(ctx, lockWebhookEndpoint, id)
+	var i WebhookEndpoint
+	err := row.Scan(
+		&i.ID,
+		&i.MerchantID,
+		&i.Livemode,
+		&i.Url,
+		&i.Description,
+		&i.EnabledEvents,
+		&i.ApiVersion,
+		&i.Status,
+		&i.DisabledReason,
+		&i.SecretSealed,
+		&i.SecretHint,
+		&i.PreviousSecretSealed,
+		&i.PreviousSecretExpiresAt,
+		&i.FailingSince,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+		&i.DeletedAt,
+	)
+	return i, err
+}

@@ -35,6 +35,18 @@ type Customer struct {
 	CreatedAt      time.Time
 }
 
+type Event struct {
+	ID         string
+	MerchantID string
+	Livemode   bool
+	Type       string
+	ObjectID   string
+	Sequence   int64
+	ApiVersion string
+	Data       []byte
+	CreatedAt  time.Time
+}
+
 type IdempotencyKey struct {
 	MerchantID     string
 	Livemode       bool
@@ -66,6 +78,11 @@ type Merchant struct {
 	UpdatedAt              time.Time
 }
 
+type ObjectSequence struct {
+	ObjectID string
+	Last     int64
+}
+
 type User struct {
 	ID           string
 	MerchantID   *string
@@ -73,4 +90,50 @@ type User struct {
 	PasswordHash string
 	Role         string
 	CreatedAt    time.Time
+}
+
+type WebhookAttempt struct {
+	ID              string
+	DeliveryID      string
+	Attempt         int64
+	StartedAt       time.Time
+	DurationMs      int64
+	HttpStatus      int64
+	ResponseExcerpt string
+	Error           string
+}
+
+type WebhookDelivery struct {
+	ID            string
+	MerchantID    string
+	Livemode      bool
+	EventID       string
+	EndpointID    string
+	EventType     string
+	Status        string
+	Attempts      int64
+	NextAttemptAt *time.Time
+	LastAttemptAt *time.Time
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
+}
+
+type WebhookEndpoint struct {
+	ID                      string
+	MerchantID              string
+	Livemode                bool
+	Url                     string
+	Description             string
+	EnabledEvents           dbtype.JSON
+	ApiVersion              string
+	Status                  string
+	DisabledReason          string
+	SecretSealed            []byte
+	SecretHint              string
+	PreviousSecretSealed    []byte
+	PreviousSecretExpiresAt *time.Time
+	FailingSince            *time.Time
+	CreatedAt               time.Time
+	UpdatedAt               time.Time
+	DeletedAt               *time.Time
 }

@@ -1,0 +1,42 @@
+// Package webhook owns the pure parts of Kassa's webhook delivery: the event catalogue and envelope, endpoint
+// secrets, the two signature schemes (Kassa-Signature and Standard Webhooks), the retry schedule, the
+// classification of a delivery attempt, endpoint URL validation and the SSRF-guarded HTTP client.
+//
+// This package is security-critical. The signatures are what merchants trust to tell a real payment notification
+// from a forged one, and the HTTP client is the only way Kassa connects to a URL a merchant typed in: it must never
+// reach loopback, private, link-local, shared (CGNAT), multicast or reserved addresses unless the operator's
+// configuration allow-lists a network. Changes here need a test that shows the guarantee still holds.
+//
+// Storage, the API and the delivery worker live elsewhere (store, api, jobs); this package knows nothing of SQL and
+// only uses net/http for headers, responses and the outbound client.
+package webhook
+
+import "time"
+
+// Header names set on every delivery (DESIGN §7). Sign sets all but HeaderAPIVersion, which the caller adds from the
+// endpoint's API version, together with Content-Type.
+const (
+	HeaderSignature  = "Kassa-Signature"
+	HeaderEventID    = "Kassa-Event-Id"
+	HeaderTimestamp  = "Kassa-Timestamp"
+	HeaderAPIVersion = "Kassa-Api-Version"
+
+	// Standard Webhooks headers: the same raw body signed a second way so that stock verifiers work.
+	HeaderWebhookID        = "webhook-id"
+	HeaderWebhookTimestamp = "webhook-timestamp"
+	HeaderWebhookSignature = "webhook-signature"
+)
+
+// Limits of the delivery contract (DESIGN §7).
+const (
+	// DefaultTimeout bounds one delivery attempt: connect, TLS, request and response headers and body.
+	DefaultTimeout = 10 * time.Second
+	// MaxRetryAfter caps how far a receiver's Retry-After can push the next attempt.
+	MaxRetryAfter = 24 * time.Hour
+	// DefaultRotationGrace is how long the old secret keeps signing after a rotation unless the merchant chose otherwise.
+	DefaultRotationGrace = 24 * time.Hour
+	// DisableAfter is how long an endpoint may fail without a single success before it is disabled.
+	DisableAfter = 5 * 24 * time.Hour
+	// ExcerptLimit is how many bytes of a receiver's response an attempt records.
+	ExcerptLimit = 4 << 10
+)
