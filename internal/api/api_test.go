@@ -211,6 +211,11 @@ func TestErrorShapes(t *testing.T) {
 			{"both cursors", kassatest.Request{Method: "GET", Path: "/api/v1/customers?starting_after=cus_a&ending_before=cus_b"}, 400, "invalid_request_error", "parameter_conflict", "ending_before"},
 			{"bad origin", kassatest.Request{Method: "PATCH", Path: "/api/v1/merchant", Body: `{"checkout_allowed_origins":["https://ok.example","https://shop.example/path"]}`}, 400, "invalid_request_error", "parameter_invalid", "checkout_allowed_origins[1]"},
 			{"bad email", kassatest.Request{Method: "PATCH", Path: "/api/v1/merchant", Body: `{"email":"not-an-email"}`}, 400, "invalid_request_error", "parameter_invalid", "email"},
+			{"NUL in a body value", kassatest.Request{Method: "POST", Path: "/api/v1/customers", Body: `{"name":"a\u0000b"}`}, 400, "invalid_request_error", "parameter_invalid", "name"},
+			{"NUL in metadata", kassatest.Request{Method: "POST", Path: "/api/v1/customers", Body: `{"metadata":{"k":"\u0000"}}`}, 400, "invalid_request_error", "parameter_invalid", "metadata.k"},
+			{"NUL in a PATCH", kassatest.Request{Method: "PATCH", Path: "/api/v1/merchant", Body: `{"name":"x\u0000"}`}, 400, "invalid_request_error", "parameter_invalid", "name"},
+			{"NUL in a query", kassatest.Request{Method: "GET", Path: "/api/v1/customers?email=a%00b"}, 400, "invalid_request_error", "parameter_invalid", "email"},
+			{"NUL in a cursor", kassatest.Request{Method: "GET", Path: "/api/v1/customers?starting_after=a%00b"}, 400, "invalid_request_error", "parameter_invalid", "starting_after"},
 		})
 		if resp := e.Do(kassatest.Request{Method: "DELETE", Path: "/api/v1/merchant"}); resp.Header.Get("Allow") == "" {
 			t.Error("405 without an Allow header")
@@ -224,6 +229,10 @@ func TestErrorShapes(t *testing.T) {
 		// A rejected request changed nothing.
 		if list := e.Do(kassatest.Request{Method: "GET", Path: "/api/v1/customers"}); len(list.JSON(t)["data"].([]any)) != 0 {
 			t.Errorf("rejected creates left customers behind: %s", list.Body)
+		}
+		// An escaped backslash followed by "u0000" is text, not NUL.
+		if r := e.Do(kassatest.Request{Method: "POST", Path: "/api/v1/customers", Body: `{"description":"C:\\u0000"}`}); r.Status != 201 {
+			t.Errorf("escaped backslash: %d %s", r.Status, r.Body)
 		}
 	})
 }

@@ -60,13 +60,13 @@ var createCustomerOp = huma.Operation{
 
 func (s *Server) createCustomer(ctx context.Context, in *CreateCustomerInput) (*CustomerOutput, error) {
 	a := merchantOf(ctx)
-	key := ""
+	var idem gateway.Idempotency
 	if info := infoFrom(ctx); info != nil {
-		key = info.IdempotencyKey
+		idem = info.Idempotency
 	}
 	c, err := s.gw.CreateCustomer(ctx, a, gateway.CustomerInput{
 		Email: in.Body.Email, Name: in.Body.Name, Phone: in.Body.Phone, Description: in.Body.Description, Metadata: in.Body.Metadata,
-	}, key)
+	}, idem)
 	if err != nil {
 		return nil, err
 	}

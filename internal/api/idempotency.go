@@ -51,10 +51,11 @@ func (s *Server) idempotent(w http.ResponseWriter, r *http.Request, info *reques
 		next(w)
 		return
 	}
-	info.IdempotencyKey = key
 	route := r.Method + " " + r.URL.Path
+	hash := idempotency.HashRequest(route, body)
+	info.Idempotency = gateway.Idempotency{Key: key, Hash: hash}
 	sc := idempotency.Scope{MerchantID: info.Auth.Merchant.ID, Livemode: info.Auth.Livemode(), Route: route, Key: key}
-	replay, err := s.gw.BeginIdempotent(r.Context(), sc, idempotency.HashRequest(route, body))
+	replay, err := s.gw.BeginIdempotent(r.Context(), sc, hash)
 	if err != nil {
 		if ge, ok := gateway.AsError(err); ok && ge.Code == "idempotency_request_in_progress" {
 			w.Header().Set("Retry-After", "1")

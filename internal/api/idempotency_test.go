@@ -34,11 +34,10 @@ func TestIdempotentReplay(t *testing.T) {
 		if again.Status != 201 || !bytes.Equal(first.Body, again.Body) || again.Header.Get("Idempotent-Replayed") != "true" {
 			t.Errorf("replay: %d replayed=%q\nfirst: %s\nagain: %s", again.Status, again.Header.Get("Idempotent-Replayed"), first.Body, again.Body)
 		}
-		// The body field form of the key is the same key.
+		// The body field form of the key is the same key, and moving the key into the body is the same request.
 		viaBody := e.Do(kassatest.Request{Method: "POST", Path: "/api/v1/customers", Body: `{"email":"ada@example.com","name":"Ada","idempotency_key":"create-ada-1"}`})
-		if viaBody.Status != 409 || viaBody.Error(t)["code"] != "idempotency_key_reused" {
-			// The body differs from the first request (it carries the key), so it is a different request.
-			t.Errorf("body key with another body: %d %s", viaBody.Status, viaBody.Body)
+		if viaBody.Status != 201 || !bytes.Equal(first.Body, viaBody.Body) || viaBody.Header.Get("Idempotent-Replayed") != "true" {
+			t.Errorf("key moved into the body: %d %s", viaBody.Status, viaBody.Body)
 		}
 		bodyOnly := `{"email":"bob@example.com","idempotency_key":"create-bob-1"}`
 		b1 := e.Do(kassatest.Request{Method: "POST", Path: "/api/v1/customers", Body: bodyOnly})
@@ -123,6 +122,40 @@ func TestIdempotencyKeysExpireAfter24Hours(t *testing.T) {
 		}
 		if c := countCustomers(t, e); c != 1 {
 			t.Errorf("%d customers, want 1", c)
+		}
+		// Reusing the expired key for another request is refused rather than answered with the old customer.
+		e.Clock.Advance(idempotency.Retention + time.Minute)
+		if _, err := e.Gateway.ReapIdempotencyKeys(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		other := e.Do(kassatest.Request{Method: "POST", Path: "/api/v1/customers", Body: `{"email":"bob@example.com"}`, Headers: req.Headers})
+		if other.Status != 409 || other.Error(t)["code"] != "idempotency_key_reused" {
+			t.Errorf("expired key reused for another customer: %d %s", other.Status, other.Body)
+		}
+	})
+}
+
+// TestIdempotencyBoundaries: at the exact instant a record expires or a claim's lock times out, a retry proceeds.
+func TestIdempotencyBoundaries(t *testing.T) {
+	t.Parallel()
+	kassatest.ForEachBackend(t, func(t *testing.T, b storetest.Backend) {
+		e := kassatest.Setup(t, b, kassatest.Options{})
+		req := kassatest.Request{Method: "POST", Path: "/api/v1/customers", Body: `{"email":"edge@example.com"}`, Headers: map[string]string{"Idempotency-Key": "edge-1"}}
+		if r := e.Do(req); r.Status != 201 {
+			t.Fatalf("%d %s", r.Status, r.Body)
+		}
+		e.Clock.Advance(idempotency.Retention)
+		if r := e.Do(req); r.Status != 201 || r.Header.Get("Idempotent-Replayed") == "true" {
+			t.Errorf("at the retention instant: %d replayed=%q %s", r.Status, r.Header.Get("Idempotent-Replayed"), r.Body)
+		}
+		sc := idempotency.Scope{MerchantID: e.Merchant.Merchant.ID, Route: "POST /api/v1/customers", Key: "edge-2"}
+		body := `{"email":"edge2@example.com"}`
+		if _, err := e.Gateway.BeginIdempotent(context.Background(), sc, idempotency.HashRequest(sc.Route, []byte(body))); err != nil {
+			t.Fatal(err)
+		}
+		e.Clock.Advance(idempotency.LockTimeout)
+		if r := e.Do(kassatest.Request{Method: "POST", Path: "/api/v1/customers", Body: body, Headers: map[string]string{"Idempotency-Key": "edge-2"}}); r.Status != 201 {
+			t.Errorf("at the lock-timeout instant: %d %s", r.Status, r.Body)
 		}
 	})
 }

@@ -36,12 +36,16 @@ func (s *Server) allow(w http.ResponseWriter, r *http.Request, policy authPolicy
 			rules = []ratelimit.Rule{{Limit: lim.WritePerSecond, Period: time.Second}, {Limit: lim.WritePerHour, Period: time.Hour}}
 		}
 	}
+	active := rules[:0]
 	for _, rule := range rules {
-		if rule.Limit <= 0 {
-			return true // limits switched off
+		if rule.Limit > 0 { // a limit of 0 switches that rule off
+			active = append(active, rule)
 		}
 	}
-	d := s.limiter.Allow(key, rules)
+	if len(active) == 0 {
+		return true
+	}
+	d := s.limiter.Allow(key, active)
 	d.SetHeaders(w.Header())
 	if d.Allowed {
 		return true

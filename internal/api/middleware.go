@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -24,10 +25,10 @@ import (
 // Middleware fills it in place instead of copying the request, so the ServeMux's pattern and path values set on
 // the request stay visible to the outer layer.
 type requestInfo struct {
-	ID             string
-	Route          string
-	Auth           *gateway.Auth
-	IdempotencyKey string
+	ID          string
+	Route       string
+	Auth        *gateway.Auth
+	Idempotency gateway.Idempotency
 }
 
 type infoKey struct{}
@@ -103,8 +104,17 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request, info *requestInfo
 		s.mux.ServeHTTP(w, r)
 		return
 	}
+	// No API request runs longer than this, so an idempotency claim (idempotency.LockTimeout) always outlives its
+	// request, and a stuck database call cannot hold a worker forever.
+	ctx, cancel := context.WithTimeout(r.Context(), requestTimeout)
+	defer cancel()
+	*r = *r.WithContext(ctx)
 	r.Body = http.MaxBytesReader(w, r.Body, s.opts.MaxBodyBytes)
 	if err := checkContentType(r); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if err := rejectNUL(r); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
@@ -120,6 +130,75 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request, info *requestInfo
 		return
 	}
 	s.mux.ServeHTTP(w, r)
+}
+
+// requestTimeout bounds every API request; it must stay below idempotency.LockTimeout.
+const requestTimeout = 60 * time.Second
+
+// rejectNUL refuses U+0000 anywhere in the query, path or JSON body: PostgreSQL text cannot hold it, and no
+// legitimate value contains it. The body is read here (size-limited) and put back for the handler.
+func rejectNUL(r *http.Request) error {
+	if strings.ContainsRune(r.URL.Path, 0) {
+		return gateway.InvalidParam("", "parameter_invalid", "The path contains a NUL character.")
+	}
+	for k, vs := range r.URL.Query() {
+		for _, v := range vs {
+			if strings.ContainsRune(k, 0) || strings.ContainsRune(v, 0) {
+				return gateway.InvalidParam(strings.ReplaceAll(k, "\x00", ""), "parameter_invalid", "The value contains a NUL character.")
+			}
+		}
+	}
+	if r.Method == http.MethodGet || r.Method == http.MethodHead {
+		return nil
+	}
+	body, err := readBody(r)
+	if err != nil {
+		return err
+	}
+	if !bytes.Contains(body, []byte(`\u0000`)) && !bytes.Contains(body, []byte{0}) {
+		return nil
+	}
+	if bytes.Contains(body, []byte{0}) {
+		return &gateway.Error{Kind: gateway.KindInvalid, Code: "invalid_json", Message: "The request body contains a NUL byte."}
+	}
+	var v any
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	if dec.Decode(&v) != nil {
+		return nil // not JSON: the handler reports that
+	}
+	if path, found := findNUL(v, ""); found {
+		return gateway.InvalidParam(path, "parameter_invalid", "The value contains a NUL character (\\u0000).")
+	}
+	return nil
+}
+
+// findNUL returns the path (a.b[2].c) of the first key or string value containing U+0000.
+func findNUL(v any, path string) (string, bool) {
+	switch v := v.(type) {
+	case string:
+		return path, strings.ContainsRune(v, 0)
+	case map[string]any:
+		for k, child := range v {
+			p := k
+			if path != "" {
+				p = path + "." + k
+			}
+			if strings.ContainsRune(k, 0) {
+				return path, true
+			}
+			if found, ok := findNUL(child, p); ok {
+				return found, true
+			}
+		}
+	case []any:
+		for i, child := range v {
+			if found, ok := findNUL(child, path+"["+strconv.Itoa(i)+"]"); ok {
+				return found, true
+			}
+		}
+	}
+	return "", false
 }
 
 // isRedirect reports whether the mux would answer with a trailing-slash redirect; the API never redirects.

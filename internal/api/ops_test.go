@@ -64,6 +64,13 @@ func TestMetrics(t *testing.T) {
 			t.Errorf("/metrics lacks %q", want)
 		}
 	}
+	for _, m := range []string{"ZZZ1", "ZZZ2"} {
+		e.Do(kassatest.Request{Method: m, Path: "/api/v1/merchant"})
+	}
+	body = string(e.Do(kassatest.Request{Method: "GET", Path: "/metrics", NoKey: true}).Body)
+	if strings.Contains(body, "ZZZ") || !strings.Contains(body, `method="OTHER"`) {
+		t.Error("arbitrary request methods became metric labels")
+	}
 	// Ids never become label values (bounded cardinality).
 	if strings.Contains(body, "cus_x") {
 		t.Error("an object id leaked into a metric label")

@@ -24,7 +24,9 @@ type Customer struct {
 	// IdempotencyKey is the key of the request that created the customer, if any; unique per merchant and mode, so
 	// a retried create can never make a second customer even if the idempotency record is lost.
 	IdempotencyKey string
-	CreatedAt      time.Time
+	// IdempotencyHash fingerprints the creating request, to tell a retry from a reuse of the key.
+	IdempotencyHash string
+	CreatedAt       time.Time
 }
 
 // Errors for invalid input; wrapped in *FieldError.

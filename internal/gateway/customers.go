@@ -19,15 +19,22 @@ type CustomerInput struct {
 	Metadata    map[string]string
 }
 
-// CreateCustomer makes a customer. With an idempotency key, a second call with the same key returns the first
-// customer: the key is unique per merchant and mode in the customers table itself, so this holds even if the
-// request-level idempotency record were lost.
-func (g *Gateway) CreateCustomer(ctx context.Context, a Auth, in CustomerInput, idempotencyKey string) (customer.Customer, error) {
+// Idempotency names the idempotency key of a request and the fingerprint of the request itself.
+type Idempotency struct {
+	Key  string
+	Hash string
+}
+
+// CreateCustomer makes a customer. With an idempotency key, a second call with the same key and request returns
+// the first customer: the key is unique per merchant and mode in the customers table itself, so this holds even
+// after the request-level idempotency record is gone. The same key with another request is 409.
+func (g *Gateway) CreateCustomer(ctx context.Context, a Auth, in CustomerInput, idem Idempotency) (customer.Customer, error) {
 	now := g.Now()
 	c := customer.Customer{
 		ID: id.New("cus_", now), MerchantID: a.Merchant.ID, Livemode: a.Livemode(),
 		Email: strings.TrimSpace(in.Email), Name: strings.TrimSpace(in.Name), Phone: in.Phone,
-		Description: in.Description, Metadata: in.Metadata, IdempotencyKey: idempotencyKey, CreatedAt: now,
+		Description: in.Description, Metadata: in.Metadata, IdempotencyKey: idem.Key, IdempotencyHash: idem.Hash,
+		CreatedAt: now,
 	}
 	if err := c.Validate(); err != nil {
 		var fe *customer.FieldError
@@ -41,7 +48,14 @@ func (g *Gateway) CreateCustomer(ctx context.Context, a Auth, in CustomerInput, 
 		return customer.Customer{}, err
 	}
 	if !inserted {
-		return g.store.GetCustomerByIdempotencyKey(ctx, a.Merchant.ID, a.Livemode(), idempotencyKey)
+		existing, err := g.store.GetCustomerByIdempotencyKey(ctx, a.Merchant.ID, a.Livemode(), idem.Key)
+		if err != nil {
+			return customer.Customer{}, err
+		}
+		if existing.IdempotencyHash != idem.Hash {
+			return customer.Customer{}, errKeyReused
+		}
+		return existing, nil
 	}
 	return c, nil
 }

@@ -3,11 +3,16 @@ package gateway
 import (
 	"context"
 	"errors"
-	"fmt"
 
 	"github.com/kassapay/kassa/internal/idempotency"
 	"github.com/kassapay/kassa/internal/store"
 )
+
+var errKeyReused = &Error{Kind: KindIdempotency, Code: "idempotency_key_reused", Param: "Idempotency-Key",
+	Message: "This idempotency key was already used with different request parameters. Use a new key for a new request."}
+
+var errInProgress = &Error{Kind: KindIdempotency, Code: "idempotency_request_in_progress", Param: "Idempotency-Key",
+	Message: "A request with this idempotency key is still being processed. Retry after a moment to get its result."}
 
 // BeginIdempotent claims an idempotency key for a request. It returns:
 //   - (nil, nil): the caller owns the claim, runs the request and then calls FinishIdempotent;
@@ -40,15 +45,13 @@ func (g *Gateway) BeginIdempotent(ctx context.Context, sc idempotency.Scope, req
 			continue
 		}
 		if r.RequestHash != requestHash {
-			return nil, &Error{Kind: KindIdempotency, Code: "idempotency_key_reused", Param: "Idempotency-Key",
-				Message: "This idempotency key was already used with different request parameters. Use a new key for a new request."}
+			return nil, errKeyReused
 		}
 		if r.Status == idempotency.StatusCompleted {
 			return &r, nil
 		}
 		if r.LockedUntil.After(now) {
-			return nil, &Error{Kind: KindIdempotency, Code: "idempotency_request_in_progress", Param: "Idempotency-Key",
-				Message: "A request with this idempotency key is still being processed. Retry after a moment to get its result."}
+			return nil, errInProgress
 		}
 		took, err := g.store.TakeOverIdempotencyKey(ctx, sc, requestHash, now, now.Add(idempotency.LockTimeout))
 		if err != nil {
@@ -58,7 +61,8 @@ func (g *Gateway) BeginIdempotent(ctx context.Context, sc idempotency.Scope, req
 			return nil, nil
 		}
 	}
-	return nil, fmt.Errorf("gateway: idempotency key %q: claim kept changing hands", sc.Key)
+	// The record kept changing under us: another request with this key is racing this one.
+	return nil, errInProgress
 }
 
 // FinishIdempotent stores the response of a claimed request for replay, or frees the key when the response

@@ -73,8 +73,9 @@ func ValidateKey(k string) error {
 }
 
 // HashRequest fingerprints a request for "same key, same request" checks. JSON bodies are canonicalized (object
-// keys sorted, insignificant whitespace dropped, numbers kept as written) so a client that re-serializes the same
-// parameters is not told its key was reused; anything else is hashed byte for byte.
+// keys sorted, insignificant whitespace dropped, numbers kept as written, the top-level idempotency_key field
+// dropped since it is the key, not a parameter) so a client that re-serializes the same parameters, or moves the key
+// between header and body, is not told its key was reused; anything else is hashed byte for byte.
 func HashRequest(route string, body []byte) string {
 	h := sha256.New()
 	h.Write([]byte(route))
@@ -93,6 +94,9 @@ func canonicalJSON(body []byte) []byte {
 	var v any
 	if err := dec.Decode(&v); err != nil || dec.More() {
 		return body
+	}
+	if obj, ok := v.(map[string]any); ok {
+		delete(obj, "idempotency_key")
 	}
 	out, err := json.Marshal(v) // maps marshal with sorted keys
 	if err != nil {

@@ -22,6 +22,10 @@ func TestHashRequestIgnoresJSONFormatting(t *testing.T) {
 			t.Errorf("%s: hash equal, want different", name)
 		}
 	}
+	withKey := HashRequest("POST /api/v1/customers", []byte(`{"idempotency_key":"k1","email":"a@example.com","metadata":{"x":"1","y":"2"},"n":1.50}`))
+	if withKey != a {
+		t.Error("the idempotency_key body field changed the request hash")
+	}
 	if HashRequest("r", []byte("not json")) == HashRequest("r", []byte("not json ")) {
 		t.Error("non-JSON bodies must hash byte for byte")
 	}

@@ -35,6 +35,14 @@ func TestNormalizeOrigin(t *testing.T) {
 		{in: "https://shop.example.com:99999", wantErr: true},
 		{in: "https://shop.example.com:0", wantErr: true},
 		{in: "", wantErr: true},
+		{in: "https://a.example:0443", want: "https://a.example"},
+		{in: "http://a.example:080", want: "http://a.example"},
+		{in: "https://a.example:08443", want: "https://a.example:8443"},
+		{in: "https://xn--bcher-kva.example", want: "https://xn--bcher-kva.example"},
+		{in: "https://bücher.example", wantErr: true},
+		{in: "https://a.example.", wantErr: true},
+		{in: "https://[fe80::1%25eth0]", wantErr: true},
+		{in: "https://a..example", wantErr: true},
 	}
 	for _, tt := range tests {
 		got, err := NormalizeOrigin(tt.in)

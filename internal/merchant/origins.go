@@ -2,13 +2,15 @@ package merchant
 
 import (
 	"net"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
 )
 
-// NormalizeOrigin turns a user-supplied origin into scheme://host[:port]: lower-case scheme and host, default ports
-// dropped, a trailing slash tolerated. Anything with a path, query, fragment or credentials is rejected, as is any
+// NormalizeOrigin turns a user-supplied origin into scheme://host[:port], the form browsers send in Origin headers:
+// lower-case scheme and host, default ports dropped, leading zeros of the port dropped, a trailing slash tolerated.
+// Hosts must be ASCII (internationalized names in their xn-- form), without a trailing dot or an IPv6 zone. Anything with a path, query, fragment or credentials is rejected, as is any
 // scheme but http and https.
 func NormalizeOrigin(s string) (string, error) {
 	u, err := url.Parse(strings.TrimSpace(s))
@@ -23,18 +25,21 @@ func NormalizeOrigin(s string) (string, error) {
 		return "", ErrInvalidOrigin
 	}
 	host := strings.ToLower(u.Hostname())
-	if host == "" || strings.ContainsAny(host, " _") {
+	if !validHost(host) {
 		return "", ErrInvalidOrigin
 	}
 	port := u.Port()
-	if (scheme == "http" && port == "80") || (scheme == "https" && port == "443") {
-		port = ""
-	}
 	if port != "" {
 		n, err := strconv.Atoi(port)
 		if err != nil || n < 1 || n > 65535 {
 			return "", ErrInvalidOrigin
 		}
+		port = strconv.Itoa(n) // "0443" is 443
+	}
+	if (scheme == "http" && port == "80") || (scheme == "https" && port == "443") {
+		port = ""
+	}
+	if port != "" {
 		return scheme + "://" + net.JoinHostPort(host, port), nil
 	}
 	if strings.Contains(host, ":") { // IPv6 literal
@@ -61,4 +66,22 @@ func NormalizeOrigins(in []string) ([]string, error) {
 		}
 	}
 	return out, nil
+}
+
+// validHost accepts what a browser puts in an Origin header: an IP literal without a zone, or an ASCII DNS name
+// (internationalized names in their xn-- form) without a trailing dot.
+func validHost(host string) bool {
+	if host == "" || strings.HasSuffix(host, ".") || strings.HasPrefix(host, ".") || strings.Contains(host, "..") {
+		return false
+	}
+	if ip, err := netip.ParseAddr(host); err == nil {
+		return ip.Zone() == ""
+	}
+	for i := 0; i < len(host); i++ {
+		c := host[i]
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '.') {
+			return false
+		}
+	}
+	return true
 }

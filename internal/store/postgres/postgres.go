@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -25,6 +26,10 @@ import (
 
 //go:embed migrations/*.sql
 var migrations embed.FS
+
+// defaultMaxConns is the pool size unless the URL sets pool_max_conns (DESIGN §13: 32 clients reach PostgreSQL's
+// group-commit ceiling).
+const defaultMaxConns = 32
 
 // migrationLockID is the advisory lock key held while migrating ("kassa" in ASCII).
 const migrationLockID = 0x6b61737361
@@ -44,8 +49,17 @@ func Open(ctx context.Context, url string, opts store.Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("postgres: parse database URL: %w", err)
 	}
-	if opts.MaxConns > 0 {
+	switch {
+	case opts.MaxConns > 0:
 		cfg.MaxConns = int32(opts.MaxConns)
+	case !strings.Contains(url, "pool_max_conns"):
+		// pgxpool's default (max(4, CPUs)) starves concurrent requests, and River's listener holds one of them.
+		cfg.MaxConns = defaultMaxConns
+	}
+	if _, set := cfg.ConnConfig.RuntimeParams["lock_timeout"]; !set {
+		// A request waiting on a row lock fails (and its idempotency claim is freed) well before the claim's lock
+		// timeout lets a retry in.
+		cfg.ConnConfig.RuntimeParams["lock_timeout"] = "30s"
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {

@@ -244,7 +244,8 @@ func (s queries) GetInstanceSetting(ctx context.Context, key string) (string, er
 func customerFromRow(r pgdb.Customer) (customer.Customer, error) {
 	c := customer.Customer{
 		ID: r.ID, MerchantID: r.MerchantID, Livemode: r.Livemode, Email: r.Email, Name: r.Name, Phone: r.Phone,
-		Description: r.Description, IdempotencyKey: str(r.IdempotencyKey), CreatedAt: r.CreatedAt.UTC(),
+		Description: r.Description, IdempotencyKey: str(r.IdempotencyKey), IdempotencyHash: str(r.IdempotencyHash),
+		CreatedAt: r.CreatedAt.UTC(),
 	}
 	return c, fromJSON(r.Metadata, &c.Metadata)
 }
@@ -272,7 +273,8 @@ func (s queries) InsertCustomer(ctx context.Context, c customer.Customer) (bool,
 	}
 	n, err := s.q.InsertCustomer(ctx, pgdb.InsertCustomerParams{
 		ID: c.ID, MerchantID: c.MerchantID, Livemode: c.Livemode, Email: c.Email, Name: c.Name, Phone: c.Phone,
-		Description: c.Description, Metadata: metadata, IdempotencyKey: strPtr(c.IdempotencyKey), CreatedAt: ts(c.CreatedAt),
+		Description: c.Description, Metadata: metadata, IdempotencyKey: strPtr(c.IdempotencyKey),
+		IdempotencyHash: strPtr(c.IdempotencyHash), CreatedAt: ts(c.CreatedAt),
 	})
 	return n == 1, mapErr(err)
 }

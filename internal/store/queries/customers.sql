@@ -1,7 +1,9 @@
 -- name: InsertCustomer :execrows
-INSERT INTO customers (id, merchant_id, livemode, email, name, phone, description, metadata, idempotency_key, created_at)
+INSERT INTO customers (id, merchant_id, livemode, email, name, phone, description, metadata, idempotency_key,
+                       idempotency_hash, created_at)
 VALUES (sqlc.arg(id), sqlc.arg(merchant_id), sqlc.arg(livemode), sqlc.arg(email), sqlc.arg(name), sqlc.arg(phone),
-        sqlc.arg(description), sqlc.arg(metadata), sqlc.narg(idempotency_key), sqlc.arg(created_at))
+        sqlc.arg(description), sqlc.arg(metadata), sqlc.narg(idempotency_key), sqlc.narg(idempotency_hash),
+        sqlc.arg(created_at))
 ON CONFLICT (merchant_id, livemode, idempotency_key) DO NOTHING;
 
 -- name: GetCustomer :one

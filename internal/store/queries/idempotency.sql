@@ -12,7 +12,7 @@ WHERE merchant_id = sqlc.arg(merchant_id) AND livemode = sqlc.arg(livemode) AND 
 -- name: TakeOverIdempotencyKey :execrows
 UPDATE idempotency_keys SET locked_until = sqlc.arg(locked_until)
 WHERE merchant_id = sqlc.arg(merchant_id) AND livemode = sqlc.arg(livemode) AND route = sqlc.arg(route) AND key = sqlc.arg(key)
-  AND status = 'in_progress' AND request_hash = sqlc.arg(request_hash) AND locked_until < sqlc.arg(now);
+  AND status = 'in_progress' AND request_hash = sqlc.arg(request_hash) AND locked_until <= sqlc.arg(now);
 
 -- name: CompleteIdempotencyKey :execrows
 UPDATE idempotency_keys
@@ -28,7 +28,7 @@ WHERE merchant_id = sqlc.arg(merchant_id) AND livemode = sqlc.arg(livemode) AND 
 -- name: DeleteExpiredIdempotencyKey :execrows
 DELETE FROM idempotency_keys
 WHERE merchant_id = sqlc.arg(merchant_id) AND livemode = sqlc.arg(livemode) AND route = sqlc.arg(route) AND key = sqlc.arg(key)
-  AND expires_at < sqlc.arg(now);
+  AND expires_at <= sqlc.arg(now);
 
 -- name: DeleteExpiredIdempotencyKeys :execrows
-DELETE FROM idempotency_keys WHERE expires_at < sqlc.arg(now);
+DELETE FROM idempotency_keys WHERE expires_at <= sqlc.arg(now);

@@ -103,6 +103,9 @@ func OpenPostgres(t testing.TB, opts store.Options) store.Store {
 	t.Helper()
 	u := PostgresURL(t)
 	ctx := context.Background()
+	if opts.MaxConns == 0 {
+		opts.MaxConns = 8 // many tests run at once against one server with a bounded max_connections
+	}
 	s, err := postgres.Open(ctx, u, opts)
 	if err != nil {
 		t.Fatal(err)

@@ -47,6 +47,9 @@ CREATE TABLE customers (
     description     TEXT NOT NULL,
     metadata        JSONB NOT NULL DEFAULT '{}',
     idempotency_key TEXT,
+    -- The request hash of the creating request: a key reused for another request after the idempotency record's
+    -- retention gets 409 instead of this customer.
+    idempotency_hash TEXT,
     created_at      TIMESTAMPTZ NOT NULL,
     UNIQUE (merchant_id, livemode, idempotency_key)
 );

@@ -23,16 +23,17 @@ type ApiKey struct {
 }
 
 type Customer struct {
-	ID             string
-	MerchantID     string
-	Livemode       bool
-	Email          string
-	Name           string
-	Phone          string
-	Description    string
-	Metadata       dbtype.JSON
-	IdempotencyKey *string
-	CreatedAt      time.Time
+	ID              string
+	MerchantID      string
+	Livemode        bool
+	Email           string
+	Name            string
+	Phone           string
+	Description     string
+	Metadata        dbtype.JSON
+	IdempotencyKey  *string
+	IdempotencyHash *string
+	CreatedAt       time.Time
 }
 
 type Event struct {

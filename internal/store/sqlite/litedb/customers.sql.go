@@ -13,7 +13,7 @@ import (
 )
 
 const getCustomer = `-- name: GetCustomer :one
-SELECT id, merchant_id, livemode, email, name, phone, description, metadata, idempotency_key, created_at FROM customers
+SELECT id, merchant_id, livemode, email, name, phone, description, metadata, idempotency_key, idempotency_hash, created_at FROM customers
 WHERE merchant_id = ?1 AND livemode = ?2 AND id = ?3
 `
 
@@ -36,13 +36,14 @@ func (q *Queries) GetCustomer(ctx context.Context, arg GetCustomerParams) (Custo
 		&i.Description,
 		&i.Metadata,
 		&i.IdempotencyKey,
+		&i.IdempotencyHash,
 		&i.CreatedAt,
 	)
 	return i, err
 }
 
 const getCustomerByIdempotencyKey = `-- name: GetCustomerByIdempotencyKey :one
-SELECT id, merchant_id, livemode, email, name, phone, description, metadata, idempotency_key, created_at FROM customers
+SELECT id, merchant_id, livemode, email, name, phone, description, metadata, idempotency_key, idempotency_hash, created_at FROM customers
 WHERE merchant_id = ?1 AND livemode = ?2
   AND idempotency_key = ?3
 `
@@ -66,29 +67,33 @@ func (q *Queries) GetCustomerByIdempotencyKey(ctx context.Context, arg GetCustom
 		&i.Description,
 		&i.Metadata,
 		&i.IdempotencyKey,
+		&i.IdempotencyHash,
 		&i.CreatedAt,
 	)
 	return i, err
 }
 
 const insertCustomer = `-- name: InsertCustomer :execrows
-INSERT INTO customers (id, merchant_id, livemode, email, name, phone, description, metadata, idempotency_key, created_at)
+INSERT INTO customers (id, merchant_id, livemode, email, name, phone, description, metadata, idempotency_key,
+                       idempotency_hash, created_at)
 VALUES (?1, ?2, ?3, ?4, ?5, ?6,
-        ?7, ?8, ?9, ?10)
+        ?7, ?8, ?9, ?10,
+        ?11)
 ON CONFLICT (merchant_id, livemode, idempotency_key) DO NOTHING
 `
 
 type InsertCustomerParams struct {
-	ID             string
-	MerchantID     string
-	Livemode       bool
-	Email          string
-	Name           string
-	Phone          string
-	Description    string
-	Metadata       dbtype.JSON
-	IdempotencyKey *string
-	CreatedAt      time.Time
+	ID              string
+	MerchantID      string
+	Livemode        bool
+	Email           string
+	Name            string
+	Phone           string
+	Description     string
+	Metadata        dbtype.JSON
+	IdempotencyKey  *string
+	IdempotencyHash *string
+	CreatedAt       time.Time
 }
 
 func (q *Queries) InsertCustomer(ctx context.Context, arg InsertCustomerParams) (int64, error) {
@@ -102,6 +107,7 @@ func (q *Queries) InsertCustomer(ctx context.Context, arg InsertCustomerParams) 
 		arg.Description,
 		arg.Metadata,
 		arg.IdempotencyKey,
+		arg.IdempotencyHash,
 		arg.CreatedAt,
 	)
 	if err != nil {
@@ -111,7 +117,7 @@ func (q *Queries) InsertCustomer(ctx context.Context, arg InsertCustomerParams) 
 }
 
 const listCustomers = `-- name: ListCustomers :many
-SELECT id, merchant_id, livemode, email, name, phone, description, metadata, idempotency_key, created_at FROM customers
+SELECT id, merchant_id, livemode, email, name, phone, description, metadata, idempotency_key, idempotency_hash, created_at FROM customers
 WHERE merchant_id = ?1 AND livemode = ?2
   AND (CAST(?3 AS TEXT) = '' OR id < CAST(?3 AS TEXT))
   AND (CAST(?4 AS TEXT) = '' OR email = CAST(?4 AS TEXT))
@@ -153,6 +159,7 @@ func (q *Queries) ListCustomers(ctx context.Context, arg ListCustomersParams) ([
 			&i.Description,
 			&i.Metadata,
 			&i.IdempotencyKey,
+			&i.IdempotencyHash,
 			&i.CreatedAt,
 		); err != nil {
 			return nil, err
@@ -169,7 +176,7 @@ func (q *Queries) ListCustomers(ctx context.Context, arg ListCustomersParams) ([
 }
 
 const listCustomersEndingBefore = `-- name: ListCustomersEndingBefore :many
-SELECT id, merchant_id, livemode, email, name, phone, description, metadata, idempotency_key, created_at FROM customers
+SELECT id, merchant_id, livemode, email, name, phone, description, metadata, idempotency_key, idempotency_hash, created_at FROM customers
 WHERE merchant_id = ?1 AND livemode = ?2
   AND id > ?3
   AND (CAST(?4 AS TEXT) = '' OR email = CAST(?4 AS TEXT))
@@ -211,6 +218,7 @@ func (q *Queries) ListCustomersEndingBefore(ctx context.Context, arg ListCustome
 			&i.Description,
 			&i.Metadata,
 			&i.IdempotencyKey,
+			&i.IdempotencyHash,
 			&i.CreatedAt,
 		); err != nil {
 			return nil, err

@@ -79,7 +79,7 @@ func (q *Queries) CompleteIdempotencyKey(ctx context.Context, arg CompleteIdempo
 const deleteExpiredIdempotencyKey = `-- name: DeleteExpiredIdempotencyKey :execrows
 DELETE FROM idempotency_keys
 WHERE merchant_id = ?1 AND livemode = ?2 AND route = ?3 AND key = ?4
-  AND expires_at < ?5
+  AND expires_at <= ?5
 `
 
 type DeleteExpiredIdempotencyKeyParams struct {
@@ -105,7 +105,7 @@ func (q *Queries) DeleteExpiredIdempotencyKey(ctx context.Context, arg DeleteExp
 }
 
 const deleteExpiredIdempotencyKeys = `-- name: DeleteExpiredIdempotencyKeys :execrows
-DELETE FROM idempotency_keys WHERE expires_at < ?1
+DELETE FROM idempotency_keys WHERE expires_at <= ?1
 `
 
 func (q *Queries) DeleteExpiredIdempotencyKeys(ctx context.Context, now time.Time) (int64, error) {
@@ -178,7 +178,7 @@ func (q *Queries) GetIdempotencyKey(ctx context.Context, arg GetIdempotencyKeyPa
 const takeOverIdempotencyKey = `-- name: TakeOverIdempotencyKey :execrows
 UPDATE idempotency_keys SET locked_until = ?1
 WHERE merchant_id = ?2 AND livemode = ?3 AND route = ?4 AND key = ?5
-  AND status = 'in_progress' AND request_hash = ?6 AND locked_until < ?7
+  AND status = 'in_progress' AND request_hash = ?6 AND locked_until <= ?7
 `
 
 type TakeOverIdempotencyKeyParams struct {

@@ -46,6 +46,9 @@ CREATE TABLE customers (
     description     TEXT NOT NULL,
     metadata        JSONTEXT NOT NULL DEFAULT '{}',
     idempotency_key TEXT,
+    -- The request hash of the creating request: a key reused for another request after the idempotency record's
+    -- retention gets 409 instead of this customer.
+    idempotency_hash TEXT,
     created_at      TIMESTAMP NOT NULL,
     UNIQUE (merchant_id, livemode, idempotency_key)
 );
