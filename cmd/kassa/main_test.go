@@ -15,6 +15,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -27,6 +28,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/kassapay/kassa/clients/go/kassawebhook"
 	"github.com/kassapay/kassa/internal/store/storetest"
 )
 
@@ -101,9 +103,15 @@ type server struct {
 // launch starts `kassa serve` without waiting for it; the process is killed at the end of the test at the latest.
 func launch(t *testing.T, env []string) *server {
 	t.Helper()
+	return launchCmd(t, env, "serve")
+}
+
+// launchCmd starts a long-running kassa command (serve, listen).
+func launchCmd(t *testing.T, env []string, args ...string) *server {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	s := &server{stdout: &syncBuffer{}, stderr: &syncBuffer{}, done: make(chan struct{})}
-	s.cmd = exec.CommandContext(ctx, kassaBin, "serve")
+	s.cmd = exec.CommandContext(ctx, kassaBin, args...)
 	s.cmd.Env, s.cmd.Stdout, s.cmd.Stderr, s.cmd.WaitDelay = env, s.stdout, s.stderr, 5*time.Second
 	if err := s.cmd.Start(); err != nil {
 		cancel()
@@ -114,7 +122,7 @@ func launch(t *testing.T, env []string) *server {
 		cancel() // kills the process if it still runs
 		<-s.done
 		if t.Failed() {
-			t.Logf("kassa serve (pid %d) stdout:\n%s\nstderr:\n%s", s.cmd.Process.Pid, s.stdout, s.stderr)
+			t.Logf("kassa %s (pid %d) stdout:\n%s\nstderr:\n%s", args[0], s.cmd.Process.Pid, s.stdout, s.stderr)
 		}
 	})
 	return s
@@ -486,5 +494,65 @@ func TestServeBadConfig(t *testing.T) {
 				t.Errorf("kassa serve took %v to reject the configuration", d)
 			}
 		})
+	}
+}
+
+// TestListenForwardsEvents: `kassa listen` receives the merchant's events from a running server and POSTs each to a
+// local URL, signed with the secret it printed; `kassa trigger test.ping` produces one.
+func TestListenForwardsEvents(t *testing.T) {
+	t.Parallel()
+	env := kassaEnv("KASSA_ADDR=127.0.0.1:0", "KASSA_DATA_DIR="+t.TempDir())
+	srv := startServer(t, env)
+	creds := parseCredentials(t, srv.stdout.String())
+
+	type delivery struct {
+		header http.Header
+		body   []byte
+	}
+	got := make(chan delivery, 10)
+	local := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		got <- delivery{r.Header.Clone(), b}
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	defer local.Close()
+
+	server := "http://" + srv.addr
+	listen := launchCmd(t, env, "listen", "--forward-to", local.URL+"/webhooks", "--api-key", creds.sk, "--server", server, "--interval", "50ms")
+	secretRE := regexp.MustCompile(`Signing secret for this session: (whsec_\S+)`)
+	var secret string
+	listen.waitFor(t, "kassa listen to print its signing secret", func() bool {
+		m := secretRE.FindStringSubmatch(listen.stdout.String())
+		if m != nil {
+			secret = m[1]
+		}
+		return m != nil
+	})
+	out := mustCLI(t, env, "trigger", "test.ping", "--api-key", creds.sk, "--server", server)
+	evID := regexp.MustCompile(`evt_[0-9A-Za-z]+`).FindString(out)
+	if evID == "" {
+		t.Fatalf("kassa trigger printed %q", out)
+	}
+	select {
+	case d := <-got:
+		if err := kassawebhook.Verify(secret, d.header.Get("Kassa-Signature"), d.body, time.Now()); err != nil {
+			t.Errorf("forwarded event does not verify with the printed secret: %v", err)
+		}
+		var ev struct{ ID, Type string }
+		if err := json.Unmarshal(d.body, &ev); err != nil || ev.ID != evID || ev.Type != "test.ping" {
+			t.Errorf("forwarded body %s, want event %s", d.body, evID)
+		}
+	case <-time.After(waitLimit):
+		t.Fatal("no event forwarded")
+	}
+	listen.waitFor(t, "the delivery line", func() bool {
+		return strings.Contains(listen.stdout.String(), evID) && strings.Contains(listen.stdout.String(), "204 No Content")
+	})
+	if err := listen.cmd.Process.Signal(syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	<-listen.done
+	if listen.err != nil {
+		t.Errorf("kassa listen exited with %v after SIGINT", listen.err)
 	}
 }

@@ -10,9 +10,11 @@ import (
 	"github.com/kassapay/kassa/internal/config"
 	"github.com/kassapay/kassa/internal/gateway"
 	"github.com/kassapay/kassa/internal/jobs"
+	"github.com/kassapay/kassa/internal/sealed"
 	"github.com/kassapay/kassa/internal/store"
 	"github.com/kassapay/kassa/internal/store/postgres"
 	"github.com/kassapay/kassa/internal/store/sqlite"
+	"github.com/kassapay/kassa/internal/webhook"
 )
 
 // env is an opened instance: configuration, logger, migrated store, gateway and the (not yet started) job queue.
@@ -65,7 +67,23 @@ func (c *cli) open(ctx context.Context, serving bool) (*env, error) {
 		st.Close()
 		return nil, fmt.Errorf("migrate %s database: %w", st.Dialect(), err)
 	}
-	gw := gateway.New(st, gateway.Options{Logger: log, LiveModeAvailable: cfg.MasterKey != nil && !cfg.MasterKeyGenerated})
+	var secrets, responses *sealed.Box
+	if cfg.MasterKey != nil {
+		secrets, err = sealed.New(cfg.MasterKey, "webhook-secrets")
+		if err == nil {
+			responses, err = sealed.New(cfg.MasterKey, "idempotency-responses")
+		}
+		if err != nil {
+			st.Close()
+			return nil, err
+		}
+	}
+	gw := gateway.New(st, gateway.Options{
+		Logger: log, LiveModeAvailable: cfg.MasterKey != nil && !cfg.MasterKeyGenerated, ResponseSecrets: responses,
+		Webhooks: gateway.WebhookOptions{
+			Secrets: secrets, Schedule: webhook.Schedule(cfg.WebhookRetrySchedule), AllowedNetworks: cfg.WebhookAllowedNetworks,
+		},
+	})
 	jobs.Register(workers, gw, log)
 	return &env{cfg: cfg, log: log, store: st, gw: gw, workers: workers}, nil
 }

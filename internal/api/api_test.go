@@ -208,6 +208,7 @@ func TestErrorShapes(t *testing.T) {
 			{"wrong method", kassatest.Request{Method: "DELETE", Path: "/api/v1/merchant"}, 405, "invalid_request_error", "method_not_allowed", ""},
 			{"limit too high", kassatest.Request{Method: "GET", Path: "/api/v1/customers?limit=101"}, 400, "invalid_request_error", "parameter_invalid", "limit"},
 			{"limit not a number", kassatest.Request{Method: "GET", Path: "/api/v1/customers?limit=ten"}, 400, "invalid_request_error", "parameter_invalid", "limit"},
+			{"unknown query parameter", kassatest.Request{Method: "GET", Path: "/api/v1/customers?emial=a@example.com"}, 400, "invalid_request_error", "parameter_unknown", "emial"},
 			{"both cursors", kassatest.Request{Method: "GET", Path: "/api/v1/customers?starting_after=cus_a&ending_before=cus_b"}, 400, "invalid_request_error", "parameter_conflict", "ending_before"},
 			{"bad origin", kassatest.Request{Method: "PATCH", Path: "/api/v1/merchant", Body: `{"checkout_allowed_origins":["https://ok.example","https://shop.example/path"]}`}, 400, "invalid_request_error", "parameter_invalid", "checkout_allowed_origins[1]"},
 			{"bad email", kassatest.Request{Method: "PATCH", Path: "/api/v1/merchant", Body: `{"email":"not-an-email"}`}, 400, "invalid_request_error", "parameter_invalid", "email"},

@@ -147,6 +147,8 @@ func humaError(status int, msg, requestID string, errs ...error) *ErrorResponse 
 		if len(body.Errors) == 1 {
 			body.Errors = nil
 		}
+	case status == http.StatusBadRequest && strings.Contains(msg, "body is required"):
+		body.Code, body.Message = "body_missing", "This request needs a JSON body."
 	case status >= 500:
 		body.Type, body.Code, body.Message = "api_error", "internal_error", "Kassa could not complete the request."
 	default:
@@ -173,7 +175,7 @@ func problemFromDetail(status int, d *huma.ErrorDetail) gateway.Problem {
 			name = loc + "." + name
 		}
 		return gateway.Problem{Param: name, Code: "parameter_missing", Message: fmt.Sprintf("%s is required.", name)}
-	case msg == "unexpected property":
+	case msg == "unexpected property" || msg == "unknown query parameter":
 		return gateway.Problem{Param: loc, Code: "parameter_unknown", Message: fmt.Sprintf("%s is not a known parameter of this request.", loc)}
 	case status == http.StatusBadRequest && loc == "":
 		return gateway.Problem{Code: "invalid_json", Message: "The request body is not valid JSON: " + logging.Redact(msg)}
@@ -187,12 +189,14 @@ var ErrorCodes = map[string]int{
 	"parameter_invalid": 400, "parameter_missing": 400, "parameter_unknown": 400, "parameter_conflict": 400,
 	"invalid_json": 400, "idempotency_key_mismatch": 400, "invalid_idempotency_key": 400, "body_read_failed": 400,
 	"email_taken": 400, "invalid_grace_period": 400, "invalid_key_kind": 400, "invalid_status": 400,
+	"url_invalid": 400, "unknown_event_type": 400, "unsupported_api_version": 400,
+	"too_many_endpoints": 400, "event_type_not_triggerable": 400, "body_missing": 400,
 	"missing_api_key": 401, "invalid_api_key": 401, "api_key_expired": 401, "invalid_authorization_header": 401,
 	"conflicting_api_keys": 401,
-	"secret_key_required":  403, "merchant_inactive": 403, "live_mode_unavailable": 403,
+	"secret_key_required":  403, "merchant_inactive": 403, "live_mode_unavailable": 403, "test_mode_only": 403,
 	"resource_missing": 404, "route_not_found": 404,
 	"method_not_allowed":     405,
-	"idempotency_key_reused": 409, "idempotency_request_in_progress": 409,
+	"idempotency_key_reused": 409, "idempotency_request_in_progress": 409, "endpoint_disabled": 409,
 	"request_too_large": 413, "unsupported_media_type": 415,
 	"rate_limited":   429,
 	"internal_error": 500,

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -208,5 +209,32 @@ func TestConcurrentDuplicateRequestsCreateOneObject(t *testing.T) {
 			t.Errorf("after the storm: %d %s", r.Status, r.Body)
 		}
 		t.Logf("%s: %v", b.Name, statuses)
+	})
+}
+
+// TestStoredResponsesAreSealed: a response kept for replay that shows a secret once (a new webhook endpoint's) is
+// stored encrypted, and replays intact.
+func TestStoredResponsesAreSealed(t *testing.T) {
+	t.Parallel()
+	kassatest.ForEachBackend(t, func(t *testing.T, b storetest.Backend) {
+		e := kassatest.Setup(t, b, kassatest.Options{})
+		req := kassatest.Request{Method: "POST", Path: "/api/v1/webhook-endpoints", Body: `{"url":"https://hooks.example/kassa"}`,
+			Headers: map[string]string{"Idempotency-Key": "endpoint-1"}}
+		first := e.Do(req)
+		secret, _ := first.JSON(t)["secret"].(string)
+		if first.Status != 201 || !strings.HasPrefix(secret, "whsec_") {
+			t.Fatalf("create: %d %s", first.Status, first.Body)
+		}
+		rec, err := e.Store.GetIdempotencyKey(context.Background(), idempotency.Scope{
+			MerchantID: e.Merchant.Merchant.ID, Route: "POST /api/v1/webhook-endpoints", Key: "endpoint-1"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if bytes.Contains(rec.ResponseBody, []byte(secret)) || bytes.Contains(rec.ResponseBody, []byte("whsec_")) {
+			t.Error("the stored response holds the endpoint secret in plaintext")
+		}
+		if again := e.Do(req); !bytes.Equal(again.Body, first.Body) || again.Header.Get("Idempotent-Replayed") != "true" {
+			t.Errorf("replay: %s", again.Body)
+		}
 	})
 }

@@ -104,8 +104,14 @@ func TestOpenAPIDocumentIsValidAndComplete(t *testing.T) {
 	}
 	slices.Sort(documented)
 	want := []string{
-		"GET /api/public/merchant", "GET /api/v1/customers", "GET /api/v1/customers/{id}", "GET /api/v1/merchant",
-		"PATCH /api/v1/merchant", "POST /api/v1/customers",
+		"DELETE /api/v1/webhook-endpoints/{id}",
+		"GET /api/public/merchant", "GET /api/v1/customers", "GET /api/v1/customers/{id}", "GET /api/v1/events",
+		"GET /api/v1/events/{id}", "GET /api/v1/merchant", "GET /api/v1/webhook-deliveries",
+		"GET /api/v1/webhook-deliveries/{id}", "GET /api/v1/webhook-endpoints", "GET /api/v1/webhook-endpoints/{id}",
+		"PATCH /api/v1/merchant", "PATCH /api/v1/webhook-endpoints/{id}",
+		"POST /api/v1/customers", "POST /api/v1/test-events", "POST /api/v1/webhook-deliveries/{id}/retry",
+		"POST /api/v1/webhook-endpoints", "POST /api/v1/webhook-endpoints/{id}/replay",
+		"POST /api/v1/webhook-endpoints/{id}/rotate-secret", "POST /api/v1/webhook-test-deliveries",
 	}
 	if diff := cmp.Diff(want, documented); diff != "" {
 		t.Errorf("documented operations (-want +got):\n%s", diff)

@@ -108,7 +108,8 @@ func New(opts Options) *Server {
 	cfg.OpenAPIPath = "/api/openapi"
 	cfg.DocsPath = "" // served by our own page: no third-party scripts
 	cfg.SchemasPath = ""
-	cfg.CreateHooks = nil // no $schema links in response bodies
+	cfg.CreateHooks = nil                   // no $schema links in response bodies
+	cfg.RejectUnknownQueryParameters = true // a misspelt filter must not silently list everything
 	cfg.Components.SecuritySchemes = map[string]*huma.SecurityScheme{
 		"secretKey":      {Type: "http", Scheme: "bearer", Description: "A secret key, sk_test_… or sk_live_…"},
 		"publishableKey": {Type: "http", Scheme: "bearer", Description: "A publishable key, pk_test_… or pk_live_…"},
@@ -132,6 +133,22 @@ func (s *Server) routes() {
 	register(s, authSecret, createCustomerOp, s.createCustomer)
 	register(s, authSecret, getCustomerOp, s.getCustomer)
 	register(s, authSecret, listCustomersOp, s.listCustomers)
+
+	register(s, authSecret, createEndpointOp, s.createEndpoint)
+	register(s, authSecret, listEndpointsOp, s.listEndpoints)
+	register(s, authSecret, getEndpointOp, s.getEndpoint)
+	register(s, authSecret, updateEndpointOp, s.updateEndpoint)
+	register(s, authSecret, deleteEndpointOp, s.deleteEndpoint)
+	register(s, authSecret, rotateSecretOp, s.rotateSecret)
+	register(s, authSecret, replayEndpointOp, s.replayEndpoint)
+	register(s, authSecret, listDeliveriesOp, s.listDeliveries)
+	register(s, authSecret, getDeliveryOp, s.getDelivery)
+	register(s, authSecret, retryDeliveryOp, s.retryDelivery)
+	register(s, authSecret, createTestDeliveriesOp, s.createTestDeliveries)
+
+	register(s, authSecret, listEventsOp, s.listEvents)
+	register(s, authSecret, getEventOp, s.getEvent)
+	register(s, authSecret, triggerEventOp, s.triggerEvent)
 }
 
 // register adds a huma operation and records the credential its route needs.

@@ -9,15 +9,19 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/kassapay/kassa/internal/sealed"
 	"github.com/kassapay/kassa/internal/store"
 )
 
 // Gateway runs the use cases against a store.
 type Gateway struct {
-	store store.Store
-	now   func() time.Time
-	log   *slog.Logger
-	live  bool
+	store    store.Store
+	now      func() time.Time
+	log      *slog.Logger
+	live     bool
+	webhooks webhookConfig
+	// responses seals stored idempotent responses, which may hold secrets shown once (endpoint secrets).
+	responses *sealed.Box
 }
 
 // Options configure a Gateway.
@@ -29,6 +33,11 @@ type Options struct {
 	// LiveModeAvailable is true when a real master key is configured; without one, live keys are neither issued
 	// nor accepted, so nothing real is ever protected by a development key.
 	LiveModeAvailable bool
+	// Webhooks configures event delivery.
+	Webhooks WebhookOptions
+	// ResponseSecrets seals the responses kept for idempotent replay: a response that shows a secret once (a new
+	// webhook endpoint's) must not sit in plaintext for 24 hours. Nil stores them as they are.
+	ResponseSecrets *sealed.Box
 }
 
 // New returns a Gateway over s.
@@ -39,7 +48,8 @@ func New(s store.Store, opts Options) *Gateway {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
-	return &Gateway{store: s, now: opts.Now, log: opts.Logger, live: opts.LiveModeAvailable}
+	return &Gateway{store: s, now: opts.Now, log: opts.Logger, live: opts.LiveModeAvailable, webhooks: newWebhookConfig(opts.Webhooks),
+		responses: opts.ResponseSecrets}
 }
 
 // Now returns the gateway's clock reading in UTC at the precision both databases keep.

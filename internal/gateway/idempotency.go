@@ -3,6 +3,7 @@ package gateway
 import (
 	"context"
 	"errors"
+	"fmt"
 
 	"github.com/kassapay/kassa/internal/idempotency"
 	"github.com/kassapay/kassa/internal/store"
@@ -48,6 +49,13 @@ func (g *Gateway) BeginIdempotent(ctx context.Context, sc idempotency.Scope, req
 			return nil, errKeyReused
 		}
 		if r.Status == idempotency.StatusCompleted {
+			if g.responses != nil {
+				body, err := g.responses.Open(r.ResponseBody, scopeAAD(sc))
+				if err != nil {
+					return nil, fmt.Errorf("gateway: open stored response: %w", err)
+				}
+				r.ResponseBody = body
+			}
 			return &r, nil
 		}
 		if r.LockedUntil.After(now) {
@@ -71,9 +79,17 @@ func (g *Gateway) FinishIdempotent(ctx context.Context, sc idempotency.Scope, st
 	// The request's context may be canceled (client gone) but the outcome must still be recorded.
 	ctx = context.WithoutCancel(ctx)
 	if idempotency.Remember(status) {
+		if g.responses != nil {
+			body = g.responses.Seal(body, scopeAAD(sc))
+		}
 		return g.store.CompleteIdempotencyKey(ctx, sc, status, body)
 	}
 	return g.store.DeleteIdempotencyKey(ctx, sc)
+}
+
+// scopeAAD binds a sealed response to its key's scope.
+func scopeAAD(sc idempotency.Scope) string {
+	return fmt.Sprintf("idempotency|%s|%t|%s|%s", sc.MerchantID, sc.Livemode, sc.Route, sc.Key)
 }
 
 // ReapIdempotencyKeys deletes records past their retention; the periodic reaper job calls it.

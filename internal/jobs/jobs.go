@@ -4,6 +4,7 @@ package jobs
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"time"
 
@@ -45,9 +46,56 @@ func (w *ReapWorker) Work(ctx context.Context, _ *river.Job[ReapArgs]) error {
 // ReapInterval is how often the reaper runs.
 const ReapInterval = 10 * time.Minute
 
+// DeliverWorker makes one attempt of a webhook delivery (gateway.AttemptDelivery). A delivery whose attempt is not
+// due yet is snoozed until it is; an error (the process could not record the attempt) makes River retry the job,
+// so a delivery is never lost.
+type DeliverWorker struct {
+	river.WorkerDefaults[gateway.DeliverArgs]
+	gw *gateway.Gateway
+}
+
+// Work implements river.Worker.
+func (w *DeliverWorker) Work(ctx context.Context, job *river.Job[gateway.DeliverArgs]) error {
+	err := w.gw.AttemptDelivery(ctx, job.Args.DeliveryID)
+	var notDue *gateway.NotDueError
+	if errors.As(err, &notDue) {
+		return river.JobSnooze(max(time.Until(notDue.Until), 10*time.Millisecond))
+	}
+	return err
+}
+
+// Timeout bounds one attempt: the receiver's 10 s plus recording.
+func (w *DeliverWorker) Timeout(*river.Job[gateway.DeliverArgs]) time.Duration {
+	return 30 * time.Second
+}
+
+// SweepArgs asks for overdue deliveries to be queued again (a safety net; see gateway.EnqueueDueDeliveries).
+type SweepArgs struct{}
+
+// Kind implements river.JobArgs.
+func (SweepArgs) Kind() string { return "webhook_sweep" }
+
+// SweepWorker runs the sweep.
+type SweepWorker struct {
+	river.WorkerDefaults[SweepArgs]
+	gw  *gateway.Gateway
+	log *slog.Logger
+}
+
+// Work implements river.Worker.
+func (w *SweepWorker) Work(ctx context.Context, _ *river.Job[SweepArgs]) error {
+	n, err := w.gw.EnqueueDueDeliveries(ctx)
+	if n > 0 {
+		w.log.WarnContext(ctx, "re-queued overdue webhook deliveries", "count", n)
+	}
+	return err
+}
+
 // Register adds every worker to the bundle.
 func Register(workers *river.Workers, gw *gateway.Gateway, log *slog.Logger) {
 	river.AddWorker(workers, &ReapWorker{gw: gw, log: log})
+	river.AddWorker(workers, &DeliverWorker{gw: gw})
+	river.AddWorker(workers, &SweepWorker{gw: gw, log: log})
 }
 
 // Periodic returns the periodic jobs; River runs them on the elected leader only, so several instances sharing a
@@ -57,6 +105,9 @@ func Periodic() []*river.PeriodicJob {
 		river.NewPeriodicJob(river.PeriodicInterval(ReapInterval), func() (river.JobArgs, *river.InsertOpts) {
 			return ReapArgs{}, nil
 		}, &river.PeriodicJobOpts{RunOnStart: true}),
+		river.NewPeriodicJob(river.PeriodicInterval(time.Minute), func() (river.JobArgs, *river.InsertOpts) {
+			return SweepArgs{}, nil
+		}, nil),
 	}
 }
 
@@ -66,14 +117,18 @@ func Config(workers *river.Workers, work bool, logger *slog.Logger) *river.Confi
 	cfg := &river.Config{
 		Workers:                     workers,
 		Logger:                      logger,
-		FetchCooldown:               50 * time.Millisecond,
-		FetchPollInterval:           250 * time.Millisecond, // SQLite has no LISTEN/NOTIFY; PostgreSQL is woken by it
+		FetchCooldown:               10 * time.Millisecond,
+		FetchPollInterval:           50 * time.Millisecond, // SQLite has no LISTEN/NOTIFY; PostgreSQL is woken by it
 		JobTimeout:                  time.Minute,
 		RescueStuckJobsAfter:        5 * time.Minute,
 		CompletedJobRetentionPeriod: 24 * time.Hour,
 	}
 	if work {
-		cfg.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 20}}
+		cfg.Queues = map[string]river.QueueConfig{
+			river.QueueDefault: {MaxWorkers: 20},
+			// Many deliveries in flight at once: a slow receiver (up to 10 s) holds one worker, not the queue.
+			gateway.WebhookQueue: {MaxWorkers: 100},
+		}
 		cfg.PeriodicJobs = Periodic()
 	}
 	return cfg

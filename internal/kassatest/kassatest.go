@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"strings"
 	"sync"
 	"testing"
@@ -20,8 +21,10 @@ import (
 	"github.com/kassapay/kassa/internal/api"
 	"github.com/kassapay/kassa/internal/gateway"
 	"github.com/kassapay/kassa/internal/logging"
+	"github.com/kassapay/kassa/internal/sealed"
 	"github.com/kassapay/kassa/internal/store"
 	"github.com/kassapay/kassa/internal/store/storetest"
+	"github.com/kassapay/kassa/internal/webhook"
 )
 
 // Clock is a settable clock; it only moves when told to.
@@ -89,7 +92,17 @@ type Options struct {
 	// LiveMode makes live keys usable (a real master key is configured).
 	LiveMode     bool
 	MaxBodyBytes int64
+	// WebhookSchedule overrides the delivery schedule (default DESIGN §7's; tests drive it with Clock).
+	WebhookSchedule webhook.Schedule
+	// BlockLoopback leaves the webhook SSRF guard without its loopback allowance, as in production. By default
+	// tests may deliver to receivers on 127.0.0.1.
+	BlockLoopback bool
+	// AfterSend is passed to the gateway (fault injection between sending a delivery and recording it).
+	AfterSend func(deliveryID string) error
 }
+
+// MasterKey is the master key of every test Env.
+var MasterKey = []byte("kassatest-master-key-32-bytes!!!")
 
 // Start is the clock's initial reading in every Env.
 var Start = time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
@@ -103,7 +116,22 @@ func Setup(t testing.TB, b storetest.Backend, opts Options) *Env {
 	e := &Env{T: t, Backend: b.Name, Clock: NewClock(Start), Log: &LogBuffer{}}
 	e.Store = b.Open(t, store.Options{})
 	logger := logging.New(e.Log, "json", nil)
-	e.Gateway = gateway.New(e.Store, gateway.Options{Now: e.Clock.Now, Logger: logger, LiveModeAvailable: opts.LiveMode})
+	box, err := sealed.New(MasterKey, "webhook-secrets")
+	if err != nil {
+		t.Fatal(err)
+	}
+	responses, err := sealed.New(MasterKey, "idempotency-responses")
+	if err != nil {
+		t.Fatal(err)
+	}
+	allowed := []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128")}
+	if opts.BlockLoopback {
+		allowed = nil
+	}
+	e.Gateway = gateway.New(e.Store, gateway.Options{
+		Now: e.Clock.Now, Logger: logger, LiveModeAvailable: opts.LiveMode, ResponseSecrets: responses,
+		Webhooks: gateway.WebhookOptions{Secrets: box, Schedule: opts.WebhookSchedule, AllowedNetworks: allowed, AfterSend: opts.AfterSend},
+	})
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector())
 	e.Server = api.New(api.Options{

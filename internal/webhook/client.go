@@ -60,7 +60,7 @@ func NewHTTPClient(allowed []netip.Prefix, timeout time.Duration) *http.Client {
 		TLSHandshakeTimeout:    timeout,
 		ResponseHeaderTimeout:  timeout,
 		MaxIdleConns:           100,
-		MaxIdleConnsPerHost:    4,
+		MaxIdleConnsPerHost:    64, // many deliveries to one busy endpoint reuse connections
 		IdleConnTimeout:        90 * time.Second,
 		MaxResponseHeaderBytes: 64 << 10,
 	}

@@ -1,0 +1,59 @@
+package kassatest
+
+import (
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"testing"
+)
+
+// Received is one request a Receiver got.
+type Received struct {
+	Header http.Header
+	Body   []byte
+}
+
+// Reply is what a Receiver answers to one request.
+type Reply struct {
+	Status int
+	Header map[string]string
+	Body   string
+}
+
+// Receiver is a real HTTP webhook receiver on loopback that records every request and answers from a script.
+type Receiver struct {
+	*httptest.Server
+	mu      sync.Mutex
+	got     []Received
+	replies []Reply
+}
+
+// NewReceiver starts a receiver answering with replies in order, then 200 for every further request.
+func NewReceiver(t testing.TB, replies ...Reply) *Receiver {
+	r := &Receiver{replies: replies}
+	r.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		body, _ := io.ReadAll(req.Body)
+		r.mu.Lock()
+		r.got = append(r.got, Received{Header: req.Header.Clone(), Body: body})
+		reply := Reply{Status: http.StatusOK, Body: "ok"}
+		if len(r.replies) > 0 {
+			reply, r.replies = r.replies[0], r.replies[1:]
+		}
+		r.mu.Unlock()
+		for k, v := range reply.Header {
+			w.Header().Set(k, v)
+		}
+		w.WriteHeader(reply.Status)
+		io.WriteString(w, reply.Body) //nolint:errcheck
+	}))
+	t.Cleanup(r.Close)
+	return r
+}
+
+// Requests returns a copy of the requests received so far.
+func (r *Receiver) Requests() []Received {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]Received(nil), r.got...)
+}
