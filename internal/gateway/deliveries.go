@@ -31,7 +31,7 @@ func (e *NotDueError) Error() string {
 // after sending and before recording, the job runs again and the receiver may get the event twice (receivers dedupe
 // on the event id) — but it is never lost.
 func (g *Gateway) AttemptDelivery(ctx context.Context, deliveryID string) error {
-	d, err := g.store.GetWebhookDeliveryByID(ctx, deliveryID)
+	d, ep, ev, err := g.store.GetWebhookAttemptContext(ctx, deliveryID)
 	if err != nil {
 		if errors.Is(err, store.ErrNotFound) {
 			return nil // the row is gone (never committed): nothing to deliver
@@ -45,16 +45,8 @@ func (g *Gateway) AttemptDelivery(ctx context.Context, deliveryID string) error 
 	if d.NextAttemptAt != nil && d.NextAttemptAt.After(now) {
 		return &NotDueError{Until: *d.NextAttemptAt}
 	}
-	ep, err := g.store.GetWebhookEndpointByID(ctx, d.EndpointID)
-	if err != nil {
-		return err
-	}
 	if ep.Status != webhook.EndpointStatusEnabled || ep.DeletedAt != nil {
 		return g.finishUnsent(ctx, d, ep)
-	}
-	ev, err := g.store.GetEventByID(ctx, d.EventID)
-	if err != nil {
-		return err
 	}
 	body, err := ev.Payload()
 	if err != nil {
@@ -72,7 +64,7 @@ func (g *Gateway) AttemptDelivery(ctx context.Context, deliveryID string) error 
 			return err
 		}
 	}
-	return g.recordAttempt(ctx, d.ID, attempt, outcome)
+	return g.recordAttempt(ctx, d.ID, ep, attempt, outcome)
 }
 
 // send makes the HTTP request and fills in the attempt record.
@@ -106,13 +98,12 @@ func (g *Gateway) send(ctx context.Context, ep webhook.Endpoint, ev webhook.Even
 // recordAttempt stores an attempt and moves the delivery (and, on 410 or a 5-day failure streak, the endpoint).
 // The endpoint row is locked only when the endpoint changes: every delivery to an endpoint locking it would make one
 // hot row of the busiest path (DESIGN §13).
-func (g *Gateway) recordAttempt(ctx context.Context, deliveryID string, a webhook.Attempt, o webhook.Outcome) error {
+//
+// ep is the endpoint as read before sending; it only decides whether the endpoint needs changing, which is then
+// done on a freshly locked copy.
+func (g *Gateway) recordAttempt(ctx context.Context, deliveryID string, ep webhook.Endpoint, a webhook.Attempt, o webhook.Outcome) error {
 	return g.store.InTx(ctx, func(tx store.Tx) error {
 		d, err := tx.LockWebhookDelivery(ctx, deliveryID)
-		if err != nil {
-			return err
-		}
-		ep, err := tx.GetWebhookEndpointByID(ctx, d.EndpointID)
 		if err != nil {
 			return err
 		}

@@ -164,6 +164,8 @@ type Queries interface {
 	ListWebhookDeliveries(ctx context.Context, f DeliveryFilter) ([]webhook.Delivery, error)
 	// ListDueWebhookDeliveries returns pending or retrying deliveries whose next attempt is at or before now.
 	ListDueWebhookDeliveries(ctx context.Context, now time.Time, limit int) ([]webhook.Delivery, error)
+	// GetWebhookAttemptContext reads a delivery with its endpoint and event in one round trip.
+	GetWebhookAttemptContext(ctx context.Context, deliveryID string) (webhook.Delivery, webhook.Endpoint, webhook.Event, error)
 	InsertWebhookAttempt(ctx context.Context, a webhook.Attempt) error
 	ListWebhookAttempts(ctx context.Context, deliveryID string) ([]webhook.Attempt, error)
 }

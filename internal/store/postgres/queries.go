@@ -641,6 +641,15 @@ func (s queries) ListDueWebhookDeliveries(ctx context.Context, now time.Time, li
 	return deliveriesFromRows(rows), nil
 }
 
+func (s queries) GetWebhookAttemptContext(ctx context.Context, deliveryID string) (webhook.Delivery, webhook.Endpoint, webhook.Event, error) {
+	r, err := s.q.GetWebhookAttemptContext(ctx, deliveryID)
+	if err != nil {
+		return webhook.Delivery{}, webhook.Endpoint{}, webhook.Event{}, mapErr(err)
+	}
+	ep, err := endpointFromRow(r.WebhookEndpoint)
+	return deliveryFromRow(r.WebhookDelivery), ep, eventFromRow(r.Event), err
+}
+
 func (s queries) InsertWebhookAttempt(ctx context.Context, a webhook.Attempt) error {
 	return mapErr(s.q.InsertWebhookAttempt(ctx, pgdb.InsertWebhookAttemptParams{
 		ID: a.ID, DeliveryID: a.DeliveryID, Attempt: int64(a.Number), StartedAt: ts(a.StartedAt),

@@ -129,3 +129,11 @@ VALUES (sqlc.arg(id), sqlc.arg(delivery_id), sqlc.arg(attempt), sqlc.arg(started
 
 -- name: ListWebhookAttempts :many
 SELECT * FROM webhook_attempts WHERE delivery_id = sqlc.arg(delivery_id) ORDER BY attempt;
+
+-- Everything one delivery attempt needs, in one round trip.
+-- name: GetWebhookAttemptContext :one
+SELECT sqlc.embed(webhook_deliveries), sqlc.embed(webhook_endpoints), sqlc.embed(events)
+FROM webhook_deliveries
+JOIN webhook_endpoints ON webhook_endpoints.id = webhook_deliveries.endpoint_id
+JOIN events ON events.id = webhook_deliveries.event_id
+WHERE webhook_deliveries.id = sqlc.arg(id);

@@ -60,6 +60,67 @@ func (q *Queries) GetEventByID(ctx context.Context, id string) (Event, error) {
 	return i, err
 }
 
+const getWebhookAttemptContext = `-- name: GetWebhookAttemptContext :one
+SELECT webhook_deliveries.id, webhook_deliveries.merchant_id, webhook_deliveries.livemode, webhook_deliveries.event_id, webhook_deliveries.endpoint_id, webhook_deliveries.event_type, webhook_deliveries.status, webhook_deliveries.attempts, webhook_deliveries.next_attempt_at, webhook_deliveries.last_attempt_at, webhook_deliveries.created_at, webhook_deliveries.updated_at, webhook_endpoints.id, webhook_endpoints.merchant_id, webhook_endpoints.livemode, webhook_endpoints.url, webhook_endpoints.description, webhook_endpoints.enabled_events, webhook_endpoints.api_version, webhook_endpoints.status, webhook_endpoints.disabled_reason, webhook_endpoints.secret_sealed, webhook_endpoints.secret_hint, webhook_endpoints.previous_secret_sealed, webhook_endpoints.previous_secret_expires_at, webhook_endpoints.failing_since, webhook_endpoints.created_at, webhook_endpoints.updated_at, webhook_endpoints.deleted_at, events.id, events.merchant_id, events.livemode, events.type, events.object_id, events.sequence, events.api_version, events.data, events.created_at
+FROM webhook_deliveries
+JOIN webhook_endpoints ON webhook_endpoints.id = webhook_deliveries.endpoint_id
+JOIN events ON events.id = webhook_deliveries.event_id
+WHERE webhook_deliveries.id = ?1
+`
+
+type GetWebhookAttemptContextRow struct {
+	WebhookDelivery WebhookDelivery
+	WebhookEndpoint WebhookEndpoint
+	Event           Event
+}
+
+// Everything one delivery attempt needs, in one round trip.
+func (q *Queries) GetWebhookAttemptContext(ctx context.Context, id string) (GetWebhookAttemptContextRow, error) {
+	row := q.db.QueryRowContext(ctx, getWebhookAttemptContext, id)
+	var i GetWebhookAttemptContextRow
+	err := row.Scan(
+		&i.WebhookDelivery.ID,
+		&i.WebhookDelivery.MerchantID,
+		&i.WebhookDelivery.Livemode,
+		&i.WebhookDelivery.EventID,
+		&i.WebhookDelivery.EndpointID,
+		&i.WebhookDelivery.EventType,
+		&i.WebhookDelivery.Status,
+		&i.WebhookDelivery.Attempts,
+		&i.WebhookDelivery.NextAttemptAt,
+		&i.WebhookDelivery.LastAttemptAt,
+		&i.WebhookDelivery.CreatedAt,
+		&i.WebhookDelivery.UpdatedAt,
+		&i.WebhookEndpoint.ID,
+		&i.WebhookEndpoint.MerchantID,
+		&i.WebhookEndpoint.Livemode,
+		&i.WebhookEndpoint.Url,
+		&i.WebhookEndpoint.Description,
+		&i.WebhookEndpoint.EnabledEvents,
+		&i.WebhookEndpoint.ApiVersion,
+		&i.WebhookEndpoint.Status,
+		&i.WebhookEndpoint.DisabledReason,
+		&i.WebhookEndpoint.SecretSealed,
+		&i.WebhookEndpoint.SecretHint,
+		&i.WebhookEndpoint.PreviousSecretSealed,
+		&i.WebhookEndpoint.PreviousSecretExpiresAt,
+		&i.WebhookEndpoint.FailingSince,
+		&i.WebhookEndpoint.CreatedAt,
+		&i.WebhookEndpoint.UpdatedAt,
+		&i.WebhookEndpoint.DeletedAt,
+		&i.Event.ID,
+		&i.Event.MerchantID,
+		&i.Event.Livemode,
+		&i.Event.Type,
+		&i.Event.ObjectID,
+		&i.Event.Sequence,
+		&i.Event.ApiVersion,
+		&i.Event.Data,
+		&i.Event.CreatedAt,
+	)
+	return i, err
+}
+
 const getWebhookDelivery = `-- name: GetWebhookDelivery :one
 SELECT id, merchant_id, livemode, event_id, endpoint_id, event_type, status, attempts, next_attempt_at, last_attempt_at, created_at, updated_at FROM webhook_deliveries
 WHERE merchant_id = ?1 AND livemode = ?2 AND id = ?3
