@@ -12,6 +12,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // version prefixes ciphertexts so the scheme can change without guessing.
@@ -29,6 +30,11 @@ type Box struct {
 func New(masterKey []byte, purpose string) (*Box, error) {
 	if len(masterKey) != 32 {
 		return nil, fmt.Errorf("sealed: master key must be 32 bytes, not %d", len(masterKey))
+	}
+	// Package vault derives its keys from the same master key under "kassa/vault-kek/…" and
+	// "kassa/card-fingerprint/…"; a sealed box must never share them.
+	if strings.HasPrefix(purpose, "vault-") || strings.HasPrefix(purpose, "card-fingerprint") || purpose == "" {
+		return nil, fmt.Errorf("sealed: purpose %q is reserved or empty", purpose)
 	}
 	key, err := hkdf.Key(sha256.New, masterKey, nil, "kassa/"+purpose, 32)
 	if err != nil {
