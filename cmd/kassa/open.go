@@ -80,6 +80,7 @@ func (c *cli) open(ctx context.Context, serving bool) (*env, error) {
 	}
 	gw := gateway.New(st, gateway.Options{
 		Logger: log, LiveModeAvailable: cfg.MasterKey != nil && !cfg.MasterKeyGenerated, ResponseSecrets: responses,
+		BaseURL: cfg.BaseURL,
 		Webhooks: gateway.WebhookOptions{
 			Secrets: secrets, Schedule: webhook.Schedule(cfg.WebhookRetrySchedule), AllowedNetworks: cfg.WebhookAllowedNetworks,
 		},

@@ -14,6 +14,7 @@ import (
 	"github.com/danielgtaylor/huma/v2/adapters/humago"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/kassapay/kassa/internal/checkout"
 	"github.com/kassapay/kassa/internal/gateway"
 	"github.com/kassapay/kassa/internal/merchant"
 	"github.com/kassapay/kassa/internal/ratelimit"
@@ -145,6 +146,10 @@ func (s *Server) routes() {
 	register(s, authSecret, getDeliveryOp, s.getDelivery)
 	register(s, authSecret, retryDeliveryOp, s.retryDelivery)
 	register(s, authSecret, createTestDeliveriesOp, s.createTestDeliveries)
+
+	s.registerSessions(checkout.KindSession)
+	s.registerSessions(checkout.KindLink)
+	register(s, authPublishable, getPublicSessionOp, s.getPublicSession)
 
 	register(s, authSecret, listEventsOp, s.listEvents)
 	register(s, authSecret, getEventOp, s.getEvent)

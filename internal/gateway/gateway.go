@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/kassapay/kassa/internal/sealed"
@@ -20,6 +21,7 @@ type Gateway struct {
 	log      *slog.Logger
 	live     bool
 	webhooks webhookConfig
+	baseURL  string
 	// responses seals stored idempotent responses, which may hold secrets shown once (endpoint secrets).
 	responses *sealed.Box
 }
@@ -33,6 +35,8 @@ type Options struct {
 	// LiveModeAvailable is true when a real master key is configured; without one, live keys are neither issued
 	// nor accepted, so nothing real is ever protected by a development key.
 	LiveModeAvailable bool
+	// BaseURL is the public URL of this instance, for hosted-page links (KASSA_BASE_URL).
+	BaseURL string
 	// Webhooks configures event delivery.
 	Webhooks WebhookOptions
 	// ResponseSecrets seals the responses kept for idempotent replay: a response that shows a secret once (a new
@@ -49,7 +53,7 @@ func New(s store.Store, opts Options) *Gateway {
 		opts.Logger = slog.Default()
 	}
 	return &Gateway{store: s, now: opts.Now, log: opts.Logger, live: opts.LiveModeAvailable, webhooks: newWebhookConfig(opts.Webhooks),
-		responses: opts.ResponseSecrets}
+		responses: opts.ResponseSecrets, baseURL: strings.TrimSuffix(opts.BaseURL, "/")}
 }
 
 // Now returns the gateway's clock reading in UTC at the precision both databases keep.

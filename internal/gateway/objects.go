@@ -1,8 +1,11 @@
 package gateway
 
 import (
+	"encoding/json"
+	"strings"
 	"time"
 
+	"github.com/kassapay/kassa/internal/checkout"
 	"github.com/kassapay/kassa/internal/webhook"
 )
 
@@ -42,4 +45,86 @@ func EndpointView(ep webhook.Endpoint) EndpointObject {
 		SecretHint: ep.SecretHint, PreviousSecretExpiresAt: ep.PreviousSecretExpiresAt, FailingSince: ep.FailingSince,
 		CreatedAt: ep.CreatedAt, UpdatedAt: ep.UpdatedAt, Deleted: ep.DeletedAt != nil,
 	}
+}
+
+// SessionObject is a checkout session or payment link as the API (and its events) show it.
+type SessionObject struct {
+	Object              string          `json:"object" enum:"checkout.session,payment_link"`
+	ID                  string          `json:"id"`
+	Livemode            bool            `json:"livemode"`
+	Status              string          `json:"status" enum:"created,pending,paid,failed,canceled,expired,partially_refunded,refunded"`
+	URL                 string          `json:"checkout_url" doc:"Send the customer here: the hosted page (/checkout/{id} for sessions, /pay/{id} for links)."`
+	ProviderCheckoutURL *string         `json:"provider_checkout_url" doc:"Set when the routed provider has its own hosted page; the hosted page redirects there by itself."`
+	ExternalOrderID     string          `json:"external_order_id"`
+	ExternalInvoiceID   *string         `json:"external_invoice_id"`
+	WebsiteKey          *string         `json:"website_key"`
+	Amount              int64           `json:"amount" doc:"Minor units of currency."`
+	Currency            string          `json:"currency"`
+	Description         string          `json:"description"`
+	SuccessURL          string          `json:"success_url"`
+	CancelURL           string          `json:"cancel_url"`
+	WebhookEndpointID   *string         `json:"webhook_endpoint_id"`
+	CustomerEmail       string          `json:"customer_email"`
+	CustomerName        string          `json:"customer_name"`
+	CustomerPhone       string          `json:"customer_phone"`
+	Metadata            json.RawMessage `json:"metadata" doc:"Your object as sent, without keys starting with _."`
+	FailedAttempts      int             `json:"failed_attempts"`
+	PaymentID           *string         `json:"payment_id"`
+	ExpiresAt           time.Time       `json:"expires_at"`
+	CreatedAt           time.Time       `json:"created_at"`
+	UpdatedAt           time.Time       `json:"updated_at"`
+}
+
+func optional(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+// SessionURL is the hosted page of a session or link.
+func (g *Gateway) SessionURL(s checkout.Session) string {
+	if s.Kind == checkout.KindLink {
+		return g.baseURL + "/pay/" + s.ID
+	}
+	return g.baseURL + "/checkout/" + s.ID
+}
+
+// SessionView renders a session or link.
+func (g *Gateway) SessionView(s checkout.Session) SessionObject {
+	object := "checkout.session"
+	if s.Kind == checkout.KindLink {
+		object = "payment_link"
+	}
+	return SessionObject{
+		Object: object, ID: s.ID, Livemode: s.Livemode, Status: string(s.Status), URL: g.SessionURL(s),
+		ExternalOrderID: s.ExternalOrderID, ExternalInvoiceID: optional(s.ExternalInvoiceID), WebsiteKey: optional(s.WebsiteKey),
+		Amount: s.Amount, Currency: s.Currency, Description: s.Description, SuccessURL: s.SuccessURL, CancelURL: s.CancelURL,
+		WebhookEndpointID: optional(s.WebhookEndpointID), CustomerEmail: s.Customer.Email, CustomerName: s.Customer.Name,
+		CustomerPhone: s.Customer.Phone, Metadata: PublicMetadata(s.Metadata), FailedAttempts: s.FailedAttempts,
+		PaymentID: optional(s.PaymentID), ExpiresAt: s.ExpiresAt, CreatedAt: s.CreatedAt, UpdatedAt: s.UpdatedAt,
+	}
+}
+
+// PublicMetadata drops the keys starting with "_" from a metadata object: they are Kassa's, never shown.
+func PublicMetadata(raw json.RawMessage) json.RawMessage {
+	var obj map[string]json.RawMessage
+	if len(raw) == 0 || json.Unmarshal(raw, &obj) != nil {
+		return json.RawMessage("{}")
+	}
+	hidden := false
+	for k := range obj {
+		if strings.HasPrefix(k, "_") {
+			delete(obj, k)
+			hidden = true
+		}
+	}
+	if !hidden {
+		return raw
+	}
+	out, err := json.Marshal(obj)
+	if err != nil {
+		return json.RawMessage("{}")
+	}
+	return out
 }

@@ -91,11 +91,34 @@ func (w *SweepWorker) Work(ctx context.Context, _ *river.Job[SweepArgs]) error {
 	return err
 }
 
+// ExpireArgs asks for open checkout sessions and payment links past their expires_at to be expired.
+type ExpireArgs struct{}
+
+// Kind implements river.JobArgs.
+func (ExpireArgs) Kind() string { return "checkout_expiry" }
+
+// ExpireWorker expires sessions and links (gateway.ExpireSessions), recording checkout.session.expired.
+type ExpireWorker struct {
+	river.WorkerDefaults[ExpireArgs]
+	gw  *gateway.Gateway
+	log *slog.Logger
+}
+
+// Work implements river.Worker.
+func (w *ExpireWorker) Work(ctx context.Context, _ *river.Job[ExpireArgs]) error {
+	n, err := w.gw.ExpireSessions(ctx)
+	if n > 0 {
+		w.log.InfoContext(ctx, "expired checkout sessions and payment links", "count", n)
+	}
+	return err
+}
+
 // Register adds every worker to the bundle.
 func Register(workers *river.Workers, gw *gateway.Gateway, log *slog.Logger) {
 	river.AddWorker(workers, &ReapWorker{gw: gw, log: log})
 	river.AddWorker(workers, &DeliverWorker{gw: gw})
 	river.AddWorker(workers, &SweepWorker{gw: gw, log: log})
+	river.AddWorker(workers, &ExpireWorker{gw: gw, log: log})
 }
 
 // Periodic returns the periodic jobs; River runs them on the elected leader only, so several instances sharing a
@@ -108,6 +131,10 @@ func Periodic() []*river.PeriodicJob {
 		river.NewPeriodicJob(river.PeriodicInterval(time.Minute), func() (river.JobArgs, *river.InsertOpts) {
 			return SweepArgs{}, nil
 		}, nil),
+		// Sessions expire within this interval of their expires_at; the hosted page also refuses them at once.
+		river.NewPeriodicJob(river.PeriodicInterval(15*time.Second), func() (river.JobArgs, *river.InsertOpts) {
+			return ExpireArgs{}, nil
+		}, &river.PeriodicJobOpts{RunOnStart: true}),
 	}
 }
 

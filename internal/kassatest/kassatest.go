@@ -128,8 +128,12 @@ func Setup(t testing.TB, b storetest.Backend, opts Options) *Env {
 	if opts.BlockLoopback {
 		allowed = nil
 	}
+	// Started first, so that links the gateway makes (checkout_url) point at it.
+	e.HTTP = httptest.NewUnstartedServer(nil)
+	e.HTTP.Start()
+	t.Cleanup(e.HTTP.Close)
 	e.Gateway = gateway.New(e.Store, gateway.Options{
-		Now: e.Clock.Now, Logger: logger, LiveModeAvailable: opts.LiveMode, ResponseSecrets: responses,
+		Now: e.Clock.Now, Logger: logger, LiveModeAvailable: opts.LiveMode, ResponseSecrets: responses, BaseURL: e.HTTP.URL,
 		Webhooks: gateway.WebhookOptions{Secrets: box, Schedule: opts.WebhookSchedule, AllowedNetworks: allowed, AfterSend: opts.AfterSend},
 	})
 	reg := prometheus.NewRegistry()
@@ -138,8 +142,7 @@ func Setup(t testing.TB, b storetest.Backend, opts Options) *Env {
 		Gateway: e.Gateway, Logger: logger, Registry: reg, RateLimits: opts.RateLimits, Version: "test",
 		Now: e.Clock.Now, MaxBodyBytes: opts.MaxBodyBytes,
 	})
-	e.HTTP = httptest.NewServer(e.Server)
-	t.Cleanup(e.HTTP.Close)
+	e.HTTP.Config.Handler = e.Server
 	e.Merchant, e.SecretKey, e.PublishableKey = e.NewMerchant("Acme Shop", "owner@acme.example")
 	return e
 }

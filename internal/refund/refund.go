@@ -45,9 +45,9 @@ type Refund struct {
 
 // Errors of CheckRefund.
 var (
-	ErrAmount       = errors.New("refund: the amount must be positive")
+	ErrAmount        = errors.New("refund: the amount must be positive")
 	ErrNotRefundable = errors.New("refund: the payment is not in a refundable state")
-	ErrOverRefund   = errors.New("refund: the amount exceeds the refundable balance")
+	ErrOverRefund    = errors.New("refund: the amount exceeds the refundable balance")
 )
 
 // Amount resolves the amount of a requested refund: 0 (omitted) means the whole remaining balance.

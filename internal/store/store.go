@@ -15,6 +15,7 @@ import (
 
 	"github.com/riverqueue/river"
 
+	"github.com/kassapay/kassa/internal/checkout"
 	"github.com/kassapay/kassa/internal/customer"
 	"github.com/kassapay/kassa/internal/idempotency"
 	"github.com/kassapay/kassa/internal/merchant"
@@ -95,6 +96,18 @@ type DeliveryFilter struct {
 	Page
 }
 
+// SessionFilter selects checkout sessions or payment links of one merchant and mode.
+type SessionFilter struct {
+	MerchantID      string
+	Livemode        bool
+	Kind            checkout.Kind
+	Status          string
+	ExternalOrderID string
+	CreatedGTE      time.Time
+	CreatedLT       time.Time
+	Page
+}
+
 // Queries are the reads and writes available both inside and outside a transaction.
 type Queries interface {
 	InsertMerchant(ctx context.Context, m merchant.Merchant) error
@@ -164,6 +177,18 @@ type Queries interface {
 	ListWebhookDeliveries(ctx context.Context, f DeliveryFilter) ([]webhook.Delivery, error)
 	// ListDueWebhookDeliveries returns pending or retrying deliveries whose next attempt is at or before now.
 	ListDueWebhookDeliveries(ctx context.Context, now time.Time, limit int) ([]webhook.Delivery, error)
+	// InsertCheckoutSession inserts s unless one with the same merchant, mode, kind, external order id and
+	// idempotency key exists; it reports whether it inserted.
+	InsertCheckoutSession(ctx context.Context, s checkout.Session) (bool, error)
+	GetCheckoutSession(ctx context.Context, merchantID string, livemode bool, id string) (checkout.Session, error)
+	GetCheckoutSessionByIdempotencyKey(ctx context.Context, merchantID string, livemode bool, kind checkout.Kind, externalOrderID, key string) (checkout.Session, error)
+	LockCheckoutSession(ctx context.Context, id string) (checkout.Session, error)
+	// UpdateCheckoutSession saves the mutable fields: status, failed attempts, payment id, updated_at.
+	UpdateCheckoutSession(ctx context.Context, s checkout.Session) error
+	ListCheckoutSessions(ctx context.Context, f SessionFilter) ([]checkout.Session, error)
+	// ListExpiredCheckoutSessions returns open sessions and links whose expires_at is at or before now.
+	ListExpiredCheckoutSessions(ctx context.Context, now time.Time, limit int) ([]checkout.Session, error)
+
 	// GetWebhookAttemptContext reads a delivery with its endpoint and event in one round trip.
 	GetWebhookAttemptContext(ctx context.Context, deliveryID string) (webhook.Delivery, webhook.Endpoint, webhook.Event, error)
 	InsertWebhookAttempt(ctx context.Context, a webhook.Attempt) error

@@ -6,3 +6,6 @@ SELECT * FROM webhook_endpoints WHERE id = sqlc.arg(id) FOR UPDATE;
 
 -- name: LockWebhookDelivery :one
 SELECT * FROM webhook_deliveries WHERE id = sqlc.arg(id) FOR UPDATE;
+
+-- name: LockCheckoutSession :one
+SELECT * FROM checkout_sessions WHERE id = sqlc.arg(id) FOR UPDATE;

@@ -8,3 +8,6 @@ SELECT * FROM webhook_endpoints WHERE id = sqlc.arg(id);
 
 -- name: LockWebhookDelivery :one
 SELECT * FROM webhook_deliveries WHERE id = sqlc.arg(id);
+
+-- name: LockCheckoutSession :one
+SELECT * FROM checkout_sessions WHERE id = sqlc.arg(id);

@@ -9,6 +9,43 @@ import (
 	"context"
 )
 
+const lockCheckoutSession = `-- name: LockCheckoutSession :one
+SELECT id, kind, merchant_id, livemode, external_order_id, external_invoice_id, website_key, amount, currency, description, success_url, cancel_url, webhook_endpoint_id, customer_email, customer_name, customer_phone, metadata, status, failed_attempts, payment_id, idempotency_key, idempotency_hash, expires_at, created_at, updated_at FROM checkout_sessions WHERE id = $1 FOR UPDATE
+`
+
+func (q *Queries) LockCheckoutSession(ctx context.Context, id string) (CheckoutSession, error) {
+	row := q.db.QueryRow(ctx, lockCheckoutSession, id)
+	var i CheckoutSession
+	err := row.Scan(
+		&i.ID,
+		&i.Kind,
+		&i.MerchantID,
+		&i.Livemode,
+		&i.ExternalOrderID,
+		&i.ExternalInvoiceID,
+		&i.WebsiteKey,
+		&i.Amount,
+		&i.Currency,
+		&i.Description,
+		&i.SuccessUrl,
+		&i.CancelUrl,
+		&i.WebhookEndpointID,
+		&i.CustomerEmail,
+		&i.CustomerName,
+		&i.CustomerPhone,
+		&i.Metadata,
+		&i.Status,
+		&i.FailedAttempts,
+		&i.PaymentID,
+		&i.IdempotencyKey,
+		&i.IdempotencyHash,
+		&i.ExpiresAt,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+	)
+	return i, err
+}
+
 const lockMerchant = `-- name: LockMerchant :one
 SELECT id, name, email, status, checkout_allowed_origins, rate_limits, created_at, updated_at FROM merchants WHERE id = $1 FOR UPDATE
 `

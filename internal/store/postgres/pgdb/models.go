@@ -22,6 +22,34 @@ type ApiKey struct {
 	RevokedAt  *time.Time
 }
 
+type CheckoutSession struct {
+	ID                string
+	Kind              string
+	MerchantID        string
+	Livemode          bool
+	ExternalOrderID   string
+	ExternalInvoiceID string
+	WebsiteKey        string
+	Amount            int64
+	Currency          string
+	Description       string
+	SuccessUrl        string
+	CancelUrl         string
+	WebhookEndpointID *string
+	CustomerEmail     string
+	CustomerName      string
+	CustomerPhone     string
+	Metadata          dbtype.JSON
+	Status            string
+	FailedAttempts    int64
+	PaymentID         *string
+	IdempotencyKey    string
+	IdempotencyHash   string
+	ExpiresAt         time.Time
+	CreatedAt         time.Time
+	UpdatedAt         time.Time
+}
+
 type Customer struct {
 	ID              string
 	MerchantID      string
@@ -44,7 +72,7 @@ type Event struct {
 	ObjectID   string
 	Sequence   int64
 	ApiVersion string
-	Data       []byte
+	Data       dbtype.JSON
 	CreatedAt  time.Time
 }
 

@@ -255,7 +255,7 @@ type InsertEventParams struct {
 	ObjectID   string
 	Sequence   int64
 	ApiVersion string
-	Data       []byte
+	Data       dbtype.JSON
 	CreatedAt  time.Time
 }
 

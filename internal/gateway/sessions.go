@@ -1,0 +1,346 @@
+package gateway
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/kassapay/kassa/internal/checkout"
+	"github.com/kassapay/kassa/internal/id"
+	"github.com/kassapay/kassa/internal/money"
+	"github.com/kassapay/kassa/internal/store"
+	"github.com/kassapay/kassa/internal/webhook"
+)
+
+// SessionInput is what a merchant sends to create a checkout session or payment link.
+type SessionInput struct {
+	ExternalOrderID   string
+	ExternalInvoiceID string
+	WebsiteKey        string
+	Amount            int64
+	Currency          string // default USD
+	Description       string
+	SuccessURL        string
+	CancelURL         string
+	WebhookURL        string
+	Customer          checkout.Customer
+	ExpiresInSeconds  int64
+	Metadata          json.RawMessage
+}
+
+// CreatedSession is a new (or replayed) session with, when its webhook_url registered a new endpoint, that
+// endpoint's secret (shown once).
+type CreatedSession struct {
+	checkout.Session
+	WebhookSecret string
+	Replayed      bool
+}
+
+var e164 = regexp.MustCompile(`^\+[1-9][0-9]{6,14}$`)
+
+// maxMetadataBytes bounds a session's metadata object.
+const maxMetadataBytes = 8 << 10
+
+func (g *Gateway) validateSession(a Auth, in *SessionInput) error {
+	var problems []Problem
+	add := func(param, code, msg string) {
+		problems = append(problems, Problem{Param: param, Code: code, Message: msg})
+	}
+	if s := strings.TrimSpace(in.ExternalOrderID); s == "" {
+		add("external_order_id", "parameter_missing", "external_order_id is required: your order id, echoed in webhooks.")
+	} else if len(in.ExternalOrderID) > 255 {
+		add("external_order_id", "parameter_invalid", "external_order_id is longer than 255 characters.")
+	}
+	if len(in.ExternalInvoiceID) > 255 {
+		add("external_invoice_id", "parameter_invalid", "external_invoice_id is longer than 255 characters.")
+	}
+	if len(in.WebsiteKey) > 255 {
+		add("website_key", "parameter_invalid", "website_key is longer than 255 characters.")
+	}
+	if in.Currency == "" {
+		in.Currency = "USD"
+	}
+	if in.Amount <= 0 || in.Amount > money.MaxAmount {
+		add("amount", "invalid_amount", fmt.Sprintf("amount must be a positive integer in the currency's minor unit, at most %d.", money.MaxAmount))
+	}
+	if _, err := money.ParseCurrency(in.Currency); err != nil {
+		add("currency", "invalid_currency", "currency must be an ISO 4217 code in upper case, e.g. USD.")
+	}
+	if utf8.RuneCountInString(in.Description) > 1000 {
+		add("description", "parameter_invalid", "description is longer than 1000 characters.")
+	}
+	webhookOrigin := ""
+	if in.WebhookURL != "" {
+		if err := webhook.ValidateEndpointURL(in.WebhookURL, a.Livemode()); err != nil {
+			add("webhook_url", "url_invalid", err.Error())
+		} else {
+			webhookOrigin = in.WebhookURL
+		}
+	}
+	for field, raw := range map[string]string{"success_url": in.SuccessURL, "cancel_url": in.CancelURL} {
+		if err := checkout.ValidateReturnURL(field, raw, a.Merchant.CheckoutAllowedOrigins, webhookOrigin); err != nil {
+			code := "url_invalid"
+			if errors.Is(err, checkout.ErrRequired) {
+				code = "parameter_missing"
+			} else if errors.Is(err, checkout.ErrOriginNotAllow) {
+				code = "origin_not_allowed"
+			}
+			add(field, code, err.Error())
+		}
+	}
+	if in.Customer.Email != "" && !validEmail(in.Customer.Email) {
+		add("customer_email", "parameter_invalid", "customer_email must be an email address.")
+	}
+	if in.Customer.Phone != "" && !e164.MatchString(in.Customer.Phone) {
+		add("customer_phone", "parameter_invalid", "customer_phone must be E.164, e.g. +15555550100.")
+	}
+	if utf8.RuneCountInString(in.Customer.Name) > 200 {
+		add("customer_name", "parameter_invalid", "customer_name is longer than 200 characters.")
+	}
+	if len(in.Metadata) > 0 && !bytes.Equal(bytes.TrimSpace(in.Metadata), []byte("null")) {
+		var obj map[string]json.RawMessage
+		if err := json.Unmarshal(in.Metadata, &obj); err != nil {
+			add("metadata", "parameter_invalid", "metadata must be a JSON object.")
+		} else if len(in.Metadata) > maxMetadataBytes {
+			add("metadata", "parameter_invalid", "metadata is larger than 8 KB.")
+		}
+	} else {
+		in.Metadata = json.RawMessage("{}")
+	}
+	if len(problems) > 0 {
+		sortProblems(problems)
+		e := &Error{Kind: KindInvalid, Code: problems[0].Code, Param: problems[0].Param, Message: problems[0].Message}
+		if len(problems) > 1 {
+			e.Problems = problems
+		}
+		return e
+	}
+	return nil
+}
+
+// sortProblems orders problems by the order of fields in the request documentation, so the first is stable.
+func sortProblems(ps []Problem) {
+	order := []string{"external_order_id", "amount", "currency", "success_url", "cancel_url", "webhook_url",
+		"customer_email", "customer_name", "customer_phone", "description", "expires_in_seconds", "metadata",
+		"external_invoice_id", "website_key"}
+	rank := func(p string) int {
+		for i, o := range order {
+			if o == p {
+				return i
+			}
+		}
+		return len(order)
+	}
+	for i := 1; i < len(ps); i++ {
+		for j := i; j > 0 && rank(ps[j].Param) < rank(ps[j-1].Param); j-- {
+			ps[j], ps[j-1] = ps[j-1], ps[j]
+		}
+	}
+}
+
+func validEmail(s string) bool {
+	at := strings.LastIndexByte(s, '@')
+	return at > 0 && at < len(s)-1 && len(s) <= 254 && !strings.ContainsAny(s, " <>\"")
+}
+
+// CreateSession creates a checkout session (kind session) or payment link (kind link). The idempotency key is
+// required (the seeds' rule): the same merchant, order id and key return the existing session instead of a new one;
+// a new key for the same order starts a fresh attempt. A webhook_url is matched to an endpoint of the merchant with
+// that URL or registered as a new one, whose secret comes back once.
+func (g *Gateway) CreateSession(ctx context.Context, a Auth, kind checkout.Kind, in SessionInput, idem Idempotency) (CreatedSession, error) {
+	if idem.Key == "" {
+		return CreatedSession{}, InvalidParam("idempotency_key", "missing_idempotency_key",
+			"An idempotency key is required: send the Idempotency-Key header (or idempotency_key in the body).")
+	}
+	if err := g.validateSession(a, &in); err != nil {
+		return CreatedSession{}, err
+	}
+	ttl, err := checkout.TTL(kind, in.ExpiresInSeconds)
+	if err != nil {
+		return CreatedSession{}, InvalidParam("expires_in_seconds", "parameter_invalid", err.Error())
+	}
+	now := g.Now()
+	s := checkout.Session{
+		ID: id.New(kind.Prefix(), now), Kind: kind, MerchantID: a.Merchant.ID, Livemode: a.Livemode(),
+		ExternalOrderID: in.ExternalOrderID, ExternalInvoiceID: in.ExternalInvoiceID, WebsiteKey: in.WebsiteKey,
+		Amount: in.Amount, Currency: in.Currency, Description: in.Description, SuccessURL: in.SuccessURL,
+		CancelURL: in.CancelURL, Customer: in.Customer, Metadata: in.Metadata, Status: checkout.StatusCreated,
+		IdempotencyKey: idem.Key, IdempotencyHash: idem.Hash, ExpiresAt: now.Add(ttl), CreatedAt: now, UpdatedAt: now,
+	}
+	var out CreatedSession
+	err = g.store.InTx(ctx, func(tx store.Tx) error {
+		existing, err := tx.GetCheckoutSessionByIdempotencyKey(ctx, a.Merchant.ID, a.Livemode(), kind, in.ExternalOrderID, idem.Key)
+		if err == nil {
+			if existing.IdempotencyHash != idem.Hash {
+				return errKeyReused
+			}
+			out = CreatedSession{Session: existing, Replayed: true}
+			return nil
+		}
+		if !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+		if in.WebhookURL != "" {
+			epID, secret, err := g.endpointForURL(ctx, tx, a, in.WebhookURL)
+			if err != nil {
+				return err
+			}
+			s.WebhookEndpointID, out.WebhookSecret = epID, secret
+		}
+		inserted, err := tx.InsertCheckoutSession(ctx, s)
+		if err != nil {
+			return err
+		}
+		if !inserted { // a concurrent request with the same key won; this transaction rolls back its endpoint too
+			return errInProgress
+		}
+		out.Session = s
+		typ := webhook.EventCheckoutSessionCreated
+		if kind == checkout.KindLink {
+			typ = webhook.EventPaymentLinkCreated
+		}
+		_, err = g.RecordEvent(ctx, tx, EventInput{MerchantID: a.Merchant.ID, Livemode: a.Livemode(), Type: typ, ObjectID: s.ID, Data: g.SessionView(s)})
+		return err
+	})
+	return out, err
+}
+
+// endpointForURL finds the merchant's endpoint with exactly this URL, or registers one for every event type.
+func (g *Gateway) endpointForURL(ctx context.Context, tx store.Tx, a Auth, url string) (string, string, error) {
+	eps, err := tx.ListWebhookEndpoints(ctx, a.Merchant.ID, a.Livemode())
+	if err != nil {
+		return "", "", err
+	}
+	for _, ep := range eps {
+		if ep.URL == url {
+			return ep.ID, "", nil
+		}
+	}
+	if g.webhooks.Secrets == nil {
+		return "", "", errNoSecrets
+	}
+	if len(eps) >= maxEndpointsPerMode {
+		return "", "", Errorf(KindInvalid, "too_many_endpoints", "webhook_url would be a new endpoint, and the merchant already has %d.", maxEndpointsPerMode)
+	}
+	now := g.Now()
+	secret := webhook.NewSecret()
+	ep := webhook.Endpoint{
+		ID: id.New("we_", now), MerchantID: a.Merchant.ID, Livemode: a.Livemode(), URL: url,
+		Description: "registered by a checkout session's webhook_url", EnabledEvents: []string{webhook.AllEvents},
+		APIVersion: APIVersion, Status: webhook.EndpointStatusEnabled, SecretHint: webhook.SecretHint(secret),
+		CreatedAt: now, UpdatedAt: now,
+	}
+	ep.SecretSealed = g.webhooks.Secrets.Seal([]byte(secret), ep.ID)
+	return ep.ID, secret, tx.InsertWebhookEndpoint(ctx, ep)
+}
+
+// GetSession returns one of the caller's sessions or links of the kind.
+func (g *Gateway) GetSession(ctx context.Context, a Auth, kind checkout.Kind, sessionID string) (checkout.Session, error) {
+	what := sessionNoun(kind)
+	if !id.HasPrefix(sessionID, kind.Prefix()) {
+		return checkout.Session{}, NotFound(what, sessionID)
+	}
+	s, err := g.store.GetCheckoutSession(ctx, a.Merchant.ID, a.Livemode(), sessionID)
+	return s, notFoundAs(err, what, sessionID)
+}
+
+func sessionNoun(kind checkout.Kind) string {
+	if kind == checkout.KindLink {
+		return "payment link"
+	}
+	return "checkout session"
+}
+
+// ListSessions returns a page of sessions or links, newest first.
+func (g *Gateway) ListSessions(ctx context.Context, a Auth, f store.SessionFilter) ([]checkout.Session, bool, error) {
+	f.MerchantID, f.Livemode = a.Merchant.ID, a.Livemode()
+	want := f.Limit
+	f.Limit++
+	rows, err := g.store.ListCheckoutSessions(ctx, f)
+	if err != nil {
+		return nil, false, err
+	}
+	return trimPage(rows, want, f.EndingBefore != "")
+}
+
+// CancelSession cancels an open session or link (the merchant's API, or the customer's Cancel link on the hosted
+// page) and records payment.canceled. A final one answers 409 session_not_open.
+func (g *Gateway) CancelSession(ctx context.Context, a Auth, kind checkout.Kind, sessionID string) (checkout.Session, error) {
+	var s checkout.Session
+	err := g.store.InTx(ctx, func(tx store.Tx) error {
+		var err error
+		if !id.HasPrefix(sessionID, kind.Prefix()) {
+			return NotFound(sessionNoun(kind), sessionID)
+		}
+		s, err = tx.LockCheckoutSession(ctx, sessionID)
+		if err != nil || s.MerchantID != a.Merchant.ID || s.Livemode != a.Livemode() {
+			if err == nil || errors.Is(err, store.ErrNotFound) {
+				return NotFound(sessionNoun(kind), sessionID)
+			}
+			return err
+		}
+		now := g.Now()
+		if s.Status.Open() && s.Expired(now) {
+			return g.expire(ctx, tx, &s)
+		}
+		if !checkout.CanTransition(s.Status, checkout.StatusCanceled) {
+			return Errorf(KindConflict, "session_not_open", "The %s is %s and can no longer be canceled.", sessionNoun(kind), s.Status)
+		}
+		s.Status, s.UpdatedAt = checkout.StatusCanceled, now
+		if err := tx.UpdateCheckoutSession(ctx, s); err != nil {
+			return err
+		}
+		_, err = g.RecordEvent(ctx, tx, EventInput{MerchantID: s.MerchantID, Livemode: s.Livemode, Type: webhook.EventPaymentCanceled, ObjectID: s.ID, Data: g.SessionView(s)})
+		return err
+	})
+	if err != nil {
+		return checkout.Session{}, err
+	}
+	if s.Status == checkout.StatusExpired {
+		return s, Errorf(KindConflict, "session_not_open", "The %s expired at %s.", sessionNoun(kind), s.ExpiresAt.Format(time.RFC3339))
+	}
+	return s, nil
+}
+
+// expire moves an open session past its time to expired and records checkout.session.expired, inside tx.
+func (g *Gateway) expire(ctx context.Context, tx store.Tx, s *checkout.Session) error {
+	s.Status, s.UpdatedAt = checkout.StatusExpired, g.Now()
+	if err := tx.UpdateCheckoutSession(ctx, *s); err != nil {
+		return err
+	}
+	_, err := g.RecordEvent(ctx, tx, EventInput{MerchantID: s.MerchantID, Livemode: s.Livemode, Type: webhook.EventCheckoutSessionExpired, ObjectID: s.ID, Data: g.SessionView(*s)})
+	return err
+}
+
+// ExpireSessions moves every open session and link past its expires_at to expired (the periodic expiry job) and
+// returns how many it moved.
+func (g *Gateway) ExpireSessions(ctx context.Context) (int, error) {
+	due, err := g.store.ListExpiredCheckoutSessions(ctx, g.Now(), 500)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, d := range due {
+		err := g.store.InTx(ctx, func(tx store.Tx) error {
+			s, err := tx.LockCheckoutSession(ctx, d.ID)
+			if err != nil {
+				return err
+			}
+			if !s.Status.Open() || !s.Expired(g.Now()) {
+				return nil // paid or canceled meanwhile
+			}
+			n++
+			return g.expire(ctx, tx, &s)
+		})
+		if err != nil {
+			return n, err
+		}
+	}
+	return n, nil
+}
