@@ -10,10 +10,12 @@ import (
 	"github.com/kassapay/kassa/internal/config"
 	"github.com/kassapay/kassa/internal/gateway"
 	"github.com/kassapay/kassa/internal/jobs"
+	"github.com/kassapay/kassa/internal/provider/sandbox"
 	"github.com/kassapay/kassa/internal/sealed"
 	"github.com/kassapay/kassa/internal/store"
 	"github.com/kassapay/kassa/internal/store/postgres"
 	"github.com/kassapay/kassa/internal/store/sqlite"
+	"github.com/kassapay/kassa/internal/vault"
 	"github.com/kassapay/kassa/internal/webhook"
 )
 
@@ -68,10 +70,14 @@ func (c *cli) open(ctx context.Context, serving bool) (*env, error) {
 		return nil, fmt.Errorf("migrate %s database: %w", st.Dialect(), err)
 	}
 	var secrets, responses *sealed.Box
+	var cards *vault.Vault
 	if cfg.MasterKey != nil {
 		secrets, err = sealed.New(cfg.MasterKey, "webhook-secrets")
 		if err == nil {
 			responses, err = sealed.New(cfg.MasterKey, "idempotency-responses")
+		}
+		if err == nil {
+			cards, err = vault.New(cfg.MasterKey)
 		}
 		if err != nil {
 			st.Close()
@@ -80,7 +86,8 @@ func (c *cli) open(ctx context.Context, serving bool) (*env, error) {
 	}
 	gw := gateway.New(st, gateway.Options{
 		Logger: log, LiveModeAvailable: cfg.MasterKey != nil && !cfg.MasterKeyGenerated, ResponseSecrets: responses,
-		BaseURL: cfg.BaseURL,
+		BaseURL:  cfg.BaseURL,
+		Payments: gateway.PaymentOptions{Provider: sandbox.New(sandbox.Options{}), Vault: cards},
 		Webhooks: gateway.WebhookOptions{
 			Secrets: secrets, Schedule: webhook.Schedule(cfg.WebhookRetrySchedule), AllowedNetworks: cfg.WebhookAllowedNetworks,
 		},

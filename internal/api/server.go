@@ -151,6 +151,11 @@ func (s *Server) routes() {
 	s.registerSessions(checkout.KindLink)
 	register(s, authPublishable, getPublicSessionOp, s.getPublicSession)
 
+	register(s, authSecret, getPaymentOp, s.getPayment)
+	register(s, authSecret, listPaymentsOp, s.listPayments)
+	register(s, authSecret, getTransactionOp, s.getTransaction)
+	register(s, authSecret, listTransactionsOp, s.listTransactions)
+
 	register(s, authSecret, listEventsOp, s.listEvents)
 	register(s, authSecret, getEventOp, s.getEvent)
 	register(s, authSecret, triggerEventOp, s.triggerEvent)

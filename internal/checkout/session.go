@@ -37,9 +37,14 @@ type Session struct {
 	PaymentID       string
 	IdempotencyKey  string
 	IdempotencyHash string
-	ExpiresAt       time.Time
-	CreatedAt       time.Time
-	UpdatedAt       time.Time
+	// Provider, ProviderTransactionID and the failure fields describe the latest payment attempt.
+	Provider              string
+	ProviderTransactionID string
+	FailureCode           string
+	FailureMessage        string
+	ExpiresAt             time.Time
+	CreatedAt             time.Time
+	UpdatedAt             time.Time
 }
 
 // Prefix is the id prefix of the kind.

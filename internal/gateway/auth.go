@@ -50,3 +50,7 @@ func (g *Gateway) Authenticate(ctx context.Context, plaintext string) (Auth, err
 	}
 	return Auth{Merchant: m, Key: k}, nil
 }
+
+// keyOfMode stands in for an API key when a use case acts for a merchant on behalf of a customer (hosted pages):
+// it carries only the mode.
+func keyOfMode(livemode bool) merchant.APIKey { return merchant.APIKey{Livemode: livemode} }

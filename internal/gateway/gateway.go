@@ -10,8 +10,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/kassapay/kassa/internal/provider"
 	"github.com/kassapay/kassa/internal/sealed"
 	"github.com/kassapay/kassa/internal/store"
+	"github.com/kassapay/kassa/internal/vault"
 )
 
 // Gateway runs the use cases against a store.
@@ -21,6 +23,7 @@ type Gateway struct {
 	log      *slog.Logger
 	live     bool
 	webhooks webhookConfig
+	payments PaymentOptions
 	baseURL  string
 	// responses seals stored idempotent responses, which may hold secrets shown once (endpoint secrets).
 	responses *sealed.Box
@@ -39,6 +42,8 @@ type Options struct {
 	BaseURL string
 	// Webhooks configures event delivery.
 	Webhooks WebhookOptions
+	// Payments configures card payments.
+	Payments PaymentOptions
 	// ResponseSecrets seals the responses kept for idempotent replay: a response that shows a secret once (a new
 	// webhook endpoint's) must not sit in plaintext for 24 hours. Nil stores them as they are.
 	ResponseSecrets *sealed.Box
@@ -52,7 +57,7 @@ func New(s store.Store, opts Options) *Gateway {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
-	return &Gateway{store: s, now: opts.Now, log: opts.Logger, live: opts.LiveModeAvailable, webhooks: newWebhookConfig(opts.Webhooks),
+	return &Gateway{store: s, now: opts.Now, log: opts.Logger, live: opts.LiveModeAvailable, webhooks: newWebhookConfig(opts.Webhooks), payments: opts.Payments,
 		responses: opts.ResponseSecrets, baseURL: strings.TrimSuffix(opts.BaseURL, "/")}
 }
 
@@ -67,6 +72,14 @@ func (g *Gateway) Health(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 	defer cancel()
 	return g.store.Ping(ctx)
+}
+
+// PaymentOptions configure card payments.
+type PaymentOptions struct {
+	// Provider takes test-mode payments (the sandbox). Live mode has no provider yet: 422 payments_not_configured.
+	Provider provider.Provider
+	// Vault seals card data (a key derived from KASSA_MASTER_KEY).
+	Vault *vault.Vault
 }
 
 // notFoundAs turns store.ErrNotFound into the API's 404 for the named object.

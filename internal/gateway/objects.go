@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/kassapay/kassa/internal/checkout"
+	"github.com/kassapay/kassa/internal/payment"
 	"github.com/kassapay/kassa/internal/webhook"
 )
 
@@ -69,6 +70,10 @@ type SessionObject struct {
 	CustomerPhone       string          `json:"customer_phone"`
 	Metadata            json.RawMessage `json:"metadata" doc:"Your object as sent, without keys starting with _."`
 	FailedAttempts      int             `json:"failed_attempts"`
+	Provider            *string         `json:"provider" doc:"The provider of the latest payment attempt."`
+	ProviderTxnID       *string         `json:"provider_transaction_id"`
+	FailureCode         *string         `json:"failure_code" doc:"Why the latest attempt failed, e.g. insufficient_funds."`
+	FailureMessage      *string         `json:"failure_message"`
 	PaymentID           *string         `json:"payment_id"`
 	ExpiresAt           time.Time       `json:"expires_at"`
 	CreatedAt           time.Time       `json:"created_at"`
@@ -102,7 +107,9 @@ func (g *Gateway) SessionView(s checkout.Session) SessionObject {
 		Amount: s.Amount, Currency: s.Currency, Description: s.Description, SuccessURL: s.SuccessURL, CancelURL: s.CancelURL,
 		WebhookEndpointID: optional(s.WebhookEndpointID), CustomerEmail: s.Customer.Email, CustomerName: s.Customer.Name,
 		CustomerPhone: s.Customer.Phone, Metadata: PublicMetadata(s.Metadata), FailedAttempts: s.FailedAttempts,
-		PaymentID: optional(s.PaymentID), ExpiresAt: s.ExpiresAt, CreatedAt: s.CreatedAt, UpdatedAt: s.UpdatedAt,
+		Provider: optional(s.Provider), ProviderTxnID: optional(s.ProviderTransactionID), FailureCode: optional(s.FailureCode),
+		FailureMessage: optional(s.FailureMessage),
+		PaymentID:      optional(s.PaymentID), ExpiresAt: s.ExpiresAt, CreatedAt: s.CreatedAt, UpdatedAt: s.UpdatedAt,
 	}
 }
 
@@ -127,4 +134,93 @@ func PublicMetadata(raw json.RawMessage) json.RawMessage {
 		return json.RawMessage("{}")
 	}
 	return out
+}
+
+// PaymentObject is a payment as the API shows it: card display data only, never the number.
+type PaymentObject struct {
+	Object                string          `json:"object" enum:"payment"`
+	ID                    string          `json:"id"`
+	Livemode              bool            `json:"livemode"`
+	Status                string          `json:"status" enum:"pending,authorized,captured,partially_refunded,refunded,voided,expired,failed"`
+	Method                string          `json:"method" enum:"card,upi,crypto"`
+	CaptureMethod         string          `json:"capture_method" enum:"automatic,manual"`
+	Amount                int64           `json:"amount"`
+	Currency              string          `json:"currency"`
+	AmountCaptured        int64           `json:"amount_captured"`
+	AmountRefunded        int64           `json:"amount_refunded"`
+	Card                  *CardObject     `json:"card"`
+	CustomerEmail         string          `json:"customer_email"`
+	CustomerName          string          `json:"customer_name"`
+	Description           string          `json:"description"`
+	Metadata              json.RawMessage `json:"metadata"`
+	ExternalOrderID       string          `json:"external_order_id"`
+	ExternalInvoiceID     *string         `json:"external_invoice_id"`
+	Source                SourceObject    `json:"source" doc:"The front door the payment came from."`
+	Provider              string          `json:"provider"`
+	ProviderTransactionID *string         `json:"provider_transaction_id"`
+	FailureCode           *string         `json:"failure_code"`
+	FailureMessage        *string         `json:"failure_message"`
+	DeclineCode           *string         `json:"decline_code"`
+	CreatedAt             time.Time       `json:"created_at"`
+	UpdatedAt             time.Time       `json:"updated_at"`
+}
+
+// CardObject is what the API shows of a card.
+type CardObject struct {
+	Brand    string `json:"brand"`
+	First6   string `json:"first6"`
+	Last4    string `json:"last4"`
+	ExpMonth int    `json:"exp_month"`
+	ExpYear  int    `json:"exp_year"`
+}
+
+// SourceObject names a payment's front door.
+type SourceObject struct {
+	Type string `json:"type" enum:"checkout_session,payment_link,payment_intent,order,direct"`
+	ID   string `json:"id"`
+}
+
+// PaymentView renders a payment.
+func PaymentView(p payment.Payment) PaymentObject {
+	var card *CardObject
+	if p.Card.Last4 != "" {
+		card = &CardObject{Brand: p.Card.Brand, First6: p.Card.First6, Last4: p.Card.Last4, ExpMonth: p.Card.ExpMonth, ExpYear: p.Card.ExpYear}
+	}
+	return PaymentObject{
+		Object: "payment", ID: p.ID, Livemode: p.Livemode, Status: string(p.Status), Method: string(p.Method),
+		CaptureMethod: string(p.CaptureMethod), Amount: p.Amount, Currency: p.Currency, AmountCaptured: p.Captured,
+		AmountRefunded: p.Refunded, Card: card, CustomerEmail: p.CustomerEmail, CustomerName: p.CustomerName,
+		Description: p.Description, Metadata: PublicMetadata(p.Metadata), ExternalOrderID: p.ExternalOrderID,
+		ExternalInvoiceID: optional(p.ExternalInvoiceID), Source: SourceObject{Type: p.SourceKind, ID: p.SourceID},
+		Provider: p.Provider, ProviderTransactionID: optional(p.ProviderTransactionID), FailureCode: optional(p.FailureCode),
+		FailureMessage: optional(p.FailureMessage), DeclineCode: optional(p.DeclineCode), CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt,
+	}
+}
+
+// TransactionObject is a transaction as the API shows it.
+type TransactionObject struct {
+	Object                string    `json:"object" enum:"transaction"`
+	ID                    string    `json:"id"`
+	Livemode              bool      `json:"livemode"`
+	PaymentID             string    `json:"payment_id"`
+	Type                  string    `json:"type" enum:"authorize,capture,sale,void,refund"`
+	Status                string    `json:"status" enum:"succeeded,failed"`
+	Amount                int64     `json:"amount"`
+	Currency              string    `json:"currency"`
+	Provider              string    `json:"provider"`
+	ProviderTransactionID *string   `json:"provider_transaction_id"`
+	AuthCode              *string   `json:"auth_code"`
+	ResponseCode          string    `json:"response_code"`
+	ResponseMessage       string    `json:"response_message"`
+	CreatedAt             time.Time `json:"created_at"`
+}
+
+// TransactionView renders a transaction.
+func TransactionView(t payment.Transaction) TransactionObject {
+	return TransactionObject{
+		Object: "transaction", ID: t.ID, Livemode: t.Livemode, PaymentID: t.PaymentID, Type: string(t.Type),
+		Status: string(t.Status), Amount: t.Amount, Currency: t.Currency, Provider: t.Provider,
+		ProviderTransactionID: optional(t.ProviderTransactionID), AuthCode: optional(t.AuthCode), ResponseCode: t.ResponseCode,
+		ResponseMessage: t.ResponseMessage, CreatedAt: t.CreatedAt,
+	}
 }

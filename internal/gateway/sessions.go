@@ -286,6 +286,9 @@ func (g *Gateway) CancelSession(ctx context.Context, a Auth, kind checkout.Kind,
 			return err
 		}
 		now := g.Now()
+		if s.Status == checkout.StatusPending {
+			return Errorf(KindConflict, "payment_in_progress", "A payment for this %s is being processed; it cannot be canceled now.", sessionNoun(kind))
+		}
 		if s.Status.Open() && s.Expired(now) {
 			return g.expire(ctx, tx, &s)
 		}
@@ -332,8 +335,8 @@ func (g *Gateway) ExpireSessions(ctx context.Context) (int, error) {
 			if err != nil {
 				return err
 			}
-			if !s.Status.Open() || !s.Expired(g.Now()) {
-				return nil // paid or canceled meanwhile
+			if !s.Status.Open() || s.Status == checkout.StatusPending || !s.Expired(g.Now()) {
+				return nil // paid or canceled meanwhile, or an attempt in flight decides first
 			}
 			n++
 			return g.expire(ctx, tx, &s)

@@ -69,7 +69,8 @@ func (w *DeliverWorker) Timeout(*river.Job[gateway.DeliverArgs]) time.Duration {
 	return 30 * time.Second
 }
 
-// SweepArgs asks for overdue deliveries to be queued again (a safety net; see gateway.EnqueueDueDeliveries).
+// SweepArgs asks for overdue deliveries and stale pending payments to be queued again (safety nets; see
+// gateway.EnqueueDueDeliveries and gateway.EnqueueStalePayments).
 type SweepArgs struct{}
 
 // Kind implements river.JobArgs.
@@ -87,6 +88,13 @@ func (w *SweepWorker) Work(ctx context.Context, _ *river.Job[SweepArgs]) error {
 	n, err := w.gw.EnqueueDueDeliveries(ctx)
 	if n > 0 {
 		w.log.WarnContext(ctx, "re-queued overdue webhook deliveries", "count", n)
+	}
+	if err != nil {
+		return err
+	}
+	n, err = w.gw.EnqueueStalePayments(ctx)
+	if n > 0 {
+		w.log.WarnContext(ctx, "queued recovery of stale pending payments", "count", n)
 	}
 	return err
 }
@@ -113,12 +121,25 @@ func (w *ExpireWorker) Work(ctx context.Context, _ *river.Job[ExpireArgs]) error
 	return err
 }
 
+// RecoverWorker finishes payments whose provider call was interrupted (gateway.RecoverPayment). An error makes
+// River try again later; after three unanswered calls the gateway records a timeout.
+type RecoverWorker struct {
+	river.WorkerDefaults[gateway.RecoverPaymentArgs]
+	gw *gateway.Gateway
+}
+
+// Work implements river.Worker.
+func (w *RecoverWorker) Work(ctx context.Context, job *river.Job[gateway.RecoverPaymentArgs]) error {
+	return w.gw.RecoverPayment(ctx, job.Args.PaymentID)
+}
+
 // Register adds every worker to the bundle.
 func Register(workers *river.Workers, gw *gateway.Gateway, log *slog.Logger) {
 	river.AddWorker(workers, &ReapWorker{gw: gw, log: log})
 	river.AddWorker(workers, &DeliverWorker{gw: gw})
 	river.AddWorker(workers, &SweepWorker{gw: gw, log: log})
 	river.AddWorker(workers, &ExpireWorker{gw: gw, log: log})
+	river.AddWorker(workers, &RecoverWorker{gw: gw})
 }
 
 // Periodic returns the periodic jobs; River runs them on the elected leader only, so several instances sharing a

@@ -21,9 +21,12 @@ import (
 	"github.com/kassapay/kassa/internal/api"
 	"github.com/kassapay/kassa/internal/gateway"
 	"github.com/kassapay/kassa/internal/logging"
+	"github.com/kassapay/kassa/internal/provider"
+	"github.com/kassapay/kassa/internal/provider/sandbox"
 	"github.com/kassapay/kassa/internal/sealed"
 	"github.com/kassapay/kassa/internal/store"
 	"github.com/kassapay/kassa/internal/store/storetest"
+	"github.com/kassapay/kassa/internal/vault"
 	"github.com/kassapay/kassa/internal/webhook"
 )
 
@@ -99,6 +102,8 @@ type Options struct {
 	BlockLoopback bool
 	// AfterSend is passed to the gateway (fault injection between sending a delivery and recording it).
 	AfterSend func(deliveryID string) error
+	// Provider replaces the sandbox (tests wrap it to lose answers or count calls).
+	Provider provider.Provider
 }
 
 // MasterKey is the master key of every test Env.
@@ -124,6 +129,13 @@ func Setup(t testing.TB, b storetest.Backend, opts Options) *Env {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if opts.Provider == nil {
+		opts.Provider = sandbox.New(sandbox.Options{})
+	}
+	v, err := vault.New(MasterKey)
+	if err != nil {
+		t.Fatal(err)
+	}
 	allowed := []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128")}
 	if opts.BlockLoopback {
 		allowed = nil
@@ -135,6 +147,7 @@ func Setup(t testing.TB, b storetest.Backend, opts Options) *Env {
 	e.Gateway = gateway.New(e.Store, gateway.Options{
 		Now: e.Clock.Now, Logger: logger, LiveModeAvailable: opts.LiveMode, ResponseSecrets: responses, BaseURL: e.HTTP.URL,
 		Webhooks: gateway.WebhookOptions{Secrets: box, Schedule: opts.WebhookSchedule, AllowedNetworks: allowed, AfterSend: opts.AfterSend},
+		Payments: gateway.PaymentOptions{Provider: opts.Provider, Vault: v},
 	})
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector())

@@ -4,6 +4,7 @@
 package payment
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -129,4 +130,56 @@ func CheckCapture(s Status, authorized, amount int64) error {
 		return ErrCaptureAmount
 	}
 	return nil
+}
+
+// Payment is money a customer pays a merchant ("pay_…").
+type Payment struct {
+	ID            string
+	MerchantID    string
+	Livemode      bool
+	Status        Status
+	Method        Method
+	CaptureMethod CaptureMethod
+	Amount        int64 // minor units of Currency
+	Currency      string
+	Captured      int64
+	Refunded      int64
+	// RefundsPending count against the refundable balance until the provider answers.
+	RefundsPending int64
+	// PaymentMethodID is the vaulted card ("pm_…"); Card is its display data.
+	PaymentMethodID string
+	Card            CardDisplay
+	CustomerEmail   string
+	CustomerName    string
+	Description     string
+	Metadata        json.RawMessage
+	ExternalOrderID string
+	// ExternalInvoiceID and the source name the front door the payment came from.
+	ExternalInvoiceID     string
+	SourceKind            string // checkout_session, payment_link, payment_intent, order, direct
+	SourceID              string
+	Provider              string
+	ProviderTransactionID string
+	// Scenario is the sandbox outcome forced from the hosted page (test mode), kept for recovery.
+	Scenario         string
+	FailureCode      string
+	FailureMessage   string
+	DeclineCode      string
+	RecoveryAttempts int
+	CreatedAt        time.Time
+	UpdatedAt        time.Time
+}
+
+// CardDisplay is what may be shown of a card: never the number.
+type CardDisplay struct {
+	Brand    string
+	First6   string
+	Last4    string
+	ExpMonth int
+	ExpYear  int
+}
+
+// Amounts returns the payment's money figures.
+func (p Payment) Amounts() Amounts {
+	return Amounts{Amount: p.Amount, Captured: p.Captured, Refunded: p.Refunded, RefundsPending: p.RefundsPending}
 }

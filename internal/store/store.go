@@ -18,7 +18,9 @@ import (
 	"github.com/kassapay/kassa/internal/checkout"
 	"github.com/kassapay/kassa/internal/customer"
 	"github.com/kassapay/kassa/internal/idempotency"
+	"github.com/kassapay/kassa/internal/ledger"
 	"github.com/kassapay/kassa/internal/merchant"
+	"github.com/kassapay/kassa/internal/payment"
 	"github.com/kassapay/kassa/internal/webhook"
 )
 
@@ -108,6 +110,35 @@ type SessionFilter struct {
 	Page
 }
 
+// PaymentFilter selects payments of one merchant and mode.
+type PaymentFilter struct {
+	MerchantID string
+	Livemode   bool
+	Status     string
+	SourceID   string
+	Page
+}
+
+// TransactionFilter selects transactions of one merchant and mode. Zero times leave the range open.
+type TransactionFilter struct {
+	MerchantID string
+	Livemode   bool
+	PaymentID  string
+	Type       string
+	Status     string
+	CreatedGTE time.Time
+	CreatedLT  time.Time
+	Page
+}
+
+// LedgerBalance is the sum of one account's lines in one currency.
+type LedgerBalance struct {
+	Account  ledger.Account
+	Currency string
+	Debits   int64
+	Credits  int64
+}
+
 // Queries are the reads and writes available both inside and outside a transaction.
 type Queries interface {
 	InsertMerchant(ctx context.Context, m merchant.Merchant) error
@@ -182,12 +213,32 @@ type Queries interface {
 	InsertCheckoutSession(ctx context.Context, s checkout.Session) (bool, error)
 	GetCheckoutSession(ctx context.Context, merchantID string, livemode bool, id string) (checkout.Session, error)
 	GetCheckoutSessionByIdempotencyKey(ctx context.Context, merchantID string, livemode bool, kind checkout.Kind, externalOrderID, key string) (checkout.Session, error)
+	// GetCheckoutSessionByID reads any session by id (hosted pages: the id is the customer's capability).
+	GetCheckoutSessionByID(ctx context.Context, id string) (checkout.Session, error)
 	LockCheckoutSession(ctx context.Context, id string) (checkout.Session, error)
 	// UpdateCheckoutSession saves the mutable fields: status, failed attempts, payment id, updated_at.
 	UpdateCheckoutSession(ctx context.Context, s checkout.Session) error
 	ListCheckoutSessions(ctx context.Context, f SessionFilter) ([]checkout.Session, error)
 	// ListExpiredCheckoutSessions returns open sessions and links whose expires_at is at or before now.
 	ListExpiredCheckoutSessions(ctx context.Context, now time.Time, limit int) ([]checkout.Session, error)
+
+	InsertSavedCard(ctx context.Context, c payment.SavedCard) error
+	GetSavedCard(ctx context.Context, id string) (payment.SavedCard, error)
+	InsertPayment(ctx context.Context, p payment.Payment) error
+	GetPayment(ctx context.Context, merchantID string, livemode bool, id string) (payment.Payment, error)
+	GetPaymentByID(ctx context.Context, id string) (payment.Payment, error)
+	LockPayment(ctx context.Context, id string) (payment.Payment, error)
+	// UpdatePayment saves the mutable fields: status, amounts, provider transaction id, failure, recovery attempts.
+	UpdatePayment(ctx context.Context, p payment.Payment) error
+	ListPayments(ctx context.Context, f PaymentFilter) ([]payment.Payment, error)
+	// ListStalePendingPayments returns card payments pending since before (their provider call was interrupted).
+	ListStalePendingPayments(ctx context.Context, before time.Time, limit int) ([]payment.Payment, error)
+	InsertTransaction(ctx context.Context, t payment.Transaction) error
+	GetTransaction(ctx context.Context, merchantID string, livemode bool, id string) (payment.Transaction, error)
+	ListTransactions(ctx context.Context, f TransactionFilter) ([]payment.Transaction, error)
+	// InsertJournal writes a balanced journal's lines (the caller validates it).
+	InsertJournal(ctx context.Context, journalID string, j ledger.Journal, at time.Time) error
+	LedgerBalances(ctx context.Context, merchantID string, livemode bool) ([]LedgerBalance, error)
 
 	// GetWebhookAttemptContext reads a delivery with its endpoint and event in one round trip.
 	GetWebhookAttemptContext(ctx context.Context, deliveryID string) (webhook.Delivery, webhook.Endpoint, webhook.Event, error)

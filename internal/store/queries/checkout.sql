@@ -23,7 +23,8 @@ WHERE merchant_id = sqlc.arg(merchant_id) AND livemode = sqlc.arg(livemode) AND 
 -- name: UpdateCheckoutSession :execrows
 UPDATE checkout_sessions
 SET status = sqlc.arg(status), failed_attempts = sqlc.arg(failed_attempts), payment_id = sqlc.narg(payment_id),
-    updated_at = sqlc.arg(updated_at)
+    provider = sqlc.arg(provider), provider_transaction_id = sqlc.arg(provider_transaction_id),
+    failure_code = sqlc.arg(failure_code), failure_message = sqlc.arg(failure_message), updated_at = sqlc.arg(updated_at)
 WHERE id = sqlc.arg(id);
 
 -- name: ListCheckoutSessions :many
@@ -52,3 +53,6 @@ SELECT * FROM checkout_sessions
 WHERE status IN ('created', 'pending', 'failed') AND expires_at <= sqlc.arg(now)
 ORDER BY expires_at
 LIMIT CAST(sqlc.arg(row_limit) AS BIGINT);
+
+-- name: GetCheckoutSessionByID :one
+SELECT * FROM checkout_sessions WHERE id = sqlc.arg(id);

@@ -9,3 +9,6 @@ SELECT * FROM webhook_deliveries WHERE id = sqlc.arg(id) FOR UPDATE;
 
 -- name: LockCheckoutSession :one
 SELECT * FROM checkout_sessions WHERE id = sqlc.arg(id) FOR UPDATE;
+
+-- name: LockPayment :one
+SELECT * FROM payments WHERE id = sqlc.arg(id) FOR UPDATE;

@@ -11,3 +11,6 @@ SELECT * FROM webhook_deliveries WHERE id = sqlc.arg(id);
 
 -- name: LockCheckoutSession :one
 SELECT * FROM checkout_sessions WHERE id = sqlc.arg(id);
+
+-- name: LockPayment :one
+SELECT * FROM payments WHERE id = sqlc.arg(id);

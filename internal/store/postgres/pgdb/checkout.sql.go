@@ -13,7 +13,7 @@ import (
 )
 
 const getCheckoutSession = `-- name: GetCheckoutSession :one
-SELECT id, kind, merchant_id, livemode, external_order_id, external_invoice_id, website_key, amount, currency, description, success_url, cancel_url, webhook_endpoint_id, customer_email, customer_name, customer_phone, metadata, status, failed_attempts, payment_id, idempotency_key, idempotency_hash, expires_at, created_at, updated_at FROM checkout_sessions
+SELECT id, kind, merchant_id, livemode, external_order_id, external_invoice_id, website_key, amount, currency, description, success_url, cancel_url, webhook_endpoint_id, customer_email, customer_name, customer_phone, metadata, status, failed_attempts, payment_id, idempotency_key, idempotency_hash, expires_at, created_at, updated_at, provider, provider_transaction_id, failure_code, failure_message FROM checkout_sessions
 WHERE merchant_id = $1 AND livemode = $2 AND id = $3
 `
 
@@ -52,12 +52,57 @@ func (q *Queries) GetCheckoutSession(ctx context.Context, arg GetCheckoutSession
 		&i.ExpiresAt,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.Provider,
+		&i.ProviderTransactionID,
+		&i.FailureCode,
+		&i.FailureMessage,
+	)
+	return i, err
+}
+
+const getCheckoutSessionByID = `-- name: GetCheckoutSessionByID :one
+SELECT id, kind, merchant_id, livemode, external_order_id, external_invoice_id, website_key, amount, currency, description, success_url, cancel_url, webhook_endpoint_id, customer_email, customer_name, customer_phone, metadata, status, failed_attempts, payment_id, idempotency_key, idempotency_hash, expires_at, created_at, updated_at, provider, provider_transaction_id, failure_code, failure_message FROM checkout_sessions WHERE id = $1
+`
+
+func (q *Queries) GetCheckoutSessionByID(ctx context.Context, id string) (CheckoutSession, error) {
+	row := q.db.QueryRow(ctx, getCheckoutSessionByID, id)
+	var i CheckoutSession
+	err := row.Scan(
+		&i.ID,
+		&i.Kind,
+		&i.MerchantID,
+		&i.Livemode,
+		&i.ExternalOrderID,
+		&i.ExternalInvoiceID,
+		&i.WebsiteKey,
+		&i.Amount,
+		&i.Currency,
+		&i.Description,
+		&i.SuccessUrl,
+		&i.CancelUrl,
+		&i.WebhookEndpointID,
+		&i.CustomerEmail,
+		&i.CustomerName,
+		&i.CustomerPhone,
+		&i.Metadata,
+		&i.Status,
+		&i.FailedAttempts,
+		&i.PaymentID,
+		&i.IdempotencyKey,
+		&i.IdempotencyHash,
+		&i.ExpiresAt,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+		&i.Provider,
+		&i.ProviderTransactionID,
+		&i.FailureCode,
+		&i.FailureMessage,
 	)
 	return i, err
 }
 
 const getCheckoutSessionByIdempotencyKey = `-- name: GetCheckoutSessionByIdempotencyKey :one
-SELECT id, kind, merchant_id, livemode, external_order_id, external_invoice_id, website_key, amount, currency, description, success_url, cancel_url, webhook_endpoint_id, customer_email, customer_name, customer_phone, metadata, status, failed_attempts, payment_id, idempotency_key, idempotency_hash, expires_at, created_at, updated_at FROM checkout_sessions
+SELECT id, kind, merchant_id, livemode, external_order_id, external_invoice_id, website_key, amount, currency, description, success_url, cancel_url, webhook_endpoint_id, customer_email, customer_name, customer_phone, metadata, status, failed_attempts, payment_id, idempotency_key, idempotency_hash, expires_at, created_at, updated_at, provider, provider_transaction_id, failure_code, failure_message FROM checkout_sessions
 WHERE merchant_id = $1 AND livemode = $2 AND kind = $3
   AND external_order_id = $4 AND idempotency_key = $5
 `
@@ -105,6 +150,10 @@ func (q *Queries) GetCheckoutSessionByIdempotencyKey(ctx context.Context, arg Ge
 		&i.ExpiresAt,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.Provider,
+		&i.ProviderTransactionID,
+		&i.FailureCode,
+		&i.FailureMessage,
 	)
 	return i, err
 }
@@ -186,7 +235,7 @@ func (q *Queries) InsertCheckoutSession(ctx context.Context, arg InsertCheckoutS
 }
 
 const listCheckoutSessions = `-- name: ListCheckoutSessions :many
-SELECT id, kind, merchant_id, livemode, external_order_id, external_invoice_id, website_key, amount, currency, description, success_url, cancel_url, webhook_endpoint_id, customer_email, customer_name, customer_phone, metadata, status, failed_attempts, payment_id, idempotency_key, idempotency_hash, expires_at, created_at, updated_at FROM checkout_sessions
+SELECT id, kind, merchant_id, livemode, external_order_id, external_invoice_id, website_key, amount, currency, description, success_url, cancel_url, webhook_endpoint_id, customer_email, customer_name, customer_phone, metadata, status, failed_attempts, payment_id, idempotency_key, idempotency_hash, expires_at, created_at, updated_at, provider, provider_transaction_id, failure_code, failure_message FROM checkout_sessions
 WHERE merchant_id = $1 AND livemode = $2 AND kind = $3
   AND (CAST($4 AS TEXT) = '' OR id < CAST($4 AS TEXT))
   AND (CAST($5 AS TEXT) = '' OR status = CAST($5 AS TEXT))
@@ -253,6 +302,10 @@ func (q *Queries) ListCheckoutSessions(ctx context.Context, arg ListCheckoutSess
 			&i.ExpiresAt,
 			&i.CreatedAt,
 			&i.UpdatedAt,
+			&i.Provider,
+			&i.ProviderTransactionID,
+			&i.FailureCode,
+			&i.FailureMessage,
 		); err != nil {
 			return nil, err
 		}
@@ -265,7 +318,7 @@ func (q *Queries) ListCheckoutSessions(ctx context.Context, arg ListCheckoutSess
 }
 
 const listCheckoutSessionsEndingBefore = `-- name: ListCheckoutSessionsEndingBefore :many
-SELECT id, kind, merchant_id, livemode, external_order_id, external_invoice_id, website_key, amount, currency, description, success_url, cancel_url, webhook_endpoint_id, customer_email, customer_name, customer_phone, metadata, status, failed_attempts, payment_id, idempotency_key, idempotency_hash, expires_at, created_at, updated_at FROM checkout_sessions
+SELECT id, kind, merchant_id, livemode, external_order_id, external_invoice_id, website_key, amount, currency, description, success_url, cancel_url, webhook_endpoint_id, customer_email, customer_name, customer_phone, metadata, status, failed_attempts, payment_id, idempotency_key, idempotency_hash, expires_at, created_at, updated_at, provider, provider_transaction_id, failure_code, failure_message FROM checkout_sessions
 WHERE merchant_id = $1 AND livemode = $2 AND kind = $3
   AND id > $4
   AND (CAST($5 AS TEXT) = '' OR status = CAST($5 AS TEXT))
@@ -332,6 +385,10 @@ func (q *Queries) ListCheckoutSessionsEndingBefore(ctx context.Context, arg List
 			&i.ExpiresAt,
 			&i.CreatedAt,
 			&i.UpdatedAt,
+			&i.Provider,
+			&i.ProviderTransactionID,
+			&i.FailureCode,
+			&i.FailureMessage,
 		); err != nil {
 			return nil, err
 		}
@@ -344,7 +401,7 @@ func (q *Queries) ListCheckoutSessionsEndingBefore(ctx context.Context, arg List
 }
 
 const listExpiredCheckoutSessions = `-- name: ListExpiredCheckoutSessions :many
-SELECT id, kind, merchant_id, livemode, external_order_id, external_invoice_id, website_key, amount, currency, description, success_url, cancel_url, webhook_endpoint_id, customer_email, customer_name, customer_phone, metadata, status, failed_attempts, payment_id, idempotency_key, idempotency_hash, expires_at, created_at, updated_at FROM checkout_sessions
+SELECT id, kind, merchant_id, livemode, external_order_id, external_invoice_id, website_key, amount, currency, description, success_url, cancel_url, webhook_endpoint_id, customer_email, customer_name, customer_phone, metadata, status, failed_attempts, payment_id, idempotency_key, idempotency_hash, expires_at, created_at, updated_at, provider, provider_transaction_id, failure_code, failure_message FROM checkout_sessions
 WHERE status IN ('created', 'pending', 'failed') AND expires_at <= $1
 ORDER BY expires_at
 LIMIT CAST($2 AS BIGINT)
@@ -391,6 +448,10 @@ func (q *Queries) ListExpiredCheckoutSessions(ctx context.Context, arg ListExpir
 			&i.ExpiresAt,
 			&i.CreatedAt,
 			&i.UpdatedAt,
+			&i.Provider,
+			&i.ProviderTransactionID,
+			&i.FailureCode,
+			&i.FailureMessage,
 		); err != nil {
 			return nil, err
 		}
@@ -405,16 +466,21 @@ func (q *Queries) ListExpiredCheckoutSessions(ctx context.Context, arg ListExpir
 const updateCheckoutSession = `-- name: UpdateCheckoutSession :execrows
 UPDATE checkout_sessions
 SET status = $1, failed_attempts = $2, payment_id = $3,
-    updated_at = $4
-WHERE id = $5
+    provider = $4, provider_transaction_id = $5,
+    failure_code = $6, failure_message = $7, updated_at = $8
+WHERE id = $9
 `
 
 type UpdateCheckoutSessionParams struct {
-	Status         string
-	FailedAttempts int64
-	PaymentID      *string
-	UpdatedAt      time.Time
-	ID             string
+	Status                string
+	FailedAttempts        int64
+	PaymentID             *string
+	Provider              string
+	ProviderTransactionID string
+	FailureCode           string
+	FailureMessage        string
+	UpdatedAt             time.Time
+	ID                    string
 }
 
 func (q *Queries) UpdateCheckoutSession(ctx context.Context, arg UpdateCheckoutSessionParams) (int64, error) {
@@ -422,6 +488,10 @@ func (q *Queries) UpdateCheckoutSession(ctx context.Context, arg UpdateCheckoutS
 		arg.Status,
 		arg.FailedAttempts,
 		arg.PaymentID,
+		arg.Provider,
+		arg.ProviderTransactionID,
+		arg.FailureCode,
+		arg.FailureMessage,
 		arg.UpdatedAt,
 		arg.ID,
 	)

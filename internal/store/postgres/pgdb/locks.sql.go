@@ -10,7 +10,7 @@ import (
 )
 
 const lockCheckoutSession = `-- name: LockCheckoutSession :one
-SELECT id, kind, merchant_id, livemode, external_order_id, external_invoice_id, website_key, amount, currency, description, success_url, cancel_url, webhook_endpoint_id, customer_email, customer_name, customer_phone, metadata, status, failed_attempts, payment_id, idempotency_key, idempotency_hash, expires_at, created_at, updated_at FROM checkout_sessions WHERE id = $1 FOR UPDATE
+SELECT id, kind, merchant_id, livemode, external_order_id, external_invoice_id, website_key, amount, currency, description, success_url, cancel_url, webhook_endpoint_id, customer_email, customer_name, customer_phone, metadata, status, failed_attempts, payment_id, idempotency_key, idempotency_hash, expires_at, created_at, updated_at, provider, provider_transaction_id, failure_code, failure_message FROM checkout_sessions WHERE id = $1 FOR UPDATE
 `
 
 func (q *Queries) LockCheckoutSession(ctx context.Context, id string) (CheckoutSession, error) {
@@ -42,6 +42,10 @@ func (q *Queries) LockCheckoutSession(ctx context.Context, id string) (CheckoutS
 		&i.ExpiresAt,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.Provider,
+		&i.ProviderTransactionID,
+		&i.FailureCode,
+		&i.FailureMessage,
 	)
 	return i, err
 }
@@ -60,6 +64,52 @@ func (q *Queries) LockMerchant(ctx context.Context, id string) (Merchant, error)
 		&i.Status,
 		&i.CheckoutAllowedOrigins,
 		&i.RateLimits,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+	)
+	return i, err
+}
+
+const lockPayment = `-- name: LockPayment :one
+SELECT id, merchant_id, livemode, status, method, capture_method, amount, currency, amount_captured, amount_refunded, amount_refunds_pending, payment_method_id, card_brand, card_first6, card_last4, card_exp_month, card_exp_year, customer_email, customer_name, description, metadata, external_order_id, external_invoice_id, source_kind, source_id, provider, provider_transaction_id, scenario, failure_code, failure_message, decline_code, recovery_attempts, created_at, updated_at FROM payments WHERE id = $1 FOR UPDATE
+`
+
+func (q *Queries) LockPayment(ctx context.Context, id string) (Payment, error) {
+	row := q.db.QueryRow(ctx, lockPayment, id)
+	var i Payment
+	err := row.Scan(
+		&i.ID,
+		&i.MerchantID,
+		&i.Livemode,
+		&i.Status,
+		&i.Method,
+		&i.CaptureMethod,
+		&i.Amount,
+		&i.Currency,
+		&i.AmountCaptured,
+		&i.AmountRefunded,
+		&i.AmountRefundsPending,
+		&i.PaymentMethodID,
+		&i.CardBrand,
+		&i.CardFirst6,
+		&i.CardLast4,
+		&i.CardExpMonth,
+		&i.CardExpYear,
+		&i.CustomerEmail,
+		&i.CustomerName,
+		&i.Description,
+		&i.Metadata,
+		&i.ExternalOrderID,
+		&i.ExternalInvoiceID,
+		&i.SourceKind,
+		&i.SourceID,
+		&i.Provider,
+		&i.ProviderTransactionID,
+		&i.Scenario,
+		&i.FailureCode,
+		&i.FailureMessage,
+		&i.DeclineCode,
+		&i.RecoveryAttempts,
 		&i.CreatedAt,
 		&i.UpdatedAt,
 	)

@@ -23,31 +23,35 @@ type ApiKey struct {
 }
 
 type CheckoutSession struct {
-	ID                string
-	Kind              string
-	MerchantID        string
-	Livemode          bool
-	ExternalOrderID   string
-	ExternalInvoiceID string
-	WebsiteKey        string
-	Amount            int64
-	Currency          string
-	Description       string
-	SuccessUrl        string
-	CancelUrl         string
-	WebhookEndpointID *string
-	CustomerEmail     string
-	CustomerName      string
-	CustomerPhone     string
-	Metadata          dbtype.JSON
-	Status            string
-	FailedAttempts    int64
-	PaymentID         *string
-	IdempotencyKey    string
-	IdempotencyHash   string
-	ExpiresAt         time.Time
-	CreatedAt         time.Time
-	UpdatedAt         time.Time
+	ID                    string
+	Kind                  string
+	MerchantID            string
+	Livemode              bool
+	ExternalOrderID       string
+	ExternalInvoiceID     string
+	WebsiteKey            string
+	Amount                int64
+	Currency              string
+	Description           string
+	SuccessUrl            string
+	CancelUrl             string
+	WebhookEndpointID     *string
+	CustomerEmail         string
+	CustomerName          string
+	CustomerPhone         string
+	Metadata              dbtype.JSON
+	Status                string
+	FailedAttempts        int64
+	PaymentID             *string
+	IdempotencyKey        string
+	IdempotencyHash       string
+	ExpiresAt             time.Time
+	CreatedAt             time.Time
+	UpdatedAt             time.Time
+	Provider              string
+	ProviderTransactionID string
+	FailureCode           string
+	FailureMessage        string
 }
 
 type Customer struct {
@@ -96,6 +100,20 @@ type InstanceSetting struct {
 	CreatedAt time.Time
 }
 
+type LedgerLine struct {
+	ID         string
+	JournalID  string
+	MerchantID string
+	Livemode   bool
+	Currency   string
+	Account    string
+	Debit      int64
+	Credit     int64
+	Reference  string
+	Memo       string
+	CreatedAt  time.Time
+}
+
 type Merchant struct {
 	ID                     string
 	Name                   string
@@ -110,6 +128,76 @@ type Merchant struct {
 type ObjectSequence struct {
 	ObjectID string
 	Last     int64
+}
+
+type Payment struct {
+	ID                    string
+	MerchantID            string
+	Livemode              bool
+	Status                string
+	Method                string
+	CaptureMethod         string
+	Amount                int64
+	Currency              string
+	AmountCaptured        int64
+	AmountRefunded        int64
+	AmountRefundsPending  int64
+	PaymentMethodID       *string
+	CardBrand             string
+	CardFirst6            string
+	CardLast4             string
+	CardExpMonth          int64
+	CardExpYear           int64
+	CustomerEmail         string
+	CustomerName          string
+	Description           string
+	Metadata              dbtype.JSON
+	ExternalOrderID       string
+	ExternalInvoiceID     string
+	SourceKind            string
+	SourceID              string
+	Provider              string
+	ProviderTransactionID string
+	Scenario              string
+	FailureCode           string
+	FailureMessage        string
+	DeclineCode           string
+	RecoveryAttempts      int64
+	CreatedAt             time.Time
+	UpdatedAt             time.Time
+}
+
+type PaymentMethod struct {
+	ID          string
+	MerchantID  string
+	Livemode    bool
+	Brand       string
+	First6      string
+	Last4       string
+	ExpMonth    int64
+	ExpYear     int64
+	Fingerprint string
+	Ciphertext  []byte
+	WrappedKey  []byte
+	KeyVersion  int64
+	CreatedAt   time.Time
+}
+
+type Transaction struct {
+	ID                    string
+	PaymentID             string
+	MerchantID            string
+	Livemode              bool
+	Type                  string
+	Status                string
+	Amount                int64
+	Currency              string
+	Provider              string
+	ProviderTransactionID string
+	AuthCode              string
+	ResponseCode          string
+	ResponseMessage       string
+	CreatedAt             time.Time
 }
 
 type User struct {

@@ -1,0 +1,107 @@
+package api
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/danielgtaylor/huma/v2"
+
+	"github.com/kassapay/kassa/internal/gateway"
+	"github.com/kassapay/kassa/internal/store"
+)
+
+// PaymentOutput wraps one payment.
+type PaymentOutput struct {
+	Body gateway.PaymentObject
+}
+
+// PaymentListOutput is a page of payments.
+type PaymentListOutput struct {
+	Body List[gateway.PaymentObject]
+}
+
+// ListPaymentsInput filters payments.
+type ListPaymentsInput struct {
+	Limit         int    `query:"limit" minimum:"1" maximum:"100" default:"10"`
+	StartingAfter string `query:"starting_after" doc:"Cursor: a payment id; returns older payments."`
+	Status        string `query:"status" enum:"pending,authorized,captured,partially_refunded,refunded,voided,expired,failed"`
+	SourceID      string `query:"source_id" maxLength:"64" doc:"Only payments of this checkout session, payment link, intent or order."`
+}
+
+var (
+	getPaymentOp = huma.Operation{OperationID: "get-payment", Method: http.MethodGet, Path: "/api/v1/payments/{id}",
+		Tags: []string{"Payments"}, Summary: "Retrieve a payment", Description: "The money side of a session, link, intent or order: status, amounts, card display data, provider ids."}
+	listPaymentsOp = huma.Operation{OperationID: "list-payments", Method: http.MethodGet, Path: "/api/v1/payments",
+		Tags: []string{"Payments"}, Summary: "List payments", Description: "Newest first."}
+	getTransactionOp = huma.Operation{OperationID: "get-transaction", Method: http.MethodGet, Path: "/api/v1/transactions/{id}",
+		Tags: []string{"Payments"}, Summary: "Retrieve a transaction"}
+	listTransactionsOp = huma.Operation{OperationID: "list-transactions", Method: http.MethodGet, Path: "/api/v1/transactions",
+		Tags: []string{"Payments"}, Summary: "List transactions", Description: "Every provider operation (authorize, capture, sale, void, refund), newest first."}
+)
+
+func (s *Server) getPayment(ctx context.Context, in *GetSessionInput) (*PaymentOutput, error) {
+	p, err := s.gw.GetPayment(ctx, merchantOf(ctx), in.ID)
+	if err != nil {
+		return nil, err
+	}
+	return &PaymentOutput{Body: gateway.PaymentView(p)}, nil
+}
+
+func (s *Server) listPayments(ctx context.Context, in *ListPaymentsInput) (*PaymentListOutput, error) {
+	rows, more, err := s.gw.ListPayments(ctx, merchantOf(ctx), store.PaymentFilter{
+		Status: in.Status, SourceID: in.SourceID, Page: store.Page{Limit: in.Limit, StartingAfter: in.StartingAfter},
+	})
+	if err != nil {
+		return nil, err
+	}
+	views := make([]gateway.PaymentObject, 0, len(rows))
+	for _, p := range rows {
+		views = append(views, gateway.PaymentView(p))
+	}
+	return &PaymentListOutput{Body: newList(listPaymentsOp.Path, views, more)}, nil
+}
+
+// TransactionOutput wraps one transaction.
+type TransactionOutput struct {
+	Body gateway.TransactionObject
+}
+
+// TransactionListOutput is a page of transactions.
+type TransactionListOutput struct {
+	Body List[gateway.TransactionObject]
+}
+
+// ListTransactionsInput filters transactions.
+type ListTransactionsInput struct {
+	Limit         int       `query:"limit" minimum:"1" maximum:"100" default:"10"`
+	StartingAfter string    `query:"starting_after" doc:"Cursor: a transaction id; returns older transactions."`
+	PaymentID     string    `query:"payment_id" maxLength:"64"`
+	Type          string    `query:"type" enum:"authorize,capture,sale,void,refund"`
+	Status        string    `query:"status" enum:"succeeded,failed"`
+	CreatedGTE    time.Time `query:"created[gte]"`
+	CreatedLT     time.Time `query:"created[lt]"`
+}
+
+func (s *Server) getTransaction(ctx context.Context, in *GetSessionInput) (*TransactionOutput, error) {
+	t, err := s.gw.GetTransaction(ctx, merchantOf(ctx), in.ID)
+	if err != nil {
+		return nil, err
+	}
+	return &TransactionOutput{Body: gateway.TransactionView(t)}, nil
+}
+
+func (s *Server) listTransactions(ctx context.Context, in *ListTransactionsInput) (*TransactionListOutput, error) {
+	rows, more, err := s.gw.ListTransactions(ctx, merchantOf(ctx), store.TransactionFilter{
+		PaymentID: in.PaymentID, Type: in.Type, Status: in.Status, CreatedGTE: in.CreatedGTE, CreatedLT: in.CreatedLT,
+		Page: store.Page{Limit: in.Limit, StartingAfter: in.StartingAfter},
+	})
+	if err != nil {
+		return nil, err
+	}
+	views := make([]gateway.TransactionObject, 0, len(rows))
+	for _, t := range rows {
+		views = append(views, gateway.TransactionView(t))
+	}
+	return &TransactionListOutput{Body: newList(listTransactionsOp.Path, views, more)}, nil
+}

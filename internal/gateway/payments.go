@@ -1,0 +1,370 @@
+package gateway
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"github.com/kassapay/kassa/internal/checkout"
+	"github.com/kassapay/kassa/internal/id"
+	"github.com/kassapay/kassa/internal/ledger"
+	"github.com/kassapay/kassa/internal/payment"
+	"github.com/kassapay/kassa/internal/provider"
+	"github.com/kassapay/kassa/internal/store"
+	"github.com/kassapay/kassa/internal/vault"
+	"github.com/kassapay/kassa/internal/webhook"
+)
+
+// CardInput is card data as a customer typed it. It lives only in memory: the number goes to the vault, the CVV
+// only to the provider call.
+type CardInput struct {
+	Number   string
+	ExpMonth int
+	ExpYear  int
+	CVV      string
+	Name     string
+}
+
+// RecoverPaymentArgs is the job that finishes a payment whose provider call may have been interrupted (§5): it asks
+// the provider again with the same idempotency key.
+type RecoverPaymentArgs struct {
+	PaymentID string `json:"payment_id"`
+}
+
+// Kind implements river.JobArgs.
+func (RecoverPaymentArgs) Kind() string { return "payment_recovery" }
+
+// recoveryDelay is when the recovery job first looks at a payment; by then the request that made it has answered.
+const recoveryDelay = 30 * time.Second
+
+// maxRecoveryAttempts is how often recovery asks a provider that does not answer before recording a timeout.
+const maxRecoveryAttempts = 3
+
+// PayResult is the outcome of a customer's attempt to pay a session.
+type PayResult struct {
+	Session checkout.Session
+	Payment payment.Payment
+	// RedirectURL is where to send the customer when the session is paid.
+	RedirectURL string
+}
+
+// validateCard checks card input before anything is stored or sent; errors name the field.
+func (g *Gateway) validateCard(c CardInput) (vault.Card, error) {
+	number, err := vault.NormalizeNumber(c.Number)
+	if err != nil {
+		return vault.Card{}, InvalidParam("card.number", "invalid_card_number", "The card number is not valid.")
+	}
+	year, err := vault.ValidateExpiry(c.ExpMonth, c.ExpYear, g.Now())
+	if err != nil {
+		switch {
+		case errors.Is(err, vault.ErrExpired):
+			return vault.Card{}, InvalidParam("card.exp_year", "expired_card", "The card has expired.")
+		case errors.Is(err, vault.ErrExpiryMonth):
+			return vault.Card{}, InvalidParam("card.exp_month", "invalid_expiry_month", "The expiry month must be 1 to 12.")
+		default:
+			return vault.Card{}, InvalidParam("card.exp_year", "invalid_expiry_year", "The expiry year is not valid.")
+		}
+	}
+	if err := vault.ValidateCVV(c.CVV, vault.DetectBrand(number)); err != nil {
+		return vault.Card{}, InvalidParam("card.cvv", "invalid_cvc", "The security code is not valid.")
+	}
+	return vault.Card{Number: number, ExpMonth: c.ExpMonth, ExpYear: year, Name: c.Name}, nil
+}
+
+// providerFor returns the provider of a mode: the sandbox in test mode; live mode has none configured yet.
+func (g *Gateway) providerFor(livemode bool) (provider.Provider, error) {
+	if livemode || g.payments.Provider == nil || g.payments.Vault == nil {
+		return nil, &Error{Kind: KindUnprocessable, Code: "payments_not_configured",
+			Message: "No payment provider is configured for this mode."}
+	}
+	return g.payments.Provider, nil
+}
+
+// GetCheckoutPage returns a session or link for its hosted page, expiring it first if its time is up.
+func (g *Gateway) GetCheckoutPage(ctx context.Context, sessionID string) (checkout.Session, error) {
+	s, err := g.store.GetCheckoutSessionByID(ctx, sessionID)
+	if err != nil {
+		return s, notFoundAs(err, "checkout session", sessionID)
+	}
+	if s.Status.Open() && s.Status != checkout.StatusPending && s.Expired(g.Now()) {
+		err = g.store.InTx(ctx, func(tx store.Tx) error {
+			cur, err := tx.LockCheckoutSession(ctx, sessionID)
+			if err != nil {
+				return err
+			}
+			if cur.Status.Open() && cur.Status != checkout.StatusPending {
+				if err := g.expire(ctx, tx, &cur); err != nil {
+					return err
+				}
+			}
+			s = cur
+			return nil
+		})
+	}
+	return s, err
+}
+
+// PaySession is a customer paying a session or link with a card on the hosted page (DESIGN §5): the payment is
+// recorded pending with a recovery job, the provider is called, and the outcome is recorded with its transaction,
+// ledger entries and events. scenario forces a sandbox outcome and is ignored in live mode.
+func (g *Gateway) PaySession(ctx context.Context, sessionID string, in CardInput, email string, scenario provider.Scenario) (PayResult, error) {
+	card, err := g.validateCard(in)
+	if err != nil {
+		return PayResult{}, err
+	}
+	if !scenario.Valid() {
+		scenario = provider.ScenarioNone
+	}
+	var p payment.Payment
+	var s checkout.Session
+	var prov provider.Provider
+	err = g.store.InTx(ctx, func(tx store.Tx) error {
+		var err error
+		s, err = tx.LockCheckoutSession(ctx, sessionID)
+		if err != nil {
+			return notFoundAs(err, "checkout session", sessionID)
+		}
+		now := g.Now()
+		if s.Status.Open() && s.Status != checkout.StatusPending && s.Expired(now) {
+			if err := g.expire(ctx, tx, &s); err != nil {
+				return err
+			}
+		}
+		if err := payable(s); err != nil {
+			return err
+		}
+		if prov, err = g.providerFor(s.Livemode); err != nil {
+			return err
+		}
+		if s.Livemode {
+			scenario = provider.ScenarioNone
+		}
+		p = payment.Payment{
+			ID: id.New("pay_", now), MerchantID: s.MerchantID, Livemode: s.Livemode, Status: payment.StatusPending,
+			Method: payment.MethodCard, CaptureMethod: payment.CaptureAutomatic, Amount: s.Amount, Currency: s.Currency,
+			CustomerEmail: firstNonEmpty(email, s.Customer.Email), CustomerName: firstNonEmpty(in.Name, s.Customer.Name),
+			Description: s.Description, Metadata: s.Metadata, ExternalOrderID: s.ExternalOrderID,
+			ExternalInvoiceID: s.ExternalInvoiceID, SourceKind: sourceKind(s.Kind), SourceID: s.ID, Provider: prov.Name(),
+			Scenario: string(scenario), CreatedAt: now, UpdatedAt: now,
+		}
+		saved := payment.SavedCard{ID: id.New("pm_", now), MerchantID: s.MerchantID, Livemode: s.Livemode, CreatedAt: now}
+		if saved.Sealed, err = g.payments.Vault.Seal(saved.ID, card); err != nil {
+			return err
+		}
+		if err := tx.InsertSavedCard(ctx, saved); err != nil {
+			return err
+		}
+		d := saved.Sealed.Display
+		p.PaymentMethodID = saved.ID
+		p.Card = payment.CardDisplay{Brand: string(d.Brand), First6: d.First6, Last4: d.Last4, ExpMonth: d.ExpMonth, ExpYear: d.ExpYear}
+		if err := tx.InsertPayment(ctx, p); err != nil {
+			return err
+		}
+		s.Status, s.UpdatedAt = checkout.StatusPending, now
+		if err := tx.UpdateCheckoutSession(ctx, s); err != nil {
+			return err
+		}
+		return tx.Enqueue(ctx, RecoverPaymentArgs{PaymentID: p.ID}, &river.InsertOpts{ScheduledAt: now.Add(recoveryDelay)})
+	})
+	if err != nil {
+		return PayResult{}, err
+	}
+	res, callErr := prov.Do(ctx, provider.Request{
+		Operation: provider.OperationSale, IdempotencyKey: p.ID + ":sale", Amount: p.Amount, Currency: p.Currency,
+		Card:     &provider.Card{Number: card.Number, ExpMonth: card.ExpMonth, ExpYear: card.ExpYear, CVV: in.CVV, Name: in.Name},
+		Scenario: scenario,
+	})
+	if callErr != nil {
+		// The outcome is unknown; the recovery job asks again with the same key. The customer sees it pending.
+		g.log.WarnContext(ctx, "provider call without an outcome; recovery will ask again", "payment_id", p.ID, "err", callErr)
+		return PayResult{Session: s, Payment: p}, nil
+	}
+	return g.finishSale(ctx, p.ID, res)
+}
+
+// payable answers why a session cannot take a payment attempt, if it cannot.
+func payable(s checkout.Session) error {
+	noun := sessionNoun(s.Kind)
+	switch {
+	case s.Status == checkout.StatusPaid || s.Status == checkout.StatusPartiallyRefunded || s.Status == checkout.StatusRefunded:
+		return Errorf(KindConflict, "session_already_paid", "This %s is already paid.", noun)
+	case s.Status == checkout.StatusCanceled:
+		return Errorf(KindGone, "session_canceled", "This %s was canceled.", noun)
+	case s.Status == checkout.StatusExpired:
+		return Errorf(KindGone, "session_expired", "This %s has expired.", noun)
+	case s.Status == checkout.StatusPending:
+		return Errorf(KindConflict, "payment_in_progress", "A payment for this %s is being processed.", noun)
+	case s.FailedAttempts >= checkout.MaxFailedAttempts:
+		return Errorf(KindGone, "max_attempts_reached", "This %s took %d declined attempts and is locked.", noun, checkout.MaxFailedAttempts)
+	}
+	return nil
+}
+
+func sourceKind(k checkout.Kind) string {
+	if k == checkout.KindLink {
+		return "payment_link"
+	}
+	return "checkout_session"
+}
+
+func firstNonEmpty(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+// finishSale records a sale's outcome (phase 3 of §5) unless it was recorded already, and moves the session.
+func (g *Gateway) finishSale(ctx context.Context, paymentID string, res provider.Result) (PayResult, error) {
+	var out PayResult
+	err := g.store.InTx(ctx, func(tx store.Tx) error {
+		p, err := tx.LockPayment(ctx, paymentID)
+		if err != nil {
+			return err
+		}
+		s, err := tx.LockCheckoutSession(ctx, p.SourceID)
+		if err != nil {
+			return err
+		}
+		out.Payment, out.Session = p, s
+		if p.Status != payment.StatusPending {
+			return nil // recorded already (the request and the recovery job raced)
+		}
+		now := g.Now()
+		txn := payment.Transaction{
+			ID: id.New("txn_", now), PaymentID: p.ID, MerchantID: p.MerchantID, Livemode: p.Livemode, Type: payment.TxnSale,
+			Amount: p.Amount, Currency: p.Currency, Provider: p.Provider, ProviderTransactionID: res.ProviderTransactionID,
+			AuthCode: res.AuthCode, ResponseCode: res.ResponseCode, ResponseMessage: res.ResponseMessage, CreatedAt: now,
+		}
+		p.ProviderTransactionID, p.UpdatedAt = res.ProviderTransactionID, now
+		s.Provider, s.ProviderTransactionID, s.UpdatedAt = p.Provider, res.ProviderTransactionID, now
+		var evType webhook.EventType
+		if res.Status == provider.StatusSucceeded {
+			txn.Status = payment.TxnSucceeded
+			p.Status, p.Captured = payment.StatusCaptured, p.Amount
+			s.Status, s.PaymentID, s.FailureCode, s.FailureMessage = checkout.StatusPaid, p.ID, "", ""
+			j := ledger.Capture(p.MerchantID, p.Livemode, p.Currency, p.Amount, txn.ID)
+			if err := j.Validate(); err != nil {
+				return err
+			}
+			if err := tx.InsertJournal(ctx, id.New("jrn_", now), j, now); err != nil {
+				return err
+			}
+			evType = webhook.EventPaymentSucceeded
+		} else {
+			txn.Status = payment.TxnFailed
+			p.Status, p.FailureCode, p.FailureMessage, p.DeclineCode = payment.StatusFailed, res.ResponseCode, res.ResponseMessage, res.DeclineCode
+			s.Status, s.FailedAttempts = checkout.StatusFailed, s.FailedAttempts+1
+			s.FailureCode, s.FailureMessage = res.DeclineCode, res.ResponseMessage
+			evType = webhook.EventPaymentFailed
+		}
+		if err := tx.InsertTransaction(ctx, txn); err != nil {
+			return err
+		}
+		if err := tx.UpdatePayment(ctx, p); err != nil {
+			return err
+		}
+		if err := tx.UpdateCheckoutSession(ctx, s); err != nil {
+			return err
+		}
+		out.Payment, out.Session = p, s
+		_, err = g.RecordEvent(ctx, tx, EventInput{MerchantID: s.MerchantID, Livemode: s.Livemode, Type: evType, ObjectID: s.ID, Data: g.SessionView(s)})
+		return err
+	})
+	if err == nil && out.Session.Status == checkout.StatusPaid {
+		out.RedirectURL = checkout.ResolveReturnURL(out.Session.SuccessURL, out.Session.ID)
+	}
+	return out, err
+}
+
+// RecoverPayment finishes a payment left pending by an interrupted provider call: it asks the provider again with
+// the same idempotency key (the card comes from the vault; the CVV is gone, which providers accept on a retried
+// key). After maxRecoveryAttempts unanswered calls it records a timeout.
+func (g *Gateway) RecoverPayment(ctx context.Context, paymentID string) error {
+	p, err := g.store.GetPaymentByID(ctx, paymentID)
+	if err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			return nil
+		}
+		return err
+	}
+	if p.Status != payment.StatusPending || p.Method != payment.MethodCard {
+		return nil
+	}
+	prov, err := g.providerFor(p.Livemode)
+	if err != nil {
+		return err
+	}
+	saved, err := g.store.GetSavedCard(ctx, p.PaymentMethodID)
+	if err != nil {
+		return err
+	}
+	card, err := g.payments.Vault.Open(saved.ID, saved.Sealed)
+	if err != nil {
+		return fmt.Errorf("gateway: open vaulted card of %s: %w", p.ID, err)
+	}
+	res, callErr := prov.Do(ctx, provider.Request{
+		Operation: provider.OperationSale, IdempotencyKey: p.ID + ":sale", Amount: p.Amount, Currency: p.Currency,
+		Card:     &provider.Card{Number: card.Number, ExpMonth: card.ExpMonth, ExpYear: card.ExpYear, Name: card.Name},
+		Scenario: provider.Scenario(p.Scenario),
+	})
+	if callErr != nil {
+		attempts := 0
+		err := g.store.InTx(ctx, func(tx store.Tx) error {
+			cur, err := tx.LockPayment(ctx, p.ID)
+			if err != nil {
+				return err
+			}
+			cur.RecoveryAttempts++
+			attempts = cur.RecoveryAttempts
+			cur.UpdatedAt = g.Now()
+			return tx.UpdatePayment(ctx, cur)
+		})
+		if err != nil {
+			return err
+		}
+		if attempts < maxRecoveryAttempts {
+			return fmt.Errorf("gateway: recovery of %s: provider gave no outcome (attempt %d): %w", p.ID, attempts, callErr)
+		}
+		res = provider.TimeoutResult()
+	}
+	_, err = g.finishSale(ctx, p.ID, res)
+	return err
+}
+
+// EnqueueStalePayments queues recovery for card payments pending for over two minutes (a safety net for lost
+// recovery jobs).
+func (g *Gateway) EnqueueStalePayments(ctx context.Context) (int, error) {
+	stale, err := g.store.ListStalePendingPayments(ctx, g.Now().Add(-2*time.Minute), 500)
+	if err != nil || len(stale) == 0 {
+		return 0, err
+	}
+	err = g.store.InTx(ctx, func(tx store.Tx) error {
+		for _, p := range stale {
+			opts := &river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true, ByPeriod: 5 * time.Minute}}
+			if err := tx.Enqueue(ctx, RecoverPaymentArgs{PaymentID: p.ID}, opts); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return len(stale), err
+}
+
+// CancelCheckout is the customer's Cancel link on a hosted page: the session is canceled (payment.canceled) and the
+// customer goes to cancel_url.
+func (g *Gateway) CancelCheckout(ctx context.Context, sessionID string) (checkout.Session, string, error) {
+	s, err := g.store.GetCheckoutSessionByID(ctx, sessionID)
+	if err != nil {
+		return s, "", notFoundAs(err, "checkout session", sessionID)
+	}
+	m, err := g.store.GetMerchant(ctx, s.MerchantID)
+	if err != nil {
+		return s, "", err
+	}
+	s, err = g.CancelSession(ctx, Auth{Merchant: m, Key: keyOfMode(s.Livemode)}, s.Kind, sessionID)
+	return s, checkout.ResolveReturnURL(s.CancelURL, s.ID), err
+}
