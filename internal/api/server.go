@@ -155,6 +155,9 @@ func (s *Server) routes() {
 	register(s, authSecret, listPaymentsOp, s.listPayments)
 	register(s, authSecret, getTransactionOp, s.getTransaction)
 	register(s, authSecret, listTransactionsOp, s.listTransactions)
+	register(s, authSecret, createRefundOp, s.createRefund)
+	register(s, authSecret, getRefundOp, s.getRefund)
+	register(s, authSecret, listRefundsOp, s.listRefunds)
 
 	register(s, authSecret, listEventsOp, s.listEvents)
 	register(s, authSecret, getEventOp, s.getEvent)

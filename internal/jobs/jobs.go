@@ -133,6 +133,17 @@ func (w *RecoverWorker) Work(ctx context.Context, job *river.Job[gateway.Recover
 	return w.gw.RecoverPayment(ctx, job.Args.PaymentID)
 }
 
+// RecoverRefundWorker finishes refunds whose provider call was interrupted (gateway.RecoverRefund).
+type RecoverRefundWorker struct {
+	river.WorkerDefaults[gateway.RecoverRefundArgs]
+	gw *gateway.Gateway
+}
+
+// Work implements river.Worker.
+func (w *RecoverRefundWorker) Work(ctx context.Context, job *river.Job[gateway.RecoverRefundArgs]) error {
+	return w.gw.RecoverRefund(ctx, job.Args.RefundID)
+}
+
 // Register adds every worker to the bundle.
 func Register(workers *river.Workers, gw *gateway.Gateway, log *slog.Logger) {
 	river.AddWorker(workers, &ReapWorker{gw: gw, log: log})
@@ -140,6 +151,7 @@ func Register(workers *river.Workers, gw *gateway.Gateway, log *slog.Logger) {
 	river.AddWorker(workers, &SweepWorker{gw: gw, log: log})
 	river.AddWorker(workers, &ExpireWorker{gw: gw, log: log})
 	river.AddWorker(workers, &RecoverWorker{gw: gw})
+	river.AddWorker(workers, &RecoverRefundWorker{gw: gw})
 }
 
 // Periodic returns the periodic jobs; River runs them on the elected leader only, so several instances sharing a

@@ -3,6 +3,7 @@
 package refund
 
 import (
+	"encoding/json"
 	"errors"
 	"time"
 
@@ -34,8 +35,10 @@ type Refund struct {
 	Status     Status
 	Reason     string
 	// Metadata keys starting with "_" are kept by Kassa and never shown to the merchant.
-	Metadata              map[string]string
+	Metadata              json.RawMessage
 	IdempotencyKey        string
+	IdempotencyHash       string
+	RecoveryAttempts      int
 	ProviderTransactionID string
 	FailureCode           string
 	FailureMessage        string

@@ -21,6 +21,7 @@ import (
 	"github.com/kassapay/kassa/internal/ledger"
 	"github.com/kassapay/kassa/internal/merchant"
 	"github.com/kassapay/kassa/internal/payment"
+	"github.com/kassapay/kassa/internal/refund"
 	"github.com/kassapay/kassa/internal/webhook"
 )
 
@@ -131,6 +132,15 @@ type TransactionFilter struct {
 	Page
 }
 
+// RefundFilter selects refunds of one merchant and mode.
+type RefundFilter struct {
+	MerchantID string
+	Livemode   bool
+	PaymentID  string
+	Status     string
+	Page
+}
+
 // LedgerBalance is the sum of one account's lines in one currency.
 type LedgerBalance struct {
 	Account  ledger.Account
@@ -236,6 +246,17 @@ type Queries interface {
 	InsertTransaction(ctx context.Context, t payment.Transaction) error
 	GetTransaction(ctx context.Context, merchantID string, livemode bool, id string) (payment.Transaction, error)
 	ListTransactions(ctx context.Context, f TransactionFilter) ([]payment.Transaction, error)
+	// InsertRefund inserts r unless the merchant used its idempotency key already; it reports whether it inserted.
+	InsertRefund(ctx context.Context, r refund.Refund) (bool, error)
+	GetRefund(ctx context.Context, merchantID string, livemode bool, id string) (refund.Refund, error)
+	GetRefundByID(ctx context.Context, id string) (refund.Refund, error)
+	GetRefundByIdempotencyKey(ctx context.Context, merchantID string, livemode bool, key string) (refund.Refund, error)
+	LockRefund(ctx context.Context, id string) (refund.Refund, error)
+	UpdateRefund(ctx context.Context, r refund.Refund) error
+	ListRefunds(ctx context.Context, f RefundFilter) ([]refund.Refund, error)
+	// GetPaidSessionByOrder returns the merchant's most recent paid session or link of an external order id.
+	GetPaidSessionByOrder(ctx context.Context, merchantID string, livemode bool, externalOrderID string) (checkout.Session, error)
+
 	// InsertJournal writes a balanced journal's lines (the caller validates it).
 	InsertJournal(ctx context.Context, journalID string, j ledger.Journal, at time.Time) error
 	LedgerBalances(ctx context.Context, merchantID string, livemode bool) ([]LedgerBalance, error)

@@ -12,3 +12,6 @@ SELECT * FROM checkout_sessions WHERE id = sqlc.arg(id) FOR UPDATE;
 
 -- name: LockPayment :one
 SELECT * FROM payments WHERE id = sqlc.arg(id) FOR UPDATE;
+
+-- name: LockRefund :one
+SELECT * FROM refunds WHERE id = sqlc.arg(id) FOR UPDATE;

@@ -14,3 +14,6 @@ SELECT * FROM checkout_sessions WHERE id = sqlc.arg(id);
 
 -- name: LockPayment :one
 SELECT * FROM payments WHERE id = sqlc.arg(id);
+
+-- name: LockRefund :one
+SELECT * FROM refunds WHERE id = sqlc.arg(id);

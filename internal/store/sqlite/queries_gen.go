@@ -18,6 +18,7 @@ import (
 	"github.com/kassapay/kassa/internal/ledger"
 	"github.com/kassapay/kassa/internal/merchant"
 	"github.com/kassapay/kassa/internal/payment"
+	"github.com/kassapay/kassa/internal/refund"
 	"github.com/kassapay/kassa/internal/store"
 	"github.com/kassapay/kassa/internal/store/dbtype"
 	"github.com/kassapay/kassa/internal/store/sqlite/litedb"
@@ -973,4 +974,90 @@ func (s queries) LedgerBalances(ctx context.Context, merchantID string, livemode
 		out = append(out, store.LedgerBalance{Account: ledger.Account(r.Account), Currency: r.Currency, Debits: r.Debits, Credits: r.Credits})
 	}
 	return out, nil
+}
+
+func refundFromRow(r litedb.Refund) refund.Refund {
+	return refund.Refund{
+		ID: r.ID, PaymentID: r.PaymentID, MerchantID: r.MerchantID, Livemode: r.Livemode, Amount: r.Amount, Currency: r.Currency,
+		Status: refund.Status(r.Status), Reason: r.Reason, Metadata: []byte(r.Metadata), IdempotencyKey: r.IdempotencyKey,
+		IdempotencyHash: r.IdempotencyHash, ProviderTransactionID: r.ProviderTransactionID, FailureCode: r.FailureCode,
+		FailureMessage: r.FailureMessage, RecoveryAttempts: int(r.RecoveryAttempts), CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
+	}
+}
+
+func (s queries) InsertRefund(ctx context.Context, r refund.Refund) (bool, error) {
+	md := dbtype.JSON(r.Metadata)
+	if len(md) == 0 {
+		md = dbtype.JSON("{}")
+	}
+	n, err := s.q.InsertRefund(ctx, litedb.InsertRefundParams{
+		ID: r.ID, PaymentID: r.PaymentID, MerchantID: r.MerchantID, Livemode: r.Livemode, Amount: r.Amount, Currency: r.Currency,
+		Status: string(r.Status), Reason: r.Reason, Metadata: md, IdempotencyKey: r.IdempotencyKey, IdempotencyHash: r.IdempotencyHash,
+		ProviderTransactionID: r.ProviderTransactionID, FailureCode: r.FailureCode, FailureMessage: r.FailureMessage,
+		RecoveryAttempts: int64(r.RecoveryAttempts), CreatedAt: ts(r.CreatedAt), UpdatedAt: ts(r.UpdatedAt),
+	})
+	return n == 1, mapErr(err)
+}
+
+func (s queries) GetRefund(ctx context.Context, merchantID string, livemode bool, refundID string) (refund.Refund, error) {
+	r, err := s.q.GetRefund(ctx, litedb.GetRefundParams{MerchantID: merchantID, Livemode: livemode, ID: refundID})
+	if err != nil {
+		return refund.Refund{}, mapErr(err)
+	}
+	return refundFromRow(r), nil
+}
+
+func (s queries) GetRefundByID(ctx context.Context, refundID string) (refund.Refund, error) {
+	r, err := s.q.GetRefundByID(ctx, refundID)
+	if err != nil {
+		return refund.Refund{}, mapErr(err)
+	}
+	return refundFromRow(r), nil
+}
+
+func (s queries) GetRefundByIdempotencyKey(ctx context.Context, merchantID string, livemode bool, key string) (refund.Refund, error) {
+	r, err := s.q.GetRefundByIdempotencyKey(ctx, litedb.GetRefundByIdempotencyKeyParams{MerchantID: merchantID, Livemode: livemode, IdempotencyKey: key})
+	if err != nil {
+		return refund.Refund{}, mapErr(err)
+	}
+	return refundFromRow(r), nil
+}
+
+func (s queries) LockRefund(ctx context.Context, refundID string) (refund.Refund, error) {
+	r, err := s.q.LockRefund(ctx, refundID)
+	if err != nil {
+		return refund.Refund{}, mapErr(err)
+	}
+	return refundFromRow(litedb.Refund(r)), nil
+}
+
+func (s queries) UpdateRefund(ctx context.Context, r refund.Refund) error {
+	n, err := s.q.UpdateRefund(ctx, litedb.UpdateRefundParams{
+		ID: r.ID, Status: string(r.Status), ProviderTransactionID: r.ProviderTransactionID, FailureCode: r.FailureCode,
+		FailureMessage: r.FailureMessage, RecoveryAttempts: int64(r.RecoveryAttempts), UpdatedAt: ts(r.UpdatedAt),
+	})
+	return rowsErr(n, err, store.ErrNotFound)
+}
+
+func (s queries) ListRefunds(ctx context.Context, f store.RefundFilter) ([]refund.Refund, error) {
+	rows, err := s.q.ListRefunds(ctx, litedb.ListRefundsParams{
+		MerchantID: f.MerchantID, Livemode: f.Livemode, StartingAfter: f.StartingAfter, PaymentID: f.PaymentID, Status: f.Status,
+		RowLimit: int64(f.Limit),
+	})
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	out := make([]refund.Refund, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, refundFromRow(r))
+	}
+	return out, nil
+}
+
+func (s queries) GetPaidSessionByOrder(ctx context.Context, merchantID string, livemode bool, externalOrderID string) (checkout.Session, error) {
+	r, err := s.q.GetPaidSessionByOrder(ctx, litedb.GetPaidSessionByOrderParams{MerchantID: merchantID, Livemode: livemode, ExternalOrderID: externalOrderID})
+	if err != nil {
+		return checkout.Session{}, mapErr(err)
+	}
+	return sessionFromRow(r), nil
 }

@@ -118,6 +118,35 @@ func (q *Queries) LockPayment(ctx context.Context, id string) (Payment, error) {
 	return i, err
 }
 
+const lockRefund = `-- name: LockRefund :one
+SELECT id, payment_id, merchant_id, livemode, amount, currency, status, reason, metadata, idempotency_key, idempotency_hash, provider_transaction_id, failure_code, failure_message, recovery_attempts, created_at, updated_at FROM refunds WHERE id = ?1
+`
+
+func (q *Queries) LockRefund(ctx context.Context, id string) (Refund, error) {
+	row := q.db.QueryRowContext(ctx, lockRefund, id)
+	var i Refund
+	err := row.Scan(
+		&i.ID,
+		&i.PaymentID,
+		&i.MerchantID,
+		&i.Livemode,
+		&i.Amount,
+		&i.Currency,
+		&i.Status,
+		&i.Reason,
+		&i.Metadata,
+		&i.IdempotencyKey,
+		&i.IdempotencyHash,
+		&i.ProviderTransactionID,
+		&i.FailureCode,
+		&i.FailureMessage,
+		&i.RecoveryAttempts,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+	)
+	return i, err
+}
+
 const lockWebhookDelivery = `-- name: LockWebhookDelivery :one
 SELECT id, merchant_id, livemode, event_id, endpoint_id, event_type, status, attempts, next_attempt_at, last_attempt_at, created_at, updated_at FROM webhook_deliveries WHERE id = ?1
 `

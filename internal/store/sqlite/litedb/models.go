@@ -183,6 +183,26 @@ type PaymentMethod struct {
 	CreatedAt   time.Time
 }
 
+type Refund struct {
+	ID                    string
+	PaymentID             string
+	MerchantID            string
+	Livemode              bool
+	Amount                int64
+	Currency              string
+	Status                string
+	Reason                string
+	Metadata              dbtype.JSON
+	IdempotencyKey        string
+	IdempotencyHash       string
+	ProviderTransactionID string
+	FailureCode           string
+	FailureMessage        string
+	RecoveryAttempts      int64
+	CreatedAt             time.Time
+	UpdatedAt             time.Time
+}
+
 type Transaction struct {
 	ID                    string
 	PaymentID             string

@@ -1,0 +1,373 @@
+package gateway
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+	"unicode/utf8"
+
+	"github.com/riverqueue/river"
+
+	"github.com/kassapay/kassa/internal/checkout"
+	"github.com/kassapay/kassa/internal/id"
+	"github.com/kassapay/kassa/internal/ledger"
+	"github.com/kassapay/kassa/internal/payment"
+	"github.com/kassapay/kassa/internal/provider"
+	"github.com/kassapay/kassa/internal/refund"
+	"github.com/kassapay/kassa/internal/store"
+	"github.com/kassapay/kassa/internal/webhook"
+)
+
+// RefundInput names what to refund: a transaction, a payment, or the merchant's order id (its most recent paid
+// session), with an optional amount (0: the whole remaining balance).
+type RefundInput struct {
+	TransactionID   string
+	PaymentID       string
+	ExternalOrderID string
+	Amount          *int64
+	Reason          string
+	Metadata        json.RawMessage
+}
+
+// RecoverRefundArgs is the job that finishes a refund whose provider call was interrupted.
+type RecoverRefundArgs struct {
+	RefundID string `json:"refund_id"`
+}
+
+// Kind implements river.JobArgs.
+func (RecoverRefundArgs) Kind() string { return "refund_recovery" }
+
+// Errors of CreateRefund, as the reference document names them.
+var errTransactionNotFound = &Error{Kind: KindNotFound, Code: "transaction_not_found",
+	Message: "No such transaction, payment or paid order for this merchant."}
+
+// CreateRefund refunds all or part of a captured payment (§5): the refund is recorded pending and counted against
+// the refundable balance under the payment's row lock, the provider is called with a key derived from the refund,
+// and the outcome is recorded with its transaction, ledger journal and refund.succeeded / refund.failed. The
+// idempotency key (8–128 characters) is required: the same key and request return the same refund.
+func (g *Gateway) CreateRefund(ctx context.Context, a Auth, in RefundInput, idem Idempotency) (refund.Refund, error) {
+	if in.TransactionID == "" && in.PaymentID == "" && in.ExternalOrderID == "" {
+		return refund.Refund{}, InvalidParam("transaction_id", "missing_target", "Name what to refund: transaction_id, payment_id or external_order_id.")
+	}
+	if idem.Key == "" {
+		return refund.Refund{}, InvalidParam("idempotency_key", "missing_idempotency_key", "An idempotency key (8 to 128 characters) is required for refunds.")
+	}
+	if n := len(idem.Key); n < 8 || n > 128 {
+		return refund.Refund{}, InvalidParam("idempotency_key", "invalid_idempotency_key", "A refund's idempotency key must be 8 to 128 characters.")
+	}
+	if in.Amount != nil && *in.Amount <= 0 {
+		return refund.Refund{}, InvalidParam("amount", "invalid_amount", "amount must be a positive integer in minor units (omit it to refund the remaining balance).")
+	}
+	if utf8.RuneCountInString(in.Reason) > 512 {
+		return refund.Refund{}, InvalidParam("reason", "parameter_invalid", "reason is longer than 512 characters.")
+	}
+	if len(in.Metadata) == 0 || string(in.Metadata) == "null" {
+		in.Metadata = json.RawMessage("{}")
+	} else if !json.Valid(in.Metadata) || in.Metadata[0] != '{' || len(in.Metadata) > maxMetadataBytes {
+		return refund.Refund{}, InvalidParam("metadata", "parameter_invalid", "metadata must be a JSON object of at most 8 KB.")
+	}
+	if existing, err := g.store.GetRefundByIdempotencyKey(ctx, a.Merchant.ID, a.Livemode(), idem.Key); err == nil {
+		if existing.IdempotencyHash != idem.Hash {
+			return refund.Refund{}, errKeyReused
+		}
+		return existing, nil
+	}
+	paymentID, err := g.refundTarget(ctx, a, in)
+	if err != nil {
+		return refund.Refund{}, err
+	}
+	prov, err := g.providerFor(a.Livemode())
+	if err != nil {
+		return refund.Refund{}, err
+	}
+	var r refund.Refund
+	var p payment.Payment
+	err = g.store.InTx(ctx, func(tx store.Tx) error {
+		var err error
+		if p, err = tx.LockPayment(ctx, paymentID); err != nil {
+			return err
+		}
+		amount := int64(0)
+		if in.Amount != nil {
+			amount = *in.Amount
+		}
+		amount = refund.Amount(amount, p.Amounts())
+		switch err := refund.Check(p.Status, p.Amounts(), amount); {
+		case errors.Is(err, refund.ErrNotRefundable):
+			return Errorf(KindConflict, "non_refundable_state", "The payment is %s; only captured payments can be refunded.", p.Status)
+		case errors.Is(err, refund.ErrOverRefund), errors.Is(err, refund.ErrAmount) && in.Amount == nil:
+			return Errorf(KindConflict, "over_refund", "The refundable balance is %d; %d was asked.", p.Amounts().Refundable(), amount)
+		case err != nil:
+			return InvalidParam("amount", "invalid_amount", err.Error())
+		}
+		now := g.Now()
+		r = refund.Refund{
+			ID: id.New("ref_", now), PaymentID: p.ID, MerchantID: p.MerchantID, Livemode: p.Livemode, Amount: amount,
+			Currency: p.Currency, Status: refund.StatusPending, Reason: in.Reason, Metadata: in.Metadata,
+			IdempotencyKey: idem.Key, IdempotencyHash: idem.Hash, CreatedAt: now, UpdatedAt: now,
+		}
+		inserted, err := tx.InsertRefund(ctx, r)
+		if err != nil {
+			return err
+		}
+		if !inserted {
+			return errInProgress
+		}
+		p.RefundsPending += amount
+		p.UpdatedAt = now
+		if err := tx.UpdatePayment(ctx, p); err != nil {
+			return err
+		}
+		return tx.Enqueue(ctx, RecoverRefundArgs{RefundID: r.ID}, &river.InsertOpts{ScheduledAt: now.Add(recoveryDelay)})
+	})
+	if err != nil {
+		return refund.Refund{}, err
+	}
+	res, callErr := prov.Do(ctx, provider.Request{
+		Operation: provider.OperationRefund, IdempotencyKey: r.ID + ":refund", Amount: r.Amount, Currency: r.Currency,
+		ProviderTransactionID: p.ProviderTransactionID,
+	})
+	if callErr != nil {
+		g.log.WarnContext(ctx, "refund call without an outcome; recovery will ask again", "refund_id", r.ID, "err", callErr)
+		return r, nil
+	}
+	return g.finishRefund(ctx, r.ID, res)
+}
+
+// refundTarget resolves the payment a refund names; another merchant's objects are "not found".
+func (g *Gateway) refundTarget(ctx context.Context, a Auth, in RefundInput) (string, error) {
+	switch {
+	case in.TransactionID != "":
+		t, err := g.store.GetTransaction(ctx, a.Merchant.ID, a.Livemode(), in.TransactionID)
+		if err != nil {
+			return "", notFoundAsCode(err)
+		}
+		return t.PaymentID, nil
+	case in.PaymentID != "":
+		p, err := g.store.GetPayment(ctx, a.Merchant.ID, a.Livemode(), in.PaymentID)
+		if err != nil {
+			return "", notFoundAsCode(err)
+		}
+		return p.ID, nil
+	default:
+		s, err := g.store.GetPaidSessionByOrder(ctx, a.Merchant.ID, a.Livemode(), in.ExternalOrderID)
+		if err != nil {
+			return "", notFoundAsCode(err)
+		}
+		return s.PaymentID, nil
+	}
+}
+
+func notFoundAsCode(err error) error {
+	if errors.Is(err, store.ErrNotFound) {
+		return errTransactionNotFound
+	}
+	return err
+}
+
+// finishRefund records a refund's outcome unless it was recorded already.
+func (g *Gateway) finishRefund(ctx context.Context, refundID string, res provider.Result) (refund.Refund, error) {
+	var out refund.Refund
+	err := g.store.InTx(ctx, func(tx store.Tx) error {
+		r, err := tx.LockRefund(ctx, refundID)
+		if err != nil {
+			return err
+		}
+		p, err := tx.LockPayment(ctx, r.PaymentID)
+		if err != nil {
+			return err
+		}
+		out = r
+		if r.Status != refund.StatusPending {
+			return nil
+		}
+		now := g.Now()
+		txn := payment.Transaction{
+			ID: id.New("txn_", now), PaymentID: p.ID, MerchantID: p.MerchantID, Livemode: p.Livemode, Type: payment.TxnRefund,
+			Amount: r.Amount, Currency: r.Currency, Provider: p.Provider, ProviderTransactionID: res.ProviderTransactionID,
+			AuthCode: res.AuthCode, ResponseCode: res.ResponseCode, ResponseMessage: res.ResponseMessage, CreatedAt: now,
+		}
+		p.RefundsPending -= r.Amount
+		r.ProviderTransactionID, r.UpdatedAt, p.UpdatedAt = res.ProviderTransactionID, now, now
+		evType := webhook.EventRefundSucceeded
+		if res.Status == provider.StatusSucceeded {
+			txn.Status, r.Status = payment.TxnSucceeded, refund.StatusSucceeded
+			p.Refunded += r.Amount
+			p.Status = refund.PaymentStatusAfter(p.Amounts())
+			j := ledger.Refund(p.MerchantID, p.Livemode, p.Currency, r.Amount, r.ID)
+			if err := j.Validate(); err != nil {
+				return err
+			}
+			if err := tx.InsertJournal(ctx, id.New("jrn_", now), j, now); err != nil {
+				return err
+			}
+		} else {
+			txn.Status, r.Status = payment.TxnFailed, refund.StatusFailed
+			r.FailureCode, r.FailureMessage = firstNonEmpty(res.DeclineCode, res.ResponseCode), res.ResponseMessage
+			evType = webhook.EventRefundFailed
+		}
+		for _, save := range []func() error{
+			func() error { return tx.InsertTransaction(ctx, txn) },
+			func() error { return tx.UpdateRefund(ctx, r) },
+			func() error { return tx.UpdatePayment(ctx, p) },
+		} {
+			if err := save(); err != nil {
+				return err
+			}
+		}
+		sessionStatus := ""
+		if fromSession(p) {
+			s, err := tx.LockCheckoutSession(ctx, p.SourceID)
+			if err != nil {
+				return err
+			}
+			if r.Status == refund.StatusSucceeded {
+				s.Status, s.UpdatedAt = checkout.Status(p.Status), now
+				if err := tx.UpdateCheckoutSession(ctx, s); err != nil {
+					return err
+				}
+			}
+			sessionStatus = string(s.Status)
+		}
+		out = r
+		view := RefundView(r, p, sessionStatus)
+		if _, err := g.RecordEvent(ctx, tx, EventInput{MerchantID: r.MerchantID, Livemode: r.Livemode, Type: evType, ObjectID: r.ID, Data: view}); err != nil {
+			return err
+		}
+		if r.Status == refund.StatusSucceeded && p.Status == payment.StatusRefunded {
+			_, err := g.RecordEvent(ctx, tx, EventInput{MerchantID: p.MerchantID, Livemode: p.Livemode, Type: webhook.EventPaymentRefunded, ObjectID: p.ID, Data: PaymentView(p)})
+			return err
+		}
+		return nil
+	})
+	return out, err
+}
+
+// RecoverRefund finishes a refund left pending by an interrupted provider call, asking again with the same key.
+func (g *Gateway) RecoverRefund(ctx context.Context, refundID string) error {
+	r, err := g.store.GetRefundByID(ctx, refundID)
+	if err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			return nil
+		}
+		return err
+	}
+	if r.Status != refund.StatusPending {
+		return nil
+	}
+	p, err := g.store.GetPaymentByID(ctx, r.PaymentID)
+	if err != nil {
+		return err
+	}
+	prov, err := g.providerFor(r.Livemode)
+	if err != nil {
+		return err
+	}
+	res, callErr := prov.Do(ctx, provider.Request{
+		Operation: provider.OperationRefund, IdempotencyKey: r.ID + ":refund", Amount: r.Amount, Currency: r.Currency,
+		ProviderTransactionID: p.ProviderTransactionID,
+	})
+	if callErr != nil {
+		attempts := 0
+		err := g.store.InTx(ctx, func(tx store.Tx) error {
+			cur, err := tx.LockRefund(ctx, r.ID)
+			if err != nil {
+				return err
+			}
+			cur.RecoveryAttempts++
+			attempts, cur.UpdatedAt = cur.RecoveryAttempts, g.Now()
+			return tx.UpdateRefund(ctx, cur)
+		})
+		if err != nil {
+			return err
+		}
+		if attempts < maxRecoveryAttempts {
+			return fmt.Errorf("gateway: recovery of %s: provider gave no outcome (attempt %d): %w", r.ID, attempts, callErr)
+		}
+		res = provider.TimeoutResult()
+	}
+	_, err = g.finishRefund(ctx, r.ID, res)
+	return err
+}
+
+// GetRefund returns one of the caller's refunds with its payment.
+func (g *Gateway) GetRefund(ctx context.Context, a Auth, refundID string) (refund.Refund, payment.Payment, error) {
+	if !id.HasPrefix(refundID, "ref_") {
+		return refund.Refund{}, payment.Payment{}, NotFound("refund", refundID)
+	}
+	r, err := g.store.GetRefund(ctx, a.Merchant.ID, a.Livemode(), refundID)
+	if err != nil {
+		return r, payment.Payment{}, notFoundAs(err, "refund", refundID)
+	}
+	p, err := g.store.GetPaymentByID(ctx, r.PaymentID)
+	return r, p, err
+}
+
+// ListRefunds returns a page of the caller's refunds, newest first.
+func (g *Gateway) ListRefunds(ctx context.Context, a Auth, f store.RefundFilter) ([]refund.Refund, bool, error) {
+	f.MerchantID, f.Livemode = a.Merchant.ID, a.Livemode()
+	want := f.Limit
+	f.Limit++
+	rows, err := g.store.ListRefunds(ctx, f)
+	if err != nil {
+		return nil, false, err
+	}
+	return trimPage(rows, want, false)
+}
+
+// RefundObject is a refund as the API and its events show it.
+type RefundObject struct {
+	Object            string          `json:"object" enum:"refund"`
+	ID                string          `json:"id"`
+	Livemode          bool            `json:"livemode"`
+	PaymentID         string          `json:"payment_id"`
+	SessionID         *string         `json:"session_id" doc:"The checkout session or payment link that was paid."`
+	ExternalOrderID   string          `json:"external_order_id"`
+	ExternalInvoiceID *string         `json:"external_invoice_id"`
+	Amount            int64           `json:"amount"`
+	Currency          string          `json:"currency"`
+	Status            string          `json:"status" enum:"pending,succeeded,failed"`
+	SessionStatus     *string         `json:"session_status" doc:"The session's status after this refund (partially_refunded or refunded)."`
+	PaymentStatus     string          `json:"payment_status"`
+	Reason            string          `json:"reason"`
+	FailureCode       *string         `json:"failure_code"`
+	FailureMessage    *string         `json:"failure_message"`
+	Metadata          json.RawMessage `json:"metadata"`
+	CreatedAt         time.Time       `json:"created_at"`
+}
+
+// RefundView renders a refund; sessionStatus is empty when the payment did not come from a session or link.
+func RefundView(r refund.Refund, p payment.Payment, sessionStatus string) RefundObject {
+	var sessionID *string
+	if fromSession(p) {
+		sessionID = optional(p.SourceID)
+	}
+	return RefundObject{
+		Object: "refund", ID: r.ID, Livemode: r.Livemode, PaymentID: r.PaymentID, SessionID: sessionID,
+		ExternalOrderID: p.ExternalOrderID, ExternalInvoiceID: optional(p.ExternalInvoiceID), Amount: r.Amount,
+		Currency: r.Currency, Status: string(r.Status), SessionStatus: optional(sessionStatus), PaymentStatus: string(p.Status),
+		Reason: r.Reason, FailureCode: optional(r.FailureCode), FailureMessage: optional(r.FailureMessage),
+		Metadata: PublicMetadata(r.Metadata), CreatedAt: r.CreatedAt,
+	}
+}
+
+func fromSession(p payment.Payment) bool {
+	return p.SourceKind == "checkout_session" || p.SourceKind == "payment_link"
+}
+
+// SessionStatusOf is the status of the session or link a payment paid, as its refunds leave it ("" when the
+// payment did not come from one).
+func SessionStatusOf(p payment.Payment) string {
+	if !fromSession(p) {
+		return ""
+	}
+	switch p.Status {
+	case payment.StatusPartiallyRefunded, payment.StatusRefunded:
+		return string(p.Status)
+	case payment.StatusCaptured:
+		return string(checkout.StatusPaid)
+	}
+	return ""
+}
