@@ -18,6 +18,7 @@ import (
 	"github.com/kassapay/kassa/internal/gateway"
 	"github.com/kassapay/kassa/internal/merchant"
 	"github.com/kassapay/kassa/internal/ratelimit"
+	"github.com/kassapay/kassa/internal/web"
 )
 
 // APIVersion is the date-named version of the API contract, sent on events and endpoints.
@@ -126,6 +127,7 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /health", s.health)
 	s.mux.Handle("GET /metrics", s.metricsHandler())
 	s.mux.HandleFunc("GET /docs", s.docs)
+	web.Mount(s.mux, web.Options{Gateway: s.gw, Logger: s.log})
 
 	register(s, authSecret, getMerchantOp, s.getMerchant)
 	register(s, authSecret, updateMerchantOp, s.updateMerchant)

@@ -5,12 +5,15 @@ import (
 	"errors"
 	"fmt"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/riverqueue/river"
 
 	"github.com/kassapay/kassa/internal/checkout"
 	"github.com/kassapay/kassa/internal/id"
 	"github.com/kassapay/kassa/internal/ledger"
+	"github.com/kassapay/kassa/internal/merchant"
 	"github.com/kassapay/kassa/internal/payment"
 	"github.com/kassapay/kassa/internal/provider"
 	"github.com/kassapay/kassa/internal/store"
@@ -111,9 +114,23 @@ func (g *Gateway) GetCheckoutPage(ctx context.Context, sessionID string) (checko
 // recorded pending with a recovery job, the provider is called, and the outcome is recorded with its transaction,
 // ledger entries and events. scenario forces a sandbox outcome and is ignored in live mode.
 func (g *Gateway) PaySession(ctx context.Context, sessionID string, in CardInput, email string, scenario provider.Scenario) (PayResult, error) {
+	// The session's state answers first: a card error on a paid or canceled session would mislead the customer.
+	if cur, err := g.store.GetCheckoutSessionByID(ctx, sessionID); err != nil {
+		return PayResult{}, notFoundAs(err, "checkout session", sessionID)
+	} else if !(cur.Status.Open() && cur.Status != checkout.StatusPending && cur.Expired(g.Now())) {
+		if err := payable(cur); err != nil {
+			return PayResult{}, err
+		}
+	}
 	card, err := g.validateCard(in)
 	if err != nil {
 		return PayResult{}, err
+	}
+	if !printable(in.Name) || utf8.RuneCountInString(in.Name) > 200 {
+		return PayResult{}, InvalidParam("card.name", "parameter_invalid", "The cardholder name must be at most 200 printable characters.")
+	}
+	if email != "" && !validEmail(email) {
+		return PayResult{}, InvalidParam("email", "parameter_invalid", "The email address is not valid.")
 	}
 	if !scenario.Valid() {
 		scenario = provider.ScenarioNone
@@ -135,6 +152,13 @@ func (g *Gateway) PaySession(ctx context.Context, sessionID string, in CardInput
 		}
 		if err := payable(s); err != nil {
 			return err
+		}
+		m, err := tx.GetMerchant(ctx, s.MerchantID)
+		if err != nil {
+			return err
+		}
+		if m.Status != merchant.StatusActive {
+			return &Error{Kind: KindForbidden, Code: "merchant_inactive", Message: "This merchant cannot take payments at the moment."}
 		}
 		if prov, err = g.providerFor(s.Livemode); err != nil {
 			return err
@@ -183,6 +207,19 @@ func (g *Gateway) PaySession(ctx context.Context, sessionID string, in CardInput
 		return PayResult{Session: s, Payment: p}, nil
 	}
 	return g.finishSale(ctx, p.ID, res)
+}
+
+// printable reports whether s is valid UTF-8 without control characters.
+func printable(s string) bool {
+	if !utf8.ValidString(s) {
+		return false
+	}
+	for _, r := range s {
+		if unicode.IsControl(r) {
+			return false
+		}
+	}
+	return true
 }
 
 // payable answers why a session cannot take a payment attempt, if it cannot.

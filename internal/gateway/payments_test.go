@@ -14,6 +14,7 @@ import (
 	"github.com/kassapay/kassa/internal/gateway"
 	"github.com/kassapay/kassa/internal/kassatest"
 	"github.com/kassapay/kassa/internal/ledger"
+	"github.com/kassapay/kassa/internal/merchant"
 	"github.com/kassapay/kassa/internal/payment"
 	"github.com/kassapay/kassa/internal/provider"
 	"github.com/kassapay/kassa/internal/provider/sandbox"
@@ -312,6 +313,45 @@ func TestConcurrentPaymentsOfOneSessionChargeOnce(t *testing.T) {
 		}
 		if ok != 1 || captured != 1 {
 			t.Errorf("%d accepted submissions, %d captured payments; want 1 and 1", ok, captured)
+		}
+	})
+}
+
+func TestPaySessionRefusesBadCustomerInputAndInactiveMerchants(t *testing.T) {
+	t.Parallel()
+	kassatest.ForEachBackend(t, func(t *testing.T, b storetest.Backend) {
+		e := kassatest.Setup(t, b, kassatest.Options{})
+		a := authOf(t, e)
+		ctx := context.Background()
+		s := newSession(t, e, a, "ORDER-INPUT")
+		bad := card("4242424242424242")
+		bad.Name = "Jane\x00Doe"
+		if _, err := e.Gateway.PaySession(ctx, s.ID, bad, "", ""); err == nil {
+			t.Error("a NUL in the cardholder name was accepted")
+		} else if ge, _ := gateway.AsError(err); ge == nil || ge.Param != "card.name" {
+			t.Errorf("NUL name: %v", err)
+		}
+		if _, err := e.Gateway.PaySession(ctx, s.ID, card("4242424242424242"), "not an email", ""); err == nil {
+			t.Error("a bad email was accepted")
+		}
+		// A card error on a paid session reports the session's state, not the card.
+		if _, err := e.Gateway.PaySession(ctx, s.ID, card("4242424242424242"), "", ""); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.Gateway.PaySession(ctx, s.ID, card("1234"), "", ""); err == nil {
+			t.Error("paid twice")
+		} else if ge, _ := gateway.AsError(err); ge == nil || ge.Code != "session_already_paid" {
+			t.Errorf("bad card on a paid session: %v", err)
+		}
+		inactive := merchant.StatusInactive
+		if _, err := e.Gateway.UpdateMerchant(ctx, a.Merchant.ID, gateway.MerchantPatch{Status: &inactive}); err != nil {
+			t.Fatal(err)
+		}
+		s2 := newSession(t, e, a, "ORDER-INACTIVE")
+		if _, err := e.Gateway.PaySession(ctx, s2.ID, card("4242424242424242"), "", ""); err == nil {
+			t.Error("an inactive merchant took a payment")
+		} else if ge, _ := gateway.AsError(err); ge == nil || ge.Code != "merchant_inactive" {
+			t.Errorf("inactive merchant: %v", err)
 		}
 	})
 }

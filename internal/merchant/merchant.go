@@ -63,7 +63,7 @@ func (r RateLimits) Validate() error {
 		name string
 		v    int
 	}{{"write_per_second", r.WritePerSecond}, {"write_per_hour", r.WritePerHour}, {"read_per_second", r.ReadPerSecond}} {
-		if f.v < 0 || f.v > 1_000_000 {
+		if f.v < 0 || f.v > 1_000_000_000 {
 			return &FieldError{Field: "rate_limits." + f.name, Err: ErrInvalidRateLimit}
 		}
 	}
@@ -73,7 +73,7 @@ func (r RateLimits) Validate() error {
 // Errors returned by this package; wrapped in *FieldError when a request field is at fault.
 var (
 	ErrInvalidOrigin    = errors.New("must be an origin: http(s)://host[:port] without path, query or credentials")
-	ErrInvalidRateLimit = errors.New("must be between 0 and 1000000")
+	ErrInvalidRateLimit = errors.New("must be between 0 and 1000000000")
 	ErrInvalidName      = errors.New("must be 1 to 200 characters")
 	ErrInvalidEmail     = errors.New("must be an email address")
 	ErrTooManyOrigins   = errors.New("at most 50 origins")

@@ -1,0 +1,394 @@
+package web_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/kassapay/kassa/internal/kassatest"
+	"github.com/kassapay/kassa/internal/provider/sandbox"
+	"github.com/kassapay/kassa/internal/store/storetest"
+)
+
+func TestCheckoutPageShowsTheSessionInTestMode(t *testing.T) {
+	t.Parallel()
+	kassatest.ForEachBackend(t, func(t *testing.T, b storetest.Backend) {
+		e, br := setup(t, b, kassatest.Options{})
+		id := newSession(t, e, "cs", "ORDER-1")
+		p := br.get("/checkout/" + id)
+		wantStatus(t, "GET", p, http.StatusOK)
+		wantHostedHeaders(t, "GET", p, wantCSP)
+		if p.Header.Get("X-Frame-Options") != "DENY" {
+			t.Errorf("X-Frame-Options = %q", p.Header.Get("X-Frame-Options"))
+		}
+		wantContains(t, "GET", p, "Acme Shop", "$125.00", "Order ORDER-1", "TEST MODE",
+			`action="/checkout/`+id+`/pay"`, `action="/checkout/`+id+`/cancel"`, `value="buyer@example.com"`,
+			"4242 4242 4242 4242", "4000 0000 0000 0002")
+		for _, sc := range []string{"approve", "decline", "insufficient_funds", "expired_card", "provider_error", "timeout"} {
+			wantContains(t, "GET", p, `name="scenario" value="`+sc+`"`)
+		}
+		if n := strings.Count(p.Body, `name="scenario"`); n != 7 {
+			t.Errorf("%d scenario radios, want the six chips and the default", n)
+		}
+		wantContains(t, "GET", p, `name="scenario" value="" checked`)
+		num := numberInput.FindString(p.Body)
+		if !strings.Contains(num, `autocomplete="cc-number"`) || !strings.Contains(num, `inputmode="numeric"`) || strings.Contains(num, "value=") {
+			t.Errorf("number input: %s", num)
+		}
+		wantNoInlineCode(t, p)
+		// Every input has a label: by for=, or by an enclosing label (the chips).
+		for _, tag := range inputTag.FindAllString(p.Body, -1) {
+			m := inputID.FindStringSubmatch(tag)
+			if m == nil {
+				if !strings.Contains(tag, `type="radio"`) {
+					t.Errorf("input without id or label: %s", tag)
+				}
+				continue
+			}
+			if !strings.Contains(p.Body, `<label for="`+m[1]+`">`) {
+				t.Errorf("input %s has no label", m[1])
+			}
+		}
+		// The stylesheet and script the page links to are served, cacheable by their versioned URL.
+		for _, tc := range []struct{ re, contentType string }{
+			{`<link rel="stylesheet" href="([^"]+)">`, "text/css; charset=utf-8"},
+			{`<script src="([^"]+)">`, "text/javascript; charset=utf-8"},
+		} {
+			m := regexp.MustCompile(tc.re).FindStringSubmatch(p.Body)
+			if m == nil {
+				t.Fatalf("no %s in the page", tc.re)
+			}
+			href := strings.ReplaceAll(m[1], "&amp;", "&")
+			a := br.get(href)
+			if a.Status != http.StatusOK || a.Header.Get("Content-Type") != tc.contentType ||
+				a.Header.Get("X-Content-Type-Options") != "nosniff" || !strings.Contains(a.Header.Get("Cache-Control"), "immutable") {
+				t.Errorf("GET %s: %d %v", href, a.Status, a.Header)
+			}
+		}
+	})
+}
+
+func TestPayWithApprovedCardRedirectsToSuccessURL(t *testing.T) {
+	t.Parallel()
+	kassatest.ForEachBackend(t, func(t *testing.T, b storetest.Backend) {
+		e, br := setup(t, b, kassatest.Options{})
+		id := newSession(t, e, "cs", "ORDER-2")
+		p := br.post("/checkout/"+id+"/pay", card(sandbox.CardVisa))
+		wantStatus(t, "pay", p, http.StatusSeeOther)
+		if got, want := p.Header.Get("Location"), "https://shop.example/orders/ok?s="+id; got != want {
+			t.Errorf("Location = %q, want %q", got, want)
+		}
+		if p.Header.Get("Cache-Control") != "no-store" {
+			t.Errorf("redirect Cache-Control = %q", p.Header.Get("Cache-Control"))
+		}
+		if s := sessionStatus(t, e, id); s["status"] != "paid" || s["payment_id"] == nil {
+			t.Errorf("session after paying: %v", s)
+		}
+		if n := eventCount(t, br, "payment.succeeded", id); n != 1 {
+			t.Errorf("%d payment.succeeded events, want 1", n)
+		}
+		after := br.get("/checkout/" + id)
+		wantStatus(t, "GET after paying", after, http.StatusOK)
+		wantContains(t, "GET after paying", after, "Payment received", `href="https://shop.example/orders/ok?s=`+id+`"`)
+		if strings.Contains(after.Body, `name="number"`) {
+			t.Error("a paid session still shows the card form")
+		}
+		// Paying again is refused with the paid page.
+		again := br.post("/checkout/"+id+"/pay", card(sandbox.CardVisa))
+		wantStatus(t, "pay again", again, http.StatusConflict)
+		wantContains(t, "pay again", again, "Payment received")
+	})
+}
+
+func TestDeclineShowsMessageAndAllowsAnotherTry(t *testing.T) {
+	t.Parallel()
+	kassatest.ForEachBackend(t, func(t *testing.T, b storetest.Backend) {
+		e, br := setup(t, b, kassatest.Options{})
+		id := newSession(t, e, "cs", "ORDER-3")
+		p := br.post("/checkout/"+id+"/pay", card(sandbox.CardDecline))
+		wantStatus(t, "declined", p, http.StatusPaymentRequired)
+		wantContains(t, "declined", p, `role="alert"`, "Your card was declined.", "Try another card", "4 attempts left",
+			`value="Jane Doe"`, `value="jane@example.com"`)
+		wantHostedHeaders(t, "declined", p, wantCSP)
+		if num := numberInput.FindString(p.Body); strings.Contains(num, "value=") || !strings.Contains(num, "autofocus") {
+			t.Errorf("number input after a decline: %s", num)
+		}
+		// A fresh load remembers the decline.
+		wantContains(t, "reload", br.get("/checkout/"+id), "Your last attempt did not go through", "4 attempts left")
+		ok := br.post("/checkout/"+id+"/pay", card(sandbox.CardVisa))
+		wantStatus(t, "second try", ok, http.StatusSeeOther)
+		if s := sessionStatus(t, e, id); s["status"] != "paid" || s["failed_attempts"] != float64(1) {
+			t.Errorf("session: status %v, failed_attempts %v", s["status"], s["failed_attempts"])
+		}
+	})
+}
+
+func TestScenarioChipsForceTheOutcome(t *testing.T) {
+	t.Parallel()
+	kassatest.ForEachBackend(t, func(t *testing.T, b storetest.Backend) {
+		e, br := setup(t, b, kassatest.Options{})
+		for _, tc := range []struct {
+			scenario, card string
+			status         int
+			want           string
+		}{
+			{"approve", sandbox.CardDecline, http.StatusSeeOther, ""},
+			{"decline", sandbox.CardVisa, http.StatusPaymentRequired, "Your card was declined. Try another card."},
+			{"insufficient_funds", sandbox.CardVisa, http.StatusPaymentRequired, "Your card was declined: insufficient funds. Try another card."},
+			{"expired_card", sandbox.CardVisa, http.StatusPaymentRequired, "Your card was declined: the card has expired."},
+			{"provider_error", sandbox.CardVisa, http.StatusPaymentRequired, "could not process the payment"},
+			{"timeout", sandbox.CardVisa, http.StatusAccepted, "confirming your payment"},
+		} {
+			id := newSession(t, e, "cs", "ORDER-4-"+tc.scenario)
+			p := br.post("/checkout/"+id+"/pay", withScenario(card(tc.card), tc.scenario))
+			wantStatus(t, tc.scenario, p, tc.status)
+			wantContains(t, tc.scenario, p, tc.want)
+			switch tc.status {
+			case http.StatusPaymentRequired:
+				wantContains(t, tc.scenario, p, "4 attempts left", `name="scenario" value="`+tc.scenario+`" checked`)
+			case http.StatusAccepted:
+				refresh := `<meta http-equiv="refresh" content="3; url=/checkout/` + id + `">`
+				wantContains(t, tc.scenario, p, refresh)
+				if strings.Contains(p.Body, `name="number"`) {
+					t.Error("the pending page shows the card form")
+				}
+				// Until the provider answers, the page keeps confirming, and another payment or a cancel is refused.
+				again := br.get("/checkout/" + id)
+				wantStatus(t, "pending GET", again, http.StatusOK)
+				wantContains(t, "pending GET", again, refresh)
+				wantStatus(t, "pending pay", br.post("/checkout/"+id+"/pay", card(sandbox.CardVisa)), http.StatusConflict)
+				wantStatus(t, "pending cancel", br.post("/checkout/"+id+"/cancel", nil), http.StatusConflict)
+			}
+		}
+	})
+}
+
+func TestFiveDeclinesLockTheSession(t *testing.T) {
+	t.Parallel()
+	kassatest.ForEachBackend(t, func(t *testing.T, b storetest.Backend) {
+		e, br := setup(t, b, kassatest.Options{})
+		id := newSession(t, e, "cs", "ORDER-5")
+		for i := 1; i <= 4; i++ {
+			p := br.post("/checkout/"+id+"/pay", card(sandbox.CardInsufficientFunds))
+			wantStatus(t, fmt.Sprint("decline ", i), p, http.StatusPaymentRequired)
+			want := fmt.Sprintf("%d attempts left", 5-i)
+			if i == 4 {
+				want = "1 attempt left"
+			}
+			wantContains(t, fmt.Sprint("decline ", i), p, want)
+		}
+		fifth := br.post("/checkout/"+id+"/pay", card(sandbox.CardInsufficientFunds))
+		wantStatus(t, "decline 5", fifth, http.StatusPaymentRequired)
+		wantContains(t, "decline 5", fifth, "Too many declined attempts", "insufficient funds", `href="`+cancelURL+`"`)
+		locked := br.get("/checkout/" + id)
+		wantStatus(t, "GET locked", locked, http.StatusOK)
+		wantContains(t, "GET locked", locked, "Too many declined attempts")
+		if strings.Contains(locked.Body, `name="number"`) {
+			t.Error("a locked session still shows the card form")
+		}
+		sixth := br.post("/checkout/"+id+"/pay", card(sandbox.CardVisa))
+		wantStatus(t, "pay locked", sixth, http.StatusGone)
+		wantContains(t, "pay locked", sixth, "Too many declined attempts")
+		if s := sessionStatus(t, e, id); s["status"] != "failed" || s["failed_attempts"] != float64(5) {
+			t.Errorf("session: status %v, failed_attempts %v", s["status"], s["failed_attempts"])
+		}
+	})
+}
+
+func TestInvalidCardFieldsAreShownNextToTheField(t *testing.T) {
+	t.Parallel()
+	kassatest.ForEachBackend(t, func(t *testing.T, b storetest.Backend) {
+		e, br := setup(t, b, kassatest.Options{})
+		id := newSession(t, e, "cs", "ORDER-6")
+		for _, tc := range []struct {
+			name  string
+			form  url.Values
+			field string
+			want  string
+		}{
+			{"bad check digit", card("4242424242424241"), "number", "This card number is not valid."},
+			{"expired", func() url.Values { v := card(sandbox.CardVisa); v.Set("exp", "01/25"); return v }(), "exp", "This card has expired."},
+			{"month 13", func() url.Values { v := card(sandbox.CardVisa); v.Set("exp", "13/30"); return v }(), "exp", "Enter the expiry date as MM / YY"},
+			{"unreadable expiry", func() url.Values { v := card(sandbox.CardVisa); v.Set("exp", "soon"); return v }(), "exp", "Enter the expiry date as MM / YY"},
+			{"short CVV", func() url.Values { v := card(sandbox.CardVisa); v.Set("cvv", "12"); return v }(), "cvv", "Enter the 3-digit security code"},
+			{"Amex CVV", func() url.Values { v := card(sandbox.CardAmex); v.Set("cvv", "123"); return v }(), "cvv", "Enter the 4-digit security code"},
+			{"email", func() url.Values { v := card(sandbox.CardVisa); v.Set("email", "not an email"); return v }(), "email", "Enter an email address"},
+			{"NUL in name", func() url.Values { v := card(sandbox.CardVisa); v.Set("name", "Jane\x00Doe"); return v }(), "name", "Enter the name as it is printed"},
+		} {
+			p := br.post("/checkout/"+id+"/pay", tc.form)
+			wantStatus(t, tc.name, p, http.StatusBadRequest)
+			wantHostedHeaders(t, tc.name, p, wantCSP)
+			wantContains(t, tc.name, p, `<p class="error" id="`+tc.field+`-error">`+tc.want, `<li><a href="#`+tc.field+`">`)
+			input := regexp.MustCompile(`<input id="` + tc.field + `"[^>]*>`).FindString(p.Body)
+			if !strings.Contains(input, `aria-invalid="true"`) || !regexp.MustCompile(`aria-describedby="[^"]*`+tc.field+`-error"`).MatchString(input) ||
+				!strings.Contains(input, "autofocus") {
+				t.Errorf("%s: the %s input is not linked to its error: %s", tc.name, tc.field, input)
+			}
+			if num := numberInput.FindString(p.Body); strings.Contains(num, "value=") {
+				t.Errorf("%s: the number comes back: %s", tc.name, num)
+			}
+			if strings.Contains(p.Body, `value="123"`) {
+				t.Errorf("%s: the CVV comes back", tc.name)
+			}
+			if tc.field != "name" {
+				wantContains(t, tc.name, p, `value="Jane Doe"`)
+			}
+		}
+		// Invalid input costs no attempt.
+		if s := sessionStatus(t, e, id); s["status"] != "created" || s["failed_attempts"] != float64(0) {
+			t.Errorf("session: status %v, failed_attempts %v", s["status"], s["failed_attempts"])
+		}
+	})
+}
+
+func TestCancelRedirectsToCancelURL(t *testing.T) {
+	t.Parallel()
+	kassatest.ForEachBackend(t, func(t *testing.T, b storetest.Backend) {
+		e, br := setup(t, b, kassatest.Options{})
+		id := newSession(t, e, "cs", "ORDER-7")
+		p := br.post("/checkout/"+id+"/cancel", nil)
+		wantStatus(t, "cancel", p, http.StatusSeeOther)
+		if got := p.Header.Get("Location"); got != cancelURL {
+			t.Errorf("Location = %q, want %q", got, cancelURL)
+		}
+		after := br.get("/checkout/" + id)
+		wantStatus(t, "GET canceled", after, http.StatusOK)
+		wantContains(t, "GET canceled", after, "Payment canceled", "You were not charged")
+		if n := eventCount(t, br, "payment.canceled", id); n != 1 {
+			t.Errorf("%d payment.canceled events, want 1", n)
+		}
+		if s := sessionStatus(t, e, id); s["status"] != "canceled" {
+			t.Errorf("session status %v", s["status"])
+		}
+		wantStatus(t, "pay canceled", br.post("/checkout/"+id+"/pay", card(sandbox.CardVisa)), http.StatusGone)
+		again := br.post("/checkout/"+id+"/cancel", nil)
+		wantStatus(t, "cancel again", again, http.StatusConflict)
+		wantContains(t, "cancel again", again, "Payment canceled")
+	})
+}
+
+func TestExpiredSessionShowsExpiredPage(t *testing.T) {
+	t.Parallel()
+	kassatest.ForEachBackend(t, func(t *testing.T, b storetest.Backend) {
+		e, br := setup(t, b, kassatest.Options{})
+		id := newSession(t, e, "cs", "ORDER-8")
+		e.Clock.Advance(31 * time.Minute)
+		p := br.get("/checkout/" + id)
+		wantStatus(t, "GET expired", p, http.StatusOK)
+		wantContains(t, "GET expired", p, "This payment page has expired", `href="`+cancelURL+`"`)
+		if strings.Contains(p.Body, `name="number"`) {
+			t.Error("an expired session still shows the card form")
+		}
+		if s := sessionStatus(t, e, id); s["status"] != "expired" {
+			t.Errorf("session status %v", s["status"])
+		}
+		pay := br.post("/checkout/"+id+"/pay", card(sandbox.CardVisa))
+		wantStatus(t, "pay expired", pay, http.StatusGone)
+		wantContains(t, "pay expired", pay, "This payment page has expired")
+	})
+}
+
+func TestExpiryWhileTheFormIsOpen(t *testing.T) {
+	t.Parallel()
+	kassatest.ForEachBackend(t, func(t *testing.T, b storetest.Backend) {
+		e, br := setup(t, b, kassatest.Options{})
+		id := newSession(t, e, "cs", "ORDER-8b")
+		wantStatus(t, "GET", br.get("/checkout/"+id), http.StatusOK)
+		e.Clock.Advance(31 * time.Minute)
+		// Cancel on an expired session: the gateway expires it and refuses; the page says it expired.
+		p := br.post("/checkout/"+id+"/cancel", nil)
+		wantStatus(t, "cancel expired", p, http.StatusConflict)
+		wantContains(t, "cancel expired", p, "This payment page has expired")
+	})
+}
+
+func TestPaymentLinkPage(t *testing.T) {
+	t.Parallel()
+	kassatest.ForEachBackend(t, func(t *testing.T, b storetest.Backend) {
+		e, br := setup(t, b, kassatest.Options{})
+		id := newSession(t, e, "pl", "INVOICE-10")
+		p := br.get("/pay/" + id)
+		wantStatus(t, "GET link", p, http.StatusOK)
+		wantHostedHeaders(t, "GET link", p, wantCSP)
+		wantContains(t, "GET link", p, "Acme Shop", "$125.00", "TEST MODE", `action="/pay/`+id+`/pay"`, `action="/pay/`+id+`/cancel"`)
+		pay := br.post("/pay/"+id+"/pay", card(sandbox.CardMastercard))
+		wantStatus(t, "pay link", pay, http.StatusSeeOther)
+		if got, want := pay.Header.Get("Location"), "https://shop.example/orders/ok?s="+id; got != want {
+			t.Errorf("Location = %q, want %q", got, want)
+		}
+		if s := sessionStatus(t, e, id); s["status"] != "paid" {
+			t.Errorf("link status %v", s["status"])
+		}
+		wantContains(t, "GET paid link", br.get("/pay/"+id), "Payment received")
+		// Each kind lives at its own path.
+		cs := newSession(t, e, "cs", "ORDER-10")
+		for _, path := range []string{"/checkout/" + id, "/pay/" + cs} {
+			nf := br.get(path)
+			wantStatus(t, path, nf, http.StatusNotFound)
+			wantContains(t, path, nf, "Page not found")
+		}
+		wantStatus(t, "pay cs at /pay", br.post("/pay/"+cs+"/pay", card(sandbox.CardVisa)), http.StatusNotFound)
+		wantStatus(t, "cancel cs at /pay", br.post("/pay/"+cs+"/cancel", nil), http.StatusNotFound)
+		if s := sessionStatus(t, e, cs); s["status"] != "created" {
+			t.Errorf("session touched through the wrong path: %v", s["status"])
+		}
+	})
+}
+
+func TestRefundedSessionShowsRefundedPage(t *testing.T) {
+	t.Parallel()
+	kassatest.ForEachBackend(t, func(t *testing.T, b storetest.Backend) {
+		e, br := setup(t, b, kassatest.Options{})
+		id := newSession(t, e, "cs", "ORDER-14")
+		wantStatus(t, "pay", br.post("/checkout/"+id+"/pay", card(sandbox.CardVisa)), http.StatusSeeOther)
+		paymentID := sessionStatus(t, e, id)["payment_id"].(string)
+		refund := func(key, amount string) {
+			t.Helper()
+			resp := e.Do(kassatest.Request{Method: "POST", Path: "/api/v1/refunds", Headers: map[string]string{"Idempotency-Key": key},
+				Body: `{"payment_id":"` + paymentID + `"` + amount + `}`})
+			if resp.Status != http.StatusOK && resp.Status != http.StatusCreated {
+				t.Fatalf("refund: %d %s", resp.Status, resp.Body)
+			}
+		}
+		refund("refund-part-1", `,"amount":2500`)
+		p := br.get("/checkout/" + id)
+		wantStatus(t, "partly refunded", p, http.StatusOK)
+		wantContains(t, "partly refunded", p, "This payment was refunded", "refunded part of your payment of $125.00")
+		refund("refund-rest-1", "")
+		p = br.get("/checkout/" + id)
+		wantContains(t, "refunded", p, "This payment was refunded", "Acme Shop refunded your payment of $125.00.")
+		if strings.Contains(p.Body, `name="number"`) {
+			t.Error("a refunded session shows the card form")
+		}
+		wantStatus(t, "pay refunded", br.post("/checkout/"+id+"/pay", card(sandbox.CardVisa)), http.StatusConflict)
+	})
+}
+
+func TestTimedOutPaymentIsDeclinedOnceRecoveryGivesUp(t *testing.T) {
+	t.Parallel()
+	kassatest.ForEachBackend(t, func(t *testing.T, b storetest.Backend) {
+		e, br := setup(t, b, kassatest.Options{})
+		id := newSession(t, e, "cs", "ORDER-15")
+		wantStatus(t, "timeout", br.post("/checkout/"+id+"/pay", card(sandbox.CardTimeout)), http.StatusAccepted)
+		payments := e.Do(kassatest.Request{Method: "GET", Path: "/api/v1/payments?source_id=" + id}).JSON(t)["data"].([]any)
+		if len(payments) != 1 {
+			t.Fatalf("%d payments of the session", len(payments))
+		}
+		paymentID := payments[0].(map[string]any)["id"].(string)
+		for range 3 { // the recovery job's attempts; the last records the timeout
+			_ = e.Gateway.RecoverPayment(context.Background(), paymentID)
+		}
+		p := br.get("/checkout/" + id)
+		wantStatus(t, "after recovery", p, http.StatusOK)
+		wantContains(t, "after recovery", p, "Your last attempt did not go through.",
+			"The card network did not answer in time, and you were not charged.", "4 attempts left", `name="number"`)
+		if strings.Contains(p.Body, `http-equiv="refresh"`) {
+			t.Error("the form refreshes itself")
+		}
+	})
+}
