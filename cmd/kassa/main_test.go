@@ -307,7 +307,7 @@ func testFirstStart(t *testing.T, dbURL string) {
 		t.Errorf("GET /api/v1/merchant = %s %s, want merchant %s", r.Object, r.ID, creds.merchant)
 	}
 	checkKey(t, first.addr, creds.pk, http.StatusForbidden, "secret_key_required")
-	if want := "http://" + first.addr + "/dashboard"; !strings.Contains(first.stdout.String(), want) {
+	if want := "(API reference: http://" + first.addr + "/docs)"; !strings.Contains(first.stdout.String(), want) {
 		t.Errorf("first start's links do not carry the real address %s:\n%s", want, first.stdout)
 	}
 	first.stop(t)

@@ -32,7 +32,7 @@ func (c *cli) merchantCreateCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			printCredentials(c.stdout, "Merchant created.", creds, e.cfg.BaseURL)
+			printCredentials(c.stdout, "Merchant created.", creds)
 			return nil
 		},
 	}

@@ -97,7 +97,7 @@ func (c *cli) serve(ctx context.Context) error {
 	}
 	e.log.Info("kassa listening", "addr", ln.Addr().String(), "base_url", cfg.BaseURL, "database", e.store.Dialect(),
 		"role", string(cfg.Role), "version", version)
-	fmt.Fprintf(c.stdout, "Kassa %s is listening on http://%s (API docs: %s/docs)\n", version, ln.Addr(), cfg.BaseURL)
+	fmt.Fprintf(c.stdout, "Kassa %s is listening on http://%s (API reference: %s/docs)\n", version, ln.Addr(), cfg.BaseURL)
 
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- httpSrv.Serve(ln) }()
@@ -138,11 +138,11 @@ func (c *cli) firstStart(ctx context.Context, e *env) error {
 			"merchant_id", merchantID, "roll_keys", "kassa keys roll --merchant "+merchantID)
 		return nil
 	}
-	printCredentials(c.stdout, "Kassa created a sandbox merchant on its first start.", *creds, e.cfg.BaseURL)
+	printCredentials(c.stdout, "Kassa created a sandbox merchant on its first start.", *creds)
 	return nil
 }
 
-func printCredentials(w io.Writer, headline string, creds gateway.Credentials, baseURL string) {
+func printCredentials(w io.Writer, headline string, creds gateway.Credentials) {
 	fmt.Fprintf(w, "\n%s These secrets are shown ONCE; store them now.\n\n", headline)
 	fmt.Fprintf(w, "  Merchant:              %s (%s)\n", creds.Merchant.ID, creds.Merchant.Name)
 	for _, k := range creds.Keys {
@@ -153,7 +153,8 @@ func printCredentials(w io.Writer, headline string, creds gateway.Credentials, b
 		fmt.Fprintf(w, "  %-22s %s\n", fmt.Sprintf("%s %s key:", titleMode(mode), k.Kind), k.Secret)
 	}
 	if creds.DashboardEmail != "" {
-		fmt.Fprintf(w, "  Dashboard login:       %s / %s  (%s/dashboard)\n", creds.DashboardEmail, creds.DashboardPassword, baseURL)
+		// The dashboard pages are not built yet; the login is made now so it exists when they are.
+		fmt.Fprintf(w, "  Dashboard login:       %s / %s\n", creds.DashboardEmail, creds.DashboardPassword)
 	}
 	fmt.Fprintf(w, "\nLater starts will not print these again. Lost a key? Roll it: kassa keys roll --merchant %s\n\n", creds.Merchant.ID)
 }
