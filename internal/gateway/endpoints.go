@@ -114,7 +114,7 @@ func (g *Gateway) CreateEndpoint(ctx context.Context, a Auth, in EndpointInput) 
 	secret := webhook.NewSecret()
 	ep := webhook.Endpoint{
 		ID: id.New("we_", now), MerchantID: a.Merchant.ID, Livemode: a.Livemode(), URL: *in.URL,
-		EnabledEvents: dedupe(*in.EnabledEvents), APIVersion: APIVersion, Status: webhook.EndpointStatusEnabled,
+		EnabledEvents: dedupe(*in.EnabledEvents), APIVersion: APIVersion, Status: webhook.EndpointStatusEnabled, Scope: webhook.ScopeMerchant,
 		SecretHint: webhook.SecretHint(secret), CreatedAt: now, UpdatedAt: now,
 	}
 	if in.Description != nil {

@@ -45,6 +45,9 @@ type EventInput struct {
 	// OnlyEndpoints, when set, delivers to exactly these endpoints (test deliveries) instead of every enabled
 	// endpoint subscribed to the type.
 	OnlyEndpoints []webhook.Endpoint
+	// SessionEndpointID is the endpoint a checkout session's webhook_url named: it receives the session's events
+	// whatever it subscribes to. Endpoints registered that way receive nothing else.
+	SessionEndpointID string
 }
 
 // RecordEvent records an event inside the caller's transaction, with one delivery per matching enabled endpoint
@@ -74,7 +77,12 @@ func (g *Gateway) RecordEvent(ctx context.Context, tx store.Tx, in EventInput) (
 			return webhook.Event{}, err
 		}
 		for _, ep := range all {
-			if in.Type.Matches(ep.EnabledEvents) {
+			switch {
+			case ep.ID == in.SessionEndpointID && !in.Type.OptIn():
+				endpoints = append(endpoints, ep)
+			case ep.Scope == webhook.ScopeSession:
+				// another session's endpoint: not for this event
+			case in.Type.Matches(ep.EnabledEvents):
 				endpoints = append(endpoints, ep)
 			}
 		}

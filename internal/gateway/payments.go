@@ -43,6 +43,16 @@ func (RecoverPaymentArgs) Kind() string { return "payment_recovery" }
 // recoveryDelay is when the recovery job first looks at a payment; by then the request that made it has answered.
 const recoveryDelay = 30 * time.Second
 
+// providerTimeout bounds a request's provider call, well below recoveryDelay: when recovery runs, the request's
+// call has ended, so recovery never races it (and never records a timeout while a charge is still in flight).
+const providerTimeout = 20 * time.Second
+
+// providerContext is the context of a provider call made for a request: bounded by providerTimeout and not
+// cancelled when the client goes away, so a charge the provider makes is always recorded by phase 3.
+func providerContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(ctx), providerTimeout)
+}
+
 // maxRecoveryAttempts is how often recovery asks a provider that does not answer before recording a timeout.
 const maxRecoveryAttempts = 3
 
@@ -196,7 +206,9 @@ func (g *Gateway) PaySession(ctx context.Context, sessionID string, in CardInput
 	if err != nil {
 		return PayResult{}, err
 	}
-	res, callErr := prov.Do(ctx, provider.Request{
+	callCtx, cancel := providerContext(ctx)
+	defer cancel()
+	res, callErr := prov.Do(callCtx, provider.Request{
 		Operation: provider.OperationSale, IdempotencyKey: p.ID + ":sale", Amount: p.Amount, Currency: p.Currency,
 		Card:     &provider.Card{Number: card.Number, ExpMonth: card.ExpMonth, ExpYear: card.ExpYear, CVV: in.CVV, Name: in.Name},
 		Scenario: scenario,
@@ -294,7 +306,8 @@ func (g *Gateway) finishSale(ctx context.Context, paymentID string, res provider
 		} else {
 			txn.Status = payment.TxnFailed
 			p.Status, p.FailureCode, p.FailureMessage, p.DeclineCode = payment.StatusFailed, res.ResponseCode, res.ResponseMessage, res.DeclineCode
-			s.Status, s.FailedAttempts = checkout.StatusFailed, s.FailedAttempts+1
+			// payment_id names the latest attempt, so payment.failed leads to the payment and its response code.
+			s.Status, s.FailedAttempts, s.PaymentID = checkout.StatusFailed, s.FailedAttempts+1, p.ID
 			s.FailureCode, s.FailureMessage = res.DeclineCode, res.ResponseMessage
 			evType = webhook.EventPaymentFailed
 		}
@@ -308,7 +321,7 @@ func (g *Gateway) finishSale(ctx context.Context, paymentID string, res provider
 			return err
 		}
 		out.Payment, out.Session = p, s
-		_, err = g.RecordEvent(ctx, tx, EventInput{MerchantID: s.MerchantID, Livemode: s.Livemode, Type: evType, ObjectID: s.ID, Data: g.SessionView(s)})
+		_, err = g.RecordEvent(ctx, tx, EventInput{MerchantID: s.MerchantID, Livemode: s.Livemode, Type: evType, ObjectID: s.ID, Data: g.SessionView(s), SessionEndpointID: s.WebhookEndpointID})
 		return err
 	})
 	if err == nil && out.Session.Status == checkout.StatusPaid {
@@ -343,7 +356,9 @@ func (g *Gateway) RecoverPayment(ctx context.Context, paymentID string) error {
 	if err != nil {
 		return fmt.Errorf("gateway: open vaulted card of %s: %w", p.ID, err)
 	}
-	res, callErr := prov.Do(ctx, provider.Request{
+	callCtx, cancel := context.WithTimeout(ctx, providerTimeout)
+	defer cancel()
+	res, callErr := prov.Do(callCtx, provider.Request{
 		Operation: provider.OperationSale, IdempotencyKey: p.ID + ":sale", Amount: p.Amount, Currency: p.Currency,
 		Card:     &provider.Card{Number: card.Number, ExpMonth: card.ExpMonth, ExpYear: card.ExpYear, Name: card.Name},
 		Scenario: provider.Scenario(p.Scenario),

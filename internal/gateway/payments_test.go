@@ -3,6 +3,7 @@ package gateway_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -354,4 +355,99 @@ func TestPaySessionRefusesBadCustomerInputAndInactiveMerchants(t *testing.T) {
 			t.Errorf("inactive merchant: %v", err)
 		}
 	})
+}
+
+// TestSessionWebhookURLReceivesOnlyItsSessions: an endpoint registered by one site's session webhook_url gets that
+// session's events, not another site's; a merchant endpoint named by webhook_url gets the session's events even if it
+// subscribes to other types; concurrent sessions with one new URL share one endpoint.
+func TestSessionWebhookURLReceivesOnlyItsSessions(t *testing.T) {
+	t.Parallel()
+	kassatest.ForEachBackend(t, func(t *testing.T, b storetest.Backend) {
+		e := kassatest.Setup(t, b, kassatest.Options{})
+		a := authOf(t, e)
+		ctx := context.Background()
+		create := func(order, hook string) checkout.Session {
+			cs, err := e.Gateway.CreateSession(ctx, a, checkout.KindSession, gateway.SessionInput{
+				ExternalOrderID: order, Amount: 500, SuccessURL: "https://shop.example/ok", CancelURL: "https://shop.example/no", WebhookURL: hook,
+			}, gateway.Idempotency{Key: "k-" + order, Hash: "h-" + order})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return cs.Session
+		}
+		var wg sync.WaitGroup
+		sessions := make([]checkout.Session, 6)
+		for i := range sessions {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				sessions[i] = create(fmt.Sprintf("SITE-A-%d", i), "https://a.example/hooks")
+			}()
+		}
+		wg.Wait()
+		eps, _ := e.Gateway.ListEndpoints(ctx, a)
+		if len(eps) != 1 {
+			t.Fatalf("%d endpoints for one webhook_url", len(eps))
+		}
+		siteB := create("SITE-B-1", "https://b.example/hooks")
+		if _, err := e.Gateway.PaySession(ctx, siteB.ID, card("4242424242424242"), "", ""); err != nil {
+			t.Fatal(err)
+		}
+		ds, _, _ := e.Gateway.ListDeliveries(ctx, a, store.DeliveryFilter{EndpointID: sessions[0].WebhookEndpointID, EventType: "payment.succeeded", Page: store.Page{Limit: 10}})
+		if len(ds) != 0 {
+			t.Errorf("site A's endpoint got %d payment.succeeded of site B", len(ds))
+		}
+		ds, _, _ = e.Gateway.ListDeliveries(ctx, a, store.DeliveryFilter{EndpointID: siteB.WebhookEndpointID, EventType: "payment.succeeded", Page: store.Page{Limit: 10}})
+		if len(ds) != 1 {
+			t.Errorf("site B's endpoint got %d payment.succeeded of its session, want 1", len(ds))
+		}
+		// A merchant endpoint subscribed to refunds only, named by a session: it gets the session's payment events.
+		u := "https://c.example/hooks"
+		events := []string{"refund.succeeded"}
+		ep, _, err := e.Gateway.CreateEndpoint(ctx, a, gateway.EndpointInput{URL: &u, EnabledEvents: &events})
+		if err != nil {
+			t.Fatal(err)
+		}
+		siteC := create("SITE-C-1", u)
+		if siteC.WebhookEndpointID != ep.ID {
+			t.Fatalf("webhook_url not matched to the existing endpoint")
+		}
+		if _, err := e.Gateway.PaySession(ctx, siteC.ID, card("4242424242424242"), "", ""); err != nil {
+			t.Fatal(err)
+		}
+		ds, _, _ = e.Gateway.ListDeliveries(ctx, a, store.DeliveryFilter{EndpointID: ep.ID, EventType: "payment.succeeded", Page: store.Page{Limit: 10}})
+		if len(ds) != 1 {
+			t.Errorf("the named merchant endpoint got %d payment.succeeded, want 1", len(ds))
+		}
+	})
+}
+
+// TestRefundByOrderSkipsRefundedSessions: of an order's sessions, refunding by order id picks the most recent one
+// that still has money to refund.
+func TestRefundByOrderSkipsRefundedSessions(t *testing.T) {
+	t.Parallel()
+	e := kassatest.Setup(t, storetest.Backends()[0], kassatest.Options{})
+	a := authOf(t, e)
+	ctx := context.Background()
+	pay := func(key string) string {
+		cs, err := e.Gateway.CreateSession(ctx, a, checkout.KindSession, gateway.SessionInput{
+			ExternalOrderID: "ORDER-TWICE", Amount: 500, SuccessURL: "https://shop.example/ok", CancelURL: "https://shop.example/no",
+		}, gateway.Idempotency{Key: key, Hash: key})
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := e.Gateway.PaySession(ctx, cs.ID, card("4242424242424242"), "", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res.Payment.ID
+	}
+	older, newer := pay("attempt-1"), pay("attempt-2")
+	if _, err := e.Gateway.CreateRefund(ctx, a, gateway.RefundInput{PaymentID: newer}, gateway.Idempotency{Key: "refund-newer", Hash: "x"}); err != nil {
+		t.Fatal(err)
+	}
+	r, err := e.Gateway.CreateRefund(ctx, a, gateway.RefundInput{ExternalOrderID: "ORDER-TWICE"}, gateway.Idempotency{Key: "refund-by-order", Hash: "y"})
+	if err != nil || r.PaymentID != older {
+		t.Errorf("refund by order: %v, payment %s, want the older %s", err, r.PaymentID, older)
+	}
 }

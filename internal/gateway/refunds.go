@@ -125,7 +125,9 @@ func (g *Gateway) CreateRefund(ctx context.Context, a Auth, in RefundInput, idem
 	if err != nil {
 		return refund.Refund{}, err
 	}
-	res, callErr := prov.Do(ctx, provider.Request{
+	callCtx, cancel := providerContext(ctx)
+	defer cancel()
+	res, callErr := prov.Do(callCtx, provider.Request{
 		Operation: provider.OperationRefund, IdempotencyKey: r.ID + ":refund", Amount: r.Amount, Currency: r.Currency,
 		ProviderTransactionID: p.ProviderTransactionID,
 	})
@@ -217,7 +219,7 @@ func (g *Gateway) finishRefund(ctx context.Context, refundID string, res provide
 				return err
 			}
 		}
-		sessionStatus := ""
+		sessionStatus, sessionEndpoint := "", ""
 		if fromSession(p) {
 			s, err := tx.LockCheckoutSession(ctx, p.SourceID)
 			if err != nil {
@@ -229,15 +231,15 @@ func (g *Gateway) finishRefund(ctx context.Context, refundID string, res provide
 					return err
 				}
 			}
-			sessionStatus = string(s.Status)
+			sessionStatus, sessionEndpoint = string(s.Status), s.WebhookEndpointID
 		}
 		out = r
 		view := RefundView(r, p, sessionStatus)
-		if _, err := g.RecordEvent(ctx, tx, EventInput{MerchantID: r.MerchantID, Livemode: r.Livemode, Type: evType, ObjectID: r.ID, Data: view}); err != nil {
+		if _, err := g.RecordEvent(ctx, tx, EventInput{MerchantID: r.MerchantID, Livemode: r.Livemode, Type: evType, ObjectID: r.ID, Data: view, SessionEndpointID: sessionEndpoint}); err != nil {
 			return err
 		}
 		if r.Status == refund.StatusSucceeded && p.Status == payment.StatusRefunded {
-			_, err := g.RecordEvent(ctx, tx, EventInput{MerchantID: p.MerchantID, Livemode: p.Livemode, Type: webhook.EventPaymentRefunded, ObjectID: p.ID, Data: PaymentView(p)})
+			_, err := g.RecordEvent(ctx, tx, EventInput{MerchantID: p.MerchantID, Livemode: p.Livemode, Type: webhook.EventPaymentRefunded, ObjectID: p.ID, Data: PaymentView(p), SessionEndpointID: sessionEndpoint})
 			return err
 		}
 		return nil
@@ -265,7 +267,9 @@ func (g *Gateway) RecoverRefund(ctx context.Context, refundID string) error {
 	if err != nil {
 		return err
 	}
-	res, callErr := prov.Do(ctx, provider.Request{
+	callCtx, cancel := context.WithTimeout(ctx, providerTimeout)
+	defer cancel()
+	res, callErr := prov.Do(callCtx, provider.Request{
 		Operation: provider.OperationRefund, IdempotencyKey: r.ID + ":refund", Amount: r.Amount, Currency: r.Currency,
 		ProviderTransactionID: p.ProviderTransactionID,
 	})

@@ -205,14 +205,19 @@ func (g *Gateway) CreateSession(ctx context.Context, a Auth, kind checkout.Kind,
 		if kind == checkout.KindLink {
 			typ = webhook.EventPaymentLinkCreated
 		}
-		_, err = g.RecordEvent(ctx, tx, EventInput{MerchantID: a.Merchant.ID, Livemode: a.Livemode(), Type: typ, ObjectID: s.ID, Data: g.SessionView(s)})
+		_, err = g.RecordEvent(ctx, tx, EventInput{MerchantID: a.Merchant.ID, Livemode: a.Livemode(), Type: typ, ObjectID: s.ID, Data: g.SessionView(s), SessionEndpointID: s.WebhookEndpointID})
 		return err
 	})
 	return out, err
 }
 
-// endpointForURL finds the merchant's endpoint with exactly this URL, or registers one for every event type.
+// endpointForURL finds the merchant's endpoint with exactly this URL, or registers a session-scoped one (it receives
+// the events of the sessions that name it). The merchant row lock makes concurrent sessions with one new URL share
+// one endpoint.
 func (g *Gateway) endpointForURL(ctx context.Context, tx store.Tx, a Auth, url string) (string, string, error) {
+	if _, err := tx.LockMerchant(ctx, a.Merchant.ID); err != nil {
+		return "", "", err
+	}
 	eps, err := tx.ListWebhookEndpoints(ctx, a.Merchant.ID, a.Livemode())
 	if err != nil {
 		return "", "", err
@@ -233,6 +238,7 @@ func (g *Gateway) endpointForURL(ctx context.Context, tx store.Tx, a Auth, url s
 	ep := webhook.Endpoint{
 		ID: id.New("we_", now), MerchantID: a.Merchant.ID, Livemode: a.Livemode(), URL: url,
 		Description: "registered by a checkout session's webhook_url", EnabledEvents: []string{webhook.AllEvents},
+		Scope:      webhook.ScopeSession,
 		APIVersion: APIVersion, Status: webhook.EndpointStatusEnabled, SecretHint: webhook.SecretHint(secret),
 		CreatedAt: now, UpdatedAt: now,
 	}
@@ -299,7 +305,7 @@ func (g *Gateway) CancelSession(ctx context.Context, a Auth, kind checkout.Kind,
 		if err := tx.UpdateCheckoutSession(ctx, s); err != nil {
 			return err
 		}
-		_, err = g.RecordEvent(ctx, tx, EventInput{MerchantID: s.MerchantID, Livemode: s.Livemode, Type: webhook.EventPaymentCanceled, ObjectID: s.ID, Data: g.SessionView(s)})
+		_, err = g.RecordEvent(ctx, tx, EventInput{MerchantID: s.MerchantID, Livemode: s.Livemode, Type: webhook.EventPaymentCanceled, ObjectID: s.ID, Data: g.SessionView(s), SessionEndpointID: s.WebhookEndpointID})
 		return err
 	})
 	if err != nil {
@@ -317,7 +323,7 @@ func (g *Gateway) expire(ctx context.Context, tx store.Tx, s *checkout.Session) 
 	if err := tx.UpdateCheckoutSession(ctx, *s); err != nil {
 		return err
 	}
-	_, err := g.RecordEvent(ctx, tx, EventInput{MerchantID: s.MerchantID, Livemode: s.Livemode, Type: webhook.EventCheckoutSessionExpired, ObjectID: s.ID, Data: g.SessionView(*s)})
+	_, err := g.RecordEvent(ctx, tx, EventInput{MerchantID: s.MerchantID, Livemode: s.Livemode, Type: webhook.EventCheckoutSessionExpired, ObjectID: s.ID, Data: g.SessionView(*s), SessionEndpointID: s.WebhookEndpointID})
 	return err
 }
 

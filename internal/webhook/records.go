@@ -13,6 +13,17 @@ const (
 	EndpointStatusDisabled EndpointStatus = "disabled"
 )
 
+// EndpointScope says which events an endpoint can receive.
+type EndpointScope string
+
+const (
+	// ScopeMerchant endpoints, registered by the merchant, receive the merchant's events they subscribe to.
+	ScopeMerchant EndpointScope = "merchant"
+	// ScopeSession endpoints were registered by a checkout session's webhook_url: they receive the events of the
+	// sessions that name them, and nothing else.
+	ScopeSession EndpointScope = "session"
+)
+
 // Endpoint is a merchant's webhook receiver. Secrets are stored sealed; the plaintext exists only when created or
 // rotated (to show once) and when signing.
 type Endpoint struct {
@@ -22,6 +33,7 @@ type Endpoint struct {
 	URL            string
 	Description    string
 	EnabledEvents  []string // event types, or "*"
+	Scope          EndpointScope
 	APIVersion     string
 	Status         EndpointStatus
 	DisabledReason string

@@ -36,8 +36,10 @@ LIMIT CAST(sqlc.arg(row_limit) AS BIGINT);
 
 -- The most recent paid (or partly refunded) session of an order, for refunds by external_order_id.
 -- name: GetPaidSessionByOrder :one
-SELECT * FROM checkout_sessions
-WHERE merchant_id = sqlc.arg(merchant_id) AND livemode = sqlc.arg(livemode) AND external_order_id = sqlc.arg(external_order_id)
-  AND status IN ('paid', 'partially_refunded', 'refunded') AND payment_id IS NOT NULL
-ORDER BY id DESC
+SELECT checkout_sessions.* FROM checkout_sessions
+JOIN payments ON payments.id = checkout_sessions.payment_id
+WHERE checkout_sessions.merchant_id = sqlc.arg(merchant_id) AND checkout_sessions.livemode = sqlc.arg(livemode)
+  AND checkout_sessions.external_order_id = sqlc.arg(external_order_id)
+  AND checkout_sessions.status IN ('paid', 'partially_refunded')
+ORDER BY payments.id DESC
 LIMIT 1;

@@ -37,12 +37,12 @@ LIMIT CAST(sqlc.arg(row_limit) AS BIGINT);
 -- name: InsertWebhookEndpoint :exec
 INSERT INTO webhook_endpoints (id, merchant_id, livemode, url, description, enabled_events, api_version, status,
                                disabled_reason, secret_sealed, secret_hint, previous_secret_sealed,
-                               previous_secret_expires_at, failing_since, created_at, updated_at, deleted_at)
+                               previous_secret_expires_at, failing_since, created_at, updated_at, deleted_at, scope)
 VALUES (sqlc.arg(id), sqlc.arg(merchant_id), sqlc.arg(livemode), sqlc.arg(url), sqlc.arg(description),
         sqlc.arg(enabled_events), sqlc.arg(api_version), sqlc.arg(status), sqlc.arg(disabled_reason),
         sqlc.arg(secret_sealed), sqlc.arg(secret_hint), sqlc.narg(previous_secret_sealed),
         sqlc.narg(previous_secret_expires_at), sqlc.narg(failing_since), sqlc.arg(created_at), sqlc.arg(updated_at),
-        sqlc.narg(deleted_at));
+        sqlc.narg(deleted_at), sqlc.arg(scope));
 
 -- name: GetWebhookEndpoint :one
 SELECT * FROM webhook_endpoints

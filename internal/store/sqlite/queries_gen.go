@@ -476,6 +476,7 @@ func endpointFromRow(r litedb.WebhookEndpoint) (webhook.Endpoint, error) {
 		SecretSealed: r.SecretSealed, SecretHint: r.SecretHint, PreviousSecretSealed: r.PreviousSecretSealed,
 		PreviousSecretExpiresAt: tsPtr(r.PreviousSecretExpiresAt), FailingSince: tsPtr(r.FailingSince),
 		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(), DeletedAt: tsPtr(r.DeletedAt),
+		Scope: webhook.EndpointScope(r.Scope),
 	}
 	return e, fromJSON(r.EnabledEvents, &e.EnabledEvents)
 }
@@ -502,8 +503,15 @@ func (s queries) InsertWebhookEndpoint(ctx context.Context, e webhook.Endpoint) 
 		EnabledEvents: events, ApiVersion: e.APIVersion, Status: string(e.Status), DisabledReason: e.DisabledReason,
 		SecretSealed: e.SecretSealed, SecretHint: e.SecretHint, PreviousSecretSealed: e.PreviousSecretSealed,
 		PreviousSecretExpiresAt: tsPtr(e.PreviousSecretExpiresAt), FailingSince: tsPtr(e.FailingSince),
-		CreatedAt: ts(e.CreatedAt), UpdatedAt: ts(e.UpdatedAt), DeletedAt: tsPtr(e.DeletedAt),
+		CreatedAt: ts(e.CreatedAt), UpdatedAt: ts(e.UpdatedAt), DeletedAt: tsPtr(e.DeletedAt), Scope: string(scopeOrDefault(e.Scope)),
 	}))
+}
+
+func scopeOrDefault(s webhook.EndpointScope) webhook.EndpointScope {
+	if s == "" {
+		return webhook.ScopeMerchant
+	}
+	return s
 }
 
 func (s queries) GetWebhookEndpoint(ctx context.Context, merchantID string, livemode bool, id string) (webhook.Endpoint, error) {

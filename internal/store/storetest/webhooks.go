@@ -91,7 +91,7 @@ func testWebhookEndpointsAndDeliveries(t *testing.T, s store.Store) {
 	m := NewMerchant(t, s)
 	ep := webhook.Endpoint{
 		ID: id.New("we_", Now), MerchantID: m.ID, URL: "https://hooks.example/kassa", EnabledEvents: []string{"*"},
-		APIVersion: "2026-11-01", Status: webhook.EndpointStatusEnabled, SecretSealed: []byte{1, 2, 3}, SecretHint: "abcd",
+		APIVersion: "2026-11-01", Status: webhook.EndpointStatusEnabled, SecretSealed: []byte{1, 2, 3}, SecretHint: "abcd", Scope: webhook.ScopeMerchant,
 		CreatedAt: Now, UpdatedAt: Now,
 	}
 	if err := s.InsertWebhookEndpoint(ctx, ep); err != nil {

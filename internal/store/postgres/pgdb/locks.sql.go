@@ -170,7 +170,7 @@ func (q *Queries) LockWebhookDelivery(ctx context.Context, id string) (WebhookDe
 }
 
 const lockWebhookEndpoint = `-- name: LockWebhookEndpoint :one
-SELECT id, merchant_id, livemode, url, description, enabled_events, api_version, status, disabled_reason, secret_sealed, secret_hint, previous_secret_sealed, previous_secret_expires_at, failing_since, created_at, updated_at, deleted_at FROM webhook_endpoints WHERE id = $1 FOR UPDATE
+SELECT id, merchant_id, livemode, url, description, enabled_events, api_version, status, disabled_reason, secret_sealed, secret_hint, previous_secret_sealed, previous_secret_expires_at, failing_since, created_at, updated_at, deleted_at, scope FROM webhook_endpoints WHERE id = $1 FOR UPDATE
 `
 
 func (q *Queries) LockWebhookEndpoint(ctx context.Context, id string) (WebhookEndpoint, error) {
@@ -194,6 +194,7 @@ func (q *Queries) LockWebhookEndpoint(ctx context.Context, id string) (WebhookEn
 		&i.CreatedAt,
 		&i.UpdatedAt,
 		&i.DeletedAt,
+		&i.Scope,
 	)
 	return i, err
 }

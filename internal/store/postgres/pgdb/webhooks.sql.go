@@ -61,7 +61,7 @@ func (q *Queries) GetEventByID(ctx context.Context, id string) (Event, error) {
 }
 
 const getWebhookAttemptContext = `-- name: GetWebhookAttemptContext :one
-SELECT webhook_deliveries.id, webhook_deliveries.merchant_id, webhook_deliveries.livemode, webhook_deliveries.event_id, webhook_deliveries.endpoint_id, webhook_deliveries.event_type, webhook_deliveries.status, webhook_deliveries.attempts, webhook_deliveries.next_attempt_at, webhook_deliveries.last_attempt_at, webhook_deliveries.created_at, webhook_deliveries.updated_at, webhook_endpoints.id, webhook_endpoints.merchant_id, webhook_endpoints.livemode, webhook_endpoints.url, webhook_endpoints.description, webhook_endpoints.enabled_events, webhook_endpoints.api_version, webhook_endpoints.status, webhook_endpoints.disabled_reason, webhook_endpoints.secret_sealed, webhook_endpoints.secret_hint, webhook_endpoints.previous_secret_sealed, webhook_endpoints.previous_secret_expires_at, webhook_endpoints.failing_since, webhook_endpoints.created_at, webhook_endpoints.updated_at, webhook_endpoints.deleted_at, events.id, events.merchant_id, events.livemode, events.type, events.object_id, events.sequence, events.api_version, events.data, events.created_at
+SELECT webhook_deliveries.id, webhook_deliveries.merchant_id, webhook_deliveries.livemode, webhook_deliveries.event_id, webhook_deliveries.endpoint_id, webhook_deliveries.event_type, webhook_deliveries.status, webhook_deliveries.attempts, webhook_deliveries.next_attempt_at, webhook_deliveries.last_attempt_at, webhook_deliveries.created_at, webhook_deliveries.updated_at, webhook_endpoints.id, webhook_endpoints.merchant_id, webhook_endpoints.livemode, webhook_endpoints.url, webhook_endpoints.description, webhook_endpoints.enabled_events, webhook_endpoints.api_version, webhook_endpoints.status, webhook_endpoints.disabled_reason, webhook_endpoints.secret_sealed, webhook_endpoints.secret_hint, webhook_endpoints.previous_secret_sealed, webhook_endpoints.previous_secret_expires_at, webhook_endpoints.failing_since, webhook_endpoints.created_at, webhook_endpoints.updated_at, webhook_endpoints.deleted_at, webhook_endpoints.scope, events.id, events.merchant_id, events.livemode, events.type, events.object_id, events.sequence, events.api_version, events.data, events.created_at
 FROM webhook_deliveries
 JOIN webhook_endpoints ON webhook_endpoints.id = webhook_deliveries.endpoint_id
 JOIN events ON events.id = webhook_deliveries.event_id
@@ -108,6 +108,7 @@ func (q *Queries) GetWebhookAttemptContext(ctx context.Context, id string) (GetW
 		&i.WebhookEndpoint.CreatedAt,
 		&i.WebhookEndpoint.UpdatedAt,
 		&i.WebhookEndpoint.DeletedAt,
+		&i.WebhookEndpoint.Scope,
 		&i.Event.ID,
 		&i.Event.MerchantID,
 		&i.Event.Livemode,
@@ -177,7 +178,7 @@ func (q *Queries) GetWebhookDeliveryByID(ctx context.Context, id string) (Webhoo
 }
 
 const getWebhookEndpoint = `-- name: GetWebhookEndpoint :one
-SELECT id, merchant_id, livemode, url, description, enabled_events, api_version, status, disabled_reason, secret_sealed, secret_hint, previous_secret_sealed, previous_secret_expires_at, failing_since, created_at, updated_at, deleted_at FROM webhook_endpoints
+SELECT id, merchant_id, livemode, url, description, enabled_events, api_version, status, disabled_reason, secret_sealed, secret_hint, previous_secret_sealed, previous_secret_expires_at, failing_since, created_at, updated_at, deleted_at, scope FROM webhook_endpoints
 WHERE merchant_id = $1 AND livemode = $2 AND id = $3 AND deleted_at IS NULL
 `
 
@@ -208,12 +209,13 @@ func (q *Queries) GetWebhookEndpoint(ctx context.Context, arg GetWebhookEndpoint
 		&i.CreatedAt,
 		&i.UpdatedAt,
 		&i.DeletedAt,
+		&i.Scope,
 	)
 	return i, err
 }
 
 const getWebhookEndpointByID = `-- name: GetWebhookEndpointByID :one
-SELECT id, merchant_id, livemode, url, description, enabled_events, api_version, status, disabled_reason, secret_sealed, secret_hint, previous_secret_sealed, previous_secret_expires_at, failing_since, created_at, updated_at, deleted_at FROM webhook_endpoints WHERE id = $1
+SELECT id, merchant_id, livemode, url, description, enabled_events, api_version, status, disabled_reason, secret_sealed, secret_hint, previous_secret_sealed, previous_secret_expires_at, failing_since, created_at, updated_at, deleted_at, scope FROM webhook_endpoints WHERE id = $1
 `
 
 func (q *Queries) GetWebhookEndpointByID(ctx context.Context, id string) (WebhookEndpoint, error) {
@@ -237,6 +239,7 @@ func (q *Queries) GetWebhookEndpointByID(ctx context.Context, id string) (Webhoo
 		&i.CreatedAt,
 		&i.UpdatedAt,
 		&i.DeletedAt,
+		&i.Scope,
 	)
 	return i, err
 }
@@ -349,12 +352,12 @@ func (q *Queries) InsertWebhookDelivery(ctx context.Context, arg InsertWebhookDe
 const insertWebhookEndpoint = `-- name: InsertWebhookEndpoint :exec
 INSERT INTO webhook_endpoints (id, merchant_id, livemode, url, description, enabled_events, api_version, status,
                                disabled_reason, secret_sealed, secret_hint, previous_secret_sealed,
-                               previous_secret_expires_at, failing_since, created_at, updated_at, deleted_at)
+                               previous_secret_expires_at, failing_since, created_at, updated_at, deleted_at, scope)
 VALUES ($1, $2, $3, $4, $5,
         $6, $7, $8, $9,
         $10, $11, $12,
         $13, $14, $15, $16,
-        $17)
+        $17, $18)
 `
 
 type InsertWebhookEndpointParams struct {
@@ -375,6 +378,7 @@ type InsertWebhookEndpointParams struct {
 	CreatedAt               time.Time
 	UpdatedAt               time.Time
 	DeletedAt               *time.Time
+	Scope                   string
 }
 
 func (q *Queries) InsertWebhookEndpoint(ctx context.Context, arg InsertWebhookEndpointParams) error {
@@ -396,6 +400,7 @@ func (q *Queries) InsertWebhookEndpoint(ctx context.Context, arg InsertWebhookEn
 		arg.CreatedAt,
 		arg.UpdatedAt,
 		arg.DeletedAt,
+		arg.Scope,
 	)
 	return err
 }
@@ -447,7 +452,7 @@ func (q *Queries) ListDueWebhookDeliveries(ctx context.Context, arg ListDueWebho
 }
 
 const listEnabledWebhookEndpoints = `-- name: ListEnabledWebhookEndpoints :many
-SELECT id, merchant_id, livemode, url, description, enabled_events, api_version, status, disabled_reason, secret_sealed, secret_hint, previous_secret_sealed, previous_secret_expires_at, failing_since, created_at, updated_at, deleted_at FROM webhook_endpoints
+SELECT id, merchant_id, livemode, url, description, enabled_events, api_version, status, disabled_reason, secret_sealed, secret_hint, previous_secret_sealed, previous_secret_expires_at, failing_since, created_at, updated_at, deleted_at, scope FROM webhook_endpoints
 WHERE merchant_id = $1 AND livemode = $2 AND status = 'enabled' AND deleted_at IS NULL
 ORDER BY id
 `
@@ -484,6 +489,7 @@ func (q *Queries) ListEnabledWebhookEndpoints(ctx context.Context, arg ListEnabl
 			&i.CreatedAt,
 			&i.UpdatedAt,
 			&i.DeletedAt,
+			&i.Scope,
 		); err != nil {
 			return nil, err
 		}
@@ -791,7 +797,7 @@ func (q *Queries) ListWebhookDeliveriesEndingBefore(ctx context.Context, arg Lis
 }
 
 const listWebhookEndpoints = `-- name: ListWebhookEndpoints :many
-SELECT id, merchant_id, livemode, url, description, enabled_events, api_version, status, disabled_reason, secret_sealed, secret_hint, previous_secret_sealed, previous_secret_expires_at, failing_since, created_at, updated_at, deleted_at FROM webhook_endpoints
+SELECT id, merchant_id, livemode, url, description, enabled_events, api_version, status, disabled_reason, secret_sealed, secret_hint, previous_secret_sealed, previous_secret_expires_at, failing_since, created_at, updated_at, deleted_at, scope FROM webhook_endpoints
 WHERE merchant_id = $1 AND livemode = $2 AND deleted_at IS NULL
 ORDER BY id DESC
 `
@@ -828,6 +834,7 @@ func (q *Queries) ListWebhookEndpoints(ctx context.Context, arg ListWebhookEndpo
 			&i.CreatedAt,
 			&i.UpdatedAt,
 			&i.DeletedAt,
+			&i.Scope,
 		); err != nil {
 			return nil, err
 		}

@@ -273,4 +273,5 @@ type WebhookEndpoint struct {
 	CreatedAt               time.Time
 	UpdatedAt               time.Time
 	DeletedAt               *time.Time
+	Scope                   string
 }
