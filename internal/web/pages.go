@@ -44,6 +44,9 @@ type view struct {
 	Chips     []chip
 	TestCards []testCard
 
+	// QRCode is the image of the payment link's URL (links only).
+	QRCode string
+
 	// The pending page.
 	RefreshSeconds int
 
@@ -123,6 +126,7 @@ func (h *handler) newView(f front, s checkout.Session, m merchant.Merchant) *vie
 		Description:  s.Description,
 		PageURL:      page,
 		PayAction:    page + "/pay",
+		QRCode:       qrOf(f, page),
 		CancelAction: page + "/cancel",
 	}
 }
@@ -401,4 +405,12 @@ func (h *handler) failed(w http.ResponseWriter, r *http.Request, err error) {
 // crossOrigin is http.CrossOriginProtection's answer to a POST from another site.
 func (h *handler) crossOrigin(w http.ResponseWriter, r *http.Request) {
 	h.errorPage(w, r, http.StatusForbidden, errorCrossOrigin)
+}
+
+// qrOf is the QR code image of a payment link's page.
+func qrOf(f front, page string) string {
+	if f.kind != checkout.KindLink {
+		return ""
+	}
+	return page + "/qr.svg"
 }

@@ -46,6 +46,7 @@ var fronts = []front{
 //	GET  /checkout/{id}          GET  /pay/{id}           the page: card form, or the session's final state
 //	POST /checkout/{id}/pay      POST /pay/{id}/pay       pay by card → 303 to success_url, or the page again
 //	POST /checkout/{id}/cancel   POST /pay/{id}/cancel    cancel → 303 to cancel_url
+//	                             GET  /pay/{id}/qr.svg    the link's QR code (also qr.png)
 //	GET  /static/{file...}                                checkout.css, checkout.js
 func Mount(mux *http.ServeMux, opts Options) {
 	if opts.Logger == nil {
@@ -59,6 +60,8 @@ func Mount(mux *http.ServeMux, opts Options) {
 		mux.Handle("POST "+f.base+"{id}/pay", csrf.Handler(h.pay(f)))
 		mux.Handle("POST "+f.base+"{id}/cancel", csrf.Handler(h.cancel(f)))
 	}
+	mux.HandleFunc("GET /pay/{id}/qr.svg", h.qrImage("svg"))
+	mux.HandleFunc("GET /pay/{id}/qr.png", h.qrImage("png"))
 	mux.HandleFunc("GET /static/{file...}", h.static)
 }
 

@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"fmt"
+	stdpng "image/png"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -13,6 +14,7 @@ import (
 	"github.com/kassapay/kassa/internal/kassatest"
 	"github.com/kassapay/kassa/internal/provider/sandbox"
 	"github.com/kassapay/kassa/internal/store/storetest"
+	"rsc.io/qr"
 )
 
 func TestCheckoutPageShowsTheSessionInTestMode(t *testing.T) {
@@ -391,4 +393,34 @@ func TestTimedOutPaymentIsDeclinedOnceRecoveryGivesUp(t *testing.T) {
 			t.Error("the form refreshes itself")
 		}
 	})
+}
+
+// TestPaymentLinkQRCode: the payment-link page shows a QR code of the link's URL, served as SVG and PNG.
+func TestPaymentLinkQRCode(t *testing.T) {
+	t.Parallel()
+	e, br := setup(t, storetest.Backends()[0], kassatest.Options{})
+	id := newSession(t, e, "pl", "QR-1")
+	page := br.get("/pay/" + id)
+	wantContains(t, "link page", page, `src="/pay/`+id+`/qr.svg"`, "Pay on your phone")
+	svg := br.get("/pay/" + id + "/qr.svg")
+	png := br.get("/pay/" + id + "/qr.png")
+	if svg.Status != 200 || svg.Header.Get("Content-Type") != "image/svg+xml" || !strings.HasPrefix(svg.Body, "<svg") {
+		t.Errorf("svg: %d %s", svg.Status, svg.Header.Get("Content-Type"))
+	}
+	want, err := qr.Encode(e.HTTP.URL+"/pay/"+id, qr.M)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if png.Status != 200 || png.Header.Get("Content-Type") != "image/png" || png.Body != string(want.PNG()) {
+		t.Errorf("png: %d %s, or not the code of the link's URL", png.Status, png.Header.Get("Content-Type"))
+	}
+	if _, err := stdpng.Decode(strings.NewReader(png.Body)); err != nil {
+		t.Errorf("png does not decode: %v", err)
+	}
+	// Sessions have no QR code, and unknown links are 404.
+	cs := newSession(t, e, "cs", "QR-2")
+	if p := br.get("/checkout/" + cs); strings.Contains(p.Body, "qr.svg") {
+		t.Error("a checkout session page shows a QR code")
+	}
+	wantStatus(t, "unknown link", br.get("/pay/pl_0000000000000000000000/qr.png"), 404)
 }
