@@ -20,6 +20,7 @@ type Merchant struct {
 	Status                 string    `json:"status" enum:"active,inactive"`
 	Livemode               bool      `json:"livemode" doc:"The mode of the key that made this request."`
 	CheckoutAllowedOrigins []string  `json:"checkout_allowed_origins" doc:"Origins (scheme://host[:port]) that success/cancel URLs and embedding pages must match. Empty: any https origin."`
+	SandboxProviderPage    bool      `json:"sandbox_provider_page" doc:"Test mode: sessions carry a provider_checkout_url on the sandbox provider's own page, and the hosted page redirects there."`
 	CreatedAt              time.Time `json:"created_at"`
 	UpdatedAt              time.Time `json:"updated_at"`
 }
@@ -31,7 +32,7 @@ func merchantView(m merchant.Merchant, livemode bool) Merchant {
 	}
 	return Merchant{
 		Object: "merchant", ID: m.ID, Name: m.Name, Email: m.Email, Status: string(m.Status), Livemode: livemode,
-		CheckoutAllowedOrigins: origins, CreatedAt: m.CreatedAt, UpdatedAt: m.UpdatedAt,
+		CheckoutAllowedOrigins: origins, SandboxProviderPage: m.SandboxProviderPage, CreatedAt: m.CreatedAt, UpdatedAt: m.UpdatedAt,
 	}
 }
 
@@ -56,6 +57,7 @@ type UpdateMerchantInput struct {
 		Name                   *string   `json:"name,omitempty" minLength:"1" maxLength:"200"`
 		Email                  *string   `json:"email,omitempty" maxLength:"254"`
 		CheckoutAllowedOrigins *[]string `json:"checkout_allowed_origins,omitempty" maxItems:"50" doc:"Replaces the list. Each entry is normalized to scheme://host[:port]; an entry with a path, query or credentials is rejected and named."`
+		SandboxProviderPage    *bool     `json:"sandbox_provider_page,omitempty" doc:"Test mode: rehearse a processor-hosted page (provider_checkout_url)."`
 	}
 }
 
@@ -70,6 +72,7 @@ func (s *Server) updateMerchant(ctx context.Context, in *UpdateMerchantInput) (*
 	a := merchantOf(ctx)
 	m, err := s.gw.UpdateMerchant(ctx, a.Merchant.ID, gateway.MerchantPatch{
 		Name: in.Body.Name, Email: in.Body.Email, CheckoutAllowedOrigins: in.Body.CheckoutAllowedOrigins,
+		SandboxProviderPage: in.Body.SandboxProviderPage,
 	})
 	if err != nil {
 		return nil, err

@@ -42,9 +42,11 @@ type Session struct {
 	ProviderTransactionID string
 	FailureCode           string
 	FailureMessage        string
-	ExpiresAt             time.Time
-	CreatedAt             time.Time
-	UpdatedAt             time.Time
+	// ProviderCheckoutURL is the routed provider's own hosted page, when it has one; the hosted page redirects there.
+	ProviderCheckoutURL string
+	ExpiresAt           time.Time
+	CreatedAt           time.Time
+	UpdatedAt           time.Time
 }
 
 // Prefix is the id prefix of the kind.

@@ -194,6 +194,8 @@ type MerchantPatch struct {
 	Name                   *string
 	Email                  *string
 	CheckoutAllowedOrigins *[]string
+	// SandboxProviderPage routes test-mode sessions through the sandbox provider's hosted page.
+	SandboxProviderPage *bool
 	// RateLimits and Status are operator settings (CLI, operator dashboard); the merchant API does not set them.
 	RateLimits *merchant.RateLimits
 	Status     *merchant.Status
@@ -247,6 +249,9 @@ func (g *Gateway) UpdateMerchant(ctx context.Context, merchantID string, p Merch
 		}
 		if p.Status != nil {
 			m.Status = *p.Status
+		}
+		if p.SandboxProviderPage != nil {
+			m.SandboxProviderPage = *p.SandboxProviderPage
 		}
 		m.UpdatedAt = g.Now()
 		return tx.UpdateMerchant(ctx, m)

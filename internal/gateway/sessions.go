@@ -173,6 +173,9 @@ func (g *Gateway) CreateSession(ctx context.Context, a Auth, kind checkout.Kind,
 		CancelURL: in.CancelURL, Customer: in.Customer, Metadata: in.Metadata, Status: checkout.StatusCreated,
 		IdempotencyKey: idem.Key, IdempotencyHash: idem.Hash, ExpiresAt: now.Add(ttl), CreatedAt: now, UpdatedAt: now,
 	}
+	if !a.Livemode() && a.Merchant.SandboxProviderPage && kind == checkout.KindSession {
+		s.ProviderCheckoutURL = g.baseURL + SandboxProviderPagePath + s.ID
+	}
 	var out CreatedSession
 	err = g.store.InTx(ctx, func(tx store.Tx) error {
 		existing, err := tx.GetCheckoutSessionByIdempotencyKey(ctx, a.Merchant.ID, a.Livemode(), kind, in.ExternalOrderID, idem.Key)
@@ -210,6 +213,9 @@ func (g *Gateway) CreateSession(ctx context.Context, a Auth, kind checkout.Kind,
 	})
 	return out, err
 }
+
+// SandboxProviderPagePath is where the sandbox provider's own hosted page lives (test mode), followed by the id.
+const SandboxProviderPagePath = "/sandbox/provider/"
 
 // endpointForURL finds the merchant's endpoint with exactly this URL, or registers a session-scoped one (it receives
 // the events of the sessions that name it). The merchant row lock makes concurrent sessions with one new URL share

@@ -32,8 +32,11 @@ type Merchant struct {
 	CheckoutAllowedOrigins []string
 	// RateLimits overrides the instance defaults for this merchant; zero fields mean "use the default".
 	RateLimits RateLimits
-	CreatedAt  time.Time
-	UpdatedAt  time.Time
+	// SandboxProviderPage sends test-mode checkout sessions through the sandbox provider's own hosted page
+	// (provider_checkout_url), to rehearse the redirect flow some processors require.
+	SandboxProviderPage bool
+	CreatedAt           time.Time
+	UpdatedAt           time.Time
 }
 
 // RateLimits are per-merchant request limits (DESIGN §6). A zero field means the instance default applies.

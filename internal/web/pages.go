@@ -46,6 +46,8 @@ type view struct {
 
 	// QRCode is the image of the payment link's URL (links only).
 	QRCode string
+	// ProviderPage marks the sandbox provider's own hosted page.
+	ProviderPage bool
 
 	// The pending page.
 	RefreshSeconds int
@@ -127,6 +129,7 @@ func (h *handler) newView(f front, s checkout.Session, m merchant.Merchant) *vie
 		PageURL:      page,
 		PayAction:    page + "/pay",
 		QRCode:       qrOf(f, page),
+		ProviderPage: f.provider,
 		CancelAction: page + "/cancel",
 	}
 }
@@ -137,6 +140,15 @@ func (h *handler) show(f front) http.HandlerFunc {
 		s, m, err := h.load(r.Context(), f, r.PathValue("id"))
 		if err != nil {
 			h.failed(w, r, err)
+			return
+		}
+		if !f.provider && s.ProviderCheckoutURL != "" && stateOf(s) == stateOpen {
+			// The routed provider has its own page: the customer pays there (DESIGN §11, document 000).
+			http.Redirect(w, r, s.ProviderCheckoutURL, http.StatusSeeOther)
+			return
+		}
+		if f.provider && s.ProviderCheckoutURL == "" {
+			h.failed(w, r, gateway.NotFound("checkout page", s.ID))
 			return
 		}
 		v := h.newView(f, s, m)
@@ -160,6 +172,15 @@ func (h *handler) pay(f front) http.HandlerFunc {
 		s, m, err := h.load(ctx, f, r.PathValue("id"))
 		if err != nil {
 			h.failed(w, r, err)
+			return
+		}
+		if !f.provider && s.ProviderCheckoutURL != "" && stateOf(s) == stateOpen {
+			// The routed provider has its own page: the customer pays there (DESIGN §11, document 000).
+			http.Redirect(w, r, s.ProviderCheckoutURL, http.StatusSeeOther)
+			return
+		}
+		if f.provider && s.ProviderCheckoutURL == "" {
+			h.failed(w, r, gateway.NotFound("checkout page", s.ID))
 			return
 		}
 		v := h.newView(f, s, m)
@@ -273,6 +294,15 @@ func (h *handler) cancel(f front) http.HandlerFunc {
 		s, m, lerr := h.load(r.Context(), f, sessionID)
 		if lerr != nil {
 			h.failed(w, r, lerr)
+			return
+		}
+		if !f.provider && s.ProviderCheckoutURL != "" && stateOf(s) == stateOpen {
+			// The routed provider has its own page: the customer pays there (DESIGN §11, document 000).
+			http.Redirect(w, r, s.ProviderCheckoutURL, http.StatusSeeOther)
+			return
+		}
+		if f.provider && s.ProviderCheckoutURL == "" {
+			h.failed(w, r, gateway.NotFound("checkout page", s.ID))
 			return
 		}
 		v := h.newView(f, s, m)

@@ -33,12 +33,16 @@ const maxFormBytes = 16 << 10
 // front is one kind of hosted page: where its pages live and which ids they take.
 type front struct {
 	kind checkout.Kind
-	base string // "/checkout/" or "/pay/"
+	base string // "/checkout/", "/pay/" or the sandbox provider's page
+	// provider marks the sandbox provider's own hosted page (test mode): the page a session's
+	// provider_checkout_url points at, where /checkout/{id} sends the customer first.
+	provider bool
 }
 
 var fronts = []front{
 	{kind: checkout.KindSession, base: "/checkout/"},
 	{kind: checkout.KindLink, base: "/pay/"},
+	{kind: checkout.KindSession, base: gateway.SandboxProviderPagePath, provider: true},
 }
 
 // Mount registers the hosted pages on mux:

@@ -424,3 +424,44 @@ func TestPaymentLinkQRCode(t *testing.T) {
 	}
 	wantStatus(t, "unknown link", br.get("/pay/pl_0000000000000000000000/qr.png"), 404)
 }
+
+// TestSandboxProviderHostedPage: with the merchant's sandbox_provider_page setting, a session carries a
+// provider_checkout_url; its hosted page sends the customer there, and paying there lands on success_url.
+func TestSandboxProviderHostedPage(t *testing.T) {
+	t.Parallel()
+	kassatest.ForEachBackend(t, func(t *testing.T, b storetest.Backend) {
+		e, br := setup(t, b, kassatest.Options{})
+		if r := e.Do(kassatest.Request{Method: "PATCH", Path: "/api/v1/merchant", Body: `{"sandbox_provider_page":true}`}); r.Status != 200 || r.JSON(t)["sandbox_provider_page"] != true {
+			t.Fatalf("enable: %d %s", r.Status, r.Body)
+		}
+		id := newSession(t, e, "cs", "PROVIDER-1")
+		s := sessionStatus(t, e, id)
+		providerURL, _ := s["provider_checkout_url"].(string)
+		if providerURL != e.HTTP.URL+"/sandbox/provider/"+id {
+			t.Fatalf("provider_checkout_url = %v", s["provider_checkout_url"])
+		}
+		first := br.get("/checkout/" + id)
+		if first.Status != http.StatusSeeOther || first.Header.Get("Location") != providerURL {
+			t.Fatalf("hosted page: %d Location %q", first.Status, first.Header.Get("Location"))
+		}
+		page := br.get("/sandbox/provider/" + id)
+		wantStatus(t, "provider page", page, http.StatusOK)
+		wantContains(t, "provider page", page, "Sandbox provider", `action="/sandbox/provider/`+id+`/pay"`, "$125.00")
+		paid := br.post("/sandbox/provider/"+id+"/pay", card("4242424242424242"))
+		wantStatus(t, "pay on the provider page", paid, http.StatusSeeOther)
+		if paid.Header.Get("Location") != strings.ReplaceAll(successURL, "{CHECKOUT_SESSION_ID}", id) {
+			t.Errorf("redirect to %q", paid.Header.Get("Location"))
+		}
+		if got := sessionStatus(t, e, id)["status"]; got != "paid" {
+			t.Errorf("session %v", got)
+		}
+		// Sessions of merchants without the setting have no provider page.
+		e.Do(kassatest.Request{Method: "PATCH", Path: "/api/v1/merchant", Body: `{"sandbox_provider_page":false}`})
+		plain := newSession(t, e, "cs", "PROVIDER-2")
+		if sessionStatus(t, e, plain)["provider_checkout_url"] != nil {
+			t.Error("provider_checkout_url without the setting")
+		}
+		wantStatus(t, "no provider page", br.get("/sandbox/provider/"+plain), http.StatusNotFound)
+		wantStatus(t, "hosted page", br.get("/checkout/"+plain), http.StatusOK)
+	})
+}

@@ -1,7 +1,8 @@
 -- name: InsertMerchant :exec
-INSERT INTO merchants (id, name, email, status, checkout_allowed_origins, rate_limits, created_at, updated_at)
+INSERT INTO merchants (id, name, email, status, checkout_allowed_origins, rate_limits, created_at, updated_at,
+                       sandbox_provider_page)
 VALUES (sqlc.arg(id), sqlc.arg(name), sqlc.arg(email), sqlc.arg(status), sqlc.arg(checkout_allowed_origins),
-        sqlc.arg(rate_limits), sqlc.arg(created_at), sqlc.arg(updated_at));
+        sqlc.arg(rate_limits), sqlc.arg(created_at), sqlc.arg(updated_at), sqlc.arg(sandbox_provider_page));
 
 -- name: GetMerchant :one
 SELECT * FROM merchants WHERE id = sqlc.arg(id);
@@ -13,7 +14,7 @@ SELECT * FROM merchants ORDER BY id;
 UPDATE merchants
 SET name = sqlc.arg(name), email = sqlc.arg(email), status = sqlc.arg(status),
     checkout_allowed_origins = sqlc.arg(checkout_allowed_origins), rate_limits = sqlc.arg(rate_limits),
-    updated_at = sqlc.arg(updated_at)
+    sandbox_provider_page = sqlc.arg(sandbox_provider_page), updated_at = sqlc.arg(updated_at)
 WHERE id = sqlc.arg(id);
 
 -- name: InsertAPIKey :exec

@@ -85,7 +85,7 @@ func (s queries) InsertMerchant(ctx context.Context, m merchant.Merchant) error 
 	}
 	return mapErr(s.q.InsertMerchant(ctx, litedb.InsertMerchantParams{
 		ID: m.ID, Name: m.Name, Email: m.Email, Status: string(m.Status),
-		CheckoutAllowedOrigins: origins, RateLimits: limits,
+		CheckoutAllowedOrigins: origins, RateLimits: limits, SandboxProviderPage: m.SandboxProviderPage,
 		CreatedAt: ts(m.CreatedAt), UpdatedAt: ts(m.UpdatedAt),
 	}))
 }
@@ -99,7 +99,7 @@ func nonNil(s []string) []string {
 
 func merchantFromRow(r litedb.Merchant) (merchant.Merchant, error) {
 	m := merchant.Merchant{
-		ID: r.ID, Name: r.Name, Email: r.Email, Status: merchant.Status(r.Status),
+		ID: r.ID, Name: r.Name, Email: r.Email, Status: merchant.Status(r.Status), SandboxProviderPage: r.SandboxProviderPage,
 		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
 	}
 	if err := fromJSON(r.CheckoutAllowedOrigins, &m.CheckoutAllowedOrigins); err != nil {
@@ -154,7 +154,7 @@ func (s queries) UpdateMerchant(ctx context.Context, m merchant.Merchant) error 
 	}
 	n, err := s.q.UpdateMerchant(ctx, litedb.UpdateMerchantParams{
 		ID: m.ID, Name: m.Name, Email: m.Email, Status: string(m.Status),
-		CheckoutAllowedOrigins: origins, RateLimits: limits, UpdatedAt: ts(m.UpdatedAt),
+		CheckoutAllowedOrigins: origins, RateLimits: limits, SandboxProviderPage: m.SandboxProviderPage, UpdatedAt: ts(m.UpdatedAt),
 	})
 	return rowsErr(n, err, store.ErrNotFound)
 }
@@ -698,7 +698,8 @@ func sessionFromRow(r litedb.CheckoutSession) checkout.Session {
 		Metadata: []byte(r.Metadata), Status: checkout.Status(r.Status), FailedAttempts: int(r.FailedAttempts),
 		PaymentID: str(r.PaymentID), IdempotencyKey: r.IdempotencyKey, IdempotencyHash: r.IdempotencyHash,
 		Provider: r.Provider, ProviderTransactionID: r.ProviderTransactionID, FailureCode: r.FailureCode, FailureMessage: r.FailureMessage,
-		ExpiresAt: r.ExpiresAt.UTC(), CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
+		ProviderCheckoutURL: r.ProviderCheckoutUrl,
+		ExpiresAt:           r.ExpiresAt.UTC(), CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
 	}
 }
 
@@ -722,7 +723,7 @@ func (s queries) InsertCheckoutSession(ctx context.Context, cs checkout.Session)
 		CustomerEmail: cs.Customer.Email, CustomerName: cs.Customer.Name, CustomerPhone: cs.Customer.Phone, Metadata: md,
 		Status: string(cs.Status), FailedAttempts: int64(cs.FailedAttempts), PaymentID: strPtr(cs.PaymentID),
 		IdempotencyKey: cs.IdempotencyKey, IdempotencyHash: cs.IdempotencyHash, ExpiresAt: ts(cs.ExpiresAt),
-		CreatedAt: ts(cs.CreatedAt), UpdatedAt: ts(cs.UpdatedAt),
+		CreatedAt: ts(cs.CreatedAt), UpdatedAt: ts(cs.UpdatedAt), ProviderCheckoutUrl: cs.ProviderCheckoutURL,
 	})
 	return n == 1, mapErr(err)
 }

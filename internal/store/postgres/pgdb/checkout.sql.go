@@ -13,7 +13,7 @@ import (
 )
 
 const getCheckoutSession = `-- name: GetCheckoutSession :one
-SELECT id, kind, merchant_id, livemode, external_order_id, external_invoice_id, website_key, amount, currency, description, success_url, cancel_url, webhook_endpoint_id, customer_email, customer_name, customer_phone, metadata, status, failed_attempts, payment_id, idempotency_key, idempotency_hash, expires_at, created_at, updated_at, provider, provider_transaction_id, failure_code, failure_message FROM checkout_sessions
+SELECT id, kind, merchant_id, livemode, external_order_id, external_invoice_id, website_key, amount, currency, description, success_url, cancel_url, webhook_endpoint_id, customer_email, customer_name, customer_phone, metadata, status, failed_attempts, payment_id, idempotency_key, idempotency_hash, expires_at, created_at, updated_at, provider, provider_transaction_id, failure_code, failure_message, provider_checkout_url FROM checkout_sessions
 WHERE merchant_id = $1 AND livemode = $2 AND id = $3
 `
 
@@ -56,12 +56,13 @@ func (q *Queries) GetCheckoutSession(ctx context.Context, arg GetCheckoutSession
 		&i.ProviderTransactionID,
 		&i.FailureCode,
 		&i.FailureMessage,
+		&i.ProviderCheckoutUrl,
 	)
 	return i, err
 }
 
 const getCheckoutSessionByID = `-- name: GetCheckoutSessionByID :one
-SELECT id, kind, merchant_id, livemode, external_order_id, external_invoice_id, website_key, amount, currency, description, success_url, cancel_url, webhook_endpoint_id, customer_email, customer_name, customer_phone, metadata, status, failed_attempts, payment_id, idempotency_key, idempotency_hash, expires_at, created_at, updated_at, provider, provider_transaction_id, failure_code, failure_message FROM checkout_sessions WHERE id = $1
+SELECT id, kind, merchant_id, livemode, external_order_id, external_invoice_id, website_key, amount, currency, description, success_url, cancel_url, webhook_endpoint_id, customer_email, customer_name, customer_phone, metadata, status, failed_attempts, payment_id, idempotency_key, idempotency_hash, expires_at, created_at, updated_at, provider, provider_transaction_id, failure_code, failure_message, provider_checkout_url FROM checkout_sessions WHERE id = $1
 `
 
 func (q *Queries) GetCheckoutSessionByID(ctx context.Context, id string) (CheckoutSession, error) {
@@ -97,12 +98,13 @@ func (q *Queries) GetCheckoutSessionByID(ctx context.Context, id string) (Checko
 		&i.ProviderTransactionID,
 		&i.FailureCode,
 		&i.FailureMessage,
+		&i.ProviderCheckoutUrl,
 	)
 	return i, err
 }
 
 const getCheckoutSessionByIdempotencyKey = `-- name: GetCheckoutSessionByIdempotencyKey :one
-SELECT id, kind, merchant_id, livemode, external_order_id, external_invoice_id, website_key, amount, currency, description, success_url, cancel_url, webhook_endpoint_id, customer_email, customer_name, customer_phone, metadata, status, failed_attempts, payment_id, idempotency_key, idempotency_hash, expires_at, created_at, updated_at, provider, provider_transaction_id, failure_code, failure_message FROM checkout_sessions
+SELECT id, kind, merchant_id, livemode, external_order_id, external_invoice_id, website_key, amount, currency, description, success_url, cancel_url, webhook_endpoint_id, customer_email, customer_name, customer_phone, metadata, status, failed_attempts, payment_id, idempotency_key, idempotency_hash, expires_at, created_at, updated_at, provider, provider_transaction_id, failure_code, failure_message, provider_checkout_url FROM checkout_sessions
 WHERE merchant_id = $1 AND livemode = $2 AND kind = $3
   AND external_order_id = $4 AND idempotency_key = $5
 `
@@ -154,6 +156,7 @@ func (q *Queries) GetCheckoutSessionByIdempotencyKey(ctx context.Context, arg Ge
 		&i.ProviderTransactionID,
 		&i.FailureCode,
 		&i.FailureMessage,
+		&i.ProviderCheckoutUrl,
 	)
 	return i, err
 }
@@ -162,42 +165,44 @@ const insertCheckoutSession = `-- name: InsertCheckoutSession :execrows
 INSERT INTO checkout_sessions (id, kind, merchant_id, livemode, external_order_id, external_invoice_id, website_key, amount,
                                currency, description, success_url, cancel_url, webhook_endpoint_id, customer_email,
                                customer_name, customer_phone, metadata, status, failed_attempts, payment_id,
-                               idempotency_key, idempotency_hash, expires_at, created_at, updated_at)
+                               idempotency_key, idempotency_hash, expires_at, created_at, updated_at,
+                               provider_checkout_url)
 VALUES ($1, $2, $3, $4, $5,
         $6, $7, $8, $9, $10,
         $11, $12, $13, $14,
         $15, $16, $17, $18, $19,
         $20, $21, $22, $23,
-        $24, $25)
+        $24, $25, $26)
 ON CONFLICT (merchant_id, livemode, kind, external_order_id, idempotency_key) DO NOTHING
 `
 
 type InsertCheckoutSessionParams struct {
-	ID                string
-	Kind              string
-	MerchantID        string
-	Livemode          bool
-	ExternalOrderID   string
-	ExternalInvoiceID string
-	WebsiteKey        string
-	Amount            int64
-	Currency          string
-	Description       string
-	SuccessUrl        string
-	CancelUrl         string
-	WebhookEndpointID *string
-	CustomerEmail     string
-	CustomerName      string
-	CustomerPhone     string
-	Metadata          dbtype.JSON
-	Status            string
-	FailedAttempts    int64
-	PaymentID         *string
-	IdempotencyKey    string
-	IdempotencyHash   string
-	ExpiresAt         time.Time
-	CreatedAt         time.Time
-	UpdatedAt         time.Time
+	ID                  string
+	Kind                string
+	MerchantID          string
+	Livemode            bool
+	ExternalOrderID     string
+	ExternalInvoiceID   string
+	WebsiteKey          string
+	Amount              int64
+	Currency            string
+	Description         string
+	SuccessUrl          string
+	CancelUrl           string
+	WebhookEndpointID   *string
+	CustomerEmail       string
+	CustomerName        string
+	CustomerPhone       string
+	Metadata            dbtype.JSON
+	Status              string
+	FailedAttempts      int64
+	PaymentID           *string
+	IdempotencyKey      string
+	IdempotencyHash     string
+	ExpiresAt           time.Time
+	CreatedAt           time.Time
+	UpdatedAt           time.Time
+	ProviderCheckoutUrl string
 }
 
 func (q *Queries) InsertCheckoutSession(ctx context.Context, arg InsertCheckoutSessionParams) (int64, error) {
@@ -227,6 +232,7 @@ func (q *Queries) InsertCheckoutSession(ctx context.Context, arg InsertCheckoutS
 		arg.ExpiresAt,
 		arg.CreatedAt,
 		arg.UpdatedAt,
+		arg.ProviderCheckoutUrl,
 	)
 	if err != nil {
 		return 0, err
@@ -235,7 +241,7 @@ func (q *Queries) InsertCheckoutSession(ctx context.Context, arg InsertCheckoutS
 }
 
 const listCheckoutSessions = `-- name: ListCheckoutSessions :many
-SELECT id, kind, merchant_id, livemode, external_order_id, external_invoice_id, website_key, amount, currency, description, success_url, cancel_url, webhook_endpoint_id, customer_email, customer_name, customer_phone, metadata, status, failed_attempts, payment_id, idempotency_key, idempotency_hash, expires_at, created_at, updated_at, provider, provider_transaction_id, failure_code, failure_message FROM checkout_sessions
+SELECT id, kind, merchant_id, livemode, external_order_id, external_invoice_id, website_key, amount, currency, description, success_url, cancel_url, webhook_endpoint_id, customer_email, customer_name, customer_phone, metadata, status, failed_attempts, payment_id, idempotency_key, idempotency_hash, expires_at, created_at, updated_at, provider, provider_transaction_id, failure_code, failure_message, provider_checkout_url FROM checkout_sessions
 WHERE merchant_id = $1 AND livemode = $2 AND kind = $3
   AND (CAST($4 AS TEXT) = '' OR id < CAST($4 AS TEXT))
   AND (CAST($5 AS TEXT) = '' OR status = CAST($5 AS TEXT))
@@ -306,6 +312,7 @@ func (q *Queries) ListCheckoutSessions(ctx context.Context, arg ListCheckoutSess
 			&i.ProviderTransactionID,
 			&i.FailureCode,
 			&i.FailureMessage,
+			&i.ProviderCheckoutUrl,
 		); err != nil {
 			return nil, err
 		}
@@ -318,7 +325,7 @@ func (q *Queries) ListCheckoutSessions(ctx context.Context, arg ListCheckoutSess
 }
 
 const listCheckoutSessionsEndingBefore = `-- name: ListCheckoutSessionsEndingBefore :many
-SELECT id, kind, merchant_id, livemode, external_order_id, external_invoice_id, website_key, amount, currency, description, success_url, cancel_url, webhook_endpoint_id, customer_email, customer_name, customer_phone, metadata, status, failed_attempts, payment_id, idempotency_key, idempotency_hash, expires_at, created_at, updated_at, provider, provider_transaction_id, failure_code, failure_message FROM checkout_sessions
+SELECT id, kind, merchant_id, livemode, external_order_id, external_invoice_id, website_key, amount, currency, description, success_url, cancel_url, webhook_endpoint_id, customer_email, customer_name, customer_phone, metadata, status, failed_attempts, payment_id, idempotency_key, idempotency_hash, expires_at, created_at, updated_at, provider, provider_transaction_id, failure_code, failure_message, provider_checkout_url FROM checkout_sessions
 WHERE merchant_id = $1 AND livemode = $2 AND kind = $3
   AND id > $4
   AND (CAST($5 AS TEXT) = '' OR status = CAST($5 AS TEXT))
@@ -389,6 +396,7 @@ func (q *Queries) ListCheckoutSessionsEndingBefore(ctx context.Context, arg List
 			&i.ProviderTransactionID,
 			&i.FailureCode,
 			&i.FailureMessage,
+			&i.ProviderCheckoutUrl,
 		); err != nil {
 			return nil, err
 		}
@@ -401,7 +409,7 @@ func (q *Queries) ListCheckoutSessionsEndingBefore(ctx context.Context, arg List
 }
 
 const listExpiredCheckoutSessions = `-- name: ListExpiredCheckoutSessions :many
-SELECT id, kind, merchant_id, livemode, external_order_id, external_invoice_id, website_key, amount, currency, description, success_url, cancel_url, webhook_endpoint_id, customer_email, customer_name, customer_phone, metadata, status, failed_attempts, payment_id, idempotency_key, idempotency_hash, expires_at, created_at, updated_at, provider, provider_transaction_id, failure_code, failure_message FROM checkout_sessions
+SELECT id, kind, merchant_id, livemode, external_order_id, external_invoice_id, website_key, amount, currency, description, success_url, cancel_url, webhook_endpoint_id, customer_email, customer_name, customer_phone, metadata, status, failed_attempts, payment_id, idempotency_key, idempotency_hash, expires_at, created_at, updated_at, provider, provider_transaction_id, failure_code, failure_message, provider_checkout_url FROM checkout_sessions
 WHERE status IN ('created', 'pending', 'failed') AND expires_at <= $1
 ORDER BY expires_at
 LIMIT CAST($2 AS BIGINT)
@@ -452,6 +460,7 @@ func (q *Queries) ListExpiredCheckoutSessions(ctx context.Context, arg ListExpir
 			&i.ProviderTransactionID,
 			&i.FailureCode,
 			&i.FailureMessage,
+			&i.ProviderCheckoutUrl,
 		); err != nil {
 			return nil, err
 		}

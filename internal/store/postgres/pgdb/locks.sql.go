@@ -10,7 +10,7 @@ import (
 )
 
 const lockCheckoutSession = `-- name: LockCheckoutSession :one
-SELECT id, kind, merchant_id, livemode, external_order_id, external_invoice_id, website_key, amount, currency, description, success_url, cancel_url, webhook_endpoint_id, customer_email, customer_name, customer_phone, metadata, status, failed_attempts, payment_id, idempotency_key, idempotency_hash, expires_at, created_at, updated_at, provider, provider_transaction_id, failure_code, failure_message FROM checkout_sessions WHERE id = $1 FOR UPDATE
+SELECT id, kind, merchant_id, livemode, external_order_id, external_invoice_id, website_key, amount, currency, description, success_url, cancel_url, webhook_endpoint_id, customer_email, customer_name, customer_phone, metadata, status, failed_attempts, payment_id, idempotency_key, idempotency_hash, expires_at, created_at, updated_at, provider, provider_transaction_id, failure_code, failure_message, provider_checkout_url FROM checkout_sessions WHERE id = $1 FOR UPDATE
 `
 
 func (q *Queries) LockCheckoutSession(ctx context.Context, id string) (CheckoutSession, error) {
@@ -46,12 +46,13 @@ func (q *Queries) LockCheckoutSession(ctx context.Context, id string) (CheckoutS
 		&i.ProviderTransactionID,
 		&i.FailureCode,
 		&i.FailureMessage,
+		&i.ProviderCheckoutUrl,
 	)
 	return i, err
 }
 
 const lockMerchant = `-- name: LockMerchant :one
-SELECT id, name, email, status, checkout_allowed_origins, rate_limits, created_at, updated_at FROM merchants WHERE id = $1 FOR UPDATE
+SELECT id, name, email, status, checkout_allowed_origins, rate_limits, created_at, updated_at, sandbox_provider_page FROM merchants WHERE id = $1 FOR UPDATE
 `
 
 func (q *Queries) LockMerchant(ctx context.Context, id string) (Merchant, error) {
@@ -66,6 +67,7 @@ func (q *Queries) LockMerchant(ctx context.Context, id string) (Merchant, error)
 		&i.RateLimits,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.SandboxProviderPage,
 	)
 	return i, err
 }

@@ -71,7 +71,7 @@ func (q *Queries) GetInstanceSetting(ctx context.Context, key string) (InstanceS
 }
 
 const getMerchant = `-- name: GetMerchant :one
-SELECT id, name, email, status, checkout_allowed_origins, rate_limits, created_at, updated_at FROM merchants WHERE id = $1
+SELECT id, name, email, status, checkout_allowed_origins, rate_limits, created_at, updated_at, sandbox_provider_page FROM merchants WHERE id = $1
 `
 
 func (q *Queries) GetMerchant(ctx context.Context, id string) (Merchant, error) {
@@ -86,6 +86,7 @@ func (q *Queries) GetMerchant(ctx context.Context, id string) (Merchant, error) 
 		&i.RateLimits,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.SandboxProviderPage,
 	)
 	return i, err
 }
@@ -161,9 +162,10 @@ func (q *Queries) InsertInstanceSetting(ctx context.Context, arg InsertInstanceS
 }
 
 const insertMerchant = `-- name: InsertMerchant :exec
-INSERT INTO merchants (id, name, email, status, checkout_allowed_origins, rate_limits, created_at, updated_at)
+INSERT INTO merchants (id, name, email, status, checkout_allowed_origins, rate_limits, created_at, updated_at,
+                       sandbox_provider_page)
 VALUES ($1, $2, $3, $4, $5,
-        $6, $7, $8)
+        $6, $7, $8, $9)
 `
 
 type InsertMerchantParams struct {
@@ -175,6 +177,7 @@ type InsertMerchantParams struct {
 	RateLimits             dbtype.JSON
 	CreatedAt              time.Time
 	UpdatedAt              time.Time
+	SandboxProviderPage    bool
 }
 
 func (q *Queries) InsertMerchant(ctx context.Context, arg InsertMerchantParams) error {
@@ -187,6 +190,7 @@ func (q *Queries) InsertMerchant(ctx context.Context, arg InsertMerchantParams) 
 		arg.RateLimits,
 		arg.CreatedAt,
 		arg.UpdatedAt,
+		arg.SandboxProviderPage,
 	)
 	return err
 }
@@ -252,7 +256,7 @@ func (q *Queries) ListAPIKeys(ctx context.Context, merchantID string) ([]ApiKey,
 }
 
 const listMerchants = `-- name: ListMerchants :many
-SELECT id, name, email, status, checkout_allowed_origins, rate_limits, created_at, updated_at FROM merchants ORDER BY id
+SELECT id, name, email, status, checkout_allowed_origins, rate_limits, created_at, updated_at, sandbox_provider_page FROM merchants ORDER BY id
 `
 
 func (q *Queries) ListMerchants(ctx context.Context) ([]Merchant, error) {
@@ -273,6 +277,7 @@ func (q *Queries) ListMerchants(ctx context.Context) ([]Merchant, error) {
 			&i.RateLimits,
 			&i.CreatedAt,
 			&i.UpdatedAt,
+			&i.SandboxProviderPage,
 		); err != nil {
 			return nil, err
 		}
@@ -307,8 +312,8 @@ const updateMerchant = `-- name: UpdateMerchant :execrows
 UPDATE merchants
 SET name = $1, email = $2, status = $3,
     checkout_allowed_origins = $4, rate_limits = $5,
-    updated_at = $6
-WHERE id = $7
+    sandbox_provider_page = $6, updated_at = $7
+WHERE id = $8
 `
 
 type UpdateMerchantParams struct {
@@ -317,6 +322,7 @@ type UpdateMerchantParams struct {
 	Status                 string
 	CheckoutAllowedOrigins dbtype.JSON
 	RateLimits             dbtype.JSON
+	SandboxProviderPage    bool
 	UpdatedAt              time.Time
 	ID                     string
 }
@@ -328,6 +334,7 @@ func (q *Queries) UpdateMerchant(ctx context.Context, arg UpdateMerchantParams) 
 		arg.Status,
 		arg.CheckoutAllowedOrigins,
 		arg.RateLimits,
+		arg.SandboxProviderPage,
 		arg.UpdatedAt,
 		arg.ID,
 	)

@@ -52,6 +52,7 @@ type CheckoutSession struct {
 	ProviderTransactionID string
 	FailureCode           string
 	FailureMessage        string
+	ProviderCheckoutUrl   string
 }
 
 type Customer struct {
@@ -123,6 +124,7 @@ type Merchant struct {
 	RateLimits             dbtype.JSON
 	CreatedAt              time.Time
 	UpdatedAt              time.Time
+	SandboxProviderPage    bool
 }
 
 type ObjectSequence struct {
