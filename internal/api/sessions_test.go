@@ -213,7 +213,7 @@ func TestPaymentLinks(t *testing.T) {
 		resp := createSession(t, e, "/api/v1/payment-links", sessionBody, "link-1")
 		got := resp.JSON(t)
 		id, _ := got["id"].(string)
-		if resp.Status != 201 || got["object"] != "payment_link" || got["checkout_url"] != e.HTTP.URL+"/pay/"+id ||
+		if resp.Status != 201 || got["object"] != "payment_link" || got["checkout_url"] != e.HTTP.URL+"/pay/"+id || got["url"] != got["checkout_url"] ||
 			got["expires_at"] != kassatest.Start.Add(30*24*time.Hour).Format(time.RFC3339) {
 			t.Fatalf("link: %d %s", resp.Status, resp.Body)
 		}

@@ -55,6 +55,7 @@ type SessionObject struct {
 	Livemode            bool            `json:"livemode"`
 	Status              string          `json:"status" enum:"created,pending,paid,failed,canceled,expired,partially_refunded,refunded"`
 	URL                 string          `json:"checkout_url" doc:"Send the customer here: the hosted page (/checkout/{id} for sessions, /pay/{id} for links)."`
+	LinkURL             string          `json:"url,omitempty" doc:"Payment links: the link to share, /pay/{id} (the same as checkout_url)."`
 	ProviderCheckoutURL *string         `json:"provider_checkout_url" doc:"Set when the routed provider has its own hosted page; the hosted page redirects there by itself."`
 	ExternalOrderID     string          `json:"external_order_id"`
 	ExternalInvoiceID   *string         `json:"external_invoice_id"`
@@ -101,8 +102,12 @@ func (g *Gateway) SessionView(s checkout.Session) SessionObject {
 	if s.Kind == checkout.KindLink {
 		object = "payment_link"
 	}
+	linkURL := ""
+	if s.Kind == checkout.KindLink {
+		linkURL = g.SessionURL(s)
+	}
 	return SessionObject{
-		Object: object, ID: s.ID, Livemode: s.Livemode, Status: string(s.Status), URL: g.SessionURL(s),
+		Object: object, ID: s.ID, Livemode: s.Livemode, Status: string(s.Status), URL: g.SessionURL(s), LinkURL: linkURL,
 		ProviderCheckoutURL: optional(s.ProviderCheckoutURL),
 		ExternalOrderID:     s.ExternalOrderID, ExternalInvoiceID: optional(s.ExternalInvoiceID), WebsiteKey: optional(s.WebsiteKey),
 		Amount: s.Amount, Currency: s.Currency, Description: s.Description, SuccessURL: s.SuccessURL, CancelURL: s.CancelURL,

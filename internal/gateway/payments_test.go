@@ -451,3 +451,45 @@ func TestRefundByOrderSkipsRefundedSessions(t *testing.T) {
 		t.Errorf("refund by order: %v, payment %s, want the older %s", err, r.PaymentID, older)
 	}
 }
+
+// refundRejecter is a provider whose refunds the processor rejects.
+type refundRejecter struct{ provider.Provider }
+
+func (p refundRejecter) Do(ctx context.Context, r provider.Request) (provider.Result, error) {
+	if r.Operation == provider.OperationRefund {
+		return provider.ResultFor(provider.CodeInvalidTransaction), nil
+	}
+	return p.Provider.Do(ctx, r)
+}
+
+// TestRejectedRefundLeavesThePaymentUnchanged: a refund the provider rejects is failed with refund.failed; the
+// payment keeps its status and the amount is refundable again.
+func TestRejectedRefundLeavesThePaymentUnchanged(t *testing.T) {
+	t.Parallel()
+	kassatest.ForEachBackend(t, func(t *testing.T, b storetest.Backend) {
+		e := kassatest.Setup(t, b, kassatest.Options{Provider: refundRejecter{sandbox.New(sandbox.Options{})}})
+		a := authOf(t, e)
+		ctx := context.Background()
+		s := newSession(t, e, a, "ORDER-REJECT")
+		res, err := e.Gateway.PaySession(ctx, s.ID, card("4242424242424242"), "", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		amount := int64(1000)
+		r, err := e.Gateway.CreateRefund(ctx, a, gateway.RefundInput{PaymentID: res.Payment.ID, Amount: &amount}, gateway.Idempotency{Key: "reject-1", Hash: "h"})
+		if err != nil || r.Status != "failed" || r.FailureCode == "" {
+			t.Fatalf("refund: %v %s %q", err, r.Status, r.FailureCode)
+		}
+		p, _ := e.Gateway.GetPayment(ctx, a, res.Payment.ID)
+		if p.Status != payment.StatusCaptured || p.Refunded != 0 || p.Amounts().Refundable() != 12500 {
+			t.Errorf("payment after a rejected refund: %s refunded %d refundable %d", p.Status, p.Refunded, p.Amounts().Refundable())
+		}
+		evs, _, _ := e.Gateway.ListEvents(ctx, a, store.EventFilter{Type: "refund.failed", Page: store.Page{Limit: 10}})
+		if len(evs) != 1 {
+			t.Errorf("%d refund.failed events", len(evs))
+		}
+		if got, _ := e.Gateway.GetSession(ctx, a, checkout.KindSession, s.ID); got.Status != checkout.StatusPaid {
+			t.Errorf("session %s", got.Status)
+		}
+	})
+}
