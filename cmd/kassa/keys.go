@@ -27,22 +27,19 @@ func (c *cli) keysRollCmd() *cobra.Command {
 			if mode != "test" && mode != "live" {
 				return fmt.Errorf("--mode must be test or live, not %q", mode)
 			}
-			e, err := c.open(cmd.Context(), false)
-			if err != nil {
-				return err
-			}
-			defer e.Close()
-			k, err := e.gw.RollKey(cmd.Context(), merchantID, merchant.KeyKind(kind), mode == "live", grace)
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(c.stdout, "New %s %s key (shown once): %s\n", mode, kind, k.Secret)
-			if grace > 0 {
-				fmt.Fprintf(c.stdout, "The previous %s %s keys keep working until %s.\n", mode, kind, k.CreatedAt.Add(grace).Format(time.RFC3339))
-			} else {
-				fmt.Fprintf(c.stdout, "The previous %s %s keys stopped working.\n", mode, kind)
-			}
-			return nil
+			return c.withEnv(cmd, func(e *env) error {
+				k, err := e.gw.RollKey(cmd.Context(), merchantID, merchant.KeyKind(kind), mode == "live", grace)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(c.stdout, "New %s %s key (shown once): %s\n", mode, kind, k.Secret)
+				if grace > 0 {
+					fmt.Fprintf(c.stdout, "The previous %s %s keys keep working until %s.\n", mode, kind, k.CreatedAt.Add(grace).Format(time.RFC3339))
+				} else {
+					fmt.Fprintf(c.stdout, "The previous %s %s keys stopped working.\n", mode, kind)
+				}
+				return nil
+			})
 		},
 	}
 	f := cmd.Flags()
@@ -61,31 +58,28 @@ func (c *cli) keysListCmd() *cobra.Command {
 		Short: "List a merchant's keys (never their secrets)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			e, err := c.open(cmd.Context(), false)
-			if err != nil {
-				return err
-			}
-			defer e.Close()
-			keys, err := e.gw.ListKeys(cmd.Context(), merchantID)
-			if err != nil {
-				return err
-			}
-			now := time.Now()
-			tw := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "ID\tKEY\tSTATE\tCREATED")
-			for _, k := range keys {
-				state := "active"
-				switch {
-				case k.RevokedAt != nil:
-					state = "revoked"
-				case k.ExpiresAt != nil && !k.Usable(now):
-					state = "expired"
-				case k.ExpiresAt != nil:
-					state = "expires " + k.ExpiresAt.Format(time.RFC3339)
+			return c.withEnv(cmd, func(e *env) error {
+				keys, err := e.gw.ListKeys(cmd.Context(), merchantID)
+				if err != nil {
+					return err
 				}
-				fmt.Fprintf(tw, "%s\t%s…%s\t%s\t%s\n", k.ID, merchant.Prefix(k.Kind, k.Livemode), k.Hint, state, k.CreatedAt.Format(time.RFC3339))
-			}
-			return tw.Flush()
+				now := time.Now()
+				tw := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
+				fmt.Fprintln(tw, "ID\tKEY\tSTATE\tCREATED")
+				for _, k := range keys {
+					state := "active"
+					switch {
+					case k.RevokedAt != nil:
+						state = "revoked"
+					case k.ExpiresAt != nil && !k.Usable(now):
+						state = "expired"
+					case k.ExpiresAt != nil:
+						state = "expires " + k.ExpiresAt.Format(time.RFC3339)
+					}
+					fmt.Fprintf(tw, "%s\t%s…%s\t%s\t%s\n", k.ID, merchant.Prefix(k.Kind, k.Livemode), k.Hint, state, k.CreatedAt.Format(time.RFC3339))
+				}
+				return tw.Flush()
+			})
 		},
 	}
 	cmd.Flags().StringVar(&merchantID, "merchant", "", "merchant id, mer_… (required)")
@@ -100,16 +94,13 @@ func (c *cli) keysRevokeCmd() *cobra.Command {
 		Short: "Stop a key at once",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			e, err := c.open(cmd.Context(), false)
-			if err != nil {
-				return err
-			}
-			defer e.Close()
-			if err := e.gw.RevokeKey(cmd.Context(), merchantID, keyID); err != nil {
-				return err
-			}
-			fmt.Fprintf(c.stdout, "%s revoked\n", keyID)
-			return nil
+			return c.withEnv(cmd, func(e *env) error {
+				if err := e.gw.RevokeKey(cmd.Context(), merchantID, keyID); err != nil {
+					return err
+				}
+				fmt.Fprintf(c.stdout, "%s revoked\n", keyID)
+				return nil
+			})
 		},
 	}
 	cmd.Flags().StringVar(&merchantID, "merchant", "", "merchant id, mer_… (required)")

@@ -23,17 +23,14 @@ func (c *cli) merchantCreateCmd() *cobra.Command {
 		Short: "Create a merchant with test keys (and live keys with --live) and a dashboard user; prints the secrets once",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			e, err := c.open(cmd.Context(), false)
-			if err != nil {
-				return err
-			}
-			defer e.Close()
-			creds, err := e.gw.CreateMerchant(cmd.Context(), in)
-			if err != nil {
-				return err
-			}
-			printCredentials(c.stdout, "Merchant created.", creds)
-			return nil
+			return c.withEnv(cmd, func(e *env) error {
+				creds, err := e.gw.CreateMerchant(cmd.Context(), in)
+				if err != nil {
+					return err
+				}
+				printCredentials(c.stdout, "Merchant created.", creds)
+				return nil
+			})
 		},
 	}
 	cmd.Flags().StringVar(&in.Name, "name", "", "business name shown to customers (required)")
@@ -50,21 +47,18 @@ func (c *cli) merchantListCmd() *cobra.Command {
 		Short: "List merchants",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			e, err := c.open(cmd.Context(), false)
-			if err != nil {
-				return err
-			}
-			defer e.Close()
-			ms, err := e.gw.ListMerchants(cmd.Context())
-			if err != nil {
-				return err
-			}
-			tw := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "ID\tNAME\tEMAIL\tSTATUS\tCREATED")
-			for _, m := range ms {
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", m.ID, m.Name, m.Email, m.Status, m.CreatedAt.Format("2006-01-02 15:04"))
-			}
-			return tw.Flush()
+			return c.withEnv(cmd, func(e *env) error {
+				ms, err := e.gw.ListMerchants(cmd.Context())
+				if err != nil {
+					return err
+				}
+				tw := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
+				fmt.Fprintln(tw, "ID\tNAME\tEMAIL\tSTATUS\tCREATED")
+				for _, m := range ms {
+					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", m.ID, m.Name, m.Email, m.Status, m.CreatedAt.Format("2006-01-02 15:04"))
+				}
+				return tw.Flush()
+			})
 		},
 	}
 }
@@ -78,42 +72,39 @@ func (c *cli) merchantUpdateCmd() *cobra.Command {
 		Short: "Change a merchant's status, rate limits (0 = instance default) or allowed checkout origins",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			e, err := c.open(cmd.Context(), false)
-			if err != nil {
-				return err
-			}
-			defer e.Close()
-			var p gateway.MerchantPatch
-			if cmd.Flags().Changed("status") {
-				st := merchant.Status(status)
-				p.Status = &st
-			}
-			if cmd.Flags().Changed("write-per-second") || cmd.Flags().Changed("write-per-hour") || cmd.Flags().Changed("read-per-second") {
-				cur, err := e.gw.GetMerchant(cmd.Context(), id)
+			return c.withEnv(cmd, func(e *env) error {
+				var p gateway.MerchantPatch
+				if cmd.Flags().Changed("status") {
+					st := merchant.Status(status)
+					p.Status = &st
+				}
+				if cmd.Flags().Changed("write-per-second") || cmd.Flags().Changed("write-per-hour") || cmd.Flags().Changed("read-per-second") {
+					cur, err := e.gw.GetMerchant(cmd.Context(), id)
+					if err != nil {
+						return err
+					}
+					l := cur.RateLimits
+					if cmd.Flags().Changed("write-per-second") {
+						l.WritePerSecond = limits.WritePerSecond
+					}
+					if cmd.Flags().Changed("write-per-hour") {
+						l.WritePerHour = limits.WritePerHour
+					}
+					if cmd.Flags().Changed("read-per-second") {
+						l.ReadPerSecond = limits.ReadPerSecond
+					}
+					p.RateLimits = &l
+				}
+				if cmd.Flags().Changed("allowed-origin") {
+					p.CheckoutAllowedOrigins = &origins
+				}
+				m, err := e.gw.UpdateMerchant(cmd.Context(), id, p)
 				if err != nil {
 					return err
 				}
-				l := cur.RateLimits
-				if cmd.Flags().Changed("write-per-second") {
-					l.WritePerSecond = limits.WritePerSecond
-				}
-				if cmd.Flags().Changed("write-per-hour") {
-					l.WritePerHour = limits.WritePerHour
-				}
-				if cmd.Flags().Changed("read-per-second") {
-					l.ReadPerSecond = limits.ReadPerSecond
-				}
-				p.RateLimits = &l
-			}
-			if cmd.Flags().Changed("allowed-origin") {
-				p.CheckoutAllowedOrigins = &origins
-			}
-			m, err := e.gw.UpdateMerchant(cmd.Context(), id, p)
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(c.stdout, "%s updated: status=%s rate_limits=%+v checkout_allowed_origins=%v\n", m.ID, m.Status, m.RateLimits, m.CheckoutAllowedOrigins)
-			return nil
+				fmt.Fprintf(c.stdout, "%s updated: status=%s rate_limits=%+v checkout_allowed_origins=%v\n", m.ID, m.Status, m.RateLimits, m.CheckoutAllowedOrigins)
+				return nil
+			})
 		},
 	}
 	f := cmd.Flags()

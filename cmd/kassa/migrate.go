@@ -13,13 +13,10 @@ func (c *cli) migrateCmd() *cobra.Command {
 		Long:  "Applies every pending migration. `kassa serve` also migrates on start; run this to migrate explicitly before a deploy. Safe to run concurrently.",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			e, err := c.open(cmd.Context(), false)
-			if err != nil {
-				return err
-			}
-			defer e.Close()
-			fmt.Fprintf(c.stdout, "migrations applied (%s)\n", e.store.Dialect())
-			return nil
+			return c.withEnv(cmd, func(e *env) error {
+				fmt.Fprintf(c.stdout, "migrations applied (%s)\n", e.store.Dialect())
+				return nil
+			})
 		},
 	}
 }

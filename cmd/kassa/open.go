@@ -6,6 +6,7 @@ import (
 	"log/slog"
 
 	"github.com/riverqueue/river"
+	"github.com/spf13/cobra"
 
 	"github.com/kassapay/kassa/internal/config"
 	"github.com/kassapay/kassa/internal/gateway"
@@ -94,4 +95,14 @@ func (c *cli) open(ctx context.Context, serving bool) (*env, error) {
 	})
 	jobs.Register(workers, gw, log)
 	return &env{cfg: cfg, log: log, store: st, gw: gw, workers: workers}, nil
+}
+
+// withEnv runs a CLI command's work against the opened instance (no job workers) and closes it afterwards.
+func (c *cli) withEnv(cmd *cobra.Command, fn func(e *env) error) error {
+	e, err := c.open(cmd.Context(), false)
+	if err != nil {
+		return err
+	}
+	defer e.Close()
+	return fn(e)
 }

@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -56,7 +57,7 @@ func (m *httpMetrics) observe(method, route string, status int, d time.Duration)
 	default:
 		method = "OTHER" // clients choose the method; label values must stay a small set
 	}
-	m.requests.WithLabelValues(method, route, itoa(status)).Inc()
+	m.requests.WithLabelValues(method, route, strconv.Itoa(status)).Inc()
 	m.duration.WithLabelValues(method, route).Observe(d.Seconds())
 }
 

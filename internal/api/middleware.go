@@ -291,5 +291,3 @@ func (s *Server) observe(r *http.Request, w *statusWriter, info *requestInfo, d 
 	}
 	s.log.InfoContext(r.Context(), "request", attrs...)
 }
-
-func itoa(n int) string { return strconv.Itoa(n) }

@@ -286,7 +286,7 @@ func TestRequestLogs(t *testing.T) {
 	}
 }
 
-func TestCORSAndUnknownMethodsOnOpsRoutes(t *testing.T) {
+func TestWrongMethodOnOpsRoutesIsAnAPIError(t *testing.T) {
 	t.Parallel()
 	e := kassatest.Setup(t, storetest.Backends()[0], kassatest.Options{})
 	req, _ := http.NewRequest(http.MethodPost, e.HTTP.URL+"/health", nil)

@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -50,14 +51,36 @@ func (e *FieldError) Unwrap() error { return e.Err }
 
 var e164 = regexp.MustCompile(`^\+[1-9][0-9]{6,14}$`)
 
-// Validate checks the fields a merchant can set.
-func (c Customer) Validate() error {
-	if c.Email != "" {
-		if a, err := mail.ParseAddress(c.Email); err != nil || a.Address != c.Email || len(c.Email) > 254 {
-			return &FieldError{"email", ErrInvalidEmail}
+// ValidEmail reports whether s is a bare email address (no display name) of at most 254 bytes. Every place that
+// takes a payer's email uses it: customers, checkout sessions, the hosted page.
+func ValidEmail(s string) bool {
+	a, err := mail.ParseAddress(s)
+	return err == nil && a.Address == s && len(s) <= 254
+}
+
+// ValidPhone reports whether s is an E.164 number such as +15555550100.
+func ValidPhone(s string) bool { return e164.MatchString(s) }
+
+// Printable reports whether s is valid UTF-8 without control characters (NUL included, which PostgreSQL text
+// cannot hold): the rule for free-text names.
+func Printable(s string) bool {
+	if !utf8.ValidString(s) {
+		return false
+	}
+	for _, r := range s {
+		if unicode.IsControl(r) {
+			return false
 		}
 	}
-	if c.Phone != "" && !e164.MatchString(c.Phone) {
+	return true
+}
+
+// Validate checks the fields a merchant can set.
+func (c Customer) Validate() error {
+	if c.Email != "" && !ValidEmail(c.Email) {
+		return &FieldError{"email", ErrInvalidEmail}
+	}
+	if c.Phone != "" && !ValidPhone(c.Phone) {
 		return &FieldError{"phone", ErrInvalidPhone}
 	}
 	if utf8.RuneCountInString(c.Name) > 200 {

@@ -77,11 +77,5 @@ func (g *Gateway) ListCustomers(ctx context.Context, a Auth, email string, page 
 	if err != nil {
 		return nil, false, err
 	}
-	if len(cs) <= want {
-		return cs, false, nil
-	}
-	if page.EndingBefore != "" { // the extra row is the oldest-side neighbour at the front
-		return cs[1:], true, nil
-	}
-	return cs[:want], true, nil
+	return trimPage(cs, want, page.EndingBefore != "")
 }

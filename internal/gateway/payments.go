@@ -5,12 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/riverqueue/river"
 
 	"github.com/kassapay/kassa/internal/checkout"
+	"github.com/kassapay/kassa/internal/customer"
 	"github.com/kassapay/kassa/internal/id"
 	"github.com/kassapay/kassa/internal/ledger"
 	"github.com/kassapay/kassa/internal/merchant"
@@ -136,10 +136,10 @@ func (g *Gateway) PaySession(ctx context.Context, sessionID string, in CardInput
 	if err != nil {
 		return PayResult{}, err
 	}
-	if !printable(in.Name) || utf8.RuneCountInString(in.Name) > 200 {
+	if !customer.Printable(in.Name) || utf8.RuneCountInString(in.Name) > 200 {
 		return PayResult{}, InvalidParam("card.name", "parameter_invalid", "The cardholder name must be at most 200 printable characters.")
 	}
-	if email != "" && !validEmail(email) {
+	if email != "" && !customer.ValidEmail(email) {
 		return PayResult{}, InvalidParam("email", "parameter_invalid", "The email address is not valid.")
 	}
 	if !scenario.Valid() {
@@ -219,19 +219,6 @@ func (g *Gateway) PaySession(ctx context.Context, sessionID string, in CardInput
 		return PayResult{Session: s, Payment: p}, nil
 	}
 	return g.finishSale(ctx, p.ID, res)
-}
-
-// printable reports whether s is valid UTF-8 without control characters.
-func printable(s string) bool {
-	if !utf8.ValidString(s) {
-		return false
-	}
-	for _, r := range s {
-		if unicode.IsControl(r) {
-			return false
-		}
-	}
-	return true
 }
 
 // payable answers why a session cannot take a payment attempt, if it cannot.

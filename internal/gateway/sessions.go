@@ -6,12 +6,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"regexp"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/kassapay/kassa/internal/checkout"
+	"github.com/kassapay/kassa/internal/customer"
 	"github.com/kassapay/kassa/internal/id"
 	"github.com/kassapay/kassa/internal/money"
 	"github.com/kassapay/kassa/internal/store"
@@ -41,8 +41,6 @@ type CreatedSession struct {
 	WebhookSecret string
 	Replayed      bool
 }
-
-var e164 = regexp.MustCompile(`^\+[1-9][0-9]{6,14}$`)
 
 // maxMetadataBytes bounds a session's metadata object.
 const maxMetadataBytes = 8 << 10
@@ -94,10 +92,10 @@ func (g *Gateway) validateSession(a Auth, in *SessionInput) error {
 			add(field, code, err.Error())
 		}
 	}
-	if in.Customer.Email != "" && !validEmail(in.Customer.Email) {
+	if in.Customer.Email != "" && !customer.ValidEmail(in.Customer.Email) {
 		add("customer_email", "parameter_invalid", "customer_email must be an email address.")
 	}
-	if in.Customer.Phone != "" && !e164.MatchString(in.Customer.Phone) {
+	if in.Customer.Phone != "" && !customer.ValidPhone(in.Customer.Phone) {
 		add("customer_phone", "parameter_invalid", "customer_phone must be E.164, e.g. +15555550100.")
 	}
 	if utf8.RuneCountInString(in.Customer.Name) > 200 {
@@ -142,11 +140,6 @@ func sortProblems(ps []Problem) {
 			ps[j], ps[j-1] = ps[j-1], ps[j]
 		}
 	}
-}
-
-func validEmail(s string) bool {
-	at := strings.LastIndexByte(s, '@')
-	return at > 0 && at < len(s)-1 && len(s) <= 254 && !strings.ContainsAny(s, " <>\"")
 }
 
 // CreateSession creates a checkout session (kind session) or payment link (kind link). The idempotency key is

@@ -22,24 +22,32 @@ import (
 	"github.com/kassapay/kassa/internal/webhook"
 )
 
+// workerEnv opens a store whose River client works jobs as `kassa serve` configures it, and a gateway that delivers
+// webhooks to loopback receivers on schedule (nil: the default). The workers are registered, not started.
+func workerEnv(t testing.TB, b storetest.Backend, opts store.Options, schedule webhook.Schedule) (store.Store, *gateway.Gateway) {
+	t.Helper()
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	workers := river.NewWorkers()
+	opts.River = jobs.Config(workers, true, logger)
+	st := b.Open(t, opts)
+	box, err := sealed.New(kassatest.MasterKey, "webhook-secrets")
+	if err != nil {
+		t.Fatal(err)
+	}
+	gw := gateway.New(st, gateway.Options{Logger: logger, Webhooks: gateway.WebhookOptions{
+		Secrets: box, Schedule: schedule, AllowedNetworks: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")},
+	}})
+	jobs.Register(workers, gw, logger)
+	return st, gw
+}
+
 // TestWorkersDeliverWebhooks runs deliveries through River as `kassa serve` does, with a compressed schedule: a
 // receiver that fails once gets the event again and the delivery ends delivered.
 func TestWorkersDeliverWebhooks(t *testing.T) {
 	for _, b := range storetest.Backends() {
 		t.Run(b.Name, func(t *testing.T) {
 			ctx := context.Background()
-			logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-			workers := river.NewWorkers()
-			st := b.Open(t, store.Options{River: jobs.Config(workers, true, logger)})
-			box, err := sealed.New(kassatest.MasterKey, "webhook-secrets")
-			if err != nil {
-				t.Fatal(err)
-			}
-			gw := gateway.New(st, gateway.Options{Logger: logger, Webhooks: gateway.WebhookOptions{
-				Secrets: box, Schedule: webhook.Schedule{0, 100 * time.Millisecond, 100 * time.Millisecond},
-				AllowedNetworks: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")},
-			}})
-			jobs.Register(workers, gw, logger)
+			st, gw := workerEnv(t, b, store.Options{}, webhook.Schedule{0, 100 * time.Millisecond, 100 * time.Millisecond})
 			recv := kassatest.NewReceiver(t, kassatest.Reply{Status: 500, Body: "not yet"})
 
 			m := storetest.NewMerchant(t, st)
@@ -81,14 +89,7 @@ func TestWorkersDeliverWebhooks(t *testing.T) {
 func TestSlowEndpointDoesNotDelayOthers(t *testing.T) {
 	b := storetest.Backends()[0]
 	ctx := context.Background()
-	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	workers := river.NewWorkers()
-	st := b.Open(t, store.Options{River: jobs.Config(workers, true, logger)})
-	box, _ := sealed.New(kassatest.MasterKey, "webhook-secrets")
-	gw := gateway.New(st, gateway.Options{Logger: logger, Webhooks: gateway.WebhookOptions{
-		Secrets: box, AllowedNetworks: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")},
-	}})
-	jobs.Register(workers, gw, logger)
+	st, gw := workerEnv(t, b, store.Options{}, nil)
 
 	release := make(chan struct{})
 	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -3,9 +3,9 @@ package web
 import (
 	"net/url"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
+	"github.com/kassapay/kassa/internal/customer"
 	"github.com/kassapay/kassa/internal/gateway"
 	"github.com/kassapay/kassa/internal/vault"
 )
@@ -42,39 +42,19 @@ func (f cardForm) kept() formValues {
 // Limits of the fields the gateway stores as they are.
 const (
 	maxNameRunes = 200
-	maxEmailLen  = 254
 )
 
-// check validates the fields the gateway passes through without judging them (name and email), so that what is
-// stored is printable text of a sane length. The card fields are the gateway's to judge.
+// check names a bad name or email with the page's own wording before the gateway is called; the rules are the
+// gateway's (customer.Printable, customer.ValidEmail). The card fields are left to the gateway.
 func (f cardForm) check() (fieldErrors, bool) {
 	var fe fieldErrors
-	if !printable(f.Name) || utf8.RuneCountInString(f.Name) > maxNameRunes {
+	if !customer.Printable(f.Name) || utf8.RuneCountInString(f.Name) > maxNameRunes {
 		fe.set("name", "Enter the name as it is printed on the card (at most 200 characters).")
 	}
-	if f.Email != "" && !plausibleEmail(f.Email) {
+	if f.Email != "" && !customer.ValidEmail(f.Email) {
 		fe.set("email", "Enter an email address like name@example.com, or leave this empty.")
 	}
 	return fe, fe.empty()
-}
-
-// printable reports whether s is valid UTF-8 without control characters (NUL included, which PostgreSQL text
-// cannot hold).
-func printable(s string) bool {
-	if !utf8.ValidString(s) {
-		return false
-	}
-	for _, r := range s {
-		if unicode.IsControl(r) {
-			return false
-		}
-	}
-	return true
-}
-
-func plausibleEmail(s string) bool {
-	at := strings.LastIndexByte(s, '@')
-	return printable(s) && len(s) <= maxEmailLen && at > 0 && at < len(s)-1 && !strings.ContainsAny(s, " <>\"")
 }
 
 // parseExpiry reads an expiry typed as MM/YY, MM / YYYY, MM-YY, MMYY or MMYYYY. A part it cannot read comes back

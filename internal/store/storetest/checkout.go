@@ -14,10 +14,6 @@ import (
 	"github.com/kassapay/kassa/internal/store"
 )
 
-func init() {
-	extraTests["CheckoutSessions"] = testCheckoutSessions
-}
-
 func newSession(merchantID string, kind checkout.Kind, at time.Time, order, key string) checkout.Session {
 	return checkout.Session{
 		ID: id.New(kind.Prefix(), at), Kind: kind, MerchantID: merchantID, ExternalOrderID: order, Amount: 1500, Currency: "USD",

@@ -18,26 +18,23 @@ import (
 	"github.com/kassapay/kassa/internal/store"
 )
 
-// extraTests are the suite's tests kept in other files, one file per concept.
-var extraTests = map[string]func(*testing.T, store.Store){}
-
 // Run runs the conformance suite against stores made by open.
 func Run(t *testing.T, open func(t testing.TB) store.Store) {
 	tests := map[string]func(*testing.T, store.Store){
-		"Merchants":                 testMerchants,
-		"APIKeys":                   testAPIKeys,
-		"Users":                     testUsers,
-		"InstanceSettings":          testInstanceSettings,
-		"Customers":                 testCustomers,
-		"CustomerPages":             testCustomerPages,
-		"Idempotency":               testIdempotency,
-		"TxCommitsRowAndJob":        testTxCommitsRowAndJob,
-		"TxRollsBackRowAndJob":      testTxRollsBackRowAndJob,
-		"LockMerchantSerializes":    testLockMerchantSerializes,
-		"UnknownObjectsAreNotFound": testNotFound,
-	}
-	for name, fn := range extraTests {
-		tests[name] = fn
+		"Merchants":                     testMerchants,
+		"APIKeys":                       testAPIKeys,
+		"Users":                         testUsers,
+		"InstanceSettings":              testInstanceSettings,
+		"Customers":                     testCustomers,
+		"CustomerPages":                 testCustomerPages,
+		"Idempotency":                   testIdempotency,
+		"TxCommitsRowAndJob":            testTxCommitsRowAndJob,
+		"TxRollsBackRowAndJob":          testTxRollsBackRowAndJob,
+		"LockMerchantSerializes":        testLockMerchantSerializes,
+		"UnknownObjectsAreNotFound":     testNotFound,
+		"Events":                        testEvents,
+		"WebhookEndpointsAndDeliveries": testWebhookEndpointsAndDeliveries,
+		"CheckoutSessions":              testCheckoutSessions,
 	}
 	for name, fn := range tests {
 		t.Run(name, func(t *testing.T) {

@@ -13,11 +13,6 @@ import (
 	"github.com/kassapay/kassa/internal/webhook"
 )
 
-func init() {
-	extraTests["Events"] = testEvents
-	extraTests["WebhookEndpointsAndDeliveries"] = testWebhookEndpointsAndDeliveries
-}
-
 func testEvents(t *testing.T, s store.Store) {
 	ctx := context.Background()
 	m := NewMerchant(t, s)
