@@ -82,6 +82,7 @@ var flagUsage = map[string]string{
 	config.EnvRateReadPerSecond:               "default read requests per second per merchant and mode (100)",
 	config.EnvRatePublicPerSecond:             "public endpoint requests per second per client IP (50)",
 	config.EnvMaxBodyBytes:                    "largest accepted request body in bytes (1048576)",
+	config.EnvSandboxDelay:                    "how long the sandbox takes to settle UPI and order payments (default 5s)",
 }
 
 // config loads the configuration: environment, then flags that were set.

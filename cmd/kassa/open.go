@@ -88,7 +88,7 @@ func (c *cli) open(ctx context.Context, serving bool) (*env, error) {
 	gw := gateway.New(st, gateway.Options{
 		Logger: log, LiveModeAvailable: cfg.MasterKey != nil && !cfg.MasterKeyGenerated, ResponseSecrets: responses,
 		BaseURL:  cfg.BaseURL,
-		Payments: gateway.PaymentOptions{Provider: sandbox.New(sandbox.Options{}), Vault: cards},
+		Payments: gateway.PaymentOptions{Provider: sandbox.New(sandbox.Options{UPIDelay: cfg.SandboxDelay}), Vault: cards, AsyncDelay: cfg.SandboxDelay},
 		Webhooks: gateway.WebhookOptions{
 			Secrets: secrets, Schedule: webhook.Schedule(cfg.WebhookRetrySchedule), AllowedNetworks: cfg.WebhookAllowedNetworks,
 		},

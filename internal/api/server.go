@@ -164,6 +164,8 @@ func (s *Server) routes() {
 	register(s, authSecret, listEventsOp, s.listEvents)
 	register(s, authSecret, getEventOp, s.getEvent)
 	register(s, authSecret, triggerEventOp, s.triggerEvent)
+
+	s.registerOrders()
 }
 
 // register adds a huma operation and records the credential its route needs.

@@ -42,6 +42,7 @@ const (
 	EnvRateReadPerSecond      = "KASSA_RATE_READ_PER_SECOND"     // read requests per second per key
 	EnvRatePublicPerSecond    = "KASSA_RATE_PUBLIC_PER_SECOND"   // public (browser) requests per second
 	EnvMaxBodyBytes           = "KASSA_MAX_BODY_BYTES"           // largest accepted request body
+	EnvSandboxDelay           = "KASSA_SANDBOX_DELAY"            // how long the sandbox takes to settle async payments
 
 	// FileSuffix turns a secret's name into the name of the variable holding the path of a file with its value.
 	FileSuffix = "_FILE"
@@ -55,6 +56,7 @@ const (
 	DefaultWebhookNetworks      = "127.0.0.0/8,::1/128" // only when KASSA_DATABASE_URL is unset
 	DefaultShutdownTimeout      = 30 * time.Second
 	DefaultMaxBodyBytes         = 1 << 20
+	DefaultSandboxDelay         = 5 * time.Second
 )
 
 // Limits of the validated settings.
@@ -125,6 +127,9 @@ type Config struct {
 	RateLimits RateLimits
 	// MaxBodyBytes is the largest request body accepted (KASSA_MAX_BODY_BYTES, default 1 MiB, 1 KiB to 64 MiB).
 	MaxBodyBytes int64
+	// SandboxDelay is how long the sandbox takes to settle asynchronous payments: a UPI payer's approval, and the
+	// worker's wait before settling an order payment (KASSA_SANDBOX_DELAY, default 5s, >= 0; 0 settles at once).
+	SandboxDelay time.Duration
 }
 
 // SettingError is a bad setting: the variable's name, its value (empty for a secret) and what is wrong with it.
@@ -160,7 +165,7 @@ func Names() []string {
 		EnvAddr, EnvBaseURL, EnvDataDir, EnvDatabaseURL, EnvDatabaseURL + FileSuffix, EnvMasterKey,
 		EnvMasterKey + FileSuffix, EnvWebhookRetrySchedule, EnvWebhookAllowedNetworks, EnvRole, EnvLogLevel,
 		EnvLogFormat, EnvShutdownTimeout, EnvRateWritePerSecond, EnvRateWritePerHour, EnvRateReadPerSecond,
-		EnvRatePublicPerSecond, EnvMaxBodyBytes,
+		EnvRatePublicPerSecond, EnvMaxBodyBytes, EnvSandboxDelay,
 	}
 }
 
@@ -474,6 +479,14 @@ func loadRuntime(s source, c *Config, isTerminal bool) error {
 		}
 		c.ShutdownTimeout = d
 	}
+	c.SandboxDelay = DefaultSandboxDelay
+	if v, _ := s.get(EnvSandboxDelay); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < 0 || d > time.Hour {
+			return bad(EnvSandboxDelay, v, "is not a duration from 0s to 1h such as 5s")
+		}
+		c.SandboxDelay = d
+	}
 	return nil
 }
 
@@ -575,6 +588,7 @@ func (c Config) LogValue() slog.Value {
 		slog.Duration("shutdown_timeout", c.ShutdownTimeout),
 		slog.Any("rate_limits", c.RateLimits),
 		slog.Int64("max_body_bytes", c.MaxBodyBytes),
+		slog.Duration("sandbox_delay", c.SandboxDelay),
 	)
 }
 

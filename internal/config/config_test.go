@@ -62,6 +62,7 @@ func defaults() *Config {
 		ShutdownTimeout:        30 * time.Second,
 		RateLimits:             RateLimits{WritePerSecond: 20, WritePerHour: 10000, ReadPerSecond: 100, PublicPerSecond: 50},
 		MaxBodyBytes:           1 << 20,
+		SandboxDelay:           5 * time.Second,
 	}
 }
 
@@ -110,6 +111,7 @@ func TestLoad(t *testing.T) {
 				EnvRateReadPerSecond:      "3",
 				EnvRatePublicPerSecond:    "4",
 				EnvMaxBodyBytes:           "1024",
+				EnvSandboxDelay:           "250ms",
 			},
 			want: func(c *Config) {
 				*c = Config{
@@ -130,6 +132,7 @@ func TestLoad(t *testing.T) {
 					ShutdownTimeout: 5 * time.Second,
 					RateLimits:      RateLimits{WritePerSecond: 1, WritePerHour: 2, ReadPerSecond: 3, PublicPerSecond: 4},
 					MaxBodyBytes:    1024,
+					SandboxDelay:    250 * time.Millisecond,
 				}
 			},
 		},
@@ -329,6 +332,8 @@ func TestLoadErrors(t *testing.T) {
 		{name: "log format", env: map[string]string{EnvLogFormat: "logfmt"}, wantName: EnvLogFormat},
 		{name: "shutdown timeout", env: map[string]string{EnvShutdownTimeout: "30"}, wantName: EnvShutdownTimeout},
 		{name: "shutdown timeout zero", env: map[string]string{EnvShutdownTimeout: "0s"}, wantName: EnvShutdownTimeout},
+		{name: "sandbox delay negative", env: map[string]string{EnvSandboxDelay: "-1s"}, wantName: EnvSandboxDelay},
+		{name: "sandbox delay unitless", env: map[string]string{EnvSandboxDelay: "5"}, wantName: EnvSandboxDelay},
 		{name: "rate write per second", env: map[string]string{EnvRateWritePerSecond: "0"}, wantName: EnvRateWritePerSecond},
 		{name: "rate write per hour", env: map[string]string{EnvRateWritePerHour: "many"}, wantName: EnvRateWritePerHour},
 		{name: "rate read per second", env: map[string]string{EnvRateReadPerSecond: "-5"}, wantName: EnvRateReadPerSecond},

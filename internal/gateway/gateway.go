@@ -80,6 +80,9 @@ type PaymentOptions struct {
 	Provider provider.Provider
 	// Vault seals card data (a key derived from KASSA_MASTER_KEY).
 	Vault *vault.Vault
+	// AsyncDelay is how long an order payment waits before its worker settles it (the sandbox's UPI approval
+	// time, KASSA_SANDBOX_DELAY, default 5s). Zero: at once.
+	AsyncDelay time.Duration
 }
 
 // notFoundAs turns store.ErrNotFound into the API's 404 for the named object.

@@ -155,6 +155,7 @@ type PaymentObject struct {
 	AmountCaptured        int64           `json:"amount_captured"`
 	AmountRefunded        int64           `json:"amount_refunded"`
 	Card                  *CardObject     `json:"card"`
+	VPA                   *string         `json:"vpa" doc:"The payer's UPI address (UPI payments)."`
 	CustomerEmail         string          `json:"customer_email"`
 	CustomerName          string          `json:"customer_name"`
 	Description           string          `json:"description"`
@@ -195,7 +196,7 @@ func PaymentView(p payment.Payment) PaymentObject {
 	return PaymentObject{
 		Object: "payment", ID: p.ID, Livemode: p.Livemode, Status: string(p.Status), Method: string(p.Method),
 		CaptureMethod: string(p.CaptureMethod), Amount: p.Amount, Currency: p.Currency, AmountCaptured: p.Captured,
-		AmountRefunded: p.Refunded, Card: card, CustomerEmail: p.CustomerEmail, CustomerName: p.CustomerName,
+		AmountRefunded: p.Refunded, Card: card, VPA: optional(p.VPA), CustomerEmail: p.CustomerEmail, CustomerName: p.CustomerName,
 		Description: p.Description, Metadata: PublicMetadata(p.Metadata), ExternalOrderID: p.ExternalOrderID,
 		ExternalInvoiceID: optional(p.ExternalInvoiceID), Source: SourceObject{Type: p.SourceKind, ID: p.SourceID},
 		Provider: p.Provider, ProviderTransactionID: optional(p.ProviderTransactionID), FailureCode: optional(p.FailureCode),

@@ -328,6 +328,9 @@ func (g *Gateway) RecoverPayment(ctx context.Context, paymentID string) error {
 		}
 		return err
 	}
+	if p.SourceKind == sourceOrder {
+		return g.ProcessOrderPayment(ctx, p.ID) // the stale-payment sweep finds order payments too
+	}
 	if p.Status != payment.StatusPending || p.Method != payment.MethodCard {
 		return nil
 	}

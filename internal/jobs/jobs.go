@@ -152,6 +152,7 @@ func Register(workers *river.Workers, gw *gateway.Gateway, log *slog.Logger) {
 	river.AddWorker(workers, &ExpireWorker{gw: gw, log: log})
 	river.AddWorker(workers, &RecoverWorker{gw: gw})
 	river.AddWorker(workers, &RecoverRefundWorker{gw: gw})
+	river.AddWorker(workers, &OrderPaymentWorker{gw: gw})
 }
 
 // Periodic returns the periodic jobs; River runs them on the elected leader only, so several instances sharing a

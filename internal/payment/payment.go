@@ -149,6 +149,8 @@ type Payment struct {
 	// PaymentMethodID is the vaulted card ("pm_…"); Card is its display data.
 	PaymentMethodID string
 	Card            CardDisplay
+	// VPA is the payer's UPI address of a UPI payment.
+	VPA             string
 	CustomerEmail   string
 	CustomerName    string
 	Description     string

@@ -52,7 +52,7 @@ func paymentFromRow(r litedb.Payment) payment.Payment {
 		CustomerEmail: r.CustomerEmail, CustomerName: r.CustomerName, Description: r.Description, Metadata: []byte(r.Metadata),
 		ExternalOrderID: r.ExternalOrderID, ExternalInvoiceID: r.ExternalInvoiceID, SourceKind: r.SourceKind, SourceID: r.SourceID,
 		Provider: r.Provider, ProviderTransactionID: r.ProviderTransactionID, Scenario: r.Scenario, FailureCode: r.FailureCode,
-		FailureMessage: r.FailureMessage, DeclineCode: r.DeclineCode, RecoveryAttempts: int(r.RecoveryAttempts),
+		FailureMessage: r.FailureMessage, DeclineCode: r.DeclineCode, RecoveryAttempts: int(r.RecoveryAttempts), VPA: r.Vpa,
 		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
 	}
 }
@@ -79,7 +79,7 @@ func (s queries) InsertPayment(ctx context.Context, p payment.Payment) error {
 		Description: p.Description, Metadata: md, ExternalOrderID: p.ExternalOrderID, ExternalInvoiceID: p.ExternalInvoiceID,
 		SourceKind: p.SourceKind, SourceID: p.SourceID, Provider: p.Provider, ProviderTransactionID: p.ProviderTransactionID,
 		Scenario: p.Scenario, FailureCode: p.FailureCode, FailureMessage: p.FailureMessage, DeclineCode: p.DeclineCode,
-		RecoveryAttempts: int64(p.RecoveryAttempts), CreatedAt: ts(p.CreatedAt), UpdatedAt: ts(p.UpdatedAt),
+		RecoveryAttempts: int64(p.RecoveryAttempts), CreatedAt: ts(p.CreatedAt), UpdatedAt: ts(p.UpdatedAt), Vpa: p.VPA,
 	}))
 }
 

@@ -73,7 +73,7 @@ func (q *Queries) LockMerchant(ctx context.Context, id string) (Merchant, error)
 }
 
 const lockPayment = `-- name: LockPayment :one
-SELECT id, merchant_id, livemode, status, method, capture_method, amount, currency, amount_captured, amount_refunded, amount_refunds_pending, payment_method_id, card_brand, card_first6, card_last4, card_exp_month, card_exp_year, customer_email, customer_name, description, metadata, external_order_id, external_invoice_id, source_kind, source_id, provider, provider_transaction_id, scenario, failure_code, failure_message, decline_code, recovery_attempts, created_at, updated_at FROM payments WHERE id = $1 FOR UPDATE
+SELECT id, merchant_id, livemode, status, method, capture_method, amount, currency, amount_captured, amount_refunded, amount_refunds_pending, payment_method_id, card_brand, card_first6, card_last4, card_exp_month, card_exp_year, customer_email, customer_name, description, metadata, external_order_id, external_invoice_id, source_kind, source_id, provider, provider_transaction_id, scenario, failure_code, failure_message, decline_code, recovery_attempts, created_at, updated_at, vpa FROM payments WHERE id = $1 FOR UPDATE
 `
 
 func (q *Queries) LockPayment(ctx context.Context, id string) (Payment, error) {
@@ -114,6 +114,7 @@ func (q *Queries) LockPayment(ctx context.Context, id string) (Payment, error) {
 		&i.RecoveryAttempts,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.Vpa,
 	)
 	return i, err
 }

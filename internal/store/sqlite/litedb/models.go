@@ -132,6 +132,20 @@ type ObjectSequence struct {
 	Last     int64
 }
 
+type Order struct {
+	ID         string
+	MerchantID string
+	Livemode   bool
+	Amount     int64
+	Currency   string
+	Receipt    string
+	Notes      dbtype.JSON
+	Status     string
+	PaymentID  *string
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+}
+
 type Payment struct {
 	ID                    string
 	MerchantID            string
@@ -167,6 +181,7 @@ type Payment struct {
 	RecoveryAttempts      int64
 	CreatedAt             time.Time
 	UpdatedAt             time.Time
+	Vpa                   string
 }
 
 type PaymentMethod struct {

@@ -13,7 +13,7 @@ import (
 )
 
 const getPayment = `-- name: GetPayment :one
-SELECT id, merchant_id, livemode, status, method, capture_method, amount, currency, amount_captured, amount_refunded, amount_refunds_pending, payment_method_id, card_brand, card_first6, card_last4, card_exp_month, card_exp_year, customer_email, customer_name, description, metadata, external_order_id, external_invoice_id, source_kind, source_id, provider, provider_transaction_id, scenario, failure_code, failure_message, decline_code, recovery_attempts, created_at, updated_at FROM payments WHERE merchant_id = ?1 AND livemode = ?2 AND id = ?3
+SELECT id, merchant_id, livemode, status, method, capture_method, amount, currency, amount_captured, amount_refunded, amount_refunds_pending, payment_method_id, card_brand, card_first6, card_last4, card_exp_month, card_exp_year, customer_email, customer_name, description, metadata, external_order_id, external_invoice_id, source_kind, source_id, provider, provider_transaction_id, scenario, failure_code, failure_message, decline_code, recovery_attempts, created_at, updated_at, vpa FROM payments WHERE merchant_id = ?1 AND livemode = ?2 AND id = ?3
 `
 
 type GetPaymentParams struct {
@@ -60,12 +60,13 @@ func (q *Queries) GetPayment(ctx context.Context, arg GetPaymentParams) (Payment
 		&i.RecoveryAttempts,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.Vpa,
 	)
 	return i, err
 }
 
 const getPaymentByID = `-- name: GetPaymentByID :one
-SELECT id, merchant_id, livemode, status, method, capture_method, amount, currency, amount_captured, amount_refunded, amount_refunds_pending, payment_method_id, card_brand, card_first6, card_last4, card_exp_month, card_exp_year, customer_email, customer_name, description, metadata, external_order_id, external_invoice_id, source_kind, source_id, provider, provider_transaction_id, scenario, failure_code, failure_message, decline_code, recovery_attempts, created_at, updated_at FROM payments WHERE id = ?1
+SELECT id, merchant_id, livemode, status, method, capture_method, amount, currency, amount_captured, amount_refunded, amount_refunds_pending, payment_method_id, card_brand, card_first6, card_last4, card_exp_month, card_exp_year, customer_email, customer_name, description, metadata, external_order_id, external_invoice_id, source_kind, source_id, provider, provider_transaction_id, scenario, failure_code, failure_message, decline_code, recovery_attempts, created_at, updated_at, vpa FROM payments WHERE id = ?1
 `
 
 func (q *Queries) GetPaymentByID(ctx context.Context, id string) (Payment, error) {
@@ -106,6 +107,7 @@ func (q *Queries) GetPaymentByID(ctx context.Context, id string) (Payment, error
 		&i.RecoveryAttempts,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.Vpa,
 	)
 	return i, err
 }
@@ -209,7 +211,7 @@ INSERT INTO payments (id, merchant_id, livemode, status, method, capture_method,
                       amount_refunded, amount_refunds_pending, payment_method_id, card_brand, card_first6, card_last4,
                       card_exp_month, card_exp_year, customer_email, customer_name, description, metadata,
                       external_order_id, external_invoice_id, source_kind, source_id, provider, provider_transaction_id,
-                      scenario, failure_code, failure_message, decline_code, recovery_attempts, created_at, updated_at)
+                      scenario, failure_code, failure_message, decline_code, recovery_attempts, created_at, updated_at, vpa)
 VALUES (?1, ?2, ?3, ?4, ?5, ?6,
         ?7, ?8, ?9, ?10,
         ?11, ?12, ?13, ?14,
@@ -217,7 +219,7 @@ VALUES (?1, ?2, ?3, ?4, ?5, ?6,
         ?19, ?20, ?21, ?22,
         ?23, ?24, ?25, ?26,
         ?27, ?28, ?29, ?30,
-        ?31, ?32, ?33, ?34)
+        ?31, ?32, ?33, ?34, ?35)
 `
 
 type InsertPaymentParams struct {
@@ -255,6 +257,7 @@ type InsertPaymentParams struct {
 	RecoveryAttempts      int64
 	CreatedAt             time.Time
 	UpdatedAt             time.Time
+	Vpa                   string
 }
 
 func (q *Queries) InsertPayment(ctx context.Context, arg InsertPaymentParams) error {
@@ -293,6 +296,7 @@ func (q *Queries) InsertPayment(ctx context.Context, arg InsertPaymentParams) er
 		arg.RecoveryAttempts,
 		arg.CreatedAt,
 		arg.UpdatedAt,
+		arg.Vpa,
 	)
 	return err
 }
@@ -386,7 +390,7 @@ func (q *Queries) InsertTransaction(ctx context.Context, arg InsertTransactionPa
 }
 
 const listPayments = `-- name: ListPayments :many
-SELECT id, merchant_id, livemode, status, method, capture_method, amount, currency, amount_captured, amount_refunded, amount_refunds_pending, payment_method_id, card_brand, card_first6, card_last4, card_exp_month, card_exp_year, customer_email, customer_name, description, metadata, external_order_id, external_invoice_id, source_kind, source_id, provider, provider_transaction_id, scenario, failure_code, failure_message, decline_code, recovery_attempts, created_at, updated_at FROM payments
+SELECT id, merchant_id, livemode, status, method, capture_method, amount, currency, amount_captured, amount_refunded, amount_refunds_pending, payment_method_id, card_brand, card_first6, card_last4, card_exp_month, card_exp_year, customer_email, customer_name, description, metadata, external_order_id, external_invoice_id, source_kind, source_id, provider, provider_transaction_id, scenario, failure_code, failure_message, decline_code, recovery_attempts, created_at, updated_at, vpa FROM payments
 WHERE merchant_id = ?1 AND livemode = ?2
   AND (CAST(?3 AS TEXT) = '' OR id < CAST(?3 AS TEXT))
   AND (CAST(?4 AS TEXT) = '' OR status = CAST(?4 AS TEXT))
@@ -455,6 +459,7 @@ func (q *Queries) ListPayments(ctx context.Context, arg ListPaymentsParams) ([]P
 			&i.RecoveryAttempts,
 			&i.CreatedAt,
 			&i.UpdatedAt,
+			&i.Vpa,
 		); err != nil {
 			return nil, err
 		}
@@ -470,7 +475,7 @@ func (q *Queries) ListPayments(ctx context.Context, arg ListPaymentsParams) ([]P
 }
 
 const listStalePendingPayments = `-- name: ListStalePendingPayments :many
-SELECT id, merchant_id, livemode, status, method, capture_method, amount, currency, amount_captured, amount_refunded, amount_refunds_pending, payment_method_id, card_brand, card_first6, card_last4, card_exp_month, card_exp_year, customer_email, customer_name, description, metadata, external_order_id, external_invoice_id, source_kind, source_id, provider, provider_transaction_id, scenario, failure_code, failure_message, decline_code, recovery_attempts, created_at, updated_at FROM payments WHERE status = 'pending' AND method = 'card' AND updated_at <= ?1
+SELECT id, merchant_id, livemode, status, method, capture_method, amount, currency, amount_captured, amount_refunded, amount_refunds_pending, payment_method_id, card_brand, card_first6, card_last4, card_exp_month, card_exp_year, customer_email, customer_name, description, metadata, external_order_id, external_invoice_id, source_kind, source_id, provider, provider_transaction_id, scenario, failure_code, failure_message, decline_code, recovery_attempts, created_at, updated_at, vpa FROM payments WHERE status = 'pending' AND method = 'card' AND updated_at <= ?1
 ORDER BY updated_at
 LIMIT CAST(?2 AS BIGINT)
 `
@@ -525,6 +530,7 @@ func (q *Queries) ListStalePendingPayments(ctx context.Context, arg ListStalePen
 			&i.RecoveryAttempts,
 			&i.CreatedAt,
 			&i.UpdatedAt,
+			&i.Vpa,
 		); err != nil {
 			return nil, err
 		}

@@ -1,0 +1,218 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+
+	"github.com/danielgtaylor/huma/v2"
+
+	"github.com/kassapay/kassa/internal/gateway"
+	"github.com/kassapay/kassa/internal/store"
+)
+
+// The error codes of orders and their payments (listed here, next to the routes that return them).
+func init() {
+	for code, status := range map[string]int{
+		"invalid_amount": 400, "invalid_currency": 400, "invalid_vpa": 400, "invalid_card": 400, "expired_card": 400,
+		"order_already_paid": 409, "payment_in_progress": 409, "payments_not_configured": 422,
+		"non_refundable_state": 409, "over_refund": 409,
+	} {
+		ErrorCodes[code] = status
+	}
+}
+
+// CreateOrderInput is the body of POST /api/v1/orders.
+type CreateOrderInput struct {
+	Body struct {
+		Amount   int64           `json:"amount" doc:"Minor units of currency, at least 100 (1.00 INR = 100 paise)."`
+		Currency string          `json:"currency,omitempty" maxLength:"3" doc:"ISO 4217, upper case; default INR."`
+		Receipt  string          `json:"receipt,omitempty" maxLength:"255" doc:"Your reference for the order."`
+		Notes    json.RawMessage `json:"notes,omitempty" doc:"Your JSON object (at most 8 KB), echoed back; keys starting with _ are never shown."`
+	}
+}
+
+// OrderOutput wraps one order.
+type OrderOutput struct {
+	Status int
+	Body   gateway.OrderObject
+}
+
+// ListOrdersInput filters orders.
+type ListOrdersInput struct {
+	Limit         int    `query:"limit" minimum:"1" maximum:"100" default:"10"`
+	StartingAfter string `query:"starting_after" doc:"Cursor: an order id; returns older orders."`
+	Status        string `query:"status" enum:"created,attempted,paid"`
+}
+
+// OrderListOutput is a page of orders.
+type OrderListOutput struct {
+	Body List[gateway.OrderObject]
+}
+
+// OrderCardInput is a card as the customer typed it. The number goes to the vault; the CVV only to the provider.
+type OrderCardInput struct {
+	Number   string `json:"number" maxLength:"40" doc:"13–19 digits; spaces and dashes are ignored."`
+	ExpMonth int    `json:"exp_month" doc:"1–12."`
+	ExpYear  int    `json:"exp_year" doc:"2 or 4 digits (26 or 2026)."`
+	CVV      string `json:"cvv" maxLength:"4"`
+	Name     string `json:"name,omitempty" maxLength:"200"`
+}
+
+// OrderPaymentBody is a payment of an order.
+type OrderPaymentBody struct {
+	Method string          `json:"method" enum:"upi,card"`
+	VPA    string          `json:"vpa,omitempty" maxLength:"255" doc:"UPI address (method upi), e.g. success@kassa in test mode."`
+	Card   *OrderCardInput `json:"card,omitempty" doc:"The card (method card)."`
+	Email  string          `json:"email,omitempty" maxLength:"254"`
+}
+
+// CreateOrderPaymentInput is the body of POST /api/v1/payments.
+type CreateOrderPaymentInput struct {
+	Body struct {
+		OrderID string `json:"order_id" maxLength:"64"`
+		OrderPaymentBody
+	}
+}
+
+// CreatePublicOrderPaymentInput is POST /api/public/orders/{id}/payments.
+type CreatePublicOrderPaymentInput struct {
+	ID   string `path:"id" maxLength:"64"`
+	Body OrderPaymentBody
+}
+
+// PaymentCreatedOutput is a payment just started.
+type PaymentCreatedOutput struct {
+	Status int
+	Body   gateway.PaymentObject
+}
+
+// PaymentStatusOutput is the browser-safe status of a payment.
+type PaymentStatusOutput struct {
+	Body gateway.PaymentStatusObject
+}
+
+// PublicOrder is what a checkout page may show of an order.
+type PublicOrder struct {
+	Object       string `json:"object" enum:"order"`
+	ID           string `json:"id"`
+	Livemode     bool   `json:"livemode"`
+	Status       string `json:"status" enum:"created,attempted,paid"`
+	Amount       int64  `json:"amount"`
+	Currency     string `json:"currency"`
+	MerchantName string `json:"merchant_name"`
+}
+
+// PublicOrderOutput wraps a PublicOrder.
+type PublicOrderOutput struct {
+	Body PublicOrder
+}
+
+var (
+	createOrderOp = huma.Operation{OperationID: "create-order", Method: http.MethodPost, Path: "/api/v1/orders",
+		Tags: []string{"Orders"}, Summary: "Create an order", DefaultStatus: http.StatusCreated,
+		Description: "An amount to collect; the customer pays it by UPI or card (POST /api/v1/payments or the embedded checkout). " +
+			"Status created → attempted (a payment was tried) → paid. Errors: invalid_amount (below 100), invalid_currency, parameter_invalid (400)."}
+	getOrderOp = huma.Operation{OperationID: "get-order", Method: http.MethodGet, Path: "/api/v1/orders/{id}",
+		Tags: []string{"Orders"}, Summary: "Retrieve an order"}
+	listOrdersOp = huma.Operation{OperationID: "list-orders", Method: http.MethodGet, Path: "/api/v1/orders",
+		Tags: []string{"Orders"}, Summary: "List orders", Description: "Newest first."}
+	createOrderPaymentOp = huma.Operation{OperationID: "create-order-payment", Method: http.MethodPost, Path: "/api/v1/payments",
+		Tags: []string{"Orders"}, Summary: "Pay an order by UPI or card", DefaultStatus: http.StatusCreated,
+		Description: "Answers 201 at once with status pending; a background worker settles the payment (after a few seconds in the sandbox) " +
+			"to captured or failed (failure_code, failure_message) and sends payment.succeeded or payment.failed. Amount and currency come from the order. " +
+			"Errors: invalid_vpa, invalid_card (number: 13–19 digits and Luhn; CVV), expired_card (expiry month 1–12, 2- or 4-digit year, not past), " +
+			"parameter_missing, parameter_conflict (400); resource_missing (404); order_already_paid, payment_in_progress (409); payments_not_configured (422)."}
+	getPaymentStatusOp = huma.Operation{OperationID: "get-public-payment-status", Method: http.MethodGet, Path: "/api/public/payments/{id}/status",
+		Tags: []string{"Public"}, Summary: "Poll a payment's status (browser-safe)",
+		Description: "With a publishable key: status, amount and the failure reason; no customer or card data."}
+	getPublicOrderOp = huma.Operation{OperationID: "get-public-order", Method: http.MethodGet, Path: "/api/public/orders/{id}",
+		Tags: []string{"Public"}, Summary: "Retrieve an order (browser-safe)", Description: "With a publishable key: what a checkout page shows."}
+	createPublicOrderPaymentOp = huma.Operation{OperationID: "create-public-order-payment", Method: http.MethodPost, Path: "/api/public/orders/{id}/payments",
+		Tags: []string{"Public"}, Summary: "Pay an order (browser-safe)", DefaultStatus: http.StatusCreated,
+		Description: "With a publishable key, as the embedded checkout does: the same as POST /api/v1/payments, answering the browser-safe payment status."}
+)
+
+// registerOrders adds the routes of orders, their payments and the job statistics.
+func (s *Server) registerOrders() {
+	register(s, authSecret, createOrderOp, s.createOrder)
+	register(s, authSecret, getOrderOp, s.getOrder)
+	register(s, authSecret, listOrdersOp, s.listOrders)
+	register(s, authSecret, createOrderPaymentOp, s.createOrderPayment)
+	register(s, authPublishable, getPaymentStatusOp, s.getPaymentStatus)
+	register(s, authPublishable, getPublicOrderOp, s.getPublicOrder)
+	register(s, authPublishable, createPublicOrderPaymentOp, s.createPublicOrderPayment)
+}
+
+func (s *Server) createOrder(ctx context.Context, in *CreateOrderInput) (*OrderOutput, error) {
+	o, err := s.gw.CreateOrder(ctx, merchantOf(ctx), gateway.OrderInput{
+		Amount: in.Body.Amount, Currency: in.Body.Currency, Receipt: in.Body.Receipt, Notes: in.Body.Notes,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &OrderOutput{Status: http.StatusCreated, Body: gateway.OrderView(o)}, nil
+}
+
+func (s *Server) getOrder(ctx context.Context, in *GetSessionInput) (*OrderOutput, error) {
+	o, err := s.gw.GetOrder(ctx, merchantOf(ctx), in.ID)
+	if err != nil {
+		return nil, err
+	}
+	return &OrderOutput{Status: http.StatusOK, Body: gateway.OrderView(o)}, nil
+}
+
+func (s *Server) listOrders(ctx context.Context, in *ListOrdersInput) (*OrderListOutput, error) {
+	rows, more, err := s.gw.ListOrders(ctx, merchantOf(ctx), store.OrderFilter{Status: in.Status,
+		Page: store.Page{Limit: in.Limit, StartingAfter: in.StartingAfter}})
+	if err != nil {
+		return nil, err
+	}
+	views := make([]gateway.OrderObject, 0, len(rows))
+	for _, o := range rows {
+		views = append(views, gateway.OrderView(o))
+	}
+	return &OrderListOutput{Body: newList(listOrdersOp.Path, views, more)}, nil
+}
+
+func orderPaymentInput(orderID string, b OrderPaymentBody) gateway.OrderPaymentInput {
+	in := gateway.OrderPaymentInput{OrderID: orderID, Method: b.Method, VPA: b.VPA, Email: b.Email}
+	if b.Card != nil {
+		in.Card = &gateway.CardInput{Number: b.Card.Number, ExpMonth: b.Card.ExpMonth, ExpYear: b.Card.ExpYear, CVV: b.Card.CVV, Name: b.Card.Name}
+	}
+	return in
+}
+
+func (s *Server) createOrderPayment(ctx context.Context, in *CreateOrderPaymentInput) (*PaymentCreatedOutput, error) {
+	p, err := s.gw.CreateOrderPayment(ctx, merchantOf(ctx), orderPaymentInput(in.Body.OrderID, in.Body.OrderPaymentBody))
+	if err != nil {
+		return nil, err
+	}
+	return &PaymentCreatedOutput{Status: http.StatusCreated, Body: gateway.PaymentView(p)}, nil
+}
+
+func (s *Server) createPublicOrderPayment(ctx context.Context, in *CreatePublicOrderPaymentInput) (*PaymentStatusOutput, error) {
+	p, err := s.gw.CreateOrderPayment(ctx, merchantOf(ctx), orderPaymentInput(in.ID, in.Body))
+	if err != nil {
+		return nil, err
+	}
+	return &PaymentStatusOutput{Body: gateway.PaymentStatusView(p)}, nil
+}
+
+func (s *Server) getPaymentStatus(ctx context.Context, in *GetSessionInput) (*PaymentStatusOutput, error) {
+	p, err := s.gw.GetPayment(ctx, merchantOf(ctx), in.ID)
+	if err != nil {
+		return nil, err
+	}
+	return &PaymentStatusOutput{Body: gateway.PaymentStatusView(p)}, nil
+}
+
+func (s *Server) getPublicOrder(ctx context.Context, in *GetSessionInput) (*PublicOrderOutput, error) {
+	a := merchantOf(ctx)
+	o, err := s.gw.GetOrder(ctx, a, in.ID)
+	if err != nil {
+		return nil, err
+	}
+	return &PublicOrderOutput{Body: PublicOrder{Object: "order", ID: o.ID, Livemode: o.Livemode, Status: string(o.Status),
+		Amount: o.Amount, Currency: o.Currency, MerchantName: a.Merchant.Name}}, nil
+}

@@ -1,0 +1,363 @@
+package api_test
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/kassapay/kassa/internal/kassatest"
+	"github.com/kassapay/kassa/internal/provider"
+	"github.com/kassapay/kassa/internal/store"
+	"github.com/kassapay/kassa/internal/store/storetest"
+)
+
+// newOrder creates an order of amount INR and returns its id.
+func newOrder(t *testing.T, e *kassatest.Env, amount int) string {
+	t.Helper()
+	r := e.Do(kassatest.Request{Method: "POST", Path: "/api/v1/orders", Body: fmt.Sprintf(`{"amount":%d,"receipt":"rcpt-1","notes":{"customer":"Asha"}}`, amount)})
+	if r.Status != 201 {
+		t.Fatalf("create order: %d %s", r.Status, r.Body)
+	}
+	return r.JSON(t)["id"].(string)
+}
+
+// payOrder posts a payment of an order with the merchant's secret key.
+func payOrder(e *kassatest.Env, orderID, method string, extra string) kassatest.Response {
+	return e.Do(kassatest.Request{Method: "POST", Path: "/api/v1/payments",
+		Body: `{"order_id":"` + orderID + `","method":"` + method + `",` + extra + `}`})
+}
+
+func cardJSON(number string, month, year int, cvv string) string {
+	return fmt.Sprintf(`"card":{"number":%q,"exp_month":%d,"exp_year":%d,"cvv":%q,"name":"Asha Rao"}`, number, month, year, cvv)
+}
+
+// withLuhn appends the check digit that makes prefix Luhn-valid.
+func withLuhn(prefix string) string {
+	for d := '0'; d <= '9'; d++ {
+		n := prefix + string(d)
+		sum, double := 0, false
+		for i := len(n) - 1; i >= 0; i-- {
+			v := int(n[i] - '0')
+			if double {
+				if v *= 2; v > 9 {
+					v -= 9
+				}
+			}
+			sum, double = sum+v, !double
+		}
+		if sum%10 == 0 {
+			return n
+		}
+	}
+	panic("unreachable")
+}
+
+func eventsOf(t *testing.T, e *kassatest.Env, typ, objectID string) int {
+	t.Helper()
+	r := e.Do(kassatest.Request{Method: "GET", Path: "/api/v1/events?limit=100&type=" + typ + "&object_id=" + objectID})
+	if r.Status != 200 {
+		t.Fatalf("events: %d %s", r.Status, r.Body)
+	}
+	return len(r.JSON(t)["data"].([]any))
+}
+
+func TestOrders(t *testing.T) {
+	t.Parallel()
+	kassatest.ForEachBackend(t, func(t *testing.T, b storetest.Backend) {
+		e := kassatest.Setup(t, b, kassatest.Options{})
+		r := e.Do(kassatest.Request{Method: "POST", Path: "/api/v1/orders", Body: `{"amount":50000,"receipt":"receipt_123","notes":{"customer_name":"Asha","_internal":1}}`})
+		if r.Status != 201 {
+			t.Fatalf("create: %d %s", r.Status, r.Body)
+		}
+		o := r.JSON(t)
+		if !strings.HasPrefix(o["id"].(string), "order_") {
+			t.Errorf("id %v", o["id"])
+		}
+		want := map[string]any{"object": "order", "amount": float64(50000), "currency": "INR", "receipt": "receipt_123",
+			"status": "created", "payment_id": nil, "livemode": false, "notes": map[string]any{"customer_name": "Asha"}}
+		for k, v := range want {
+			if diff := cmp.Diff(v, o[k]); diff != "" {
+				t.Errorf("%s (-want +got):\n%s", k, diff)
+			}
+		}
+		id := o["id"].(string)
+		if g := e.Do(kassatest.Request{Method: "GET", Path: "/api/v1/orders/" + id}); g.Status != 200 || g.JSON(t)["id"] != id {
+			t.Errorf("get: %d %s", g.Status, g.Body)
+		}
+		e.Clock.Advance(time.Second) // ids sort by creation time
+		second := newOrder(t, e, 100)
+		l := e.Do(kassatest.Request{Method: "GET", Path: "/api/v1/orders?limit=1"}).JSON(t)
+		if data := l["data"].([]any); len(data) != 1 || data[0].(map[string]any)["id"] != second || l["has_more"] != true {
+			t.Errorf("list page 1: %v", l)
+		}
+		l = e.Do(kassatest.Request{Method: "GET", Path: "/api/v1/orders?starting_after=" + second}).JSON(t)
+		if data := l["data"].([]any); len(data) != 1 || data[0].(map[string]any)["id"] != id || l["has_more"] != false {
+			t.Errorf("list page 2: %v", l)
+		}
+		// Another merchant sees nothing.
+		_, otherSK, _ := e.NewMerchant("Other", "other@example.com")
+		if g := e.Do(kassatest.Request{Method: "GET", Path: "/api/v1/orders/" + id, Key: otherSK}); g.Status != 404 {
+			t.Errorf("other merchant: %d", g.Status)
+		}
+
+		for _, tc := range []struct{ body, code, param string }{
+			{`{"amount":99}`, "invalid_amount", "amount"},
+			{`{"amount":0}`, "invalid_amount", "amount"},
+			{`{"amount":100,"currency":"inr"}`, "invalid_currency", "currency"},
+			{`{"amount":100,"currency":"XYZ"}`, "invalid_currency", "currency"},
+			{`{"amount":100,"notes":[1]}`, "parameter_invalid", "notes"},
+			{`{"amount":100,"receipt":"` + strings.Repeat("r", 256) + `"}`, "parameter_invalid", "receipt"},
+			{`{"amount":100,"colour":"red"}`, "parameter_unknown", "colour"},
+			{`{"currency":"INR"}`, "parameter_missing", "amount"},
+		} {
+			r := e.Do(kassatest.Request{Method: "POST", Path: "/api/v1/orders", Body: tc.body})
+			er := r.Error(t)
+			if r.Status != 400 || er["code"] != tc.code || er["param"] != tc.param {
+				t.Errorf("%s: %d %v, want 400 %s %s", tc.body, r.Status, er, tc.code, tc.param)
+			}
+		}
+	})
+}
+
+// TestOrderPaymentValidation checks the reference document's input rules: every rejected payment answers 400 with
+// its code and field, and writes nothing.
+func TestOrderPaymentValidation(t *testing.T) {
+	t.Parallel()
+	kassatest.ForEachBackend(t, func(t *testing.T, b storetest.Backend) {
+		e := kassatest.Setup(t, b, kassatest.Options{})
+		order := newOrder(t, e, 50000)
+		year := kassatest.Start.Year()
+		for _, tc := range []struct {
+			name, method, extra, code, param string
+		}{
+			{"vpa with a space", "upi", `"vpa":"user @paytm"`, "invalid_vpa", "vpa"},
+			{"vpa without handle", "upi", `"vpa":"@paytm"`, "invalid_vpa", "vpa"},
+			{"vpa with two @", "upi", `"vpa":"user@@bank"`, "invalid_vpa", "vpa"},
+			{"vpa with a dotted provider", "upi", `"vpa":"user@bank.com"`, "invalid_vpa", "vpa"},
+			{"vpa without @", "upi", `"vpa":"userpaytm"`, "invalid_vpa", "vpa"},
+			{"vpa missing", "upi", `"email":"a@b.example"`, "parameter_missing", "vpa"},
+			{"card with upi", "upi", `"vpa":"user@paytm",` + cardJSON("4242424242424242", 12, year+1, "123"), "parameter_conflict", "card"},
+			{"card missing", "card", `"email":"a@b.example"`, "parameter_missing", "card"},
+			{"luhn", "card", cardJSON("1234567890123456", 12, year+1, "123"), "invalid_card", "card.number"},
+			{"12 digits", "card", cardJSON(withLuhn("42424242424"), 12, year+1, "123"), "invalid_card", "card.number"},
+			{"20 digits", "card", cardJSON(withLuhn("4242424242424242424"), 12, year+1, "123"), "invalid_card", "card.number"},
+			{"letters", "card", cardJSON("4242x42424242424", 12, year+1, "123"), "invalid_card", "card.number"},
+			{"month 0", "card", cardJSON("4242424242424242", 0, year+1, "123"), "expired_card", "card.exp_month"},
+			{"month 13", "card", cardJSON("4242424242424242", 13, year+1, "123"), "expired_card", "card.exp_month"},
+			{"last year", "card", cardJSON("4242424242424242", 12, year-1, "123"), "expired_card", "card.exp_year"},
+			{"last month", "card", cardJSON("4242424242424242", int(kassatest.Start.Month())-1, year, "123"), "expired_card", "card.exp_year"},
+			{"3-digit year", "card", cardJSON("4242424242424242", 12, 203, "123"), "expired_card", "card.exp_year"},
+			{"short cvv", "card", cardJSON("4242424242424242", 12, year+1, "12"), "invalid_card", "card.cvv"},
+			{"amex needs 4", "card", cardJSON("378282246310005", 12, year+1, "123"), "invalid_card", "card.cvv"},
+			{"unknown method", "cash", `"vpa":"user@paytm"`, "parameter_invalid", "method"},
+		} {
+			r := payOrder(e, order, tc.method, tc.extra)
+			er := r.Error(t)
+			if r.Status != 400 || er["code"] != tc.code || er["param"] != tc.param {
+				t.Errorf("%s: %d %v, want 400 %s %s", tc.name, r.Status, er, tc.code, tc.param)
+			}
+		}
+		if r := payOrder(e, "order_missing", "upi", `"vpa":"success@kassa"`); r.Status != 404 || r.Error(t)["code"] != "resource_missing" {
+			t.Errorf("unknown order: %d %s", r.Status, r.Body)
+		}
+		// Nothing was written: no payment, the order untouched.
+		if l := e.Do(kassatest.Request{Method: "GET", Path: "/api/v1/payments"}).JSON(t); len(l["data"].([]any)) != 0 {
+			t.Errorf("rejected payments left rows: %v", l["data"])
+		}
+		if o := e.Do(kassatest.Request{Method: "GET", Path: "/api/v1/orders/" + order}).JSON(t); o["status"] != "created" {
+			t.Errorf("order after rejected payments: %v", o["status"])
+		}
+
+		// Accepted input: valid VPAs, numbers with spaces and dashes, 2- and 4-digit years, the current month, and
+		// the network each number belongs to.
+		for _, tc := range []struct {
+			name, method, extra, brand string
+		}{
+			{"vpa paytm", "upi", `"vpa":"user@paytm"`, ""},
+			{"vpa with dot", "upi", `"vpa":"john.doe@okhdfcbank"`, ""},
+			{"vpa with underscore and dash", "upi", `"vpa":"user_1-2@phonepe"`, ""},
+			{"visa with spaces", "card", cardJSON("4242 4242 4242 4242", 12, year%100+1, "123"), "visa"},
+			{"mastercard with dashes", "card", cardJSON("5555-5555-5555-4444", int(kassatest.Start.Month()), year, "123"), "mastercard"},
+			{"mastercard 2-series", "card", cardJSON(withLuhn("222300000000000"), 1, year+2, "123"), "mastercard"},
+			{"amex", "card", cardJSON("378282246310005", 12, year+1, "1234"), "amex"},
+			{"rupay", "card", cardJSON(withLuhn("607000000000000"), 12, year+1, "123"), "rupay"},
+			{"discover", "card", cardJSON("6011111111111117", 12, year+1, "123"), "discover"},
+			{"unknown network, 13 digits", "card", cardJSON(withLuhn("900000000000"), 12, year+1, "123"), "unknown"},
+			{"19 digits", "card", cardJSON(withLuhn("424242424242424242"), 12, year+1, "123"), "visa"},
+		} {
+			o := newOrder(t, e, 1000)
+			r := payOrder(e, o, tc.method, tc.extra)
+			if r.Status != 201 || r.JSON(t)["status"] != "pending" {
+				t.Errorf("%s: %d %s", tc.name, r.Status, r.Body)
+				continue
+			}
+			if tc.brand != "" {
+				if got := r.JSON(t)["card"].(map[string]any)["brand"]; got != tc.brand {
+					t.Errorf("%s: brand %v, want %s", tc.name, got, tc.brand)
+				}
+			}
+		}
+	})
+}
+
+// TestOrderPaymentsAsync follows payments from 201 pending through their job to the final status, the order's status
+// and exactly one event each.
+func TestOrderPaymentsAsync(t *testing.T) {
+	t.Parallel()
+	kassatest.ForEachBackend(t, func(t *testing.T, b storetest.Backend) {
+		e := kassatest.Setup(t, b, kassatest.Options{})
+		ctx := context.Background()
+		year := kassatest.Start.Year() + 1
+		for _, tc := range []struct {
+			name, method, extra            string
+			status, declineCode, orderWant string
+			txns                           []string
+		}{
+			{"upi success", "upi", `"vpa":"success@kassa"`, "captured", "", "paid", []string{"sale:succeeded"}},
+			{"upi failure", "upi", `"vpa":"failure@kassa"`, "failed", "upi_debit_failed", "attempted", []string{"sale:failed"}},
+			{"upi expired", "upi", `"vpa":"expired@kassa"`, "failed", "upi_request_expired", "attempted", []string{"sale:failed"}},
+			{"card approved", "card", cardJSON("4242424242424242", 12, year, "123"), "captured", "", "paid", []string{"authorize:succeeded", "capture:succeeded"}},
+			{"card declined", "card", cardJSON("4000000000000002", 12, year, "123"), "failed", "do_not_honor", "attempted", []string{"authorize:failed"}},
+			{"card insufficient funds", "card", cardJSON("4000000000009995", 12, year, "123"), "failed", "insufficient_funds", "attempted", []string{"authorize:failed"}},
+		} {
+			order := newOrder(t, e, 50000)
+			r := payOrder(e, order, tc.method, tc.extra)
+			if r.Status != 201 {
+				t.Fatalf("%s: %d %s", tc.name, r.Status, r.Body)
+			}
+			p := r.JSON(t)
+			id := p["id"].(string)
+			if p["status"] != "pending" || p["amount"] != float64(50000) || p["currency"] != "INR" || p["source"].(map[string]any)["id"] != order {
+				t.Errorf("%s: created %v", tc.name, p)
+			}
+			if o := e.Do(kassatest.Request{Method: "GET", Path: "/api/v1/orders/" + order}).JSON(t); o["status"] != "attempted" || o["payment_id"] != id {
+				t.Errorf("%s: order while pending %v", tc.name, o)
+			}
+			// A second attempt while this one is pending is refused.
+			if again := payOrder(e, order, "upi", `"vpa":"success@kassa"`); again.Status != 409 || again.Error(t)["code"] != "payment_in_progress" {
+				t.Errorf("%s: second attempt while pending: %d %s", tc.name, again.Status, again.Body)
+			}
+			// The worker's job runs (twice, concurrently: River delivers at least once).
+			var wg sync.WaitGroup
+			for range 2 {
+				wg.Go(func() {
+					if err := e.Gateway.ProcessOrderPayment(ctx, id); err != nil {
+						t.Errorf("%s: process: %v", tc.name, err)
+					}
+				})
+			}
+			wg.Wait()
+			got := e.Do(kassatest.Request{Method: "GET", Path: "/api/v1/payments/" + id}).JSON(t)
+			if got["status"] != tc.status || (tc.declineCode != "" && got["decline_code"] != tc.declineCode) {
+				t.Errorf("%s: payment %v %v, want %s %s", tc.name, got["status"], got["decline_code"], tc.status, tc.declineCode)
+			}
+			if tc.method == "upi" && got["vpa"] == nil {
+				t.Errorf("%s: no vpa on the payment", tc.name)
+			}
+			if o := e.Do(kassatest.Request{Method: "GET", Path: "/api/v1/orders/" + order}).JSON(t); o["status"] != tc.orderWant {
+				t.Errorf("%s: order %v, want %s", tc.name, o["status"], tc.orderWant)
+			}
+			var txns []string
+			for _, x := range e.Do(kassatest.Request{Method: "GET", Path: "/api/v1/transactions?payment_id=" + id}).JSON(t)["data"].([]any) {
+				m := x.(map[string]any)
+				txns = append(txns, m["type"].(string)+":"+m["status"].(string))
+			}
+			slices.Sort(txns) // one instant: ids do not order them
+			if diff := cmp.Diff(tc.txns, txns); diff != "" {
+				t.Errorf("%s: transactions (-want +got):\n%s", tc.name, diff)
+			}
+			succeeded, failed := eventsOf(t, e, "payment.succeeded", id), eventsOf(t, e, "payment.failed", id)
+			if tc.status == "captured" && (succeeded != 1 || failed != 0) || tc.status == "failed" && (succeeded != 0 || failed != 1) {
+				t.Errorf("%s: %d payment.succeeded, %d payment.failed", tc.name, succeeded, failed)
+			}
+			// The browser's status poll: no customer or card data.
+			st := e.Do(kassatest.Request{Method: "GET", Path: "/api/public/payments/" + id + "/status", Key: e.PublishableKey})
+			if st.Status != 200 || st.JSON(t)["status"] != tc.status || st.JSON(t)["order_id"] != order {
+				t.Errorf("%s: status endpoint %d %s", tc.name, st.Status, st.Body)
+			}
+			for _, secret := range []string{"4242", "Asha", "@kassa"} {
+				if strings.Contains(string(st.Body), secret) {
+					t.Errorf("%s: status endpoint shows %q: %s", tc.name, secret, st.Body)
+				}
+			}
+			if tc.status == "captured" {
+				if r := payOrder(e, order, "upi", `"vpa":"success@kassa"`); r.Status != 409 || r.Error(t)["code"] != "order_already_paid" {
+					t.Errorf("%s: paying a paid order: %d %s", tc.name, r.Status, r.Body)
+				}
+			} else if r := payOrder(e, order, "upi", `"vpa":"success@kassa"`); r.Status != 201 {
+				t.Errorf("%s: retry after a failure: %d %s", tc.name, r.Status, r.Body)
+			}
+		}
+		// Another merchant's publishable key does not see the payment.
+		_, _, otherPK := e.NewMerchant("Other", "other@example.com")
+		order := newOrder(t, e, 100)
+		id := payOrder(e, order, "upi", `"vpa":"success@kassa"`).JSON(t)["id"].(string)
+		if st := e.Do(kassatest.Request{Method: "GET", Path: "/api/public/payments/" + id + "/status", Key: otherPK}); st.Status != 404 {
+			t.Errorf("other merchant's status poll: %d", st.Status)
+		}
+	})
+}
+
+// TestOrderPaymentJob checks that the job is committed with the payment, at the injected clock plus the delay, and
+// that the same Idempotency-Key replays the payment instead of making another.
+func TestOrderPaymentJob(t *testing.T) {
+	t.Parallel()
+	kassatest.ForEachBackend(t, func(t *testing.T, b storetest.Backend) {
+		e := kassatest.Setup(t, b, kassatest.Options{})
+		order := newOrder(t, e, 2500)
+		req := kassatest.Request{Method: "POST", Path: "/api/v1/payments", Body: `{"order_id":"` + order + `","method":"upi","vpa":"success@kassa"}`,
+			Headers: map[string]string{"Idempotency-Key": "pay-order-0001"}}
+		first := e.Do(req)
+		again := e.Do(req)
+		if first.Status != 201 || again.Status != 201 || again.Header.Get("Idempotent-Replayed") != "true" || first.JSON(t)["id"] != again.JSON(t)["id"] {
+			t.Fatalf("idempotent create: %d %s / %d %s", first.Status, first.Body, again.Status, again.Body)
+		}
+		n := 0
+		for _, st := range []store.JobState{store.JobAvailable, store.JobScheduled} {
+			c, err := e.Store.Jobs().Count(context.Background(), "order_payment", st)
+			if err != nil {
+				t.Fatal(err)
+			}
+			n += c
+		}
+		if n != 1 {
+			t.Errorf("%d order_payment jobs, want 1", n)
+		}
+	})
+}
+
+// TestOrderPaymentNoAnswer: a provider that never answers makes the job fail (River retries it) until the third
+// unanswered call, which records a timeout failure.
+func TestOrderPaymentNoAnswer(t *testing.T) {
+	t.Parallel()
+	kassatest.ForEachBackend(t, func(t *testing.T, b storetest.Backend) {
+		e := kassatest.Setup(t, b, kassatest.Options{})
+		order := newOrder(t, e, 2500)
+		r := payOrder(e, order, "card", cardJSON("4000000000000408", 12, kassatest.Start.Year()+1, "123"))
+		if r.Status != 201 {
+			t.Fatalf("%d %s", r.Status, r.Body)
+		}
+		id := r.JSON(t)["id"].(string)
+		for i := range 2 {
+			if err := e.Gateway.ProcessOrderPayment(context.Background(), id); err == nil {
+				t.Fatalf("attempt %d: no error without a provider answer", i+1)
+			}
+		}
+		if err := e.Gateway.ProcessOrderPayment(context.Background(), id); err != nil {
+			t.Fatal(err)
+		}
+		got := e.Do(kassatest.Request{Method: "GET", Path: "/api/v1/payments/" + id}).JSON(t)
+		if got["status"] != "failed" || got["failure_code"] != provider.CodeTimeout {
+			t.Errorf("after three unanswered calls: %v %v", got["status"], got["failure_code"])
+		}
+		if n := eventsOf(t, e, "payment.failed", id); n != 1 {
+			t.Errorf("%d payment.failed", n)
+		}
+	})
+}

@@ -1,0 +1,489 @@
+package gateway
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+	"unicode/utf8"
+
+	"github.com/riverqueue/river"
+
+	"github.com/kassapay/kassa/internal/checkout"
+	"github.com/kassapay/kassa/internal/customer"
+	"github.com/kassapay/kassa/internal/id"
+	"github.com/kassapay/kassa/internal/ledger"
+	"github.com/kassapay/kassa/internal/merchant"
+	"github.com/kassapay/kassa/internal/money"
+	"github.com/kassapay/kassa/internal/payment"
+	"github.com/kassapay/kassa/internal/provider"
+	"github.com/kassapay/kassa/internal/store"
+	"github.com/kassapay/kassa/internal/vault"
+	"github.com/kassapay/kassa/internal/webhook"
+)
+
+// sourceOrder is the source_kind of payments made for orders.
+const sourceOrder = "order"
+
+// OrderInput is a new order.
+type OrderInput struct {
+	Amount   int64
+	Currency string // default INR
+	Receipt  string
+	Notes    json.RawMessage
+}
+
+// CreateOrder records an order to be paid with CreateOrderPayment. Every invalid field is reported, the first in
+// param.
+func (g *Gateway) CreateOrder(ctx context.Context, a Auth, in OrderInput) (checkout.Order, error) {
+	var problems []Problem
+	add := func(param, code, msg string) {
+		problems = append(problems, Problem{Param: param, Code: code, Message: msg})
+	}
+	if in.Amount < checkout.MinOrderAmount || in.Amount > money.MaxAmount {
+		add("amount", "invalid_amount", fmt.Sprintf("amount must be an integer in minor units from %d to %d.", checkout.MinOrderAmount, money.MaxAmount))
+	}
+	if in.Currency == "" {
+		in.Currency = checkout.DefaultOrderCurrency
+	}
+	if _, err := money.ParseCurrency(in.Currency); err != nil {
+		add("currency", "invalid_currency", "currency must be an ISO 4217 code in upper case, e.g. INR.")
+	}
+	if utf8.RuneCountInString(in.Receipt) > checkout.MaxReceiptLength || !customer.Printable(in.Receipt) {
+		add("receipt", "parameter_invalid", fmt.Sprintf("receipt must be at most %d printable characters.", checkout.MaxReceiptLength))
+	}
+	if len(in.Notes) == 0 || string(in.Notes) == "null" {
+		in.Notes = json.RawMessage("{}")
+	} else if !json.Valid(in.Notes) || in.Notes[0] != '{' || len(in.Notes) > maxMetadataBytes {
+		add("notes", "parameter_invalid", "notes must be a JSON object of at most 8 KB.")
+	}
+	if len(problems) > 0 {
+		first := problems[0]
+		e := &Error{Kind: KindInvalid, Code: first.Code, Message: first.Message, Param: first.Param}
+		if len(problems) > 1 {
+			e.Problems = problems
+		}
+		return checkout.Order{}, e
+	}
+	now := g.Now()
+	o := checkout.Order{
+		ID: id.New("order_", now), MerchantID: a.Merchant.ID, Livemode: a.Livemode(), Amount: in.Amount, Currency: in.Currency,
+		Receipt: in.Receipt, Notes: in.Notes, Status: checkout.OrderCreated, CreatedAt: now, UpdatedAt: now,
+	}
+	return o, g.store.InsertOrder(ctx, o)
+}
+
+// GetOrder returns one of the caller's orders.
+func (g *Gateway) GetOrder(ctx context.Context, a Auth, orderID string) (checkout.Order, error) {
+	if !id.HasPrefix(orderID, "order_") {
+		return checkout.Order{}, NotFound("order", orderID)
+	}
+	o, err := g.store.GetOrder(ctx, a.Merchant.ID, a.Livemode(), orderID)
+	return o, notFoundAs(err, "order", orderID)
+}
+
+// ListOrders returns a page of the caller's orders, newest first.
+func (g *Gateway) ListOrders(ctx context.Context, a Auth, f store.OrderFilter) ([]checkout.Order, bool, error) {
+	f.MerchantID, f.Livemode = a.Merchant.ID, a.Livemode()
+	want := f.Limit
+	f.Limit++
+	rows, err := g.store.ListOrders(ctx, f)
+	if err != nil {
+		return nil, false, err
+	}
+	return trimPage(rows, want, false)
+}
+
+// OrderObject is an order as the API shows it.
+type OrderObject struct {
+	Object    string          `json:"object" enum:"order"`
+	ID        string          `json:"id"`
+	Livemode  bool            `json:"livemode"`
+	Amount    int64           `json:"amount" doc:"Minor units of currency (at least 100)."`
+	Currency  string          `json:"currency"`
+	Receipt   string          `json:"receipt"`
+	Notes     json.RawMessage `json:"notes"`
+	Status    string          `json:"status" enum:"created,attempted,paid"`
+	PaymentID *string         `json:"payment_id" doc:"The latest payment attempt."`
+	CreatedAt time.Time       `json:"created_at"`
+	UpdatedAt time.Time       `json:"updated_at"`
+}
+
+// OrderView renders an order.
+func OrderView(o checkout.Order) OrderObject {
+	return OrderObject{
+		Object: "order", ID: o.ID, Livemode: o.Livemode, Amount: o.Amount, Currency: o.Currency, Receipt: o.Receipt,
+		Notes: PublicMetadata(o.Notes), Status: string(o.Status), PaymentID: optional(o.PaymentID),
+		CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt,
+	}
+}
+
+// OrderPaymentInput is a payment of an order: UPI with a VPA, or a card.
+type OrderPaymentInput struct {
+	OrderID string
+	Method  string // "upi" or "card"
+	VPA     string
+	Card    *CardInput
+	Email   string
+}
+
+// ProcessOrderPaymentArgs is the job that settles an order payment (ProcessOrderPayment). It is inserted in the
+// transaction that records the payment, so a payment is never left without its worker.
+type ProcessOrderPaymentArgs struct {
+	PaymentID string `json:"payment_id"`
+}
+
+// Kind implements river.JobArgs.
+func (ProcessOrderPaymentArgs) Kind() string { return "order_payment" }
+
+// Errors of CreateOrderPayment beyond field validation.
+var (
+	errOrderPaid = &Error{Kind: KindConflict, Code: "order_already_paid", Message: "This order is already paid."}
+	errOrderBusy = &Error{Kind: KindConflict, Code: "payment_in_progress",
+		Message: "A payment of this order is being processed; wait for its outcome before trying again."}
+)
+
+// validateOrderCard checks card input with the reference document's codes: invalid_card for the number (13–19
+// digits after removing spaces and dashes, Luhn) and the CVV, expired_card for an expiry that is malformed or past.
+func (g *Gateway) validateOrderCard(c CardInput) (vault.Card, error) {
+	number, err := vault.NormalizeNumber(c.Number)
+	if err != nil {
+		msg := "The card number must be 13 to 19 digits."
+		if errors.Is(err, vault.ErrNumberLuhn) {
+			msg = "The card number is not valid (check digit)."
+		}
+		return vault.Card{}, InvalidParam("card.number", "invalid_card", msg)
+	}
+	year, err := vault.ValidateExpiry(c.ExpMonth, c.ExpYear, g.Now())
+	switch {
+	case errors.Is(err, vault.ErrExpiryMonth):
+		return vault.Card{}, InvalidParam("card.exp_month", "expired_card", "The expiry month must be 1 to 12.")
+	case errors.Is(err, vault.ErrExpired):
+		return vault.Card{}, InvalidParam("card.exp_year", "expired_card", "The card has expired.")
+	case err != nil:
+		return vault.Card{}, InvalidParam("card.exp_year", "expired_card", "The expiry year must have 2 or 4 digits and lie at most 20 years ahead.")
+	}
+	if err := vault.ValidateCVV(c.CVV, vault.DetectBrand(number)); err != nil {
+		return vault.Card{}, InvalidParam("card.cvv", "invalid_card", "The security code must be 3 digits (4 for American Express).")
+	}
+	if !customer.Printable(c.Name) || utf8.RuneCountInString(c.Name) > 200 {
+		return vault.Card{}, InvalidParam("card.name", "parameter_invalid", "The cardholder name must be at most 200 printable characters.")
+	}
+	return vault.Card{Number: number, ExpMonth: c.ExpMonth, ExpYear: year, Name: c.Name}, nil
+}
+
+// CreateOrderPayment starts a payment of an order and returns it pending; a River job (ProcessOrderPayment) settles
+// it after PaymentOptions.AsyncDelay. Amount and currency come from the order. The payment, the order's new status
+// and the job commit together.
+//
+// The provider's first phase runs here, in the request, while the customer is present: a UPI collect request goes
+// out at once (the payer approves it in their app while the job waits), and a card is authorized with its CVV. The
+// CVV exists only in this request's memory (DESIGN §9): it is neither stored nor put in the job's arguments. The job
+// repeats the first phase with the same idempotency key and the vaulted card without CVV, which the provider
+// contract answers from its record of the key (see provider.Request), and then captures. If the process dies before
+// the authorization went out, that repeat is the first call the provider sees: the authorization is then made
+// without CVV, as for a stored card, which the contract also requires providers to accept.
+func (g *Gateway) CreateOrderPayment(ctx context.Context, a Auth, in OrderPaymentInput) (payment.Payment, error) {
+	var card vault.Card
+	switch in.Method {
+	case string(payment.MethodUPI):
+		if in.Card != nil {
+			return payment.Payment{}, InvalidParam("card", "parameter_conflict", "Send a card only with method card.")
+		}
+		if in.VPA == "" {
+			return payment.Payment{}, InvalidParam("vpa", "parameter_missing", "vpa is required for method upi.")
+		}
+		if !payment.ValidVPA(in.VPA) {
+			return payment.Payment{}, InvalidParam("vpa", "invalid_vpa", "The UPI address must look like name@bank (letters, digits, . _ - before the @; letters and digits after).")
+		}
+	case string(payment.MethodCard):
+		if in.VPA != "" {
+			return payment.Payment{}, InvalidParam("vpa", "parameter_conflict", "Send a vpa only with method upi.")
+		}
+		if in.Card == nil {
+			return payment.Payment{}, InvalidParam("card", "parameter_missing", "card is required for method card.")
+		}
+		var err error
+		if card, err = g.validateOrderCard(*in.Card); err != nil {
+			return payment.Payment{}, err
+		}
+	default:
+		return payment.Payment{}, InvalidParam("method", "parameter_invalid", "method must be upi or card.")
+	}
+	if in.Email != "" && !customer.ValidEmail(in.Email) {
+		return payment.Payment{}, InvalidParam("email", "parameter_invalid", "The email address is not valid.")
+	}
+	if _, err := g.GetOrder(ctx, a, in.OrderID); err != nil {
+		return payment.Payment{}, err
+	}
+	prov, err := g.providerFor(a.Livemode())
+	if err != nil {
+		return payment.Payment{}, err
+	}
+	var p payment.Payment
+	err = g.store.InTx(ctx, func(tx store.Tx) error {
+		o, err := tx.LockOrder(ctx, in.OrderID)
+		if err != nil {
+			return err
+		}
+		if o.Status == checkout.OrderPaid {
+			return errOrderPaid
+		}
+		if o.PaymentID != "" {
+			prev, err := tx.LockPayment(ctx, o.PaymentID)
+			if err != nil {
+				return err
+			}
+			if prev.Status == payment.StatusPending {
+				return errOrderBusy
+			}
+		}
+		m, err := tx.GetMerchant(ctx, o.MerchantID)
+		if err != nil {
+			return err
+		}
+		if m.Status != merchant.StatusActive {
+			return &Error{Kind: KindForbidden, Code: "merchant_inactive", Message: "This merchant cannot take payments at the moment."}
+		}
+		now := g.Now()
+		p = payment.Payment{
+			ID: id.New("pay_", now), MerchantID: o.MerchantID, Livemode: o.Livemode, Status: payment.StatusPending,
+			Method: payment.Method(in.Method), CaptureMethod: payment.CaptureAutomatic, Amount: o.Amount, Currency: o.Currency,
+			CustomerEmail: in.Email, Metadata: o.Notes, SourceKind: sourceOrder, SourceID: o.ID, Provider: prov.Name(),
+			VPA: in.VPA, CreatedAt: now, UpdatedAt: now,
+		}
+		if p.Method == payment.MethodCard {
+			p.CustomerName = in.Card.Name
+			saved := payment.SavedCard{ID: id.New("pm_", now), MerchantID: o.MerchantID, Livemode: o.Livemode, CreatedAt: now}
+			if saved.Sealed, err = g.payments.Vault.Seal(saved.ID, card); err != nil {
+				return err
+			}
+			if err := tx.InsertSavedCard(ctx, saved); err != nil {
+				return err
+			}
+			d := saved.Sealed.Display
+			p.PaymentMethodID = saved.ID
+			p.Card = payment.CardDisplay{Brand: string(d.Brand), First6: d.First6, Last4: d.Last4, ExpMonth: d.ExpMonth, ExpYear: d.ExpYear}
+		}
+		if err := tx.InsertPayment(ctx, p); err != nil {
+			return err
+		}
+		if o.Status == checkout.OrderCreated {
+			o.Status = checkout.OrderAttempted
+		}
+		o.PaymentID, o.UpdatedAt = p.ID, now
+		if err := tx.UpdateOrder(ctx, o); err != nil {
+			return err
+		}
+		return tx.Enqueue(ctx, ProcessOrderPaymentArgs{PaymentID: p.ID}, &river.InsertOpts{ScheduledAt: now.Add(g.asyncDelay())})
+	})
+	if err != nil {
+		return payment.Payment{}, err
+	}
+	req := orderFirstPhase(p)
+	if p.Method == payment.MethodCard {
+		req.Card = &provider.Card{Number: card.Number, ExpMonth: card.ExpMonth, ExpYear: card.ExpYear, CVV: in.Card.CVV, Name: card.Name}
+	}
+	callCtx, cancel := providerContext(ctx)
+	defer cancel()
+	if _, err := prov.Do(callCtx, req); err != nil {
+		// The job repeats the call with the same key; nothing is lost.
+		g.log.WarnContext(ctx, "order payment: first provider call without an outcome; the worker asks again", "payment_id", p.ID, "err", err)
+	}
+	return p, nil
+}
+
+func (g *Gateway) asyncDelay() time.Duration { return max(g.payments.AsyncDelay, 0) }
+
+// orderFirstPhase is the provider request that starts an order payment (without card data): a UPI sale, or a card
+// authorization. Its idempotency key is derived from the payment, so every repeat is the same request.
+func orderFirstPhase(p payment.Payment) provider.Request {
+	if p.Method == payment.MethodUPI {
+		return provider.Request{Operation: provider.OperationSale, IdempotencyKey: p.ID + ":sale", Amount: p.Amount,
+			Currency: p.Currency, VPA: p.VPA}
+	}
+	return provider.Request{Operation: provider.OperationAuthorize, IdempotencyKey: p.ID + ":authorize", Amount: p.Amount,
+		Currency: p.Currency}
+}
+
+// ProcessOrderPayment settles a pending order payment; it is the order_payment job's work and is safe to run any
+// number of times, concurrently too: the outcome is recorded once, under the payment's row lock, with its
+// transactions, ledger journal, the order's new status and exactly one payment.succeeded or payment.failed.
+//
+// UPI: the sale is asked again (same key) for its transaction id, then Lookup gives the payer's decision; while it
+// is still pending the job waits (a *NotDueError). Card: the authorization is asked again (same key, no CVV), then
+// captured. A provider that gives no outcome makes the job fail and River retry it; after maxRecoveryAttempts such
+// calls the payment fails with a timeout.
+func (g *Gateway) ProcessOrderPayment(ctx context.Context, paymentID string) error {
+	p, err := g.store.GetPaymentByID(ctx, paymentID)
+	if err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			return nil
+		}
+		return err
+	}
+	if p.Status != payment.StatusPending || p.SourceKind != sourceOrder {
+		return nil
+	}
+	prov, err := g.providerFor(p.Livemode)
+	if err != nil {
+		return err
+	}
+	req := orderFirstPhase(p)
+	if p.Method == payment.MethodCard {
+		saved, err := g.store.GetSavedCard(ctx, p.PaymentMethodID)
+		if err != nil {
+			return err
+		}
+		c, err := g.payments.Vault.Open(saved.ID, saved.Sealed)
+		if err != nil {
+			return fmt.Errorf("gateway: open vaulted card of %s: %w", p.ID, err)
+		}
+		req.Card = &provider.Card{Number: c.Number, ExpMonth: c.ExpMonth, ExpYear: c.ExpYear, Name: c.Name}
+	}
+	callCtx, cancel := context.WithTimeout(ctx, providerTimeout)
+	defer cancel()
+	first, callErr := prov.Do(callCtx, req)
+	second := first
+	if callErr == nil {
+		switch {
+		case first.Status == provider.StatusPending:
+			second, callErr = prov.Lookup(callCtx, first.ProviderTransactionID)
+			if callErr == nil && second.Status == provider.StatusPending {
+				wait := max(second.PollAfter, first.PollAfter, time.Second)
+				return &NotDueError{Until: time.Now().Add(wait)}
+			}
+		case p.Method == payment.MethodCard && first.Status == provider.StatusSucceeded:
+			second, callErr = prov.Do(callCtx, provider.Request{
+				Operation: provider.OperationCapture, IdempotencyKey: p.ID + ":capture", Amount: p.Amount, Currency: p.Currency,
+				ProviderTransactionID: first.ProviderTransactionID,
+			})
+		}
+	}
+	if callErr != nil {
+		attempts, err := g.countRecoveryAttempt(ctx, p.ID)
+		if err != nil {
+			return err
+		}
+		if attempts < maxRecoveryAttempts {
+			return fmt.Errorf("gateway: order payment %s: provider gave no outcome (attempt %d): %w", p.ID, attempts, callErr)
+		}
+		if first.ProviderTransactionID == "" {
+			first = provider.TimeoutResult()
+		}
+		second = provider.TimeoutResult()
+	}
+	return g.finishOrderPayment(ctx, p.ID, first, second)
+}
+
+func (g *Gateway) countRecoveryAttempt(ctx context.Context, paymentID string) (int, error) {
+	attempts := 0
+	err := g.store.InTx(ctx, func(tx store.Tx) error {
+		cur, err := tx.LockPayment(ctx, paymentID)
+		if err != nil {
+			return err
+		}
+		cur.RecoveryAttempts++
+		attempts, cur.UpdatedAt = cur.RecoveryAttempts, g.Now()
+		return tx.UpdatePayment(ctx, cur)
+	})
+	return attempts, err
+}
+
+// finishOrderPayment records an order payment's outcome unless it was recorded already. For a card, first is the
+// authorization and final the capture (the same result when the authorization failed); for UPI, first is the sale's
+// pending answer and final the payer's decision.
+func (g *Gateway) finishOrderPayment(ctx context.Context, paymentID string, first, final provider.Result) error {
+	return g.store.InTx(ctx, func(tx store.Tx) error {
+		p, err := tx.LockPayment(ctx, paymentID)
+		if err != nil {
+			return err
+		}
+		if p.Status != payment.StatusPending {
+			return nil // recorded already (two workers raced)
+		}
+		o, err := tx.LockOrder(ctx, p.SourceID)
+		if err != nil {
+			return err
+		}
+		now := g.Now()
+		txn := func(typ payment.TransactionType, r provider.Result) payment.Transaction {
+			t := payment.Transaction{
+				ID: id.New("txn_", now), PaymentID: p.ID, MerchantID: p.MerchantID, Livemode: p.Livemode, Type: typ,
+				Status: payment.TxnFailed, Amount: p.Amount, Currency: p.Currency, Provider: p.Provider,
+				ProviderTransactionID: r.ProviderTransactionID, AuthCode: r.AuthCode, ResponseCode: r.ResponseCode,
+				ResponseMessage: r.ResponseMessage, CreatedAt: now,
+			}
+			if r.Status == provider.StatusSucceeded {
+				t.Status = payment.TxnSucceeded
+			}
+			return t
+		}
+		var txns []payment.Transaction
+		if p.Method == payment.MethodCard {
+			txns = append(txns, txn(payment.TxnAuthorize, first))
+			if first.Status == provider.StatusSucceeded {
+				txns = append(txns, txn(payment.TxnCapture, final))
+			}
+		} else {
+			txns = append(txns, txn(payment.TxnSale, final))
+		}
+		p.ProviderTransactionID, p.UpdatedAt = firstNonEmpty(final.ProviderTransactionID, first.ProviderTransactionID), now
+		evType := webhook.EventPaymentSucceeded
+		if final.Status == provider.StatusSucceeded && (p.Method != payment.MethodCard || first.Status == provider.StatusSucceeded) {
+			p.Status, p.Captured = payment.StatusCaptured, p.Amount
+			o.Status = checkout.OrderPaid
+			j := ledger.Capture(p.MerchantID, p.Livemode, p.Currency, p.Amount, txns[len(txns)-1].ID)
+			if err := j.Validate(); err != nil {
+				return err
+			}
+			if err := tx.InsertJournal(ctx, id.New("jrn_", now), j, now); err != nil {
+				return err
+			}
+		} else {
+			p.Status, p.FailureCode, p.FailureMessage, p.DeclineCode = payment.StatusFailed, final.ResponseCode, final.ResponseMessage, final.DeclineCode
+			evType = webhook.EventPaymentFailed
+		}
+		for _, t := range txns {
+			if err := tx.InsertTransaction(ctx, t); err != nil {
+				return err
+			}
+		}
+		if err := tx.UpdatePayment(ctx, p); err != nil {
+			return err
+		}
+		o.UpdatedAt = now
+		if err := tx.UpdateOrder(ctx, o); err != nil {
+			return err
+		}
+		_, err = g.RecordEvent(ctx, tx, EventInput{MerchantID: p.MerchantID, Livemode: p.Livemode, Type: evType, ObjectID: p.ID, Data: PaymentView(p)})
+		return err
+	})
+}
+
+// PaymentStatusObject is what the browser may see of a payment while it waits: no customer or card data.
+type PaymentStatusObject struct {
+	Object           string  `json:"object" enum:"payment_status"`
+	ID               string  `json:"id"`
+	Status           string  `json:"status" enum:"pending,authorized,captured,partially_refunded,refunded,voided,expired,failed"`
+	Method           string  `json:"method" enum:"card,upi,crypto"`
+	Amount           int64   `json:"amount"`
+	Currency         string  `json:"currency"`
+	OrderID          *string `json:"order_id"`
+	ErrorCode        *string `json:"error_code" doc:"Why the payment failed (a decline code such as do_not_honor or upi_debit_failed)."`
+	ErrorDescription *string `json:"error_description"`
+}
+
+// PaymentStatusView renders the browser-safe status of a payment.
+func PaymentStatusView(p payment.Payment) PaymentStatusObject {
+	var orderID *string
+	if p.SourceKind == sourceOrder {
+		orderID = optional(p.SourceID)
+	}
+	return PaymentStatusObject{
+		Object: "payment_status", ID: p.ID, Status: string(p.Status), Method: string(p.Method), Amount: p.Amount,
+		Currency: p.Currency, OrderID: orderID, ErrorCode: optional(firstNonEmpty(p.DeclineCode, p.FailureCode)),
+		ErrorDescription: optional(p.FailureMessage),
+	}
+}

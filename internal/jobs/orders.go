@@ -1,0 +1,29 @@
+package jobs
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"github.com/kassapay/kassa/internal/gateway"
+)
+
+// OrderPaymentWorker settles an order payment (gateway.ProcessOrderPayment). A UPI payment whose payer has not
+// decided yet is snoozed until the provider's poll time; an error (no provider answer, a database failure) makes
+// River retry the job, and the gateway records each payment's outcome exactly once however often it runs.
+type OrderPaymentWorker struct {
+	river.WorkerDefaults[gateway.ProcessOrderPaymentArgs]
+	gw *gateway.Gateway
+}
+
+// Work implements river.Worker.
+func (w *OrderPaymentWorker) Work(ctx context.Context, job *river.Job[gateway.ProcessOrderPaymentArgs]) error {
+	err := w.gw.ProcessOrderPayment(ctx, job.Args.PaymentID)
+	var notDue *gateway.NotDueError
+	if errors.As(err, &notDue) {
+		return river.JobSnooze(max(time.Until(notDue.Until), 10*time.Millisecond))
+	}
+	return err
+}
