@@ -18,6 +18,7 @@ import (
 
 	"github.com/kassapay/kassa/internal/api"
 	"github.com/kassapay/kassa/internal/gateway"
+	"github.com/kassapay/kassa/internal/jobs"
 )
 
 func (c *cli) serveCmd() *cobra.Command {
@@ -77,7 +78,7 @@ func (c *cli) serve(ctx context.Context) error {
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	srv := api.New(api.Options{
 		Gateway: e.gw, Logger: e.log, Registry: reg, Version: version, QueueStatus: queueStatus,
-		MaxBodyBytes: cfg.MaxBodyBytes,
+		MaxBodyBytes: cfg.MaxBodyBytes, JobKinds: jobs.Kinds(),
 		RateLimits: api.RateLimits{
 			WritePerSecond: cfg.RateLimits.WritePerSecond, WritePerHour: cfg.RateLimits.WritePerHour,
 			ReadPerSecond: cfg.RateLimits.ReadPerSecond, PublicPerSecond: cfg.RateLimits.PublicPerSecond,

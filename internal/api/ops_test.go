@@ -148,6 +148,8 @@ func TestOpenAPIDocumentIsValidAndComplete(t *testing.T) {
 		"POST /api/public/orders/{id}/payments",
 		"POST /api/v1/orders",
 		"POST /api/v1/payments",
+		"POST /api/v1/payments/{id}/refunds",
+		"GET /api/v1/jobs/stats",
 	}
 	slices.Sort(want)
 	if diff := cmp.Diff(want, documented); diff != "" {

@@ -142,6 +142,8 @@ func (s *Server) registerOrders() {
 	register(s, authPublishable, getPaymentStatusOp, s.getPaymentStatus)
 	register(s, authPublishable, getPublicOrderOp, s.getPublicOrder)
 	register(s, authPublishable, createPublicOrderPaymentOp, s.createPublicOrderPayment)
+	register(s, authSecret, createPaymentRefundOp, s.createPaymentRefund)
+	register(s, authSecret, getJobStatsOp, s.getJobStats)
 }
 
 func (s *Server) createOrder(ctx context.Context, in *CreateOrderInput) (*OrderOutput, error) {
@@ -215,4 +217,38 @@ func (s *Server) getPublicOrder(ctx context.Context, in *GetSessionInput) (*Publ
 	}
 	return &PublicOrderOutput{Body: PublicOrder{Object: "order", ID: o.ID, Livemode: o.Livemode, Status: string(o.Status),
 		Amount: o.Amount, Currency: o.Currency, MerchantName: a.Merchant.Name}}, nil
+}
+
+// CreatePaymentRefundInput is POST /api/v1/payments/{id}/refunds.
+type CreatePaymentRefundInput struct {
+	ID   string `path:"id" maxLength:"64"`
+	Body struct {
+		Amount   *int64          `json:"amount,omitempty" doc:"Minor units; omit to refund the whole remaining balance."`
+		Reason   string          `json:"reason,omitempty" maxLength:"512"`
+		Metadata json.RawMessage `json:"metadata,omitempty" doc:"Your JSON object; keys starting with _ are never shown."`
+	}
+}
+
+var createPaymentRefundOp = huma.Operation{OperationID: "create-payment-refund", Method: http.MethodPost, Path: "/api/v1/payments/{id}/refunds",
+	Tags: []string{"Refunds"}, Summary: "Refund a payment asynchronously", DefaultStatus: http.StatusCreated,
+	Description: "Answers 201 with the refund pending; a background worker sends it to the provider and records succeeded (refund.succeeded) " +
+		"or failed (refund.failed). Pending refunds count against the refundable balance, so refunds never sum past the capture. " +
+		"An Idempotency-Key is optional here. Errors: invalid_amount (400); transaction_not_found (404); non_refundable_state, over_refund (409)."}
+
+func (s *Server) createPaymentRefund(ctx context.Context, in *CreatePaymentRefundInput) (*RefundOutput, error) {
+	a := merchantOf(ctx)
+	idem := gateway.Idempotency{}
+	if info := infoFrom(ctx); info != nil {
+		idem = info.Idempotency
+	}
+	r, err := s.gw.CreateRefund(ctx, a, gateway.RefundInput{PaymentID: in.ID, Amount: in.Body.Amount, Reason: in.Body.Reason,
+		Metadata: in.Body.Metadata, Async: true}, idem)
+	if err != nil {
+		return nil, err
+	}
+	p, err := s.gw.GetPayment(ctx, a, r.PaymentID)
+	if err != nil {
+		return nil, err
+	}
+	return &RefundOutput{Status: http.StatusCreated, Body: gateway.RefundView(r, p, gateway.SessionStatusOf(p))}, nil
 }

@@ -42,6 +42,8 @@ type Options struct {
 	QueueStatus func() string
 	// Now is the clock for rate limits and health; default time.Now.
 	Now func() time.Time
+	// JobKinds are the job kinds GET /api/v1/jobs/stats reports (jobs.Kinds()).
+	JobKinds []string
 }
 
 // RateLimits are per-second and per-hour request budgets (DESIGN §6).

@@ -29,6 +29,9 @@ type RefundInput struct {
 	Amount          *int64
 	Reason          string
 	Metadata        json.RawMessage
+	// Async answers with the refund pending and leaves the provider call to a job (ProcessRefundArgs), as
+	// POST /api/v1/payments/{id}/refunds does; the idempotency key is then optional.
+	Async bool
 }
 
 // RecoverRefundArgs is the job that finishes a refund whose provider call was interrupted.
@@ -38,6 +41,15 @@ type RecoverRefundArgs struct {
 
 // Kind implements river.JobArgs.
 func (RecoverRefundArgs) Kind() string { return "refund_recovery" }
+
+// ProcessRefundArgs is the job that sends an asynchronous refund (RefundInput.Async) to the provider and records
+// the outcome; its work is RecoverRefund's.
+type ProcessRefundArgs struct {
+	RefundID string `json:"refund_id"`
+}
+
+// Kind implements river.JobArgs.
+func (ProcessRefundArgs) Kind() string { return "refund" }
 
 // Errors of CreateRefund, as the reference document names them.
 var errTransactionNotFound = &Error{Kind: KindNotFound, Code: "transaction_not_found",
@@ -50,6 +62,10 @@ var errTransactionNotFound = &Error{Kind: KindNotFound, Code: "transaction_not_f
 func (g *Gateway) CreateRefund(ctx context.Context, a Auth, in RefundInput, idem Idempotency) (refund.Refund, error) {
 	if in.TransactionID == "" && in.PaymentID == "" && in.ExternalOrderID == "" {
 		return refund.Refund{}, InvalidParam("transaction_id", "missing_target", "Name what to refund: transaction_id, payment_id or external_order_id.")
+	}
+	if idem.Key == "" && in.Async {
+		// Without a key every request is a new refund: a key of its own keeps the refunds' unique index satisfied.
+		idem = Idempotency{Key: id.New("auto_", g.Now()), Hash: "none"}
 	}
 	if idem.Key == "" {
 		return refund.Refund{}, InvalidParam("idempotency_key", "missing_idempotency_key", "An idempotency key (8 to 128 characters) is required for refunds.")
@@ -120,10 +136,16 @@ func (g *Gateway) CreateRefund(ctx context.Context, a Auth, in RefundInput, idem
 		if err := tx.UpdatePayment(ctx, p); err != nil {
 			return err
 		}
+		if in.Async {
+			return tx.Enqueue(ctx, ProcessRefundArgs{RefundID: r.ID}, &river.InsertOpts{ScheduledAt: now.Add(g.asyncDelay())})
+		}
 		return tx.Enqueue(ctx, RecoverRefundArgs{RefundID: r.ID}, &river.InsertOpts{ScheduledAt: now.Add(recoveryDelay)})
 	})
 	if err != nil {
 		return refund.Refund{}, err
+	}
+	if in.Async {
+		return r, nil
 	}
 	callCtx, cancel := providerContext(ctx)
 	defer cancel()

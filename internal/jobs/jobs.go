@@ -153,6 +153,7 @@ func Register(workers *river.Workers, gw *gateway.Gateway, log *slog.Logger) {
 	river.AddWorker(workers, &RecoverWorker{gw: gw})
 	river.AddWorker(workers, &RecoverRefundWorker{gw: gw})
 	river.AddWorker(workers, &OrderPaymentWorker{gw: gw})
+	river.AddWorker(workers, &RefundWorker{gw: gw})
 }
 
 // Periodic returns the periodic jobs; River runs them on the elected leader only, so several instances sharing a

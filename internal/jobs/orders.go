@@ -27,3 +27,24 @@ func (w *OrderPaymentWorker) Work(ctx context.Context, job *river.Job[gateway.Pr
 	}
 	return err
 }
+
+// RefundWorker sends an asynchronous refund to the provider and records its outcome (gateway.RecoverRefund, which
+// also finishes refunds interrupted mid-call); an error makes River retry it.
+type RefundWorker struct {
+	river.WorkerDefaults[gateway.ProcessRefundArgs]
+	gw *gateway.Gateway
+}
+
+// Work implements river.Worker.
+func (w *RefundWorker) Work(ctx context.Context, job *river.Job[gateway.ProcessRefundArgs]) error {
+	return w.gw.RecoverRefund(ctx, job.Args.RefundID)
+}
+
+// Kinds lists the kind of every job Kassa runs, for the job statistics.
+func Kinds() []string {
+	return []string{
+		gateway.ProcessOrderPaymentArgs{}.Kind(), gateway.ProcessRefundArgs{}.Kind(), gateway.DeliverArgs{}.Kind(),
+		gateway.RecoverPaymentArgs{}.Kind(), gateway.RecoverRefundArgs{}.Kind(), ExpireArgs{}.Kind(), SweepArgs{}.Kind(),
+		ReapArgs{}.Kind(),
+	}
+}

@@ -20,6 +20,7 @@ import (
 
 	"github.com/kassapay/kassa/internal/api"
 	"github.com/kassapay/kassa/internal/gateway"
+	"github.com/kassapay/kassa/internal/jobs"
 	"github.com/kassapay/kassa/internal/logging"
 	"github.com/kassapay/kassa/internal/provider"
 	"github.com/kassapay/kassa/internal/provider/sandbox"
@@ -153,7 +154,7 @@ func Setup(t testing.TB, b storetest.Backend, opts Options) *Env {
 	reg.MustRegister(collectors.NewGoCollector())
 	e.Server = api.New(api.Options{
 		Gateway: e.Gateway, Logger: logger, Registry: reg, RateLimits: opts.RateLimits, Version: "test",
-		Now: e.Clock.Now, MaxBodyBytes: opts.MaxBodyBytes,
+		Now: e.Clock.Now, MaxBodyBytes: opts.MaxBodyBytes, JobKinds: jobs.Kinds(),
 	})
 	e.HTTP.Config.Handler = e.Server
 	e.Merchant, e.SecretKey, e.PublishableKey = e.NewMerchant("Acme Shop", "owner@acme.example")

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
@@ -54,4 +55,20 @@ func (j RiverJobs[TTx]) Count(ctx context.Context, kind string, state JobState) 
 		params = params.After(res.LastCursor)
 	}
 	return n, nil
+}
+
+// LatestQueueReport implements Jobs with River's queue list: each worker instance records its queues when it starts
+// and every ten minutes while it runs.
+func (j RiverJobs[TTx]) LatestQueueReport(ctx context.Context) (time.Time, error) {
+	res, err := j.Client.QueueList(ctx, river.NewQueueListParams().First(100))
+	if err != nil {
+		return time.Time{}, fmt.Errorf("store: list queues: %w", err)
+	}
+	var latest time.Time
+	for _, q := range res.Queues {
+		if q.UpdatedAt.After(latest) {
+			latest = q.UpdatedAt
+		}
+	}
+	return latest, nil
 }

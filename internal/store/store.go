@@ -279,6 +279,8 @@ type Jobs interface {
 	Enqueue(ctx context.Context, args river.JobArgs, opts *river.InsertOpts) error
 	// Count returns the number of jobs of a kind in a state.
 	Count(ctx context.Context, kind string, state JobState) (int, error)
+	// LatestQueueReport is the last time any instance's workers reported a queue to River (zero if never).
+	LatestQueueReport(ctx context.Context) (time.Time, error)
 }
 
 // JobState mirrors River's job states that Kassa reports.
