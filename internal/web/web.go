@@ -67,6 +67,7 @@ func Mount(mux *http.ServeMux, opts Options) {
 	mux.HandleFunc("GET /pay/{id}/qr.svg", h.qrImage("svg"))
 	mux.HandleFunc("GET /pay/{id}/qr.png", h.qrImage("png"))
 	mux.HandleFunc("GET /static/{file...}", h.static)
+	mountEmbed(mux, h)
 }
 
 // handler holds what every page needs.

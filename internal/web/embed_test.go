@@ -1,0 +1,123 @@
+package web_test
+
+import (
+	"crypto/sha512"
+	"encoding/base64"
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/kassapay/kassa/internal/kassatest"
+	"github.com/kassapay/kassa/internal/store/storetest"
+	"github.com/kassapay/kassa/internal/web"
+)
+
+// TestSDKIntegrityInREADME: the README's integrity value is the SHA-384 of the SDK the server serves, so the
+// documented snippet loads.
+func TestSDKIntegrityInREADME(t *testing.T) {
+	t.Parallel()
+	_, br := setup(t, storetest.Backends()[0], kassatest.Options{})
+	p := br.get(web.SDKPath)
+	if p.Status != 200 || !strings.HasPrefix(p.Header.Get("Content-Type"), "text/javascript") {
+		t.Fatalf("SDK: %d %s", p.Status, p.Header.Get("Content-Type"))
+	}
+	for k, v := range map[string]string{
+		"Cache-Control": "public, max-age=31536000, immutable", "Access-Control-Allow-Origin": "*",
+		"Cross-Origin-Resource-Policy": "cross-origin", "X-Content-Type-Options": "nosniff",
+	} {
+		if got := p.Header.Get(k); got != v {
+			t.Errorf("%s = %q, want %q", k, got, v)
+		}
+	}
+	sum := sha512.Sum384([]byte(p.Body))
+	served := "sha384-" + base64.StdEncoding.EncodeToString(sum[:])
+	if served != web.SDKIntegrity() {
+		t.Errorf("SDKIntegrity %s, served file %s", web.SDKIntegrity(), served)
+	}
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`(?s)/js/v1/kassa\.js"\s+integrity="([^"]+)"`).FindSubmatch(readme)
+	if m == nil {
+		t.Fatal("README has no <script src=…/js/v1/kassa.js integrity=…> snippet")
+	}
+	if string(m[1]) != served {
+		t.Errorf("README integrity %s, served file %s: update the README", m[1], served)
+	}
+}
+
+// TestEmbedPage checks who may open the embed page and the headers it is served with.
+func TestEmbedPage(t *testing.T) {
+	t.Parallel()
+	kassatest.ForEachBackend(t, func(t *testing.T, b storetest.Backend) {
+		e, br := setup(t, b, kassatest.Options{})
+		const shop = "https://shop.example"
+		order := newOrderID(t, e, 49900)
+		path := func(order, key, origin string) string {
+			return "/embed/order/" + order + "?key=" + key + "&origin=" + origin
+		}
+		// No origin allowed yet: nobody may embed.
+		if p := br.get(path(order, e.PublishableKey, shop)); p.Status != 403 {
+			t.Errorf("no allowed origins: %d", p.Status)
+		}
+		if r := e.Do(kassatest.Request{Method: "PATCH", Path: "/api/v1/merchant", Body: `{"checkout_allowed_origins":["` + shop + `","https://other.example"]}`}); r.Status != 200 {
+			t.Fatalf("%d %s", r.Status, r.Body)
+		}
+		p := br.get(path(order, e.PublishableKey, shop))
+		if p.Status != 200 {
+			t.Fatalf("allowed origin: %d %s", p.Status, p.Body)
+		}
+		wantHostedHeaders(t, "embed page", p, "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "+
+			"form-action 'self'; frame-ancestors "+shop+"; base-uri 'none'; connect-src 'self'")
+		wantNoInlineCode(t, p)
+		for _, want := range []string{`data-origin="` + shop + `"`, `data-order="` + order + `"`, "TEST MODE", "success@kassa", "/static/embed.js?v="} {
+			if !strings.Contains(p.Body, want) {
+				t.Errorf("embed page lacks %q", want)
+			}
+		}
+		_, otherSK, otherPK := e.NewMerchant("Other", "other@example.com")
+		for _, tc := range []struct {
+			name, path string
+			status     int
+		}{
+			{"no key", path(order, "", shop), 401},
+			{"secret key", path(order, e.SecretKey, shop), 401},
+			{"unknown key", path(order, "pk_test_nope", shop), 401},
+			{"origin not allowed", path(order, e.PublishableKey, "https://evil.example"), 403},
+			{"origin with a path", path(order, e.PublishableKey, shop+"/x"), 403},
+			{"no origin", "/embed/order/" + order + "?key=" + e.PublishableKey, 403},
+			{"unknown order", path("order_missing", e.PublishableKey, shop), 404},
+			{"another merchant's key", path(order, otherPK, shop), 403},
+		} {
+			p := br.get(tc.path)
+			if p.Status != tc.status {
+				t.Errorf("%s: %d, want %d", tc.name, p.Status, tc.status)
+			}
+			if csp := p.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "frame-ancestors 'none'") {
+				t.Errorf("%s: framable refusal: %q", tc.name, csp)
+			}
+			if strings.Contains(p.Body, "embed.js") {
+				t.Errorf("%s: the refusal page loads the payment script", tc.name)
+			}
+		}
+		// The other merchant, once it allows the shop, still cannot open this merchant's order.
+		if r := e.Do(kassatest.Request{Method: "PATCH", Path: "/api/v1/merchant", Key: otherSK, Body: `{"checkout_allowed_origins":["` + shop + `"]}`}); r.Status != 200 {
+			t.Fatalf("%d %s", r.Status, r.Body)
+		}
+		if p := br.get(path(order, otherPK, shop)); p.Status != 404 {
+			t.Errorf("another merchant's order: %d", p.Status)
+		}
+		// The public order endpoint the page's script could use.
+		r := e.Do(kassatest.Request{Method: "GET", Path: "/api/public/orders/" + order, Key: e.PublishableKey})
+		if r.Status != 200 || r.JSON(t)["amount"] != float64(49900) || r.JSON(t)["merchant_name"] != "Acme Shop" {
+			t.Errorf("public order: %d %s", r.Status, r.Body)
+		}
+		pay := e.Do(kassatest.Request{Method: "POST", Path: "/api/public/orders/" + order + "/payments", Key: e.PublishableKey,
+			Body: `{"method":"upi","vpa":"success@kassa"}`})
+		if pay.Status != 201 || pay.JSON(t)["object"] != "payment_status" || pay.JSON(t)["status"] != "pending" {
+			t.Errorf("public pay: %d %s", pay.Status, pay.Body)
+		}
+	})
+}
