@@ -46,6 +46,13 @@ func TestSDKIntegrityInREADME(t *testing.T) {
 	if string(m[1]) != served {
 		t.Errorf("README integrity %s, served file %s: update the README", m[1], served)
 	}
+	example, err := os.ReadFile("../../examples/shop/main.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m := regexp.MustCompile(`sdkIntegrity = "([^"]+)"`).FindSubmatch(example); m == nil || string(m[1]) != served {
+		t.Errorf("examples/shop pins %q, served file %s: update it", m, served)
+	}
 }
 
 // TestEmbedPage checks who may open the embed page and the headers it is served with.
