@@ -32,7 +32,7 @@ import (
 
 // sdkIntegrity is the Subresource Integrity hash of /js/v1/kassa.js, as Kassa's README documents it (a Kassa test
 // checks that both match the file Kassa serves).
-const sdkIntegrity = "sha384-2dzTNVb2q6YGH1ZX5eYZ+F61K27w+/oXKKPI521UQd/2kaeU5dmTYT5ugSzJhpBH"
+const sdkIntegrity = "sha384-N1CV8ide0A0GM5jMeVBwlWFXiPYxXbom1VG5G1mND/wv9Q9UuoCgKWpWW0V2m0Yw"
 
 //go:embed static
 var static embed.FS

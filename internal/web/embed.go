@@ -7,19 +7,25 @@ import (
 	_ "embed"
 	"encoding/base64"
 	"encoding/hex"
+	"encoding/json"
 	"html/template"
 	"net/http"
 	"slices"
+	"strings"
 	"time"
 
+	"github.com/kassapay/kassa/internal/checkout"
+	"github.com/kassapay/kassa/internal/gateway"
 	"github.com/kassapay/kassa/internal/merchant"
 	"github.com/kassapay/kassa/internal/money"
+	"github.com/kassapay/kassa/internal/provider"
 )
 
 // The embeddable checkout (DESIGN §9): a merchant's page loads the SDK from /js/v1/kassa.js, whose
-// Kassa.Checkout opens a modal with an iframe of /embed/order/{id}. The embed page takes the order's payment by UPI
-// or card through the public API with the merchant's publishable key, polls the payment's status, and reports the
-// outcome to the SDK with postMessage.
+// Kassa.Checkout opens a modal with an iframe of /embed/order/{id} or /embed/session/{cs_id}. For an order the embed
+// page takes the payment by UPI or card through the public API with the merchant's publishable key and polls the
+// payment's status; for a checkout session it takes a card and pays the session as the hosted page does
+// (gateway.PaySession, through POST /embed/session/{id}/pay). It reports the outcome to the SDK with postMessage.
 //
 // The page names the parent's origin in its URL (?origin=), and the server renders it only when that origin is one
 // of the merchant's checkout_allowed_origins: its frame-ancestors allows exactly that origin, so a browser refuses
@@ -47,15 +53,23 @@ var embedPage = template.Must(template.New("embed").Parse(embedTemplate))
 // embedView is what the embed page shows and hands to embed.js.
 type embedView struct {
 	Title, Merchant, Amount, OrderID, Key, Origin string
-	TestMode                                      bool
-	CSS, JS                                       string
-	Message                                       string // set on the refusal page
+	// SessionID is set instead of OrderID for a checkout session; Status is the session's status then.
+	SessionID, Status string
+	TestMode          bool
+	CSS, JS           string
+	Message           string // set on the refusal page
 }
 
 // mountEmbed registers the SDK and the embed page.
 func mountEmbed(mux *http.ServeMux, h *handler) {
 	mux.HandleFunc("GET "+SDKPath, h.sdk)
 	mux.HandleFunc("GET /embed/order/{id}", h.embedOrder)
+	mux.HandleFunc("GET /embed/session/{id}", h.embedSession)
+	csrf := http.NewCrossOriginProtection()
+	csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		writeEmbedJSON(w, http.StatusForbidden, embedError("cross_origin_request", "", "This request must come from Kassa's own page."))
+	}))
+	mux.Handle("POST /embed/session/{id}/pay", csrf.Handler(http.HandlerFunc(h.embedSessionPay)))
 }
 
 // sdk serves the SDK to any site: cacheable for a year, readable cross-origin so that the integrity attribute can
@@ -74,23 +88,11 @@ func (h *handler) sdk(w http.ResponseWriter, r *http.Request) {
 
 // embedOrder is GET /embed/order/{id}?key=pk_…&origin=https://shop.example: the embedded payment page of an order.
 func (h *handler) embedOrder(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	key := q.Get("key")
-	if kind, _, ok := merchant.ParseKey(key); !ok || kind != merchant.KeyPublishable {
-		h.embedRefused(w, r, http.StatusUnauthorized, "This checkout was opened without a valid publishable key.")
+	a, origin, ok := h.embedCaller(w, r)
+	if !ok {
 		return
 	}
-	a, err := h.gw.Authenticate(r.Context(), key)
-	if err != nil {
-		h.embedRefused(w, r, http.StatusUnauthorized, "This checkout was opened without a valid publishable key.")
-		return
-	}
-	origin, err := merchant.NormalizeOrigin(q.Get("origin"))
-	if err != nil || !slices.Contains(a.Merchant.CheckoutAllowedOrigins, origin) {
-		// Without an allowed parent there is nobody to tell the outcome to, and nobody may frame the page.
-		h.embedRefused(w, r, http.StatusForbidden, "This shop has not allowed its checkout to be embedded on this site.")
-		return
-	}
+	key := r.URL.Query().Get("key")
 	o, err := h.gw.GetOrder(r.Context(), a, r.PathValue("id"))
 	if err != nil {
 		h.embedRefused(w, r, http.StatusNotFound, "This order does not exist.")
@@ -100,6 +102,118 @@ func (h *handler) embedOrder(w http.ResponseWriter, r *http.Request) {
 		Title: "Pay " + a.Merchant.Name, Merchant: a.Merchant.Name, Amount: money.Format(o.Amount, money.Currency(o.Currency)),
 		OrderID: o.ID, Key: key, Origin: origin, TestMode: !o.Livemode,
 	})
+}
+
+// embedCaller checks the key and the parent origin of an embed page, answering the refusal itself when they do not
+// hold: the key must be a publishable key and the origin one of its merchant's checkout_allowed_origins.
+func (h *handler) embedCaller(w http.ResponseWriter, r *http.Request) (gateway.Auth, string, bool) {
+	q := r.URL.Query()
+	key := q.Get("key")
+	if kind, _, ok := merchant.ParseKey(key); !ok || kind != merchant.KeyPublishable {
+		h.embedRefused(w, r, http.StatusUnauthorized, "This checkout was opened without a valid publishable key.")
+		return gateway.Auth{}, "", false
+	}
+	a, err := h.gw.Authenticate(r.Context(), key)
+	if err != nil {
+		h.embedRefused(w, r, http.StatusUnauthorized, "This checkout was opened without a valid publishable key.")
+		return gateway.Auth{}, "", false
+	}
+	origin, err := merchant.NormalizeOrigin(q.Get("origin"))
+	if err != nil || !slices.Contains(a.Merchant.CheckoutAllowedOrigins, origin) {
+		// Without an allowed parent there is nobody to tell the outcome to, and nobody may frame the page.
+		h.embedRefused(w, r, http.StatusForbidden, "This shop has not allowed its checkout to be embedded on this site.")
+		return gateway.Auth{}, "", false
+	}
+	return a, origin, true
+}
+
+// embedSession is GET /embed/session/{id}?key=pk_…&origin=…: the embedded card page of a checkout session.
+func (h *handler) embedSession(w http.ResponseWriter, r *http.Request) {
+	a, origin, ok := h.embedCaller(w, r)
+	if !ok {
+		return
+	}
+	s, err := h.gw.GetSession(r.Context(), a, checkout.KindSession, r.PathValue("id"))
+	if err == nil {
+		s, err = h.gw.GetCheckoutPage(r.Context(), s.ID) // expires it first if its time is up
+	}
+	if err != nil {
+		h.embedRefused(w, r, http.StatusNotFound, "This checkout session does not exist.")
+		return
+	}
+	h.renderEmbed(w, r, http.StatusOK, origin, &embedView{
+		Title: "Pay " + a.Merchant.Name, Merchant: a.Merchant.Name, Amount: money.Format(s.Amount, money.Currency(s.Currency)),
+		SessionID: s.ID, Status: string(s.Status), Key: r.URL.Query().Get("key"), Origin: origin, TestMode: !s.Livemode,
+	})
+}
+
+// embedPayRequest is the body of POST /embed/session/{id}/pay.
+type embedPayRequest struct {
+	Number string `json:"number"`
+	Exp    string `json:"exp"`
+	CVV    string `json:"cvv"`
+	Name   string `json:"name"`
+	Email  string `json:"email"`
+}
+
+// embedPayResponse is its answer: the session's status after the attempt, or an error.
+type embedPayResponse struct {
+	Status         string     `json:"status,omitempty"`
+	PaymentID      string     `json:"payment_id,omitempty"`
+	FailureCode    string     `json:"failure_code,omitempty"`
+	FailureMessage string     `json:"failure_message,omitempty"`
+	Error          *embedFail `json:"error,omitempty"`
+}
+
+type embedFail struct {
+	Code    string `json:"code"`
+	Param   string `json:"param,omitempty"`
+	Message string `json:"message"`
+}
+
+func embedError(code, param, msg string) embedPayResponse {
+	return embedPayResponse{Error: &embedFail{Code: code, Param: param, Message: msg}}
+}
+
+// embedSessionPay is POST /embed/session/{id}/pay, the embed page's card payment of a session: the session id is
+// the capability, as on the hosted page, and the card goes to gateway.PaySession and nowhere else (never logged,
+// never echoed).
+func (h *handler) embedSessionPay(w http.ResponseWriter, r *http.Request) {
+	var in embedPayRequest
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxFormBytes))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&in); err != nil {
+		writeEmbedJSON(w, http.StatusBadRequest, embedError("invalid_json", "", "Send the card as a JSON object."))
+		return
+	}
+	month, year := parseExpiry(strings.TrimSpace(in.Exp))
+	res, err := h.gw.PaySession(r.Context(), r.PathValue("id"), gateway.CardInput{Number: in.Number, ExpMonth: month,
+		ExpYear: year, CVV: strings.TrimSpace(in.CVV), Name: strings.TrimSpace(in.Name)}, strings.TrimSpace(in.Email), provider.ScenarioNone)
+	if err != nil {
+		ge, ok := gateway.AsError(err)
+		if !ok {
+			h.log.ErrorContext(r.Context(), "embedded session payment failed", "err", err)
+			writeEmbedJSON(w, http.StatusInternalServerError, embedError("internal_error", "", "Your payment was not processed. Please try again in a moment."))
+			return
+		}
+		status := map[gateway.Kind]int{gateway.KindInvalid: 400, gateway.KindNotFound: 404, gateway.KindConflict: 409,
+			gateway.KindGone: 410, gateway.KindForbidden: 403, gateway.KindUnprocessable: 422}[ge.Kind]
+		if status == 0 {
+			status = http.StatusInternalServerError
+		}
+		writeEmbedJSON(w, status, embedError(ge.Code, ge.Param, ge.Message))
+		return
+	}
+	s := res.Session
+	writeEmbedJSON(w, http.StatusOK, embedPayResponse{Status: string(s.Status), PaymentID: s.PaymentID,
+		FailureCode: s.FailureCode, FailureMessage: s.FailureMessage})
+}
+
+func writeEmbedJSON(w http.ResponseWriter, status int, v embedPayResponse) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(v) //nolint:errcheck // the client went away
 }
 
 // embedRefused renders the refusal page, which no one may frame.

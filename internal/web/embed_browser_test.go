@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"fmt"
+	"html/template"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -65,8 +66,10 @@ func TestBrowserEmbed(t *testing.T) {
 		}
 		return strings.TrimSpace(s)
 	}
-	// embedFrame attaches to the checkout's iframe (a cross-site iframe is its own target) once its page is ready.
-	embedFrame := func() (context.Context, context.CancelFunc) {
+	// embedFrameAt attaches to the checkout's iframe (a cross-site iframe is its own target) once ready is visible.
+	var embedFrameAt func(path, ready string) (context.Context, context.CancelFunc)
+	embedFrame := func() (context.Context, context.CancelFunc) { return embedFrameAt("/embed/order/", "#pay-upi") }
+	embedFrameAt = func(path, ready string) (context.Context, context.CancelFunc) {
 		t.Helper()
 		for {
 			infos, err := chromedp.Targets(ctx)
@@ -74,9 +77,9 @@ func TestBrowserEmbed(t *testing.T) {
 				t.Fatal(err)
 			}
 			for _, info := range infos {
-				if info.Type == "iframe" && strings.HasPrefix(info.URL, kassaURL+"/embed/order/") {
+				if info.Type == "iframe" && strings.HasPrefix(info.URL, kassaURL+path) {
 					fc, fcancel := chromedp.NewContext(ctx, chromedp.WithTargetID(info.TargetID), chromedp.WithDetachOnCancel())
-					if err := chromedp.Do(fc, chromedp.WaitVisible(chromedp.CSS("#pay-upi"))); err != nil {
+					if err := chromedp.Do(fc, chromedp.WaitVisible(chromedp.CSS(ready))); err != nil {
 						fcancel()
 						t.Fatalf("embed page: %v", err)
 					}
@@ -172,6 +175,29 @@ func TestBrowserEmbed(t *testing.T) {
 	if got := text(tab, "#success"); got != payID {
 		t.Errorf("onSuccess got %q, want %s", got, payID)
 	}
+	// A checkout session, paid by card in the modal: onSuccess gets the session's payment.
+	run(tab, "close", chromedp.Click(chromedp.CSS("[data-kassa-close]")))
+	cs := e.Do(kassatest.Request{Method: "POST", Path: "/api/v1/checkout-sessions", Headers: map[string]string{"Idempotency-Key": "embed-cs-1"},
+		Body: `{"external_order_id":"EMB-1","amount":2500,"currency":"USD","success_url":"` + shop.URL + `/ok","cancel_url":"` + shop.URL + `/cancel"}`})
+	if cs.Status != 201 {
+		t.Fatalf("create session: %d %s", cs.Status, cs.Body)
+	}
+	csID := cs.JSON(t)["id"].(string)
+	run(tab, "open the shop", chromedp.Navigate(shop.URL+"/?session="+csID))
+	run(tab, "SDK loaded", chromedp.WaitVisible(chromedp.CSS("#pay[data-ready]")))
+	run(tab, "open checkout", chromedp.Click(chromedp.CSS("#pay")))
+	sframe, cancelSFrame := embedFrameAt("/embed/session/", "#pay-card")
+	defer cancelSFrame()
+	run(sframe, "type card", chromedp.SendKeys(chromedp.ID("number"), "4242 4242 4242 4242"))
+	run(sframe, "type exp", chromedp.SendKeys(chromedp.ID("exp"), fmt.Sprintf("12/%02d", year)))
+	run(sframe, "type cvv", chromedp.SendKeys(chromedp.ID("cvv"), "123"))
+	run(sframe, "pay the session", chromedp.Click(chromedp.ID("pay-card")))
+	run(tab, "onSuccess", chromedp.WaitVisible(chromedp.CSS("#success")))
+	if got, want := text(tab, "#success"), e.Do(kassatest.Request{Method: "GET", Path: "/api/v1/checkout-sessions/" + csID}).JSON(t)["payment_id"]; got != want {
+		t.Errorf("session onSuccess got %q, want %v", got, want)
+	}
+	cancelSFrame()
+
 	// A forged message from another origin (the evil page's window, posting to the shop's window) is ignored.
 	run(tab, "close", chromedp.Click(chromedp.CSS("[data-kassa-close]")))
 	order = newOrderID(t, e, 300)
@@ -197,6 +223,23 @@ func TestBrowserEmbed(t *testing.T) {
 	if n, err := chromedp.Run(tab, chromedp.Evaluate[int]("document.querySelectorAll('#success').length")); err != nil || n != 0 {
 		t.Errorf("a forged message reached onSuccess (%d, %v)", n, err)
 	}
+
+	// On a phone the modal fills the screen, and the × button closes it.
+	phone, cancelPhone := chromedp.NewContext(ctx)
+	defer cancelPhone()
+	run(phone, "phone viewport", chromedp.EmulateViewport(375, 667, chromedp.EmulateMobile))
+	order = newOrderID(t, e, 300)
+	run(phone, "open the shop", chromedp.Navigate(shop.URL+"/?order="+order))
+	run(phone, "SDK loaded", chromedp.WaitVisible(chromedp.CSS("#pay[data-ready]")))
+	run(phone, "open checkout", chromedp.Click(chromedp.CSS("#pay")))
+	run(phone, "modal", chromedp.WaitVisible(chromedp.CSS("[data-kassa-checkout] iframe")))
+	size, err := chromedp.Run(phone, chromedp.Evaluate[[]int](`(() => { const r = document.querySelector("[data-kassa-checkout] iframe").getBoundingClientRect();
+		return [Math.round(r.width), Math.round(r.height), window.innerWidth, window.innerHeight]; })()`))
+	if err != nil || len(size) != 4 || size[0] != size[2] || size[1] != size[3] {
+		t.Errorf("on a 375×667 phone the checkout frame is %v (width, height, viewport): %v", size, err)
+	}
+	run(phone, "close button", chromedp.Click(chromedp.CSS("[data-kassa-close]")))
+	run(phone, "onClose", chromedp.WaitVisible(chromedp.CSS("#closed")))
 
 	// An origin the merchant did not allow: the server refuses the embed page and no frame can show it.
 	order = newOrderID(t, e, 300)
@@ -248,10 +291,14 @@ func shopHandler(kassaURL, pk string) http.Handler {
 	mux := http.NewServeMux()
 	page := func(w http.ResponseWriter, body string) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		io.WriteString(w, `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Shop</title></head><body>`+body+`</body></html>`) //nolint:errcheck
+		io.WriteString(w, `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Shop</title></head><body>`+body+`</body></html>`) //nolint:errcheck
 	}
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
-		page(w, `<h1>Shop</h1><button id="pay" data-key="`+pk+`" data-order="`+r.URL.Query().Get("order")+`">Pay</button>`+
+		target := `data-order="` + template.HTMLEscapeString(r.URL.Query().Get("order")) + `"`
+		if s := r.URL.Query().Get("session"); s != "" {
+			target = `data-session="` + template.HTMLEscapeString(s) + `"`
+		}
+		page(w, `<h1>Shop</h1><button id="pay" data-key="`+pk+`" `+target+`>Pay</button>`+
 			`<script src="`+kassaURL+web.SDKPath+`" integrity="`+web.SDKIntegrity()+`" crossorigin="anonymous"></script>`+
 			`<script src="/shop.js"></script>`)
 	})
@@ -262,7 +309,7 @@ func shopHandler(kassaURL, pk string) http.Handler {
   const note = (id, text) => { const p = document.createElement("p"); p.id = id; p.textContent = text; document.body.appendChild(p); };
   pay.addEventListener("click", () => {
     new Kassa.Checkout({
-      key: pay.dataset.key, order: pay.dataset.order,
+      key: pay.dataset.key, order: pay.dataset.order, session: pay.dataset.session,
       onSuccess: (r) => note("success", r.payment_id),
       onFailure: (r) => note("failure", r.payment_id + " " + r.error.code),
       onClose: () => note("closed", "closed"),

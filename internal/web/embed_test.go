@@ -3,6 +3,9 @@ package web_test
 import (
 	"crypto/sha512"
 	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"net/http"
 	"os"
 	"regexp"
 	"strings"
@@ -125,6 +128,74 @@ func TestEmbedPage(t *testing.T) {
 			Body: `{"method":"upi","vpa":"success@kassa"}`})
 		if pay.Status != 201 || pay.JSON(t)["object"] != "payment_status" || pay.JSON(t)["status"] != "pending" {
 			t.Errorf("public pay: %d %s", pay.Status, pay.Body)
+		}
+	})
+}
+
+// TestEmbedSession: the embed page of a checkout session and its JSON card payment.
+func TestEmbedSession(t *testing.T) {
+	t.Parallel()
+	kassatest.ForEachBackend(t, func(t *testing.T, b storetest.Backend) {
+		e, br := setup(t, b, kassatest.Options{})
+		const shop = "https://shop.example"
+		if r := e.Do(kassatest.Request{Method: "PATCH", Path: "/api/v1/merchant", Body: `{"checkout_allowed_origins":["` + shop + `"]}`}); r.Status != 200 {
+			t.Fatalf("%d %s", r.Status, r.Body)
+		}
+		cs := newSession(t, e, "cs", "EMB-1")
+		p := br.get("/embed/session/" + cs + "?key=" + e.PublishableKey + "&origin=" + shop)
+		if p.Status != 200 || !strings.Contains(p.Body, `data-session="`+cs+`"`) || strings.Contains(p.Body, `id="vpa"`) {
+			t.Fatalf("session embed page: %d\n%s", p.Status, p.Body)
+		}
+		if got := p.Header.Get("Content-Security-Policy"); !strings.Contains(got, "frame-ancestors "+shop+";") {
+			t.Errorf("CSP %q", got)
+		}
+		wantNoInlineCode(t, p)
+		_, otherSK, otherPK := e.NewMerchant("Other", "other@example.com")
+		e.Do(kassatest.Request{Method: "PATCH", Path: "/api/v1/merchant", Key: otherSK, Body: `{"checkout_allowed_origins":["` + shop + `"]}`})
+		if p := br.get("/embed/session/" + cs + "?key=" + otherPK + "&origin=" + shop); p.Status != 404 {
+			t.Errorf("another merchant's session: %d", p.Status)
+		}
+		if p := br.get("/embed/session/cs_missing?key=" + e.PublishableKey + "&origin=" + shop); p.Status != 404 {
+			t.Errorf("unknown session: %d", p.Status)
+		}
+		pay := func(body, fetchSite string) (int, map[string]any) {
+			t.Helper()
+			req, err := http.NewRequest(http.MethodPost, e.HTTP.URL+"/embed/session/"+cs+"/pay", strings.NewReader(body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("Sec-Fetch-Site", fetchSite)
+			resp := br.do(req)
+			var m map[string]any
+			if err := json.Unmarshal([]byte(resp.Body), &m); err != nil {
+				t.Fatalf("%d %s", resp.Status, resp.Body)
+			}
+			return resp.Status, m
+		}
+		exp := fmt.Sprintf("12/%d", kassatest.Start.Year()%100+2)
+		if st, m := pay(`{"number":"4242424242424242","exp":"`+exp+`","cvv":"123"}`, "cross-site"); st != 403 {
+			t.Errorf("cross-site POST: %d %v", st, m)
+		}
+		if st, m := pay(`{"number":"4242424242424242","colour":"red"}`, "same-origin"); st != 400 || m["error"].(map[string]any)["code"] != "invalid_json" {
+			t.Errorf("unknown field: %d %v", st, m)
+		}
+		if st, m := pay(`{"number":"4242424242424241","exp":"`+exp+`","cvv":"123"}`, "same-origin"); st != 400 || m["error"].(map[string]any)["param"] != "card.number" {
+			t.Errorf("bad number: %d %v", st, m)
+		}
+		if st, m := pay(`{"number":"4000 0000 0000 0002","exp":"`+exp+`","cvv":"123"}`, "same-origin"); st != 200 || m["status"] != "failed" || m["failure_code"] != "do_not_honor" {
+			t.Errorf("declined: %d %v", st, m)
+		}
+		st, m := pay(`{"number":"4242 4242 4242 4242","exp":"`+exp+`","cvv":"123","name":"Asha Rao"}`, "same-origin")
+		if st != 200 || m["status"] != "paid" || !strings.HasPrefix(fmt.Sprint(m["payment_id"]), "pay_") {
+			t.Errorf("paid: %d %v", st, m)
+		}
+		if st, m := pay(`{"number":"4242 4242 4242 4242","exp":"`+exp+`","cvv":"123"}`, "same-origin"); st != 409 || m["error"].(map[string]any)["code"] != "session_already_paid" {
+			t.Errorf("paying a paid session: %d %v", st, m)
+		}
+		// Opened again after payment, the page says so.
+		if p := br.get("/embed/session/" + cs + "?key=" + e.PublishableKey + "&origin=" + shop); p.Status != 200 || !strings.Contains(p.Body, `data-status="paid"`) {
+			t.Errorf("paid session's embed page: %d", p.Status)
 		}
 	})
 }

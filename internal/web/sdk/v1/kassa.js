@@ -1,9 +1,10 @@
 /*! Kassa checkout SDK v1. Usage:
  *   <script src="https://kassa.example/js/v1/kassa.js" integrity="sha384-…" crossorigin="anonymous"></script>
  *   new Kassa.Checkout({ key: "pk_test_…", order: "order_…", onSuccess, onFailure, onClose }).open();
- * It opens a modal with Kassa's payment page in an iframe and calls onSuccess({payment_id, order_id}),
- * onFailure({payment_id, order_id, error: {code, description}}) and onClose(). Messages are accepted only from
- * Kassa's origin (the origin this script was loaded from) and from the modal's own iframe. */
+ *   (or session: "cs_…" instead of order, for a checkout session paid by card)
+ * It opens a modal with Kassa's payment page in an iframe and calls onSuccess({payment_id, order_id | session_id}),
+ * onFailure({payment_id, order_id | session_id, error: {code, description}}) and onClose(). Messages are accepted
+ * only from Kassa's origin (the origin this script was loaded from) and from the modal's own iframe. */
 (function (global) {
   "use strict";
   var script = document.currentScript;
@@ -19,9 +20,12 @@
     if (typeof options.key !== "string" || !/^pk_(test|live)_/.test(options.key)) {
       throw new Error("Kassa.Checkout: key must be your publishable key (pk_test_… or pk_live_…)");
     }
-    if (typeof options.order !== "string" || options.order.indexOf("order_") !== 0) {
-      throw new Error("Kassa.Checkout: order must be an order id (order_…)");
+    var order = typeof options.order === "string" && options.order.indexOf("order_") === 0;
+    var session = typeof options.session === "string" && options.session.indexOf("cs_") === 0;
+    if (order === session) {
+      throw new Error("Kassa.Checkout: give either order (order_…) or session (cs_…)");
     }
+    this.path = order ? "/embed/order/" + encodeURIComponent(options.order) : "/embed/session/" + encodeURIComponent(options.session);
     this.options = options;
     this.overlay = null;
   }
@@ -49,7 +53,7 @@
       background: "transparent", "font-size": "1.75rem", cursor: "pointer", "z-index": "1" });
     var frame = document.createElement("iframe");
     frame.title = "Checkout";
-    frame.src = kassaOrigin + "/embed/order/" + encodeURIComponent(o.order) + "?key=" + encodeURIComponent(o.key) +
+    frame.src = kassaOrigin + this.path + "?key=" + encodeURIComponent(o.key) +
       "&origin=" + encodeURIComponent(global.location.origin);
     css(frame, { width: "100%", height: "100%", border: "0", display: "block" });
     box.appendChild(close);
@@ -61,9 +65,10 @@
       var d = event.data;
       if (!d || typeof d.type !== "string") { return; }
       if (d.type === "kassa:success" && typeof o.onSuccess === "function") {
-        o.onSuccess({ payment_id: d.payment_id, order_id: d.order_id });
+        o.onSuccess(o.order ? { payment_id: d.payment_id, order_id: d.order_id } : { payment_id: d.payment_id, session_id: d.session_id });
       } else if (d.type === "kassa:failure" && typeof o.onFailure === "function") {
-        o.onFailure({ payment_id: d.payment_id, order_id: d.order_id, error: d.error });
+        o.onFailure(o.order ? { payment_id: d.payment_id, order_id: d.order_id, error: d.error }
+          : { payment_id: d.payment_id, session_id: d.session_id, error: d.error });
       } else if (d.type === "kassa:close") {
         self.close();
       }
