@@ -68,7 +68,10 @@ func TestBrowserEmbed(t *testing.T) {
 	}
 	// embedFrameAt attaches to the checkout's iframe (a cross-site iframe is its own target) once ready is visible.
 	var embedFrameAt func(path, ready string) (context.Context, context.CancelFunc)
-	embedFrame := func() (context.Context, context.CancelFunc) { return embedFrameAt("/embed/order/", "#pay-upi") }
+	// The iframe of an order's checkout; a closed modal's iframe target may linger, so the order's id is matched.
+	embedFrame := func(order string) (context.Context, context.CancelFunc) {
+		return embedFrameAt("/embed/order/"+order+"?", "#pay-upi")
+	}
 	embedFrameAt = func(path, ready string) (context.Context, context.CancelFunc) {
 		t.Helper()
 		for {
@@ -118,7 +121,7 @@ func TestBrowserEmbed(t *testing.T) {
 	run(tab, "open the shop", chromedp.Navigate(shop.URL+"/?order="+order))
 	run(tab, "SDK loaded", chromedp.WaitVisible(chromedp.CSS("#pay[data-ready]")))
 	run(tab, "open checkout", chromedp.Click(chromedp.CSS("#pay")))
-	frame, cancelFrame := embedFrame()
+	frame, cancelFrame := embedFrame(order)
 	if got := text(frame, ".amount"); got != "₹499.00" && got != "INR 499.00" && !strings.Contains(got, "499.00") {
 		t.Errorf("embed shows %q", got)
 	}
@@ -146,7 +149,7 @@ func TestBrowserEmbed(t *testing.T) {
 	run(tab, "open the shop", chromedp.Navigate(shop.URL+"/?order="+order))
 	run(tab, "SDK loaded", chromedp.WaitVisible(chromedp.CSS("#pay[data-ready]")))
 	run(tab, "open checkout", chromedp.Click(chromedp.CSS("#pay")))
-	frame, cancelFrame = embedFrame()
+	frame, cancelFrame = embedFrame(order)
 	defer cancelFrame()
 	year := kassatest.Start.Year()%100 + 2
 	run(frame, "card tab", chromedp.Click(chromedp.ID("tab-card")))
@@ -168,7 +171,11 @@ func TestBrowserEmbed(t *testing.T) {
 		if id, _ := o["payment_id"].(string); id != declined {
 			break
 		}
-		time.Sleep(50 * time.Millisecond)
+		select {
+		case <-ctx.Done():
+			t.Fatalf("the second card attempt started no payment: %v", ctx.Err())
+		case <-time.After(50 * time.Millisecond):
+		}
 	}
 	payID = settle(order)
 	run(tab, "onSuccess", chromedp.WaitVisible(chromedp.CSS("#success")))
@@ -186,7 +193,7 @@ func TestBrowserEmbed(t *testing.T) {
 	run(tab, "open the shop", chromedp.Navigate(shop.URL+"/?session="+csID))
 	run(tab, "SDK loaded", chromedp.WaitVisible(chromedp.CSS("#pay[data-ready]")))
 	run(tab, "open checkout", chromedp.Click(chromedp.CSS("#pay")))
-	sframe, cancelSFrame := embedFrameAt("/embed/session/", "#pay-card")
+	sframe, cancelSFrame := embedFrameAt("/embed/session/"+csID+"?", "#pay-card")
 	defer cancelSFrame()
 	run(sframe, "type card", chromedp.SendKeys(chromedp.ID("number"), "4242 4242 4242 4242"))
 	run(sframe, "type exp", chromedp.SendKeys(chromedp.ID("exp"), fmt.Sprintf("12/%02d", year)))
@@ -204,7 +211,7 @@ func TestBrowserEmbed(t *testing.T) {
 	run(tab, "open the shop", chromedp.Navigate(shop.URL+"/?order="+order))
 	run(tab, "SDK loaded", chromedp.WaitVisible(chromedp.CSS("#pay[data-ready]")))
 	run(tab, "open checkout", chromedp.Click(chromedp.CSS("#pay")))
-	frame2, cancelFrame2 := embedFrame()
+	frame2, cancelFrame2 := embedFrame(order)
 	defer cancelFrame2()
 	// The forger is a page of another origin inside the shop's window: it posts a success to its parent.
 	run(tab, "forge", chromedp.Evaluate[chromedp.Void](`(() => {
