@@ -51,7 +51,10 @@ var fronts = []front{
 //	POST /checkout/{id}/pay      POST /pay/{id}/pay       pay by card → 303 to success_url, or the page again
 //	POST /checkout/{id}/cancel   POST /pay/{id}/cancel    cancel → 303 to cancel_url
 //	                             GET  /pay/{id}/qr.svg    the link's QR code (also qr.png)
-//	GET  /static/{file...}                                checkout.css, checkout.js
+//	GET  /static/{file...}                                checkout.css, checkout.js, embed.js
+//	GET  /js/v1/kassa.js                                  the embeddable checkout's SDK (embed.go)
+//	GET  /embed/order/{id}       GET  /embed/session/{id} the embedded payment page (embed.go)
+//	POST /embed/session/{id}/pay                          the embedded session's card payment (JSON)
 func Mount(mux *http.ServeMux, opts Options) {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
