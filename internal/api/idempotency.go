@@ -52,7 +52,7 @@ func (s *Server) idempotent(w http.ResponseWriter, r *http.Request, info *reques
 		return
 	}
 	route := r.Method + " " + r.URL.Path
-	hash := idempotency.HashRequest(route, body)
+	hash := s.gw.RequestHash(route, body)
 	info.Idempotency = gateway.Idempotency{Key: key, Hash: hash}
 	sc := idempotency.Scope{MerchantID: info.Auth.Merchant.ID, Livemode: info.Auth.Livemode(), Route: route, Key: key}
 	replay, err := s.gw.BeginIdempotent(r.Context(), sc, hash)

@@ -5,11 +5,13 @@ package gateway
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"log/slog"
 	"strings"
 	"time"
 
+	"github.com/kassapay/kassa/internal/idempotency"
 	"github.com/kassapay/kassa/internal/provider"
 	"github.com/kassapay/kassa/internal/sealed"
 	"github.com/kassapay/kassa/internal/store"
@@ -25,7 +27,8 @@ type Gateway struct {
 	webhooks webhookConfig
 	payments PaymentOptions
 	baseURL  string
-	// responses seals stored idempotent responses, which may hold secrets shown once (endpoint secrets).
+	// responses seals stored idempotent responses, which may hold secrets shown once (endpoint secrets), and keys
+	// the request fingerprints (RequestHash).
 	responses *sealed.Box
 }
 
@@ -45,7 +48,9 @@ type Options struct {
 	// Payments configures card payments.
 	Payments PaymentOptions
 	// ResponseSecrets seals the responses kept for idempotent replay: a response that shows a secret once (a new
-	// webhook endpoint's) must not sit in plaintext for 24 hours. Nil stores them as they are.
+	// webhook endpoint's) must not sit in plaintext for 24 hours. Its MAC key also keys the request fingerprints,
+	// which must not let a card number in a request body be guessed back. Nil: a random key for this process only
+	// (tests).
 	ResponseSecrets *sealed.Box
 }
 
@@ -57,8 +62,20 @@ func New(s store.Store, opts Options) *Gateway {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
+	if opts.ResponseSecrets == nil {
+		// Without a configured box (unit tests), a per-process key: nothing stored is readable after a restart, and
+		// nothing is ever kept unsealed or unkeyed.
+		key := make([]byte, 32)
+		rand.Read(key)
+		opts.ResponseSecrets, _ = sealed.New(key, "idempotency-responses")
+	}
 	return &Gateway{store: s, now: opts.Now, log: opts.Logger, live: opts.LiveModeAvailable, webhooks: newWebhookConfig(opts.Webhooks), payments: opts.Payments,
 		responses: opts.ResponseSecrets, baseURL: strings.TrimSuffix(opts.BaseURL, "/")}
+}
+
+// RequestHash fingerprints a request body for idempotency checks under a key derived from the master key.
+func (g *Gateway) RequestHash(route string, body []byte) string {
+	return idempotency.HashRequest(g.responses.MAC, route, body)
 }
 
 // Now returns the gateway's clock reading in UTC at the precision both databases keep.

@@ -49,13 +49,11 @@ func (g *Gateway) BeginIdempotent(ctx context.Context, sc idempotency.Scope, req
 			return nil, errKeyReused
 		}
 		if r.Status == idempotency.StatusCompleted {
-			if g.responses != nil {
-				body, err := g.responses.Open(r.ResponseBody, scopeAAD(sc))
-				if err != nil {
-					return nil, fmt.Errorf("gateway: open stored response: %w", err)
-				}
-				r.ResponseBody = body
+			body, err := g.responses.Open(r.ResponseBody, scopeAAD(sc))
+			if err != nil {
+				return nil, fmt.Errorf("gateway: open stored response: %w", err)
 			}
+			r.ResponseBody = body
 			return &r, nil
 		}
 		if r.LockedUntil.After(now) {
@@ -79,9 +77,7 @@ func (g *Gateway) FinishIdempotent(ctx context.Context, sc idempotency.Scope, st
 	// The request's context may be canceled (client gone) but the outcome must still be recorded.
 	ctx = context.WithoutCancel(ctx)
 	if idempotency.Remember(status) {
-		if g.responses != nil {
-			body = g.responses.Seal(body, scopeAAD(sc))
-		}
+		body = g.responses.Seal(body, scopeAAD(sc))
 		return g.store.CompleteIdempotencyKey(ctx, sc, status, body)
 	}
 	return g.store.DeleteIdempotencyKey(ctx, sc)

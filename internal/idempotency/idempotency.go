@@ -4,7 +4,6 @@ package idempotency
 
 import (
 	"bytes"
-	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -72,16 +71,16 @@ func ValidateKey(k string) error {
 	return nil
 }
 
-// HashRequest fingerprints a request for "same key, same request" checks. JSON bodies are canonicalized (object
-// keys sorted, insignificant whitespace dropped, numbers kept as written, the top-level idempotency_key field
-// dropped since it is the key, not a parameter) so a client that re-serializes the same parameters, or moves the key
-// between header and body, is not told its key was reused; anything else is hashed byte for byte.
-func HashRequest(route string, body []byte) string {
-	h := sha256.New()
-	h.Write([]byte(route))
-	h.Write([]byte{0})
-	h.Write(canonicalJSON(body))
-	return hex.EncodeToString(h.Sum(nil))
+// HashRequest fingerprints a request for "same key, same request" checks with mac, a keyed MAC: request bodies may
+// carry card numbers, whose few unknown digits a plain hash would let anyone holding the database guess back. JSON
+// bodies are canonicalized (object keys sorted, insignificant whitespace dropped, numbers kept as written, the
+// top-level idempotency_key field dropped since it is the key, not a parameter) so a client that re-serializes the
+// same parameters, or moves the key between header and body, is not told its key was reused; anything else is
+// hashed byte for byte.
+func HashRequest(mac func([]byte) []byte, route string, body []byte) string {
+	msg := append([]byte(route), 0)
+	msg = append(msg, canonicalJSON(body)...)
+	return hex.EncodeToString(mac(msg))
 }
 
 func canonicalJSON(body []byte) []byte {

@@ -9,6 +9,7 @@ import (
 	"crypto/aes"
 	"crypto/cipher"
 	"crypto/hkdf"
+	"crypto/hmac"
 	"crypto/sha256"
 	"errors"
 	"fmt"
@@ -21,9 +22,10 @@ const version byte = 1
 // ErrOpen is returned for any ciphertext that does not decrypt: wrong key, wrong row, or tampered.
 var ErrOpen = errors.New("sealed: cannot open ciphertext")
 
-// Box seals and opens values for one purpose.
+// Box seals and opens values for one purpose, and computes keyed fingerprints (MAC) for it.
 type Box struct {
 	aead cipher.AEAD
+	mac  []byte
 }
 
 // New derives the key for purpose from a 32-byte master key.
@@ -48,7 +50,20 @@ func New(masterKey []byte, purpose string) (*Box, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Box{aead: aead}, nil
+	mac, err := hkdf.Key(sha256.New, masterKey, nil, "kassa/"+purpose+"/mac", 32)
+	if err != nil {
+		return nil, fmt.Errorf("sealed: derive key: %w", err)
+	}
+	return &Box{aead: aead, mac: mac}, nil
+}
+
+// MAC returns HMAC-SHA256 of msg under the purpose's own MAC key (not the sealing key). Use it instead of a plain
+// hash wherever the input may carry guessable secrets, such as a request body with a card number in it: without
+// the master key, nobody can test guesses against the result.
+func (b *Box) MAC(msg []byte) []byte {
+	h := hmac.New(sha256.New, b.mac)
+	h.Write(msg)
+	return h.Sum(nil)
 }
 
 // Seal encrypts plaintext bound to associated (e.g. the row id).

@@ -46,3 +46,20 @@ func TestSealOpenRoundTripAndBinding(t *testing.T) {
 		t.Error("a 16-byte master key was accepted")
 	}
 }
+
+func TestMACIsKeyedPerPurpose(t *testing.T) {
+	t.Parallel()
+	key := make([]byte, 32)
+	a, _ := New(key, "idempotency-responses")
+	b, _ := New(key, "webhook-secrets")
+	other := make([]byte, 32)
+	other[0] = 1
+	c, _ := New(other, "idempotency-responses")
+	msg := []byte("POST /x\x00{}")
+	if !bytes.Equal(a.MAC(msg), a.MAC(msg)) {
+		t.Fatal("MAC is not deterministic")
+	}
+	if bytes.Equal(a.MAC(msg), b.MAC(msg)) || bytes.Equal(a.MAC(msg), c.MAC(msg)) {
+		t.Error("MAC does not depend on the purpose and the master key")
+	}
+}
