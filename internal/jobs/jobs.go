@@ -152,6 +152,7 @@ func Register(workers *river.Workers, gw *gateway.Gateway, log *slog.Logger) {
 	river.AddWorker(workers, &ExpireWorker{gw: gw, log: log})
 	river.AddWorker(workers, &RecoverWorker{gw: gw})
 	river.AddWorker(workers, &RecoverRefundWorker{gw: gw})
+	registerCards(workers, gw, log)
 }
 
 // Periodic returns the periodic jobs; River runs them on the elected leader only, so several instances sharing a
@@ -168,6 +169,7 @@ func Periodic() []*river.PeriodicJob {
 		river.NewPeriodicJob(river.PeriodicInterval(15*time.Second), func() (river.JobArgs, *river.InsertOpts) {
 			return ExpireArgs{}, nil
 		}, &river.PeriodicJobOpts{RunOnStart: true}),
+		authorizationExpiry(),
 	}
 }
 
