@@ -298,6 +298,11 @@ func TestDirectCardTestCards(t *testing.T) {
 				}
 			}
 		}
+		// The fraud card: the processor approves it, the fraud rules decline it first.
+		er := wantError(t, "fraud card", post(e, "/api/v1/payments/authorize", cardBody("4000000000000259", 1500)), 402, "card_declined")
+		if er["decline_code"] != "fraudulent" || !strings.Contains(er["message"].(string), "fraud risk") {
+			t.Errorf("fraud card: %v", er)
+		}
 		// The timeout card: no answer, the payment stays pending for the recovery job.
 		if r := post(e, "/api/v1/payments/sale", cardBody("4000000000000408", 1500)); r.Status != 200 || r.JSON(t)["status"] != "pending" {
 			t.Errorf("timeout card: %d %s", r.Status, r.Body)

@@ -104,10 +104,12 @@ func TestOpenAPIDocumentIsValidAndComplete(t *testing.T) {
 	}
 	slices.Sort(documented)
 	want := []string{
+		"DELETE /api/v1/blocklist/{id}",
 		"DELETE /api/v1/webhook-endpoints/{id}",
 		"GET /api/public/checkout-sessions/{id}",
 		"GET /api/public/merchant",
 		"GET /api/public/payment-intents/{id}",
+		"GET /api/v1/blocklist",
 		"GET /api/v1/checkout-sessions",
 		"GET /api/v1/checkout-sessions/{id}",
 		"GET /api/v1/customers",
@@ -132,6 +134,7 @@ func TestOpenAPIDocumentIsValidAndComplete(t *testing.T) {
 		"PATCH /api/v1/merchant",
 		"PATCH /api/v1/webhook-endpoints/{id}",
 		"POST /api/public/payment-intents/{id}/confirm",
+		"POST /api/v1/blocklist",
 		"POST /api/v1/checkout-sessions",
 		"POST /api/v1/checkout-sessions/{id}/cancel",
 		"POST /api/v1/customers",

@@ -173,6 +173,9 @@ func (s *Server) routes() {
 	register(s, authSecret, cancelIntentOp, s.cancelIntent)
 	register(s, authClientSecret, getPublicIntentOp, s.getPublicIntent)
 	register(s, authClientSecret, confirmIntentOp, s.confirmIntent)
+	register(s, authSecret, createBlockOp, s.createBlock)
+	register(s, authSecret, listBlocksOp, s.listBlocks)
+	register(s, authSecret, deleteBlockOp, s.deleteBlock)
 
 	register(s, authSecret, listEventsOp, s.listEvents)
 	register(s, authSecret, getEventOp, s.getEvent)

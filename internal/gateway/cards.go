@@ -216,9 +216,3 @@ func declineError(p payment.Payment) *Error {
 	return &Error{Kind: KindCardDeclined, Code: "card_declined", Message: msg, DeclineCode: p.DeclineCode,
 		PaymentID: p.ID, ResponseCode: p.ResponseCode}
 }
-
-// assessFraud scores a card attempt before its provider call and stores the assessment on p; decline says the
-// rules declined it.
-func (g *Gateway) assessFraud(ctx context.Context, tx store.Tx, p *payment.Payment, card vault.Card) (decline bool, err error) {
-	return false, nil
-}

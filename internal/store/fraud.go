@@ -41,7 +41,8 @@ type FraudQueries interface {
 	CountCardAttempts(ctx context.Context, k AttemptKey, fingerprint string) (AttemptCounts, error)
 	CountIPAttempts(ctx context.Context, k AttemptKey, ip string) (AttemptCounts, error)
 	CountEmailAttempts(ctx context.Context, k AttemptKey, email string) (AttemptCounts, error)
-	CountDistinctCardsFromIP(ctx context.Context, merchantID string, livemode bool, ip string, since time.Time) (int, error)
+	// CountDistinctCardsFromIP counts distinct card fingerprints from ip since, including fingerprint.
+	CountDistinctCardsFromIP(ctx context.Context, merchantID string, livemode bool, ip, fingerprint string, since time.Time) (int, error)
 	// CountRecentDeclines counts failed payments since with this card, IP or email (empty ones ignored).
 	CountRecentDeclines(ctx context.Context, merchantID string, livemode bool, fingerprint, ip, email string, since time.Time) (int, error)
 	// ListRecentAmounts returns the amounts of up to limit recent successful payments in currency since.

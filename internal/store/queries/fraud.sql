@@ -26,7 +26,8 @@ WHERE merchant_id = sqlc.arg(merchant_id) AND livemode = sqlc.arg(livemode)
   AND customer_email = sqlc.arg(value) AND created_at >= sqlc.arg(day_ago);
 
 -- name: CountDistinctCardsFromIP :one
-SELECT CAST(COUNT(DISTINCT card_fingerprint) AS BIGINT) AS cards
+SELECT CAST(COUNT(DISTINCT card_fingerprint) AS BIGINT) AS cards,
+       CAST(COALESCE(SUM(CASE WHEN card_fingerprint = sqlc.arg(card_fingerprint) THEN 1 ELSE 0 END), 0) AS BIGINT) AS this_card
 FROM payments
 WHERE merchant_id = sqlc.arg(merchant_id) AND livemode = sqlc.arg(livemode)
   AND client_ip = sqlc.arg(client_ip) AND card_fingerprint <> '' AND created_at >= sqlc.arg(since);

@@ -214,9 +214,15 @@ func (s queries) CountEmailAttempts(ctx context.Context, k store.AttemptKey, ema
 	return store.AttemptCounts{Minute: int(r.Minute), Hour: int(r.Hour), Day: int(r.Day)}, mapErr(err)
 }
 
-func (s queries) CountDistinctCardsFromIP(ctx context.Context, merchantID string, livemode bool, ip string, since time.Time) (int, error) {
-	n, err := s.q.CountDistinctCardsFromIP(ctx, litedb.CountDistinctCardsFromIPParams{MerchantID: merchantID, Livemode: livemode, ClientIp: ip, Since: ts(since)})
-	return int(n), mapErr(err)
+func (s queries) CountDistinctCardsFromIP(ctx context.Context, merchantID string, livemode bool, ip, fingerprint string, since time.Time) (int, error) {
+	r, err := s.q.CountDistinctCardsFromIP(ctx, litedb.CountDistinctCardsFromIPParams{
+		MerchantID: merchantID, Livemode: livemode, ClientIp: ip, CardFingerprint: fingerprint, Since: ts(since),
+	})
+	n := int(r.Cards)
+	if r.ThisCard == 0 {
+		n++
+	}
+	return n, mapErr(err)
 }
 
 func (s queries) CountRecentDeclines(ctx context.Context, merchantID string, livemode bool, fingerprint, ip, email string, since time.Time) (int, error) {

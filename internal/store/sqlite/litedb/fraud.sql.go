@@ -54,29 +54,37 @@ func (q *Queries) CountCardAttempts(ctx context.Context, arg CountCardAttemptsPa
 }
 
 const countDistinctCardsFromIP = `-- name: CountDistinctCardsFromIP :one
-SELECT CAST(COUNT(DISTINCT card_fingerprint) AS BIGINT) AS cards
+SELECT CAST(COUNT(DISTINCT card_fingerprint) AS BIGINT) AS cards,
+       CAST(COALESCE(SUM(CASE WHEN card_fingerprint = ?1 THEN 1 ELSE 0 END), 0) AS BIGINT) AS this_card
 FROM payments
-WHERE merchant_id = ?1 AND livemode = ?2
-  AND client_ip = ?3 AND card_fingerprint <> '' AND created_at >= ?4
+WHERE merchant_id = ?2 AND livemode = ?3
+  AND client_ip = ?4 AND card_fingerprint <> '' AND created_at >= ?5
 `
 
 type CountDistinctCardsFromIPParams struct {
-	MerchantID string
-	Livemode   bool
-	ClientIp   string
-	Since      time.Time
+	CardFingerprint string
+	MerchantID      string
+	Livemode        bool
+	ClientIp        string
+	Since           time.Time
 }
 
-func (q *Queries) CountDistinctCardsFromIP(ctx context.Context, arg CountDistinctCardsFromIPParams) (int64, error) {
+type CountDistinctCardsFromIPRow struct {
+	Cards    int64
+	ThisCard int64
+}
+
+func (q *Queries) CountDistinctCardsFromIP(ctx context.Context, arg CountDistinctCardsFromIPParams) (CountDistinctCardsFromIPRow, error) {
 	row := q.db.QueryRowContext(ctx, countDistinctCardsFromIP,
+		arg.CardFingerprint,
 		arg.MerchantID,
 		arg.Livemode,
 		arg.ClientIp,
 		arg.Since,
 	)
-	var cards int64
-	err := row.Scan(&cards)
-	return cards, err
+	var i CountDistinctCardsFromIPRow
+	err := row.Scan(&i.Cards, &i.ThisCard)
+	return i, err
 }
 
 const countEmailAttempts = `-- name: CountEmailAttempts :one
