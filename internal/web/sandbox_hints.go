@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/kassapay/kassa/internal/checkout"
+	"github.com/kassapay/kassa/internal/gateway"
 	"github.com/kassapay/kassa/internal/provider"
 	"github.com/kassapay/kassa/internal/provider/sandbox"
 )
@@ -20,6 +21,7 @@ var declineReasons = map[string]string{
 	provider.DeclineIncorrectNumber:   "Your card was declined: the card number is not right. Check it, or try another card.",
 	provider.DeclineProcessingError:   "The card network could not process the payment, and you were not charged. Try again, or use another card.",
 	provider.DeclineTimeout:           "The card network did not answer in time, and you were not charged. Try again, or use another card.",
+	gateway.DeclineFraudulent:         "Your card was declined. Try another card.",
 }
 
 // declineMessage is the human message of a session's last failed attempt.
