@@ -35,6 +35,7 @@ func Run(t *testing.T, open func(t testing.TB) store.Store) {
 		"Events":                        testEvents,
 		"WebhookEndpointsAndDeliveries": testWebhookEndpointsAndDeliveries,
 		"CheckoutSessions":              testCheckoutSessions,
+		"CardPayments":                  testCardPayments,
 	}
 	for name, fn := range tests {
 		t.Run(name, func(t *testing.T) {
