@@ -200,6 +200,11 @@ func TestDirectCardLifecycle(t *testing.T) {
 		}
 		saleID := sale.JSON(t)["id"].(string)
 		wantError(t, "void a sale", post(e, "/api/v1/payments/"+saleID+"/void", `{"reason":"x"}`), 409, "payment_already_captured")
+		// Captured → refunded in one full refund (amount omitted).
+		if r := post(e, "/api/v1/payments/"+saleID+"/refund", `{"reason":"order canceled"}`); r.Status != 201 || r.JSON(t)["amount"] != float64(4999) || r.JSON(t)["payment_status"] != "refunded" {
+			t.Fatalf("full refund: %d %s", r.Status, r.Body)
+		}
+		wantError(t, "unknown transaction", get(e, "/api/v1/transactions/txn_missing"), 404, "resource_missing")
 
 		// Authorize → 7 days pass → capture refused → the expiry job expires it.
 		id3 := post(e, "/api/v1/payments/authorize", cardBody("4242424242424242", 3000)).JSON(t)["id"].(string)
@@ -254,8 +259,8 @@ func TestDirectCardLifecycle(t *testing.T) {
 			t.Errorf("transactions offset: %d", len(d))
 		}
 		wantError(t, "limit over 100", get(e, "/api/v1/transactions?limit=101"), 400, "parameter_invalid")
-		// Captured 6000 + 4999 + 3000, refunded 6000.
-		ledgerBalanced(t, e, 6000+4999+3000-6000)
+		// Captured 6000 + 4999 + 3000, refunded 6000 + 4999.
+		ledgerBalanced(t, e, 6000+4999+3000-6000-4999)
 	})
 }
 
@@ -422,4 +427,25 @@ func TestConcurrentCapturesVoidsRefunds(t *testing.T) {
 		}
 		ledgerBalanced(t, e, captured-refunded+10000-14*700)
 	})
+}
+
+// TestCardRateLimits: payment operations share the merchant's write budget, and the browser's confirms are limited
+// per client IP (document 002's 429s).
+func TestCardRateLimits(t *testing.T) {
+	t.Parallel()
+	e := kassatest.Setup(t, storetest.Backends()[0], kassatest.Options{RateLimits: api.RateLimits{WritePerSecond: 2, WritePerHour: 100, ReadPerSecond: 100, PublicPerSecond: 2}})
+	for range 2 {
+		post(e, "/api/v1/payments/authorize", cardBody("4242424242424242", 100))
+	}
+	r := post(e, "/api/v1/payments/authorize", cardBody("4242424242424242", 100))
+	wantError(t, "third payment in a second", r, 429, "rate_limited")
+	if r.Header.Get("Retry-After") == "" {
+		t.Error("429 without Retry-After")
+	}
+	e.Clock.Advance(time.Second)
+	id, secret := newIntent(t, e, intentBody)
+	for range 2 {
+		confirm(e, id, "kcs_wrong", "4242424242424242", "", false)
+	}
+	wantError(t, "third confirm in a second", confirm(e, id, secret, "4242424242424242", "", false), 429, "rate_limited")
 }
