@@ -63,3 +63,27 @@ func TestIntentOnTheHostedPage(t *testing.T) {
 		}
 	})
 }
+
+// TestFraudCardOnTheHostedPage: the hosted checkout is scored like every front door; the fraud card is declined
+// before any provider call, and the customer sees the plain decline, not the score.
+func TestFraudCardOnTheHostedPage(t *testing.T) {
+	t.Parallel()
+	kassatest.ForEachBackend(t, func(t *testing.T, b storetest.Backend) {
+		e, br := setup(t, b, kassatest.Options{})
+		id := newSession(t, e, "cs", "ORDER-FRAUD")
+		p := br.post("/checkout/"+id+"/pay", card(sandbox.CardFraud))
+		wantStatus(t, "fraud card", p, http.StatusPaymentRequired)
+		wantContains(t, "fraud card", p, "Your card was declined. Try another card.", "4 attempts left")
+		if strings.Contains(p.Body, "score") {
+			t.Error("the page shows the fraud score")
+		}
+		s := sessionStatus(t, e, id)
+		if s["status"] != "failed" || s["failure_code"] != "fraudulent" {
+			t.Errorf("session: %v %v", s["status"], s["failure_code"])
+		}
+		pay := br.api(kassatest.Request{Method: "GET", Path: "/api/v1/payments/" + s["payment_id"].(string)}).JSON(t)
+		if pay["fraud_decision"] != "decline" || pay["transaction_id"] != nil {
+			t.Errorf("payment: %v %v", pay["fraud_decision"], pay["transaction_id"])
+		}
+	})
+}

@@ -84,9 +84,8 @@ type testCard struct {
 	Number, Outcome string
 }
 
-// testCards are the sandbox's documented cards, grouped as printed on cards. The fraud card (4000…0259) is left
-// out until the gateway applies fraud rules: the sandbox only flags it, so the page would promise a block that does
-// not happen.
+// testCards are the sandbox's documented cards, grouped as printed on cards. The fraud card is declined by the
+// gateway's fraud rules (test mode), not by the sandbox, which only flags it.
 var testCards = []testCard{
 	{grouped(sandbox.CardVisa), "Approved (Visa)"},
 	{grouped(sandbox.CardMastercard), "Approved (Mastercard)"},
@@ -98,6 +97,7 @@ var testCards = []testCard{
 	{grouped(sandbox.CardCVVMismatch), "Declined: CVV mismatch"},
 	{grouped(sandbox.CardProcessingError), "Failed: processing error"},
 	{grouped(sandbox.CardTimeout), "No answer: the payment stays pending"},
+	{grouped(sandbox.CardFraud), "Declined: high fraud risk (fraud rules)"},
 }
 
 // grouped prints a card number in the groups it has on the card: 4-6-5 for 15 digits (Amex), fours otherwise.
