@@ -26,6 +26,10 @@ type ErrorBody struct {
 	DeclineCode string            `json:"decline_code,omitempty" doc:"For card_error: the provider's reason."`
 	RequestID   string            `json:"request_id" doc:"The Request-Id of this request; quote it when asking for help."`
 	Errors      []gateway.Problem `json:"errors,omitempty" doc:"Every invalid field when there were several; the first is also in param."`
+	// The declined payment of a card_error.
+	PaymentID         string `json:"payment_id,omitempty" doc:"For card_error: the payment recorded as failed."`
+	ResponseCode      string `json:"response_code,omitempty" doc:"For card_error: the issuer's response code (05, 51, 54, N7, 96, …)."`
+	RemainingAttempts *int   `json:"remaining_attempts,omitempty" doc:"For a declined payment intent confirm: how many more attempts it takes."`
 }
 
 // ErrorResponse wraps ErrorBody as {"error": {...}}. It implements huma.StatusError so huma's own validation
@@ -78,6 +82,7 @@ func toResponse(err error, requestID string) (*ErrorResponse, bool) {
 		return &ErrorResponse{status: ks.status, Body: ErrorBody{
 			Type: ks.typ, Code: ge.Code, Message: logging.Redact(ge.Message), Param: ge.Param,
 			DeclineCode: ge.DeclineCode, RequestID: requestID, Errors: ge.Problems,
+			PaymentID: ge.PaymentID, ResponseCode: ge.ResponseCode, RemainingAttempts: ge.RemainingAttempts,
 		}}, ks.status < 500
 	}
 	return &ErrorResponse{status: http.StatusInternalServerError, Body: ErrorBody{
@@ -200,6 +205,17 @@ var ErrorCodes = map[string]int{
 	"request_too_large": 413, "unsupported_media_type": 415,
 	"rate_limited":   429,
 	"internal_error": 500,
+	// Card payments, payment intents and the fraud blocklist.
+	"invalid_amount": 400, "invalid_currency": 400, "invalid_card_number": 400, "expired_card": 400,
+	"invalid_expiry_month": 400, "invalid_expiry_year": 400, "invalid_cvc": 400, "capture_amount_exceeds_authorized": 400,
+	"origin_not_allowed":    400,
+	"invalid_client_secret": 401,
+	"card_declined":         402, "capture_failed": 402, "void_failed": 402,
+	"payment_already_captured": 409, "payment_already_voided": 409, "payment_not_authorized": 409,
+	"payment_operation_in_progress": 409, "payment_already_refunded": 409, "non_refundable_state": 409, "over_refund": 409,
+	"intent_already_succeeded": 409, "intent_canceled": 409, "payment_in_progress": 409,
+	"authorization_expired": 410, "intent_expired": 410, "max_attempts_reached": 410,
+	"payments_not_configured": 422,
 }
 
 func documentErrorCodes(o *huma.OpenAPI) {

@@ -17,7 +17,7 @@ func (s *Server) allow(w http.ResponseWriter, r *http.Request, policy authPolicy
 	var key string
 	var rules []ratelimit.Rule
 	switch {
-	case policy == authPublishable:
+	case policy == authPublishable || policy == authClientSecret:
 		key = "ip:" + clientIP(r)
 		rules = []ratelimit.Rule{{Limit: def.PublicPerSecond, Period: time.Second}}
 	default:

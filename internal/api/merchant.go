@@ -7,22 +7,24 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 
+	"github.com/kassapay/kassa/internal/fraud"
 	"github.com/kassapay/kassa/internal/gateway"
 	"github.com/kassapay/kassa/internal/merchant"
 )
 
 // Merchant is the merchant as the API shows it.
 type Merchant struct {
-	Object                 string    `json:"object" enum:"merchant"`
-	ID                     string    `json:"id"`
-	Name                   string    `json:"name"`
-	Email                  string    `json:"email"`
-	Status                 string    `json:"status" enum:"active,inactive"`
-	Livemode               bool      `json:"livemode" doc:"The mode of the key that made this request."`
-	CheckoutAllowedOrigins []string  `json:"checkout_allowed_origins" doc:"Origins (scheme://host[:port]) that success/cancel URLs and embedding pages must match. Empty: any https origin."`
-	SandboxProviderPage    bool      `json:"sandbox_provider_page" doc:"Test mode: sessions carry a provider_checkout_url on the sandbox provider's own page, and the hosted page redirects there."`
-	CreatedAt              time.Time `json:"created_at"`
-	UpdatedAt              time.Time `json:"updated_at"`
+	Object                 string         `json:"object" enum:"merchant"`
+	ID                     string         `json:"id"`
+	Name                   string         `json:"name"`
+	Email                  string         `json:"email"`
+	Status                 string         `json:"status" enum:"active,inactive"`
+	Livemode               bool           `json:"livemode" doc:"The mode of the key that made this request."`
+	CheckoutAllowedOrigins []string       `json:"checkout_allowed_origins" doc:"Origins (scheme://host[:port]) that success/cancel URLs and embedding pages must match. Empty: any https origin."`
+	SandboxProviderPage    bool           `json:"sandbox_provider_page" doc:"Test mode: sessions carry a provider_checkout_url on the sandbox provider's own page, and the hosted page redirects there."`
+	CreatedAt              time.Time      `json:"created_at"`
+	UpdatedAt              time.Time      `json:"updated_at"`
+	Fraud                  *FraudSettings `json:"fraud,omitempty" doc:"Fraud scoring thresholds and rule weights."`
 }
 
 func merchantView(m merchant.Merchant, livemode bool) Merchant {
@@ -48,16 +50,23 @@ var getMerchantOp = huma.Operation{
 
 func (s *Server) getMerchant(ctx context.Context, _ *struct{}) (*MerchantOutput, error) {
 	a := merchantOf(ctx)
-	return &MerchantOutput{Body: merchantView(a.Merchant, a.Livemode())}, nil
+	v := merchantView(a.Merchant, a.Livemode())
+	fs, err := s.gw.FraudSettings(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	v.Fraud = fraudSettingsView(fs)
+	return &MerchantOutput{Body: v}, nil
 }
 
 // UpdateMerchantInput is the body of PATCH /api/v1/merchant.
 type UpdateMerchantInput struct {
 	Body struct {
-		Name                   *string   `json:"name,omitempty" minLength:"1" maxLength:"200"`
-		Email                  *string   `json:"email,omitempty" maxLength:"254"`
-		CheckoutAllowedOrigins *[]string `json:"checkout_allowed_origins,omitempty" maxItems:"50" doc:"Replaces the list. Each entry is normalized to scheme://host[:port]; an entry with a path, query or credentials is rejected and named."`
-		SandboxProviderPage    *bool     `json:"sandbox_provider_page,omitempty" doc:"Test mode: rehearse a processor-hosted page (provider_checkout_url)."`
+		Name                   *string             `json:"name,omitempty" minLength:"1" maxLength:"200"`
+		Email                  *string             `json:"email,omitempty" maxLength:"254"`
+		CheckoutAllowedOrigins *[]string           `json:"checkout_allowed_origins,omitempty" maxItems:"50" doc:"Replaces the list. Each entry is normalized to scheme://host[:port]; an entry with a path, query or credentials is rejected and named."`
+		SandboxProviderPage    *bool               `json:"sandbox_provider_page,omitempty" doc:"Test mode: rehearse a processor-hosted page (provider_checkout_url)."`
+		Fraud                  *FraudSettingsPatch `json:"fraud,omitempty" doc:"Fraud thresholds and rule weights; validated together (param names e.g. fraud.decline_threshold)."`
 	}
 }
 
@@ -70,6 +79,14 @@ var updateMerchantOp = huma.Operation{
 
 func (s *Server) updateMerchant(ctx context.Context, in *UpdateMerchantInput) (*MerchantOutput, error) {
 	a := merchantOf(ctx)
+	var fp *gateway.FraudSettingsPatch
+	if f := in.Body.Fraud; f != nil {
+		fp = &gateway.FraudSettingsPatch{ReviewThreshold: f.ReviewThreshold, DeclineThreshold: f.DeclineThreshold, Weights: f.Weights}
+		// Checked first, so that a bad setting changes nothing.
+		if err := s.gw.CheckFraudSettings(ctx, a, *fp); err != nil {
+			return nil, err
+		}
+	}
 	m, err := s.gw.UpdateMerchant(ctx, a.Merchant.ID, gateway.MerchantPatch{
 		Name: in.Body.Name, Email: in.Body.Email, CheckoutAllowedOrigins: in.Body.CheckoutAllowedOrigins,
 		SandboxProviderPage: in.Body.SandboxProviderPage,
@@ -77,7 +94,18 @@ func (s *Server) updateMerchant(ctx context.Context, in *UpdateMerchantInput) (*
 	if err != nil {
 		return nil, err
 	}
-	return &MerchantOutput{Body: merchantView(m, a.Livemode())}, nil
+	var fs fraud.Settings
+	if fp != nil {
+		fs, err = s.gw.UpdateFraudSettings(ctx, a, *fp)
+	} else {
+		fs, err = s.gw.FraudSettings(ctx, a)
+	}
+	if err != nil {
+		return nil, err
+	}
+	v := merchantView(m, a.Livemode())
+	v.Fraud = fraudSettingsView(fs)
+	return &MerchantOutput{Body: v}, nil
 }
 
 // PublicMerchant is what a browser may learn about a merchant.

@@ -29,6 +29,8 @@ type requestInfo struct {
 	Route       string
 	Auth        *gateway.Auth
 	Idempotency gateway.Idempotency
+	// ClientIP is the caller's address (fraud velocity counts).
+	ClientIP string
 }
 
 type infoKey struct{}
@@ -73,7 +75,7 @@ func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 // API layers (body limit, content type, authentication, rate limit, idempotency) for API routes.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
-	info := &requestInfo{ID: newRequestID()}
+	info := &requestInfo{ID: newRequestID(), ClientIP: clientIP(r)}
 	r = r.WithContext(context.WithValue(r.Context(), infoKey{}, info))
 	sw := &statusWriter{ResponseWriter: w}
 	sw.Header().Set("Request-Id", info.ID)
@@ -116,6 +118,14 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request, info *requestInfo
 	}
 	if err := rejectNUL(r); err != nil {
 		s.writeError(w, r, err)
+		return
+	}
+	if policy == authClientSecret {
+		// The browser authenticates with the object's client secret, which the handler checks; no merchant key, so
+		// no idempotency scope either (a confirm is guarded by the object's own state).
+		if s.allow(w, r, policy, info) {
+			s.mux.ServeHTTP(w, r)
+		}
 		return
 	}
 	if err := s.authenticate(r, policy, info); err != nil {

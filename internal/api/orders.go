@@ -70,7 +70,8 @@ type OrderPaymentBody struct {
 // CreateOrderPaymentInput is the body of POST /api/v1/payments.
 type CreateOrderPaymentInput struct {
 	Body struct {
-		OrderID string `json:"order_id" maxLength:"64"`
+		OrderID  string `json:"order_id" maxLength:"64"`
+		ClientIP string `json:"client_ip,omitempty" maxLength:"64" doc:"The customer's IP address as your server saw it; feeds the fraud rules' velocity counts (method card)."`
 		OrderPaymentBody
 	}
 }
@@ -87,8 +88,8 @@ type PaymentCreatedOutput struct {
 	Body   gateway.PaymentObject
 }
 
-// PaymentStatusOutput is the browser-safe status of a payment.
-type PaymentStatusOutput struct {
+// PublicPaymentStatusOutput is the browser-safe status of a payment.
+type PublicPaymentStatusOutput struct {
 	Body gateway.PaymentStatusObject
 }
 
@@ -186,27 +187,33 @@ func orderPaymentInput(orderID string, b OrderPaymentBody) gateway.OrderPaymentI
 }
 
 func (s *Server) createOrderPayment(ctx context.Context, in *CreateOrderPaymentInput) (*PaymentCreatedOutput, error) {
-	p, err := s.gw.CreateOrderPayment(ctx, merchantOf(ctx), orderPaymentInput(in.Body.OrderID, in.Body.OrderPaymentBody))
+	pi := orderPaymentInput(in.Body.OrderID, in.Body.OrderPaymentBody)
+	pi.ClientIP = in.Body.ClientIP
+	p, err := s.gw.CreateOrderPayment(ctx, merchantOf(ctx), pi)
 	if err != nil {
 		return nil, err
 	}
 	return &PaymentCreatedOutput{Status: http.StatusCreated, Body: gateway.PaymentView(p)}, nil
 }
 
-func (s *Server) createPublicOrderPayment(ctx context.Context, in *CreatePublicOrderPaymentInput) (*PaymentStatusOutput, error) {
-	p, err := s.gw.CreateOrderPayment(ctx, merchantOf(ctx), orderPaymentInput(in.ID, in.Body))
+func (s *Server) createPublicOrderPayment(ctx context.Context, in *CreatePublicOrderPaymentInput) (*PublicPaymentStatusOutput, error) {
+	pi := orderPaymentInput(in.ID, in.Body)
+	if info := infoFrom(ctx); info != nil {
+		pi.ClientIP = info.ClientIP // the customer's browser calls this route
+	}
+	p, err := s.gw.CreateOrderPayment(ctx, merchantOf(ctx), pi)
 	if err != nil {
 		return nil, err
 	}
-	return &PaymentStatusOutput{Body: gateway.PaymentStatusView(p)}, nil
+	return &PublicPaymentStatusOutput{Body: gateway.PaymentStatusView(p)}, nil
 }
 
-func (s *Server) getPaymentStatus(ctx context.Context, in *GetSessionInput) (*PaymentStatusOutput, error) {
+func (s *Server) getPaymentStatus(ctx context.Context, in *GetSessionInput) (*PublicPaymentStatusOutput, error) {
 	p, err := s.gw.GetPayment(ctx, merchantOf(ctx), in.ID)
 	if err != nil {
 		return nil, err
 	}
-	return &PaymentStatusOutput{Body: gateway.PaymentStatusView(p)}, nil
+	return &PublicPaymentStatusOutput{Body: gateway.PaymentStatusView(p)}, nil
 }
 
 func (s *Server) getPublicOrder(ctx context.Context, in *GetSessionInput) (*PublicOrderOutput, error) {

@@ -27,6 +27,15 @@ type ListPaymentsInput struct {
 	StartingAfter string `query:"starting_after" doc:"Cursor: a payment id; returns older payments."`
 	Status        string `query:"status" enum:"pending,authorized,captured,partially_refunded,refunded,voided,expired,failed"`
 	SourceID      string `query:"source_id" maxLength:"64" doc:"Only payments of this checkout session, payment link, intent or order."`
+	ListFilters
+	SourceType string `query:"source_type" enum:"checkout_session,payment_link,payment_intent,order,direct" doc:"Only payments from this front door."`
+}
+
+// ListFilters are the created range and document 002's offset, on payments and transactions.
+type ListFilters struct {
+	CreatedGTE time.Time `query:"created[gte]"`
+	CreatedLT  time.Time `query:"created[lt]"`
+	Offset     int       `query:"offset" minimum:"0" maximum:"10000" doc:"Skip this many (document 002's paging); starting_after is faster."`
 }
 
 var (
@@ -49,9 +58,9 @@ func (s *Server) getPayment(ctx context.Context, in *GetSessionInput) (*PaymentO
 }
 
 func (s *Server) listPayments(ctx context.Context, in *ListPaymentsInput) (*PaymentListOutput, error) {
-	rows, more, err := s.gw.ListPayments(ctx, merchantOf(ctx), store.PaymentFilter{
+	rows, more, err := s.gw.ListCardPayments(ctx, merchantOf(ctx), store.CardPaymentFilter{PaymentFilter: store.PaymentFilter{
 		Status: in.Status, SourceID: in.SourceID, Page: store.Page{Limit: in.Limit, StartingAfter: in.StartingAfter},
-	})
+	}, SourceKind: in.SourceType, CreatedGTE: in.CreatedGTE, CreatedLT: in.CreatedLT, Offset: in.Offset})
 	if err != nil {
 		return nil, err
 	}
@@ -81,6 +90,7 @@ type ListTransactionsInput struct {
 	Status        string    `query:"status" enum:"succeeded,failed"`
 	CreatedGTE    time.Time `query:"created[gte]"`
 	CreatedLT     time.Time `query:"created[lt]"`
+	Offset        int       `query:"offset" minimum:"0" maximum:"10000" doc:"Skip this many (document 002's paging); starting_after is faster."`
 }
 
 func (s *Server) getTransaction(ctx context.Context, in *GetSessionInput) (*TransactionOutput, error) {
@@ -92,10 +102,10 @@ func (s *Server) getTransaction(ctx context.Context, in *GetSessionInput) (*Tran
 }
 
 func (s *Server) listTransactions(ctx context.Context, in *ListTransactionsInput) (*TransactionListOutput, error) {
-	rows, more, err := s.gw.ListTransactions(ctx, merchantOf(ctx), store.TransactionFilter{
+	rows, more, err := s.gw.ListTransactionsOffset(ctx, merchantOf(ctx), store.TransactionFilter{
 		PaymentID: in.PaymentID, Type: in.Type, Status: in.Status, CreatedGTE: in.CreatedGTE, CreatedLT: in.CreatedLT,
 		Page: store.Page{Limit: in.Limit, StartingAfter: in.StartingAfter},
-	})
+	}, in.Offset)
 	if err != nil {
 		return nil, err
 	}

@@ -58,9 +58,10 @@ type RateLimits struct {
 type authPolicy int
 
 const (
-	authNone        authPolicy = iota // health, metrics, docs
-	authSecret                        // /api/v1: a secret key
-	authPublishable                   // /api/public: a publishable (or secret) key
+	authNone         authPolicy = iota // health, metrics, docs
+	authSecret                         // /api/v1: a secret key
+	authPublishable                    // /api/public: a publishable (or secret) key
+	authClientSecret                   // /api/public payment intents: the intent's client secret, checked by the handler
 )
 
 // Server serves every HTTP route of Kassa.
@@ -163,6 +164,21 @@ func (s *Server) routes() {
 	register(s, authSecret, getRefundOp, s.getRefund)
 	register(s, authSecret, listRefundsOp, s.listRefunds)
 
+	register(s, authSecret, authorizeOp, s.authorizePayment)
+	register(s, authSecret, saleOp, s.salePayment)
+	register(s, authSecret, captureOp, s.capturePayment)
+	register(s, authSecret, voidOp, s.voidPayment)
+	register(s, authSecret, refundPaymentOp, s.refundPayment)
+	register(s, authSecret, createIntentOp, s.createIntent)
+	register(s, authSecret, getIntentOp, s.getIntent)
+	register(s, authSecret, listIntentsOp, s.listIntents)
+	register(s, authSecret, cancelIntentOp, s.cancelIntent)
+	register(s, authClientSecret, getPublicIntentOp, s.getPublicIntent)
+	register(s, authClientSecret, confirmIntentOp, s.confirmIntent)
+	register(s, authSecret, createBlockOp, s.createBlock)
+	register(s, authSecret, listBlocksOp, s.listBlocks)
+	register(s, authSecret, deleteBlockOp, s.deleteBlock)
+
 	register(s, authSecret, listEventsOp, s.listEvents)
 	register(s, authSecret, getEventOp, s.getEvent)
 	register(s, authSecret, triggerEventOp, s.triggerEvent)
@@ -177,9 +193,11 @@ func register[I, O any](s *Server, policy authPolicy, op huma.Operation, h func(
 		op.Security = []map[string][]string{{"secretKey": {}}}
 	case authPublishable:
 		op.Security = []map[string][]string{{"publishableKey": {}}, {"secretKey": {}}}
+	case authClientSecret:
+		op.Security = []map[string][]string{{}}
 	}
 	op.MaxBodyBytes = s.opts.MaxBodyBytes
-	if op.Method == http.MethodPost {
+	if op.Method == http.MethodPost && policy != authClientSecret {
 		op.Parameters = append(op.Parameters, &huma.Param{
 			Name: "Idempotency-Key", In: "header", Schema: &huma.Schema{Type: "string", MinLength: &one, MaxLength: &maxKeyLen},
 			Description: "Makes retries safe: the same key and body within 24 h return the first response (Idempotent-Replayed: true); " +

@@ -19,6 +19,9 @@ type Kind string
 const (
 	KindSession Kind = "session" // "cs_…", at /checkout/{id}
 	KindLink    Kind = "link"    // "pl_…", at /pay/{id}
+	// KindIntent marks a payment intent shown on the hosted page (/checkout/{pi_id}); intents are stored as
+	// Intent, and Gateway.GetIntentPage presents one as a Session of this kind.
+	KindIntent Kind = "intent"
 )
 
 // Status is where a session or link stands, as merchants see it.

@@ -51,8 +51,11 @@ type Session struct {
 
 // Prefix is the id prefix of the kind.
 func (k Kind) Prefix() string {
-	if k == KindLink {
+	switch k {
+	case KindLink:
 		return "pl_"
+	case KindIntent:
+		return "pi_"
 	}
 	return "cs_"
 }

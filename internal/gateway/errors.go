@@ -38,6 +38,10 @@ type Error struct {
 	// Problems lists every invalid field when there were several; the first is also in Param.
 	Problems []Problem
 	Err      error
+	// PaymentID, ResponseCode and RemainingAttempts describe a declined card payment (card_error).
+	PaymentID         string
+	ResponseCode      string
+	RemainingAttempts *int
 }
 
 // Problem is one invalid field.

@@ -170,6 +170,7 @@ type PaymentObject struct {
 	DeclineCode           *string         `json:"decline_code"`
 	CreatedAt             time.Time       `json:"created_at"`
 	UpdatedAt             time.Time       `json:"updated_at"`
+	CardPaymentFields
 }
 
 // CardObject is what the API shows of a card.
@@ -201,6 +202,7 @@ func PaymentView(p payment.Payment) PaymentObject {
 		ExternalInvoiceID: optional(p.ExternalInvoiceID), Source: SourceObject{Type: p.SourceKind, ID: p.SourceID},
 		Provider: p.Provider, ProviderTransactionID: optional(p.ProviderTransactionID), FailureCode: optional(p.FailureCode),
 		FailureMessage: optional(p.FailureMessage), DeclineCode: optional(p.DeclineCode), CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt,
+		CardPaymentFields: cardPaymentFields(p),
 	}
 }
 

@@ -126,6 +126,9 @@ type OrderPaymentInput struct {
 	VPA     string
 	Card    *CardInput
 	Email   string
+	// ClientIP is the customer's address (the browser's on the public route, the merchant's word on the secret one),
+	// for the fraud rules.
+	ClientIP string
 }
 
 // ProcessOrderPaymentArgs is the job that settles an order payment (ProcessOrderPayment). It is inserted in the
@@ -214,6 +217,10 @@ func (g *Gateway) CreateOrderPayment(ctx context.Context, a Auth, in OrderPaymen
 	if in.Email != "" && !customer.ValidEmail(in.Email) {
 		return payment.Payment{}, InvalidParam("email", "parameter_invalid", "The email address is not valid.")
 	}
+	clientIP, err := normalizeClientIP(in.ClientIP)
+	if err != nil {
+		return payment.Payment{}, InvalidParam("client_ip", "parameter_invalid", "client_ip must be an IPv4 or IPv6 address.")
+	}
 	if _, err := g.GetOrder(ctx, a, in.OrderID); err != nil {
 		return payment.Payment{}, err
 	}
@@ -222,7 +229,9 @@ func (g *Gateway) CreateOrderPayment(ctx context.Context, a Auth, in OrderPaymen
 		return payment.Payment{}, err
 	}
 	var p payment.Payment
+	var fraudDeclined bool
 	err = g.store.InTx(ctx, func(tx store.Tx) error {
+		fraudDeclined = false
 		o, err := tx.LockOrder(ctx, in.OrderID)
 		if err != nil {
 			return err
@@ -263,11 +272,20 @@ func (g *Gateway) CreateOrderPayment(ctx context.Context, a Auth, in OrderPaymen
 				return err
 			}
 			d := saved.Sealed.Display
-			p.PaymentMethodID = saved.ID
+			p.PaymentMethodID, p.CardFingerprint, p.ClientIP = saved.ID, saved.Sealed.Fingerprint, clientIP
 			p.Card = payment.CardDisplay{Brand: string(d.Brand), First6: d.First6, Last4: d.Last4, ExpMonth: d.ExpMonth, ExpYear: d.ExpYear}
+			// Scored like every card payment, before any provider call (DESIGN §9, internal/fraud).
+			if fraudDeclined, err = g.assessFraud(ctx, tx, &p, card); err != nil {
+				return err
+			}
 		}
 		if err := tx.InsertPayment(ctx, p); err != nil {
 			return err
+		}
+		if p.Method == payment.MethodCard {
+			if err := tx.UpdatePaymentCard(ctx, p); err != nil {
+				return err
+			}
 		}
 		if o.Status == checkout.OrderCreated {
 			o.Status = checkout.OrderAttempted
@@ -276,10 +294,18 @@ func (g *Gateway) CreateOrderPayment(ctx context.Context, a Auth, in OrderPaymen
 		if err := tx.UpdateOrder(ctx, o); err != nil {
 			return err
 		}
+		if fraudDeclined {
+			res := provider.Result{Status: provider.StatusDeclined, DeclineCode: DeclineFraudulent,
+				ResponseMessage: fmt.Sprintf("Declined as high fraud risk (score %d)", p.Fraud.Score)}
+			return g.recordCardOutcome(ctx, tx, &p, res, false)
+		}
 		return tx.Enqueue(ctx, ProcessOrderPaymentArgs{PaymentID: p.ID}, &river.InsertOpts{ScheduledAt: now.Add(g.asyncDelay())})
 	})
 	if err != nil {
 		return payment.Payment{}, err
+	}
+	if fraudDeclined {
+		return payment.Payment{}, declineError(p)
 	}
 	req := orderFirstPhase(p)
 	if p.Method == payment.MethodCard {

@@ -12,7 +12,6 @@ import (
 	"github.com/kassapay/kassa/internal/checkout"
 	"github.com/kassapay/kassa/internal/customer"
 	"github.com/kassapay/kassa/internal/id"
-	"github.com/kassapay/kassa/internal/ledger"
 	"github.com/kassapay/kassa/internal/merchant"
 	"github.com/kassapay/kassa/internal/payment"
 	"github.com/kassapay/kassa/internal/provider"
@@ -124,6 +123,11 @@ func (g *Gateway) GetCheckoutPage(ctx context.Context, sessionID string) (checko
 // recorded pending with a recovery job, the provider is called, and the outcome is recorded with its transaction,
 // ledger entries and events. scenario forces a sandbox outcome and is ignored in live mode.
 func (g *Gateway) PaySession(ctx context.Context, sessionID string, in CardInput, email string, scenario provider.Scenario) (PayResult, error) {
+	return g.PaySessionFrom(ctx, sessionID, in, email, scenario, "")
+}
+
+// PaySessionFrom is PaySession with the customer's address, for the fraud rules' velocity counts.
+func (g *Gateway) PaySessionFrom(ctx context.Context, sessionID string, in CardInput, email string, scenario provider.Scenario, clientIP string) (PayResult, error) {
 	// The session's state answers first: a card error on a paid or canceled session would mislead the customer.
 	if cur, err := g.store.GetCheckoutSessionByID(ctx, sessionID); err != nil {
 		return PayResult{}, notFoundAs(err, "checkout session", sessionID)
@@ -145,9 +149,9 @@ func (g *Gateway) PaySession(ctx context.Context, sessionID string, in CardInput
 	if !scenario.Valid() {
 		scenario = provider.ScenarioNone
 	}
-	var p payment.Payment
 	var s checkout.Session
-	var prov provider.Provider
+	at := &cardAttempt{card: card, cvv: in.CVV}
+	declined := false
 	err = g.store.InTx(ctx, func(tx store.Tx) error {
 		var err error
 		s, err = tx.LockCheckoutSession(ctx, sessionID)
@@ -170,55 +174,41 @@ func (g *Gateway) PaySession(ctx context.Context, sessionID string, in CardInput
 		if m.Status != merchant.StatusActive {
 			return &Error{Kind: KindForbidden, Code: "merchant_inactive", Message: "This merchant cannot take payments at the moment."}
 		}
-		if prov, err = g.providerFor(s.Livemode); err != nil {
+		if at.prov, err = g.providerFor(s.Livemode); err != nil {
 			return err
 		}
 		if s.Livemode {
 			scenario = provider.ScenarioNone
 		}
-		p = payment.Payment{
-			ID: id.New("pay_", now), MerchantID: s.MerchantID, Livemode: s.Livemode, Status: payment.StatusPending,
-			Method: payment.MethodCard, CaptureMethod: payment.CaptureAutomatic, Amount: s.Amount, Currency: s.Currency,
+		at.scenario = scenario
+		at.p = payment.Payment{
+			ID: id.New("pay_", now), MerchantID: s.MerchantID, Livemode: s.Livemode,
+			CaptureMethod: payment.CaptureAutomatic, Amount: s.Amount, Currency: s.Currency,
 			CustomerEmail: firstNonEmpty(email, s.Customer.Email), CustomerName: firstNonEmpty(in.Name, s.Customer.Name),
 			Description: s.Description, Metadata: s.Metadata, ExternalOrderID: s.ExternalOrderID,
-			ExternalInvoiceID: s.ExternalInvoiceID, SourceKind: sourceKind(s.Kind), SourceID: s.ID, Provider: prov.Name(),
-			Scenario: string(scenario), CreatedAt: now, UpdatedAt: now,
-		}
-		saved := payment.SavedCard{ID: id.New("pm_", now), MerchantID: s.MerchantID, Livemode: s.Livemode, CreatedAt: now}
-		if saved.Sealed, err = g.payments.Vault.Seal(saved.ID, card); err != nil {
-			return err
-		}
-		if err := tx.InsertSavedCard(ctx, saved); err != nil {
-			return err
-		}
-		d := saved.Sealed.Display
-		p.PaymentMethodID = saved.ID
-		p.Card = payment.CardDisplay{Brand: string(d.Brand), First6: d.First6, Last4: d.Last4, ExpMonth: d.ExpMonth, ExpYear: d.ExpYear}
-		if err := tx.InsertPayment(ctx, p); err != nil {
-			return err
+			ExternalInvoiceID: s.ExternalInvoiceID, SourceKind: sourceKind(s.Kind), SourceID: s.ID, Provider: at.prov.Name(),
+			Scenario: string(scenario), Direct: payment.Direct{ClientIP: clientIP},
 		}
 		s.Status, s.UpdatedAt = checkout.StatusPending, now
 		if err := tx.UpdateCheckoutSession(ctx, s); err != nil {
 			return err
 		}
-		return tx.Enqueue(ctx, RecoverPaymentArgs{PaymentID: p.ID}, &river.InsertOpts{ScheduledAt: now.Add(recoveryDelay)})
+		declined, err = g.beginCardPayment(ctx, tx, at)
+		return err
 	})
 	if err != nil {
 		return PayResult{}, err
 	}
-	callCtx, cancel := providerContext(ctx)
-	defer cancel()
-	res, callErr := prov.Do(callCtx, provider.Request{
-		Operation: provider.OperationSale, IdempotencyKey: p.ID + ":sale", Amount: p.Amount, Currency: p.Currency,
-		Card:     &provider.Card{Number: card.Number, ExpMonth: card.ExpMonth, ExpYear: card.ExpYear, CVV: in.CVV, Name: in.Name},
-		Scenario: scenario,
-	})
-	if callErr != nil {
-		// The outcome is unknown; the recovery job asks again with the same key. The customer sees it pending.
-		g.log.WarnContext(ctx, "provider call without an outcome; recovery will ask again", "payment_id", p.ID, "err", callErr)
-		return PayResult{Session: s, Payment: p}, nil
+	if declined {
+		return g.sessionResult(ctx, at.p.ID)
 	}
-	return g.finishSale(ctx, p.ID, res)
+	res, ok := g.callCardProvider(ctx, at)
+	if !ok {
+		// The outcome is unknown; the recovery job asks again with the same key. The customer sees it pending.
+		s.Status = checkout.StatusPending
+		return PayResult{Session: s, Payment: at.p}, nil
+	}
+	return g.finishSale(ctx, at.p.ID, res)
 }
 
 // payable answers why a session cannot take a payment attempt, if it cannot.
@@ -253,68 +243,53 @@ func firstNonEmpty(a, b string) string {
 	return b
 }
 
-// finishSale records a sale's outcome (phase 3 of §5) unless it was recorded already, and moves the session.
+// finishSale records a session payment's outcome (phase 3 of §5) unless it was recorded already, and returns the
+// session as it stands.
 func (g *Gateway) finishSale(ctx context.Context, paymentID string, res provider.Result) (PayResult, error) {
+	if _, err := g.finishCardPayment(ctx, paymentID, res); err != nil {
+		return PayResult{}, err
+	}
+	return g.sessionResult(ctx, paymentID)
+}
+
+// sessionResult reads a session payment and its session after the outcome was recorded.
+func (g *Gateway) sessionResult(ctx context.Context, paymentID string) (PayResult, error) {
 	var out PayResult
-	err := g.store.InTx(ctx, func(tx store.Tx) error {
-		p, err := tx.LockPayment(ctx, paymentID)
-		if err != nil {
-			return err
-		}
-		s, err := tx.LockCheckoutSession(ctx, p.SourceID)
-		if err != nil {
-			return err
-		}
-		out.Payment, out.Session = p, s
-		if p.Status != payment.StatusPending {
-			return nil // recorded already (the request and the recovery job raced)
-		}
-		now := g.Now()
-		txn := payment.Transaction{
-			ID: id.New("txn_", now), PaymentID: p.ID, MerchantID: p.MerchantID, Livemode: p.Livemode, Type: payment.TxnSale,
-			Amount: p.Amount, Currency: p.Currency, Provider: p.Provider, ProviderTransactionID: res.ProviderTransactionID,
-			AuthCode: res.AuthCode, ResponseCode: res.ResponseCode, ResponseMessage: res.ResponseMessage, CreatedAt: now,
-		}
-		p.ProviderTransactionID, p.UpdatedAt = res.ProviderTransactionID, now
-		s.Provider, s.ProviderTransactionID, s.UpdatedAt = p.Provider, res.ProviderTransactionID, now
-		var evType webhook.EventType
-		if res.Status == provider.StatusSucceeded {
-			txn.Status = payment.TxnSucceeded
-			p.Status, p.Captured = payment.StatusCaptured, p.Amount
-			s.Status, s.PaymentID, s.FailureCode, s.FailureMessage = checkout.StatusPaid, p.ID, "", ""
-			j := ledger.Capture(p.MerchantID, p.Livemode, p.Currency, p.Amount, txn.ID)
-			if err := j.Validate(); err != nil {
-				return err
-			}
-			if err := tx.InsertJournal(ctx, id.New("jrn_", now), j, now); err != nil {
-				return err
-			}
-			evType = webhook.EventPaymentSucceeded
-		} else {
-			txn.Status = payment.TxnFailed
-			p.Status, p.FailureCode, p.FailureMessage, p.DeclineCode = payment.StatusFailed, res.ResponseCode, res.ResponseMessage, res.DeclineCode
-			// payment_id names the latest attempt, so payment.failed leads to the payment and its response code.
-			s.Status, s.FailedAttempts, s.PaymentID = checkout.StatusFailed, s.FailedAttempts+1, p.ID
-			s.FailureCode, s.FailureMessage = res.DeclineCode, res.ResponseMessage
-			evType = webhook.EventPaymentFailed
-		}
-		if err := tx.InsertTransaction(ctx, txn); err != nil {
-			return err
-		}
-		if err := tx.UpdatePayment(ctx, p); err != nil {
-			return err
-		}
-		if err := tx.UpdateCheckoutSession(ctx, s); err != nil {
-			return err
-		}
-		out.Payment, out.Session = p, s
-		_, err = g.RecordEvent(ctx, tx, EventInput{MerchantID: s.MerchantID, Livemode: s.Livemode, Type: evType, ObjectID: s.ID, Data: g.SessionView(s), SessionEndpointID: s.WebhookEndpointID})
-		return err
-	})
-	if err == nil && out.Session.Status == checkout.StatusPaid {
+	var err error
+	if out.Payment, err = g.store.GetPaymentByID(ctx, paymentID); err != nil {
+		return out, err
+	}
+	if out.Session, err = g.store.GetCheckoutSessionByID(ctx, out.Payment.SourceID); err != nil {
+		return out, err
+	}
+	if out.Session.Status == checkout.StatusPaid && out.Session.PaymentID == paymentID {
 		out.RedirectURL = checkout.ResolveReturnURL(out.Session.SuccessURL, out.Session.ID)
 	}
-	return out, err
+	return out, nil
+}
+
+// sessionOutcome moves a session or link with the outcome of its payment and records payment.succeeded or
+// payment.failed with the session as data.
+func (g *Gateway) sessionOutcome(ctx context.Context, tx store.Tx, p payment.Payment) error {
+	s, err := tx.LockCheckoutSession(ctx, p.SourceID)
+	if err != nil {
+		return err
+	}
+	s.Provider, s.ProviderTransactionID, s.UpdatedAt = p.Provider, p.ProviderTransactionID, p.UpdatedAt
+	evType := webhook.EventPaymentFailed
+	if p.Status == payment.StatusCaptured {
+		s.Status, s.PaymentID, s.FailureCode, s.FailureMessage = checkout.StatusPaid, p.ID, "", ""
+		evType = webhook.EventPaymentSucceeded
+	} else {
+		// payment_id names the latest attempt, so payment.failed leads to the payment and its response code.
+		s.Status, s.FailedAttempts, s.PaymentID = checkout.StatusFailed, s.FailedAttempts+1, p.ID
+		s.FailureCode, s.FailureMessage = p.DeclineCode, p.FailureMessage
+	}
+	if err := tx.UpdateCheckoutSession(ctx, s); err != nil {
+		return err
+	}
+	_, err = g.RecordEvent(ctx, tx, EventInput{MerchantID: s.MerchantID, Livemode: s.Livemode, Type: evType, ObjectID: s.ID, Data: g.SessionView(s), SessionEndpointID: s.WebhookEndpointID})
+	return err
 }
 
 // RecoverPayment finishes a payment left pending by an interrupted provider call: it asks the provider again with
@@ -348,8 +323,9 @@ func (g *Gateway) RecoverPayment(ctx context.Context, paymentID string) error {
 	}
 	callCtx, cancel := context.WithTimeout(ctx, providerTimeout)
 	defer cancel()
+	op := cardOperation(p)
 	res, callErr := prov.Do(callCtx, provider.Request{
-		Operation: provider.OperationSale, IdempotencyKey: p.ID + ":sale", Amount: p.Amount, Currency: p.Currency,
+		Operation: op, IdempotencyKey: p.ID + ":" + string(op), Amount: p.Amount, Currency: p.Currency,
 		Card:     &provider.Card{Number: card.Number, ExpMonth: card.ExpMonth, ExpYear: card.ExpYear, Name: card.Name},
 		Scenario: provider.Scenario(p.Scenario),
 	})
@@ -373,7 +349,7 @@ func (g *Gateway) RecoverPayment(ctx context.Context, paymentID string) error {
 		}
 		res = provider.TimeoutResult()
 	}
-	_, err = g.finishSale(ctx, p.ID, res)
+	_, err = g.finishCardPayment(ctx, p.ID, res)
 	return err
 }
 

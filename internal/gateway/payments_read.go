@@ -54,3 +54,28 @@ func (g *Gateway) ListTransactions(ctx context.Context, a Auth, f store.Transact
 func (g *Gateway) LedgerBalances(ctx context.Context, a Auth) ([]store.LedgerBalance, error) {
 	return g.store.LedgerBalances(ctx, a.Merchant.ID, a.Livemode())
 }
+
+// ListCardPayments returns a page of the caller's payments, newest first, with the created range, front door and
+// offset filters.
+func (g *Gateway) ListCardPayments(ctx context.Context, a Auth, f store.CardPaymentFilter) ([]payment.Payment, bool, error) {
+	f.MerchantID, f.Livemode = a.Merchant.ID, a.Livemode()
+	want := f.Limit
+	f.Limit++
+	rows, err := g.store.ListCardPayments(ctx, f)
+	if err != nil {
+		return nil, false, err
+	}
+	return trimPage(rows, want, false)
+}
+
+// ListTransactionsOffset is ListTransactions with document 002's offset.
+func (g *Gateway) ListTransactionsOffset(ctx context.Context, a Auth, f store.TransactionFilter, offset int) ([]payment.Transaction, bool, error) {
+	f.MerchantID, f.Livemode = a.Merchant.ID, a.Livemode()
+	want := f.Limit
+	f.Limit++
+	rows, err := g.store.ListTransactionsOffset(ctx, f, offset)
+	if err != nil {
+		return nil, false, err
+	}
+	return trimPage(rows, want, false)
+}

@@ -154,6 +154,7 @@ func Register(workers *river.Workers, gw *gateway.Gateway, log *slog.Logger) {
 	river.AddWorker(workers, &RecoverRefundWorker{gw: gw})
 	river.AddWorker(workers, &OrderPaymentWorker{gw: gw})
 	river.AddWorker(workers, &RefundWorker{gw: gw})
+	registerCards(workers, gw, log)
 }
 
 // Periodic returns the periodic jobs; River runs them on the elected leader only, so several instances sharing a
@@ -170,6 +171,7 @@ func Periodic() []*river.PeriodicJob {
 		river.NewPeriodicJob(river.PeriodicInterval(15*time.Second), func() (river.JobArgs, *river.InsertOpts) {
 			return ExpireArgs{}, nil
 		}, &river.PeriodicJobOpts{RunOnStart: true}),
+		authorizationExpiry(),
 	}
 }
 

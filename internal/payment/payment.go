@@ -170,6 +170,7 @@ type Payment struct {
 	RecoveryAttempts int
 	CreatedAt        time.Time
 	UpdatedAt        time.Time
+	Direct
 }
 
 // CardDisplay is what may be shown of a card: never the number.

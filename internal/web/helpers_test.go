@@ -19,7 +19,7 @@ import (
 var testPANs = []string{
 	sandbox.CardVisa, sandbox.CardMastercard, sandbox.CardAmex, sandbox.CardDiscover, sandbox.CardDecline,
 	sandbox.CardInsufficientFunds, sandbox.CardExpired, sandbox.CardCVVMismatch, sandbox.CardProcessingError,
-	sandbox.CardTimeout, "4242424242424241",
+	sandbox.CardTimeout, sandbox.CardFraud, "4242424242424241",
 }
 
 const (

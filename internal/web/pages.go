@@ -48,6 +48,8 @@ type view struct {
 	QRCode string
 	// ProviderPage marks the sandbox provider's own hosted page.
 	ProviderPage bool
+	// ClientSecret is a payment intent's secret, posted back with the forms (intents only).
+	ClientSecret string
 
 	// The pending page.
 	RefreshSeconds int
@@ -137,6 +139,10 @@ func (h *handler) newView(f front, s checkout.Session, m merchant.Merchant) *vie
 // show is GET /checkout/{id} and /pay/{id}: the card form, or the page of the session's state.
 func (h *handler) show(f front) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
+		if isIntent(f, r.PathValue("id")) {
+			h.showIntent(w, r, f)
+			return
+		}
 		s, m, err := h.load(r.Context(), f, r.PathValue("id"))
 		if err != nil {
 			h.failed(w, r, err)
@@ -168,6 +174,10 @@ func (h *handler) show(f front) http.HandlerFunc {
 // pay is POST …/pay: the customer's card goes to the gateway, which pays the session or says why not.
 func (h *handler) pay(f front) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
+		if isIntent(f, r.PathValue("id")) {
+			h.payIntent(w, r, f)
+			return
+		}
 		ctx := r.Context()
 		s, m, err := h.load(ctx, f, r.PathValue("id"))
 		if err != nil {
@@ -206,7 +216,7 @@ func (h *handler) pay(f front) http.HandlerFunc {
 		}
 		month, year := parseExpiry(in.Exp)
 		card := gateway.CardInput{Number: in.Number, ExpMonth: month, ExpYear: year, CVV: in.CVV, Name: in.Name}
-		res, err := h.gw.PaySession(ctx, s.ID, card, in.Email, provider.Scenario(in.Scenario))
+		res, err := h.gw.PaySessionFrom(ctx, s.ID, card, in.Email, provider.Scenario(in.Scenario), clientIP(r))
 		if err != nil {
 			h.payFailed(w, r, f, v, err)
 			return
@@ -276,6 +286,10 @@ func (h *handler) payFailed(w http.ResponseWriter, r *http.Request, f front, v *
 func (h *handler) cancel(f front) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		sessionID := r.PathValue("id")
+		if isIntent(f, sessionID) {
+			h.cancelIntent(w, r, f)
+			return
+		}
 		if !id.HasPrefix(sessionID, f.kind.Prefix()) {
 			h.errorPage(w, r, http.StatusNotFound, errorNotFound)
 			return

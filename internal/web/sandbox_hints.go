@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/kassapay/kassa/internal/checkout"
+	"github.com/kassapay/kassa/internal/gateway"
 	"github.com/kassapay/kassa/internal/provider"
 	"github.com/kassapay/kassa/internal/provider/sandbox"
 )
@@ -20,6 +21,7 @@ var declineReasons = map[string]string{
 	provider.DeclineIncorrectNumber:   "Your card was declined: the card number is not right. Check it, or try another card.",
 	provider.DeclineProcessingError:   "The card network could not process the payment, and you were not charged. Try again, or use another card.",
 	provider.DeclineTimeout:           "The card network did not answer in time, and you were not charged. Try again, or use another card.",
+	gateway.DeclineFraudulent:         "Your card was declined. Try another card.",
 }
 
 // declineMessage is the human message of a session's last failed attempt.
@@ -82,9 +84,8 @@ type testCard struct {
 	Number, Outcome string
 }
 
-// testCards are the sandbox's documented cards, grouped as printed on cards. The fraud card (4000…0259) is left
-// out until the gateway applies fraud rules: the sandbox only flags it, so the page would promise a block that does
-// not happen.
+// testCards are the sandbox's documented cards, grouped as printed on cards. The fraud card is declined by the
+// gateway's fraud rules (test mode), not by the sandbox, which only flags it.
 var testCards = []testCard{
 	{grouped(sandbox.CardVisa), "Approved (Visa)"},
 	{grouped(sandbox.CardMastercard), "Approved (Mastercard)"},
@@ -96,6 +97,7 @@ var testCards = []testCard{
 	{grouped(sandbox.CardCVVMismatch), "Declined: CVV mismatch"},
 	{grouped(sandbox.CardProcessingError), "Failed: processing error"},
 	{grouped(sandbox.CardTimeout), "No answer: the payment stays pending"},
+	{grouped(sandbox.CardFraud), "Declined: high fraud risk (fraud rules)"},
 }
 
 // grouped prints a card number in the groups it has on the card: 4-6-5 for 15 digits (Amex), fours otherwise.

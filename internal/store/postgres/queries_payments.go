@@ -51,7 +51,7 @@ func paymentFromRow(r pgdb.Payment) payment.Payment {
 		ExternalOrderID: r.ExternalOrderID, ExternalInvoiceID: r.ExternalInvoiceID, SourceKind: r.SourceKind, SourceID: r.SourceID,
 		Provider: r.Provider, ProviderTransactionID: r.ProviderTransactionID, Scenario: r.Scenario, FailureCode: r.FailureCode,
 		FailureMessage: r.FailureMessage, DeclineCode: r.DeclineCode, RecoveryAttempts: int(r.RecoveryAttempts), VPA: r.Vpa,
-		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
+		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(), Direct: directFromRow(r),
 	}
 }
 

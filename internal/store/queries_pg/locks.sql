@@ -15,3 +15,6 @@ SELECT * FROM payments WHERE id = sqlc.arg(id) FOR UPDATE;
 
 -- name: LockRefund :one
 SELECT * FROM refunds WHERE id = sqlc.arg(id) FOR UPDATE;
+
+-- name: LockPaymentIntent :one
+SELECT * FROM payment_intents WHERE id = sqlc.arg(id) FOR UPDATE;

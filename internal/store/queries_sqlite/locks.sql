@@ -17,3 +17,6 @@ SELECT * FROM payments WHERE id = sqlc.arg(id);
 
 -- name: LockRefund :one
 SELECT * FROM refunds WHERE id = sqlc.arg(id);
+
+-- name: LockPaymentIntent :one
+SELECT * FROM payment_intents WHERE id = sqlc.arg(id);

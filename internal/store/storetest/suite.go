@@ -36,6 +36,7 @@ func Run(t *testing.T, open func(t testing.TB) store.Store) {
 		"WebhookEndpointsAndDeliveries": testWebhookEndpointsAndDeliveries,
 		"CheckoutSessions":              testCheckoutSessions,
 		"Orders":                        testOrders,
+		"CardPayments":                  testCardPayments,
 	}
 	for name, fn := range tests {
 		t.Run(name, func(t *testing.T) {

@@ -81,6 +81,22 @@ type Event struct {
 	CreatedAt  time.Time
 }
 
+type FraudBlocklist struct {
+	ID         string
+	MerchantID string
+	Livemode   bool
+	Kind       string
+	Value      string
+	Reason     string
+	CreatedAt  time.Time
+}
+
+type FraudSetting struct {
+	MerchantID string
+	Settings   dbtype.JSON
+	UpdatedAt  time.Time
+}
+
 type IdempotencyKey struct {
 	MerchantID     string
 	Livemode       bool
@@ -181,7 +197,49 @@ type Payment struct {
 	RecoveryAttempts      int64
 	CreatedAt             time.Time
 	UpdatedAt             time.Time
+	CardFingerprint       string
+	ClientIp              string
+	FraudScore            int64
+	FraudDecision         string
+	FraudReasons          dbtype.JSON
+	AuthCode              string
+	ResponseCode          string
+	ResponseMessage       string
+	LastTransactionID     string
+	AuthorizedAt          *time.Time
+	ExpiresAt             *time.Time
+	CapturedAt            *time.Time
+	VoidedAt              *time.Time
+	VoidReason            string
+	Operation             string
+	OperationID           string
+	OperationAmount       int64
+	OperationReason       string
 	Vpa                   string
+}
+
+type PaymentIntent struct {
+	ID               string
+	MerchantID       string
+	Livemode         bool
+	Status           string
+	Amount           int64
+	Currency         string
+	CaptureMethod    string
+	Description      string
+	ExternalOrderID  string
+	SuccessUrl       string
+	CancelUrl        string
+	CustomerEmail    string
+	Metadata         dbtype.JSON
+	ClientSecretHash string
+	FailedAttempts   int64
+	PaymentID        string
+	FailureCode      string
+	FailureMessage   string
+	ExpiresAt        time.Time
+	CreatedAt        time.Time
+	UpdatedAt        time.Time
 }
 
 type PaymentMethod struct {

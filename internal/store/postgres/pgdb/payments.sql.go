@@ -13,7 +13,7 @@ import (
 )
 
 const getPayment = `-- name: GetPayment :one
-SELECT id, merchant_id, livemode, status, method, capture_method, amount, currency, amount_captured, amount_refunded, amount_refunds_pending, payment_method_id, card_brand, card_first6, card_last4, card_exp_month, card_exp_year, customer_email, customer_name, description, metadata, external_order_id, external_invoice_id, source_kind, source_id, provider, provider_transaction_id, scenario, failure_code, failure_message, decline_code, recovery_attempts, created_at, updated_at, vpa FROM payments WHERE merchant_id = $1 AND livemode = $2 AND id = $3
+SELECT id, merchant_id, livemode, status, method, capture_method, amount, currency, amount_captured, amount_refunded, amount_refunds_pending, payment_method_id, card_brand, card_first6, card_last4, card_exp_month, card_exp_year, customer_email, customer_name, description, metadata, external_order_id, external_invoice_id, source_kind, source_id, provider, provider_transaction_id, scenario, failure_code, failure_message, decline_code, recovery_attempts, created_at, updated_at, card_fingerprint, client_ip, fraud_score, fraud_decision, fraud_reasons, auth_code, response_code, response_message, last_transaction_id, authorized_at, expires_at, captured_at, voided_at, void_reason, operation, operation_id, operation_amount, operation_reason, vpa FROM payments WHERE merchant_id = $1 AND livemode = $2 AND id = $3
 `
 
 type GetPaymentParams struct {
@@ -60,13 +60,31 @@ func (q *Queries) GetPayment(ctx context.Context, arg GetPaymentParams) (Payment
 		&i.RecoveryAttempts,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.CardFingerprint,
+		&i.ClientIp,
+		&i.FraudScore,
+		&i.FraudDecision,
+		&i.FraudReasons,
+		&i.AuthCode,
+		&i.ResponseCode,
+		&i.ResponseMessage,
+		&i.LastTransactionID,
+		&i.AuthorizedAt,
+		&i.ExpiresAt,
+		&i.CapturedAt,
+		&i.VoidedAt,
+		&i.VoidReason,
+		&i.Operation,
+		&i.OperationID,
+		&i.OperationAmount,
+		&i.OperationReason,
 		&i.Vpa,
 	)
 	return i, err
 }
 
 const getPaymentByID = `-- name: GetPaymentByID :one
-SELECT id, merchant_id, livemode, status, method, capture_method, amount, currency, amount_captured, amount_refunded, amount_refunds_pending, payment_method_id, card_brand, card_first6, card_last4, card_exp_month, card_exp_year, customer_email, customer_name, description, metadata, external_order_id, external_invoice_id, source_kind, source_id, provider, provider_transaction_id, scenario, failure_code, failure_message, decline_code, recovery_attempts, created_at, updated_at, vpa FROM payments WHERE id = $1
+SELECT id, merchant_id, livemode, status, method, capture_method, amount, currency, amount_captured, amount_refunded, amount_refunds_pending, payment_method_id, card_brand, card_first6, card_last4, card_exp_month, card_exp_year, customer_email, customer_name, description, metadata, external_order_id, external_invoice_id, source_kind, source_id, provider, provider_transaction_id, scenario, failure_code, failure_message, decline_code, recovery_attempts, created_at, updated_at, card_fingerprint, client_ip, fraud_score, fraud_decision, fraud_reasons, auth_code, response_code, response_message, last_transaction_id, authorized_at, expires_at, captured_at, voided_at, void_reason, operation, operation_id, operation_amount, operation_reason, vpa FROM payments WHERE id = $1
 `
 
 func (q *Queries) GetPaymentByID(ctx context.Context, id string) (Payment, error) {
@@ -107,6 +125,24 @@ func (q *Queries) GetPaymentByID(ctx context.Context, id string) (Payment, error
 		&i.RecoveryAttempts,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.CardFingerprint,
+		&i.ClientIp,
+		&i.FraudScore,
+		&i.FraudDecision,
+		&i.FraudReasons,
+		&i.AuthCode,
+		&i.ResponseCode,
+		&i.ResponseMessage,
+		&i.LastTransactionID,
+		&i.AuthorizedAt,
+		&i.ExpiresAt,
+		&i.CapturedAt,
+		&i.VoidedAt,
+		&i.VoidReason,
+		&i.Operation,
+		&i.OperationID,
+		&i.OperationAmount,
+		&i.OperationReason,
 		&i.Vpa,
 	)
 	return i, err
@@ -390,7 +426,7 @@ func (q *Queries) InsertTransaction(ctx context.Context, arg InsertTransactionPa
 }
 
 const listPayments = `-- name: ListPayments :many
-SELECT id, merchant_id, livemode, status, method, capture_method, amount, currency, amount_captured, amount_refunded, amount_refunds_pending, payment_method_id, card_brand, card_first6, card_last4, card_exp_month, card_exp_year, customer_email, customer_name, description, metadata, external_order_id, external_invoice_id, source_kind, source_id, provider, provider_transaction_id, scenario, failure_code, failure_message, decline_code, recovery_attempts, created_at, updated_at, vpa FROM payments
+SELECT id, merchant_id, livemode, status, method, capture_method, amount, currency, amount_captured, amount_refunded, amount_refunds_pending, payment_method_id, card_brand, card_first6, card_last4, card_exp_month, card_exp_year, customer_email, customer_name, description, metadata, external_order_id, external_invoice_id, source_kind, source_id, provider, provider_transaction_id, scenario, failure_code, failure_message, decline_code, recovery_attempts, created_at, updated_at, card_fingerprint, client_ip, fraud_score, fraud_decision, fraud_reasons, auth_code, response_code, response_message, last_transaction_id, authorized_at, expires_at, captured_at, voided_at, void_reason, operation, operation_id, operation_amount, operation_reason, vpa FROM payments
 WHERE merchant_id = $1 AND livemode = $2
   AND (CAST($3 AS TEXT) = '' OR id < CAST($3 AS TEXT))
   AND (CAST($4 AS TEXT) = '' OR status = CAST($4 AS TEXT))
@@ -459,6 +495,24 @@ func (q *Queries) ListPayments(ctx context.Context, arg ListPaymentsParams) ([]P
 			&i.RecoveryAttempts,
 			&i.CreatedAt,
 			&i.UpdatedAt,
+			&i.CardFingerprint,
+			&i.ClientIp,
+			&i.FraudScore,
+			&i.FraudDecision,
+			&i.FraudReasons,
+			&i.AuthCode,
+			&i.ResponseCode,
+			&i.ResponseMessage,
+			&i.LastTransactionID,
+			&i.AuthorizedAt,
+			&i.ExpiresAt,
+			&i.CapturedAt,
+			&i.VoidedAt,
+			&i.VoidReason,
+			&i.Operation,
+			&i.OperationID,
+			&i.OperationAmount,
+			&i.OperationReason,
 			&i.Vpa,
 		); err != nil {
 			return nil, err
@@ -472,7 +526,7 @@ func (q *Queries) ListPayments(ctx context.Context, arg ListPaymentsParams) ([]P
 }
 
 const listStalePendingPayments = `-- name: ListStalePendingPayments :many
-SELECT id, merchant_id, livemode, status, method, capture_method, amount, currency, amount_captured, amount_refunded, amount_refunds_pending, payment_method_id, card_brand, card_first6, card_last4, card_exp_month, card_exp_year, customer_email, customer_name, description, metadata, external_order_id, external_invoice_id, source_kind, source_id, provider, provider_transaction_id, scenario, failure_code, failure_message, decline_code, recovery_attempts, created_at, updated_at, vpa FROM payments WHERE status = 'pending' AND method = 'card' AND updated_at <= $1
+SELECT id, merchant_id, livemode, status, method, capture_method, amount, currency, amount_captured, amount_refunded, amount_refunds_pending, payment_method_id, card_brand, card_first6, card_last4, card_exp_month, card_exp_year, customer_email, customer_name, description, metadata, external_order_id, external_invoice_id, source_kind, source_id, provider, provider_transaction_id, scenario, failure_code, failure_message, decline_code, recovery_attempts, created_at, updated_at, card_fingerprint, client_ip, fraud_score, fraud_decision, fraud_reasons, auth_code, response_code, response_message, last_transaction_id, authorized_at, expires_at, captured_at, voided_at, void_reason, operation, operation_id, operation_amount, operation_reason, vpa FROM payments WHERE status = 'pending' AND method = 'card' AND updated_at <= $1
 ORDER BY updated_at
 LIMIT CAST($2 AS BIGINT)
 `
@@ -527,6 +581,24 @@ func (q *Queries) ListStalePendingPayments(ctx context.Context, arg ListStalePen
 			&i.RecoveryAttempts,
 			&i.CreatedAt,
 			&i.UpdatedAt,
+			&i.CardFingerprint,
+			&i.ClientIp,
+			&i.FraudScore,
+			&i.FraudDecision,
+			&i.FraudReasons,
+			&i.AuthCode,
+			&i.ResponseCode,
+			&i.ResponseMessage,
+			&i.LastTransactionID,
+			&i.AuthorizedAt,
+			&i.ExpiresAt,
+			&i.CapturedAt,
+			&i.VoidedAt,
+			&i.VoidReason,
+			&i.Operation,
+			&i.OperationID,
+			&i.OperationAmount,
+			&i.OperationReason,
 			&i.Vpa,
 		); err != nil {
 			return nil, err

@@ -75,7 +75,7 @@ func (q *Queries) LockMerchant(ctx context.Context, id string) (Merchant, error)
 }
 
 const lockPayment = `-- name: LockPayment :one
-SELECT id, merchant_id, livemode, status, method, capture_method, amount, currency, amount_captured, amount_refunded, amount_refunds_pending, payment_method_id, card_brand, card_first6, card_last4, card_exp_month, card_exp_year, customer_email, customer_name, description, metadata, external_order_id, external_invoice_id, source_kind, source_id, provider, provider_transaction_id, scenario, failure_code, failure_message, decline_code, recovery_attempts, created_at, updated_at, vpa FROM payments WHERE id = ?1
+SELECT id, merchant_id, livemode, status, method, capture_method, amount, currency, amount_captured, amount_refunded, amount_refunds_pending, payment_method_id, card_brand, card_first6, card_last4, card_exp_month, card_exp_year, customer_email, customer_name, description, metadata, external_order_id, external_invoice_id, source_kind, source_id, provider, provider_transaction_id, scenario, failure_code, failure_message, decline_code, recovery_attempts, created_at, updated_at, card_fingerprint, client_ip, fraud_score, fraud_decision, fraud_reasons, auth_code, response_code, response_message, last_transaction_id, authorized_at, expires_at, captured_at, voided_at, void_reason, operation, operation_id, operation_amount, operation_reason, vpa FROM payments WHERE id = ?1
 `
 
 func (q *Queries) LockPayment(ctx context.Context, id string) (Payment, error) {
@@ -116,7 +116,58 @@ func (q *Queries) LockPayment(ctx context.Context, id string) (Payment, error) {
 		&i.RecoveryAttempts,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.CardFingerprint,
+		&i.ClientIp,
+		&i.FraudScore,
+		&i.FraudDecision,
+		&i.FraudReasons,
+		&i.AuthCode,
+		&i.ResponseCode,
+		&i.ResponseMessage,
+		&i.LastTransactionID,
+		&i.AuthorizedAt,
+		&i.ExpiresAt,
+		&i.CapturedAt,
+		&i.VoidedAt,
+		&i.VoidReason,
+		&i.Operation,
+		&i.OperationID,
+		&i.OperationAmount,
+		&i.OperationReason,
 		&i.Vpa,
+	)
+	return i, err
+}
+
+const lockPaymentIntent = `-- name: LockPaymentIntent :one
+SELECT id, merchant_id, livemode, status, amount, currency, capture_method, description, external_order_id, success_url, cancel_url, customer_email, metadata, client_secret_hash, failed_attempts, payment_id, failure_code, failure_message, expires_at, created_at, updated_at FROM payment_intents WHERE id = ?1
+`
+
+func (q *Queries) LockPaymentIntent(ctx context.Context, id string) (PaymentIntent, error) {
+	row := q.db.QueryRowContext(ctx, lockPaymentIntent, id)
+	var i PaymentIntent
+	err := row.Scan(
+		&i.ID,
+		&i.MerchantID,
+		&i.Livemode,
+		&i.Status,
+		&i.Amount,
+		&i.Currency,
+		&i.CaptureMethod,
+		&i.Description,
+		&i.ExternalOrderID,
+		&i.SuccessUrl,
+		&i.CancelUrl,
+		&i.CustomerEmail,
+		&i.Metadata,
+		&i.ClientSecretHash,
+		&i.FailedAttempts,
+		&i.PaymentID,
+		&i.FailureCode,
+		&i.FailureMessage,
+		&i.ExpiresAt,
+		&i.CreatedAt,
+		&i.UpdatedAt,
 	)
 	return i, err
 }

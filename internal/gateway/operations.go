@@ -1,0 +1,359 @@
+package gateway
+
+// Captures, voids and expiries of authorizations, each over the §5 protocol: phase 1 marks the operation in flight
+// on the payment under its row lock (so a second capture or void waits for the first to be recorded and then sees
+// its outcome), phase 2 calls the provider with a key derived from the operation, phase 3 records the transaction,
+// the new status, the ledger journal and the event.
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/riverqueue/river"
+
+	"github.com/kassapay/kassa/internal/checkout"
+	"github.com/kassapay/kassa/internal/id"
+	"github.com/kassapay/kassa/internal/payment"
+	"github.com/kassapay/kassa/internal/provider"
+	"github.com/kassapay/kassa/internal/refund"
+	"github.com/kassapay/kassa/internal/store"
+	"github.com/kassapay/kassa/internal/webhook"
+)
+
+// RecoverOperationArgs is the job that finishes a capture, void or expiry whose provider call was interrupted.
+type RecoverOperationArgs struct {
+	PaymentID   string `json:"payment_id"`
+	OperationID string `json:"operation_id"`
+}
+
+// Kind implements river.JobArgs.
+func (RecoverOperationArgs) Kind() string { return "payment_operation_recovery" }
+
+// operationError maps payment.CheckOperation's errors to the API's codes.
+func operationError(p payment.Payment, op payment.Operation, err error) error {
+	switch {
+	case errors.Is(err, payment.ErrOperationInFlight):
+		return Errorf(KindConflict, "payment_operation_in_progress", "A %s of this payment is being processed; retry after it is recorded.", p.Operation)
+	case errors.Is(err, payment.ErrAlreadyCaptured) && op == payment.OperationVoid:
+		return Errorf(KindConflict, "payment_already_captured", "The payment is captured and cannot be voided; refund it instead (POST /api/v1/payments/%s/refund).", p.ID)
+	case errors.Is(err, payment.ErrAlreadyCaptured):
+		return Errorf(KindConflict, "payment_already_captured", "The payment is already captured.")
+	case errors.Is(err, payment.ErrAlreadyVoided):
+		return Errorf(KindConflict, "payment_already_voided", "The payment is already voided.")
+	case errors.Is(err, payment.ErrAuthorizationExpired):
+		return Errorf(KindGone, "authorization_expired", "The authorization expired (authorizations are valid for 7 days); create a new payment.")
+	case errors.Is(err, payment.ErrNotAuthorized):
+		return Errorf(KindConflict, "payment_not_authorized", "The payment is %s; only authorized payments can be captured or voided.", p.Status)
+	}
+	return err
+}
+
+// CapturePayment captures an authorization in full (amount nil) or in part (the rest is released).
+func (g *Gateway) CapturePayment(ctx context.Context, a Auth, paymentID string, amount *int64) (payment.Payment, error) {
+	if amount != nil && *amount <= 0 {
+		return payment.Payment{}, InvalidParam("amount", "invalid_amount", "amount must be a positive integer in minor units (omit it to capture the whole authorization).")
+	}
+	return g.startOperation(ctx, a, paymentID, payment.OperationCapture, func(p payment.Payment) (int64, error) {
+		if amount == nil {
+			return p.Amount, nil
+		}
+		if *amount > p.Amount {
+			return 0, &Error{Kind: KindInvalid, Code: "capture_amount_exceeds_authorized", Param: "amount",
+				Message: fmt.Sprintf("The capture amount %d exceeds the authorized amount %d.", *amount, p.Amount)}
+		}
+		return *amount, nil
+	}, "")
+}
+
+// VoidPayment releases an authorization before capture; the reason is required and kept for the audit trail.
+func (g *Gateway) VoidPayment(ctx context.Context, a Auth, paymentID, reason string) (payment.Payment, error) {
+	reason = strings.TrimSpace(reason)
+	if reason == "" {
+		return payment.Payment{}, InvalidParam("reason", "parameter_missing", "reason is required: why the authorization is voided.")
+	}
+	if utf8.RuneCountInString(reason) > 500 {
+		return payment.Payment{}, InvalidParam("reason", "parameter_invalid", "reason is longer than 500 characters.")
+	}
+	return g.startOperation(ctx, a, paymentID, payment.OperationVoid, func(p payment.Payment) (int64, error) { return p.Amount, nil }, reason)
+}
+
+// startOperation runs a capture or void requested by the merchant.
+func (g *Gateway) startOperation(ctx context.Context, a Auth, paymentID string, op payment.Operation, amountOf func(payment.Payment) (int64, error), reason string) (payment.Payment, error) {
+	if !id.HasPrefix(paymentID, "pay_") {
+		return payment.Payment{}, NotFound("payment", paymentID)
+	}
+	if _, err := g.store.GetPayment(ctx, a.Merchant.ID, a.Livemode(), paymentID); err != nil {
+		return payment.Payment{}, notFoundAs(err, "payment", paymentID)
+	}
+	prov, err := g.providerFor(a.Livemode())
+	if err != nil {
+		return payment.Payment{}, err
+	}
+	var p payment.Payment
+	err = g.store.InTx(ctx, func(tx store.Tx) error {
+		var err error
+		if p, err = tx.LockPayment(ctx, paymentID); err != nil {
+			return err
+		}
+		if err := p.CheckOperation(g.Now()); err != nil {
+			return operationError(p, op, err)
+		}
+		amount, err := amountOf(p)
+		if err != nil {
+			return err
+		}
+		return g.markOperation(ctx, tx, &p, op, amount, reason)
+	})
+	if err != nil {
+		return payment.Payment{}, err
+	}
+	res, callErr := g.callOperation(ctx, prov, p, providerTimeout)
+	if callErr != nil {
+		g.log.WarnContext(ctx, "provider call without an outcome; recovery will ask again", "payment_id", p.ID, "operation", p.Operation, "err", callErr)
+		return p, nil
+	}
+	p, err = g.finishOperation(ctx, p.ID, p.OperationID, res)
+	if err != nil {
+		return p, err
+	}
+	if res.Status != provider.StatusSucceeded {
+		return p, &Error{Kind: KindCardDeclined, Code: op.String() + "_failed", DeclineCode: res.DeclineCode, PaymentID: p.ID,
+			ResponseCode: res.ResponseCode, Message: fmt.Sprintf("The provider refused the %s: %s (response code %s).", op, res.ResponseMessage, res.ResponseCode)}
+	}
+	return p, nil
+}
+
+// markOperation is phase 1: the operation is recorded in flight with its recovery job.
+func (g *Gateway) markOperation(ctx context.Context, tx store.Tx, p *payment.Payment, op payment.Operation, amount int64, reason string) error {
+	now := g.Now()
+	p.Operation, p.OperationID, p.OperationAmount, p.OperationReason = op, id.New("op_", now), amount, reason
+	p.RecoveryAttempts, p.UpdatedAt = 0, now
+	if err := tx.UpdatePayment(ctx, *p); err != nil {
+		return err
+	}
+	if err := tx.UpdatePaymentCard(ctx, *p); err != nil {
+		return err
+	}
+	return tx.Enqueue(ctx, RecoverOperationArgs{PaymentID: p.ID, OperationID: p.OperationID}, &river.InsertOpts{ScheduledAt: now.Add(recoveryDelay)})
+}
+
+// callOperation is phase 2.
+func (g *Gateway) callOperation(ctx context.Context, prov provider.Provider, p payment.Payment, timeout time.Duration) (provider.Result, error) {
+	callCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), timeout)
+	defer cancel()
+	pop := provider.OperationVoid
+	if p.Operation == payment.OperationCapture {
+		pop = provider.OperationCapture
+	}
+	return prov.Do(callCtx, provider.Request{
+		Operation: pop, IdempotencyKey: p.OperationID + ":" + string(pop), Amount: p.OperationAmount, Currency: p.Currency,
+		ProviderTransactionID: p.ProviderTransactionID,
+	})
+}
+
+// finishOperation is phase 3: it records the operation's outcome unless it was recorded already.
+func (g *Gateway) finishOperation(ctx context.Context, paymentID, operationID string, res provider.Result) (payment.Payment, error) {
+	var out payment.Payment
+	err := g.store.InTx(ctx, func(tx store.Tx) error {
+		p, err := tx.LockPayment(ctx, paymentID)
+		if err != nil {
+			return err
+		}
+		out = p
+		if p.OperationID != operationID || p.Operation == payment.OperationNone {
+			return nil // recorded already
+		}
+		now := g.Now()
+		op := p.Operation
+		typ := payment.TxnVoid
+		if op == payment.OperationCapture {
+			typ = payment.TxnCapture
+		}
+		txn := payment.Transaction{
+			ID: id.New("txn_", now), PaymentID: p.ID, MerchantID: p.MerchantID, Livemode: p.Livemode, Type: typ,
+			Status: payment.TxnFailed, Amount: p.OperationAmount, Currency: p.Currency, Provider: p.Provider,
+			ProviderTransactionID: res.ProviderTransactionID, AuthCode: res.AuthCode, ResponseCode: res.ResponseCode,
+			ResponseMessage: res.ResponseMessage, CreatedAt: now,
+		}
+		ok := res.Status == provider.StatusSucceeded
+		if ok {
+			txn.Status = payment.TxnSucceeded
+		}
+		if err := tx.InsertTransaction(ctx, txn); err != nil {
+			return err
+		}
+		p.LastTransactionID, p.UpdatedAt = txn.ID, now
+		var ev webhook.EventType
+		switch {
+		case op == payment.OperationCapture && ok:
+			p.Status, p.Captured, p.CapturedAt = payment.StatusCaptured, p.OperationAmount, &now
+			p.ProviderTransactionID = res.ProviderTransactionID // refunds name the capture
+			if err := g.journalCapture(ctx, tx, p, p.OperationAmount, txn.ID, now); err != nil {
+				return err
+			}
+			ev = webhook.EventPaymentCaptured
+		case op == payment.OperationVoid && ok:
+			p.Status, p.VoidedAt, p.VoidReason = payment.StatusVoided, &now, p.OperationReason
+			ev = webhook.EventPaymentVoided
+		case op == payment.OperationExpire:
+			// The authorization lapsed by our rules whatever the provider answered; the issuer drops the hold too.
+			p.Status, p.VoidedAt, p.VoidReason = payment.StatusExpired, &now, p.OperationReason
+			ev = webhook.EventPaymentExpired
+		}
+		p.Operation, p.OperationID, p.OperationAmount, p.OperationReason = payment.OperationNone, "", 0, ""
+		if err := tx.UpdatePayment(ctx, p); err != nil {
+			return err
+		}
+		if err := tx.UpdatePaymentCard(ctx, p); err != nil {
+			return err
+		}
+		out = p
+		if ev == "" {
+			return nil // a refused capture or void leaves the authorization as it was
+		}
+		if p.SourceKind == SourceIntent && ev == webhook.EventPaymentCaptured {
+			if err := g.intentCaptured(ctx, tx, p); err != nil {
+				return err
+			}
+		}
+		return g.recordPaymentEvent(ctx, tx, p, ev)
+	})
+	return out, err
+}
+
+// RecoverOperation finishes a capture, void or expiry left in flight by an interrupted provider call, asking again
+// with the same key; after maxRecoveryAttempts unanswered calls it records a timeout (the authorization stays).
+func (g *Gateway) RecoverOperation(ctx context.Context, paymentID, operationID string) error {
+	p, err := g.store.GetPaymentByID(ctx, paymentID)
+	if err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			return nil
+		}
+		return err
+	}
+	if p.OperationID != operationID || p.Operation == payment.OperationNone {
+		return nil
+	}
+	prov, err := g.providerFor(p.Livemode)
+	if err != nil {
+		return err
+	}
+	res, callErr := g.callOperation(ctx, prov, p, providerTimeout)
+	if callErr != nil {
+		attempts := 0
+		err := g.store.InTx(ctx, func(tx store.Tx) error {
+			cur, err := tx.LockPayment(ctx, p.ID)
+			if err != nil {
+				return err
+			}
+			cur.RecoveryAttempts++
+			attempts, cur.UpdatedAt = cur.RecoveryAttempts, g.Now()
+			return tx.UpdatePayment(ctx, cur)
+		})
+		if err != nil {
+			return err
+		}
+		if attempts < maxRecoveryAttempts {
+			return fmt.Errorf("gateway: recovery of %s %s: provider gave no outcome (attempt %d): %w", p.Operation, p.ID, attempts, callErr)
+		}
+		res = provider.TimeoutResult()
+	}
+	_, err = g.finishOperation(ctx, paymentID, operationID, res)
+	return err
+}
+
+// ExpireAuthorizations voids authorizations past their expires_at (payment.expired) and expires open payment
+// intents past theirs. It returns how many payments expired.
+func (g *Gateway) ExpireAuthorizations(ctx context.Context) (int, error) {
+	if _, err := g.ExpireIntents(ctx); err != nil {
+		return 0, err
+	}
+	due, err := g.store.ListExpiredAuthorizations(ctx, g.Now(), 200)
+	if err != nil || len(due) == 0 {
+		return 0, err
+	}
+	n := 0
+	for _, d := range due {
+		var p payment.Payment
+		started := false
+		err := g.store.InTx(ctx, func(tx store.Tx) error {
+			var err error
+			if p, err = tx.LockPayment(ctx, d.ID); err != nil {
+				return err
+			}
+			if p.Status != payment.StatusAuthorized || p.Operation != payment.OperationNone || p.ExpiresAt == nil || g.Now().Before(*p.ExpiresAt) {
+				return nil // captured, voided or being worked on meanwhile
+			}
+			started = true
+			return g.markOperation(ctx, tx, &p, payment.OperationExpire, p.Amount, "authorization expired")
+		})
+		if err != nil {
+			return n, err
+		}
+		if !started {
+			continue
+		}
+		prov, err := g.providerFor(p.Livemode)
+		if err != nil {
+			return n, err
+		}
+		res, callErr := g.callOperation(ctx, prov, p, providerTimeout)
+		if callErr != nil {
+			continue // the recovery job finishes it
+		}
+		if _, err := g.finishOperation(ctx, p.ID, p.OperationID, res); err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
+}
+
+// EnqueueStaleOperations queues recovery for captures, voids and expiries in flight for over two minutes (a safety
+// net for lost recovery jobs).
+func (g *Gateway) EnqueueStaleOperations(ctx context.Context) (int, error) {
+	stale, err := g.store.ListStaleOperations(ctx, g.Now().Add(-2*time.Minute), 500)
+	if err != nil || len(stale) == 0 {
+		return 0, err
+	}
+	err = g.store.InTx(ctx, func(tx store.Tx) error {
+		for _, p := range stale {
+			opts := &river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true, ByPeriod: 5 * time.Minute}}
+			if err := tx.Enqueue(ctx, RecoverOperationArgs{PaymentID: p.ID, OperationID: p.OperationID}, opts); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return len(stale), err
+}
+
+// intentCaptured moves a manual-capture intent to captured when its payment is captured.
+func (g *Gateway) intentCaptured(ctx context.Context, tx store.Tx, p payment.Payment) error {
+	pi, err := tx.LockPaymentIntent(ctx, p.SourceID)
+	if err != nil {
+		return err
+	}
+	if pi.Status != checkout.IntentAuthorized || pi.PaymentID != p.ID {
+		return nil
+	}
+	pi.Status, pi.UpdatedAt = checkout.IntentCaptured, p.UpdatedAt
+	return tx.UpdatePaymentIntent(ctx, pi)
+}
+
+// RefundPayment refunds a payment named by its id (POST /api/v1/payments/{id}/refund): CreateRefund, with the
+// fully refunded case named.
+func (g *Gateway) RefundPayment(ctx context.Context, a Auth, in RefundInput, idem Idempotency) (refund.Refund, error) {
+	p, err := g.GetPayment(ctx, a, in.PaymentID)
+	if err != nil {
+		return refund.Refund{}, err
+	}
+	if p.Status == payment.StatusRefunded {
+		return refund.Refund{}, Errorf(KindConflict, "payment_already_refunded", "The payment is already fully refunded.")
+	}
+	return g.CreateRefund(ctx, a, in, idem)
+}

@@ -1,0 +1,331 @@
+// Code generated from ../postgres/queries_cards.go by go generate; DO NOT EDIT.
+
+package sqlite
+
+// The direct card API: a payment's card columns, authorizations, payment intents, and the fraud rules' signals,
+// blocklist and settings.
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"time"
+
+	"github.com/kassapay/kassa/internal/checkout"
+	"github.com/kassapay/kassa/internal/payment"
+	"github.com/kassapay/kassa/internal/store"
+	"github.com/kassapay/kassa/internal/store/dbtype"
+	"github.com/kassapay/kassa/internal/store/sqlite/litedb"
+)
+
+// directFromRow reads payment.Direct's columns.
+func directFromRow(r litedb.Payment) payment.Direct {
+	d := payment.Direct{
+		CardFingerprint: r.CardFingerprint, ClientIP: r.ClientIp,
+		Fraud:    payment.Fraud{Score: int(r.FraudScore), Decision: r.FraudDecision},
+		AuthCode: r.AuthCode, ResponseCode: r.ResponseCode, ResponseMessage: r.ResponseMessage,
+		LastTransactionID: r.LastTransactionID, AuthorizedAt: utcPtr(r.AuthorizedAt), ExpiresAt: utcPtr(r.ExpiresAt),
+		CapturedAt: utcPtr(r.CapturedAt), VoidedAt: utcPtr(r.VoidedAt), VoidReason: r.VoidReason,
+		Operation: payment.Operation(r.Operation), OperationID: r.OperationID, OperationAmount: r.OperationAmount,
+		OperationReason: r.OperationReason,
+	}
+	if len(r.FraudReasons) > 0 {
+		_ = json.Unmarshal(r.FraudReasons, &d.Fraud.Reasons) // written by UpdatePaymentCard from the same type
+	}
+	return d
+}
+
+func utcPtr(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	v := t.UTC()
+	return &v
+}
+
+func (s queries) UpdatePaymentCard(ctx context.Context, p payment.Payment) error {
+	reasons := p.Fraud.Reasons
+	if reasons == nil {
+		reasons = []payment.FraudReason{}
+	}
+	rj, err := toJSON(reasons)
+	if err != nil {
+		return err
+	}
+	n, err := s.q.UpdatePaymentCard(ctx, litedb.UpdatePaymentCardParams{
+		ID: p.ID, CardFingerprint: p.CardFingerprint, ClientIp: p.ClientIP, FraudScore: int64(p.Fraud.Score),
+		FraudDecision: p.Fraud.Decision, FraudReasons: rj, AuthCode: p.AuthCode, ResponseCode: p.ResponseCode,
+		ResponseMessage: p.ResponseMessage, LastTransactionID: p.LastTransactionID, AuthorizedAt: tsPtr(p.AuthorizedAt),
+		ExpiresAt: tsPtr(p.ExpiresAt), CapturedAt: tsPtr(p.CapturedAt), VoidedAt: tsPtr(p.VoidedAt), VoidReason: p.VoidReason,
+		Operation: string(p.Operation), OperationID: p.OperationID, OperationAmount: p.OperationAmount,
+		OperationReason: p.OperationReason,
+	})
+	return rowsErr(n, err, store.ErrNotFound)
+}
+
+func (s queries) ListExpiredAuthorizations(ctx context.Context, now time.Time, limit int) ([]payment.Payment, error) {
+	at := ts(now)
+	rows, err := s.q.ListExpiredAuthorizations(ctx, litedb.ListExpiredAuthorizationsParams{Now: &at, RowLimit: int64(limit)})
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	return paymentsFromRows(rows), nil
+}
+
+func (s queries) ListStaleOperations(ctx context.Context, before time.Time, limit int) ([]payment.Payment, error) {
+	rows, err := s.q.ListStaleOperations(ctx, litedb.ListStaleOperationsParams{Before: ts(before), RowLimit: int64(limit)})
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	return paymentsFromRows(rows), nil
+}
+
+func (s queries) ListCardPayments(ctx context.Context, f store.CardPaymentFilter) ([]payment.Payment, error) {
+	gte, lt := timeRange(f.CreatedGTE, f.CreatedLT)
+	rows, err := s.q.ListPaymentsFiltered(ctx, litedb.ListPaymentsFilteredParams{
+		MerchantID: f.MerchantID, Livemode: f.Livemode, StartingAfter: f.StartingAfter, Status: f.Status,
+		SourceID: f.SourceID, SourceKind: f.SourceKind, CreatedGte: gte, CreatedLt: lt, RowLimit: int64(f.Limit),
+		RowOffset: int64(f.Offset),
+	})
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	return paymentsFromRows(rows), nil
+}
+
+func (s queries) ListTransactionsOffset(ctx context.Context, f store.TransactionFilter, offset int) ([]payment.Transaction, error) {
+	gte, lt := timeRange(f.CreatedGTE, f.CreatedLT)
+	rows, err := s.q.ListTransactionsFiltered(ctx, litedb.ListTransactionsFilteredParams{
+		MerchantID: f.MerchantID, Livemode: f.Livemode, StartingAfter: f.StartingAfter, PaymentID: f.PaymentID, Type: f.Type,
+		Status: f.Status, CreatedGte: gte, CreatedLt: lt, RowLimit: int64(f.Limit), RowOffset: int64(offset),
+	})
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	out := make([]payment.Transaction, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, transactionFromRow(r))
+	}
+	return out, nil
+}
+
+func intentFromRow(r litedb.PaymentIntent) checkout.Intent {
+	return checkout.Intent{
+		ID: r.ID, MerchantID: r.MerchantID, Livemode: r.Livemode, Status: checkout.IntentStatus(r.Status), Amount: r.Amount,
+		Currency: r.Currency, CaptureMethod: r.CaptureMethod, Description: r.Description, ExternalOrderID: r.ExternalOrderID,
+		SuccessURL: r.SuccessUrl, CancelURL: r.CancelUrl, CustomerEmail: r.CustomerEmail, Metadata: []byte(r.Metadata),
+		ClientSecretHash: r.ClientSecretHash, FailedAttempts: int(r.FailedAttempts), PaymentID: r.PaymentID,
+		FailureCode: r.FailureCode, FailureMessage: r.FailureMessage, ExpiresAt: r.ExpiresAt.UTC(),
+		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
+	}
+}
+
+func (s queries) InsertPaymentIntent(ctx context.Context, pi checkout.Intent) error {
+	md := dbtype.JSON(pi.Metadata)
+	if len(md) == 0 {
+		md = dbtype.JSON("{}")
+	}
+	return mapErr(s.q.InsertPaymentIntent(ctx, litedb.InsertPaymentIntentParams{
+		ID: pi.ID, MerchantID: pi.MerchantID, Livemode: pi.Livemode, Status: string(pi.Status), Amount: pi.Amount,
+		Currency: pi.Currency, CaptureMethod: pi.CaptureMethod, Description: pi.Description,
+		ExternalOrderID: pi.ExternalOrderID, SuccessUrl: pi.SuccessURL, CancelUrl: pi.CancelURL,
+		CustomerEmail: pi.CustomerEmail, Metadata: md, ClientSecretHash: pi.ClientSecretHash,
+		FailedAttempts: int64(pi.FailedAttempts), PaymentID: pi.PaymentID, FailureCode: pi.FailureCode,
+		FailureMessage: pi.FailureMessage, ExpiresAt: ts(pi.ExpiresAt), CreatedAt: ts(pi.CreatedAt), UpdatedAt: ts(pi.UpdatedAt),
+	}))
+}
+
+func (s queries) GetPaymentIntent(ctx context.Context, merchantID string, livemode bool, intentID string) (checkout.Intent, error) {
+	r, err := s.q.GetPaymentIntent(ctx, litedb.GetPaymentIntentParams{MerchantID: merchantID, Livemode: livemode, ID: intentID})
+	if err != nil {
+		return checkout.Intent{}, mapErr(err)
+	}
+	return intentFromRow(r), nil
+}
+
+func (s queries) GetPaymentIntentByID(ctx context.Context, intentID string) (checkout.Intent, error) {
+	r, err := s.q.GetPaymentIntentByID(ctx, intentID)
+	if err != nil {
+		return checkout.Intent{}, mapErr(err)
+	}
+	return intentFromRow(r), nil
+}
+
+func (s queries) LockPaymentIntent(ctx context.Context, intentID string) (checkout.Intent, error) {
+	r, err := s.q.LockPaymentIntent(ctx, intentID)
+	if err != nil {
+		return checkout.Intent{}, mapErr(err)
+	}
+	return intentFromRow(litedb.PaymentIntent(r)), nil
+}
+
+func (s queries) UpdatePaymentIntent(ctx context.Context, pi checkout.Intent) error {
+	n, err := s.q.UpdatePaymentIntent(ctx, litedb.UpdatePaymentIntentParams{
+		ID: pi.ID, Status: string(pi.Status), FailedAttempts: int64(pi.FailedAttempts), PaymentID: pi.PaymentID,
+		FailureCode: pi.FailureCode, FailureMessage: pi.FailureMessage, UpdatedAt: ts(pi.UpdatedAt),
+	})
+	return rowsErr(n, err, store.ErrNotFound)
+}
+
+func (s queries) ListPaymentIntents(ctx context.Context, merchantID string, livemode bool, status string, page store.Page) ([]checkout.Intent, error) {
+	rows, err := s.q.ListPaymentIntents(ctx, litedb.ListPaymentIntentsParams{
+		MerchantID: merchantID, Livemode: livemode, StartingAfter: page.StartingAfter, Status: status, RowLimit: int64(page.Limit),
+	})
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	out := make([]checkout.Intent, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, intentFromRow(r))
+	}
+	return out, nil
+}
+
+func (s queries) ListExpiredPaymentIntents(ctx context.Context, now time.Time, limit int) ([]checkout.Intent, error) {
+	rows, err := s.q.ListExpiredPaymentIntents(ctx, litedb.ListExpiredPaymentIntentsParams{Now: ts(now), RowLimit: int64(limit)})
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	out := make([]checkout.Intent, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, intentFromRow(r))
+	}
+	return out, nil
+}
+
+func (s queries) CountCardAttempts(ctx context.Context, k store.AttemptKey, fingerprint string) (store.AttemptCounts, error) {
+	r, err := s.q.CountCardAttempts(ctx, litedb.CountCardAttemptsParams{
+		MerchantID: k.MerchantID, Livemode: k.Livemode, Value: fingerprint, MinuteAgo: ts(k.MinuteAgo), HourAgo: ts(k.HourAgo), DayAgo: ts(k.DayAgo),
+	})
+	return store.AttemptCounts{Minute: int(r.Minute), Hour: int(r.Hour), Day: int(r.Day)}, mapErr(err)
+}
+
+func (s queries) CountIPAttempts(ctx context.Context, k store.AttemptKey, ip string) (store.AttemptCounts, error) {
+	r, err := s.q.CountIPAttempts(ctx, litedb.CountIPAttemptsParams{
+		MerchantID: k.MerchantID, Livemode: k.Livemode, Value: ip, MinuteAgo: ts(k.MinuteAgo), HourAgo: ts(k.HourAgo), DayAgo: ts(k.DayAgo),
+	})
+	return store.AttemptCounts{Minute: int(r.Minute), Hour: int(r.Hour), Day: int(r.Day)}, mapErr(err)
+}
+
+func (s queries) CountEmailAttempts(ctx context.Context, k store.AttemptKey, email string) (store.AttemptCounts, error) {
+	r, err := s.q.CountEmailAttempts(ctx, litedb.CountEmailAttemptsParams{
+		MerchantID: k.MerchantID, Livemode: k.Livemode, Value: email, MinuteAgo: ts(k.MinuteAgo), HourAgo: ts(k.HourAgo), DayAgo: ts(k.DayAgo),
+	})
+	return store.AttemptCounts{Minute: int(r.Minute), Hour: int(r.Hour), Day: int(r.Day)}, mapErr(err)
+}
+
+func (s queries) CountDistinctCardsFromIP(ctx context.Context, merchantID string, livemode bool, ip, fingerprint string, since time.Time) (int, error) {
+	r, err := s.q.CountDistinctCardsFromIP(ctx, litedb.CountDistinctCardsFromIPParams{
+		MerchantID: merchantID, Livemode: livemode, ClientIp: ip, CardFingerprint: fingerprint, Since: ts(since),
+	})
+	n := int(r.Cards)
+	if r.ThisCard == 0 {
+		n++
+	}
+	return n, mapErr(err)
+}
+
+func (s queries) CountRecentDeclines(ctx context.Context, merchantID string, livemode bool, fingerprint, ip, email string, since time.Time) (int, error) {
+	n, err := s.q.CountRecentDeclines(ctx, litedb.CountRecentDeclinesParams{
+		MerchantID: merchantID, Livemode: livemode, Since: ts(since), CardFingerprint: fingerprint, ClientIp: ip, Email: email,
+	})
+	return int(n), mapErr(err)
+}
+
+func (s queries) ListRecentAmounts(ctx context.Context, merchantID string, livemode bool, currency string, since time.Time, limit int) ([]int64, error) {
+	out, err := s.q.ListRecentAmounts(ctx, litedb.ListRecentAmountsParams{
+		MerchantID: merchantID, Livemode: livemode, Currency: currency, Since: ts(since), RowLimit: int64(limit),
+	})
+	return out, mapErr(err)
+}
+
+func blockFromRow(r litedb.FraudBlocklist) store.BlocklistEntry {
+	return store.BlocklistEntry{ID: r.ID, MerchantID: r.MerchantID, Livemode: r.Livemode, Kind: r.Kind, Value: r.Value,
+		Reason: r.Reason, CreatedAt: r.CreatedAt.UTC()}
+}
+
+func (s queries) InsertBlocklistEntry(ctx context.Context, e store.BlocklistEntry) (bool, error) {
+	n, err := s.q.InsertBlocklistEntry(ctx, litedb.InsertBlocklistEntryParams{
+		ID: e.ID, MerchantID: e.MerchantID, Livemode: e.Livemode, Kind: e.Kind, Value: e.Value, Reason: e.Reason, CreatedAt: ts(e.CreatedAt),
+	})
+	return n == 1, mapErr(err)
+}
+
+func (s queries) GetBlocklistEntry(ctx context.Context, merchantID string, livemode bool, entryID string) (store.BlocklistEntry, error) {
+	r, err := s.q.GetBlocklistEntry(ctx, litedb.GetBlocklistEntryParams{MerchantID: merchantID, Livemode: livemode, ID: entryID})
+	if err != nil {
+		return store.BlocklistEntry{}, mapErr(err)
+	}
+	return blockFromRow(r), nil
+}
+
+func (s queries) GetBlocklistEntryByValue(ctx context.Context, merchantID string, livemode bool, kind, value string) (store.BlocklistEntry, error) {
+	r, err := s.q.GetBlocklistEntryByValue(ctx, litedb.GetBlocklistEntryByValueParams{MerchantID: merchantID, Livemode: livemode, Kind: kind, Value: value})
+	if err != nil {
+		return store.BlocklistEntry{}, mapErr(err)
+	}
+	return blockFromRow(r), nil
+}
+
+func (s queries) DeleteBlocklistEntry(ctx context.Context, merchantID string, livemode bool, entryID string) error {
+	n, err := s.q.DeleteBlocklistEntry(ctx, litedb.DeleteBlocklistEntryParams{MerchantID: merchantID, Livemode: livemode, ID: entryID})
+	return rowsErr(n, err, store.ErrNotFound)
+}
+
+func (s queries) ListBlocklist(ctx context.Context, merchantID string, livemode bool, kind string, page store.Page) ([]store.BlocklistEntry, error) {
+	rows, err := s.q.ListBlocklist(ctx, litedb.ListBlocklistParams{
+		MerchantID: merchantID, Livemode: livemode, StartingAfter: page.StartingAfter, Kind: kind, RowLimit: int64(page.Limit),
+	})
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	out := make([]store.BlocklistEntry, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, blockFromRow(r))
+	}
+	return out, nil
+}
+
+func (s queries) MatchBlocklist(ctx context.Context, m store.BlocklistMatch) ([]store.BlocklistEntry, error) {
+	bin := func(n int) string {
+		if len(m.BIN) < n {
+			return "-" // no BIN entry is that short
+		}
+		return m.BIN[:n]
+	}
+	rows, err := s.q.MatchBlocklist(ctx, litedb.MatchBlocklistParams{
+		MerchantID: m.MerchantID, Livemode: m.Livemode, CardFingerprint: orNone(m.CardFingerprint), Email: orNone(m.Email),
+		Ip: orNone(m.IP), Bin6: bin(6), Bin7: bin(7), Bin8: bin(8),
+	})
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	out := make([]store.BlocklistEntry, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, blockFromRow(r))
+	}
+	return out, nil
+}
+
+// orNone turns an empty value into one no blocklist entry holds (entries are never empty).
+func orNone(v string) string {
+	if v == "" {
+		return "-"
+	}
+	return v
+}
+
+func (s queries) GetFraudSettings(ctx context.Context, merchantID string) (json.RawMessage, error) {
+	b, err := s.q.GetFraudSettings(ctx, merchantID)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	return json.RawMessage(b), nil
+}
+
+func (s queries) PutFraudSettings(ctx context.Context, merchantID string, settings json.RawMessage, at time.Time) error {
+	if !json.Valid(settings) {
+		return errors.New("store: fraud settings are not JSON")
+	}
+	return mapErr(s.q.UpsertFraudSettings(ctx, litedb.UpsertFraudSettingsParams{MerchantID: merchantID, Settings: dbtype.JSON(settings), UpdatedAt: ts(at)}))
+}

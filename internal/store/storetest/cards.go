@@ -1,0 +1,189 @@
+package storetest
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/kassapay/kassa/internal/checkout"
+	"github.com/kassapay/kassa/internal/id"
+	"github.com/kassapay/kassa/internal/payment"
+	"github.com/kassapay/kassa/internal/store"
+)
+
+// cardPayment is a direct card payment of a merchant created at.
+func cardPayment(merchantID string, at time.Time, status payment.Status, fp, ip, email string, amount int64) payment.Payment {
+	return payment.Payment{
+		ID: id.New("pay_", at), MerchantID: merchantID, Status: status, Method: payment.MethodCard,
+		CaptureMethod: payment.CaptureManual, Amount: amount, Currency: "USD", CustomerEmail: email,
+		Metadata: json.RawMessage(`{}`), SourceKind: "direct", Provider: "sandbox", CreatedAt: at, UpdatedAt: at,
+		Direct: payment.Direct{CardFingerprint: fp, ClientIP: ip},
+	}
+}
+
+// testCardPayments checks the direct card API's queries: the card columns, authorizations past their time, the
+// fraud signals, the blocklist, fraud settings and payment intents.
+func testCardPayments(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	m := NewMerchant(t, s)
+	other := NewMerchant(t, s)
+	insert := func(p payment.Payment) payment.Payment {
+		t.Helper()
+		if err := s.InTx(ctx, func(tx store.Tx) error {
+			if err := tx.InsertPayment(ctx, p); err != nil {
+				return err
+			}
+			return tx.UpdatePaymentCard(ctx, p)
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	// Attempts with one card, IP and email at 30 s, 30 min and 12 h ago; one of another merchant.
+	insert(cardPayment(m.ID, Now.Add(-30*time.Second), payment.StatusFailed, "fp1", "192.0.2.1", "a@example.com", 100))
+	insert(cardPayment(m.ID, Now.Add(-30*time.Minute), payment.StatusCaptured, "fp2", "192.0.2.1", "a@example.com", 300))
+	insert(cardPayment(m.ID, Now.Add(-12*time.Hour), payment.StatusAuthorized, "fp1", "192.0.2.2", "b@example.com", 200))
+	insert(cardPayment(m.ID, Now.Add(-48*time.Hour), payment.StatusFailed, "fp1", "192.0.2.1", "a@example.com", 100))
+	insert(cardPayment(other.ID, Now.Add(-time.Second), payment.StatusFailed, "fp1", "192.0.2.1", "a@example.com", 100))
+	k := store.AttemptKey{MerchantID: m.ID, MinuteAgo: Now.Add(-time.Minute), HourAgo: Now.Add(-time.Hour), DayAgo: Now.Add(-24 * time.Hour)}
+	card, err := s.CountCardAttempts(ctx, k, "fp1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ip, _ := s.CountIPAttempts(ctx, k, "192.0.2.1")
+	email, _ := s.CountEmailAttempts(ctx, k, "a@example.com")
+	if diff := cmp.Diff([]store.AttemptCounts{{Minute: 1, Hour: 1, Day: 2}, {Minute: 1, Hour: 2, Day: 2}, {Minute: 1, Hour: 2, Day: 2}}, []store.AttemptCounts{card, ip, email}); diff != "" {
+		t.Errorf("attempt counts card, ip, email (-want +got):\n%s", diff)
+	}
+	if n, _ := s.CountDistinctCardsFromIP(ctx, m.ID, false, "192.0.2.1", "fp9", k.HourAgo); n != 3 {
+		t.Errorf("distinct cards with a new one: %d, want 3", n)
+	}
+	if n, _ := s.CountDistinctCardsFromIP(ctx, m.ID, false, "192.0.2.1", "fp1", k.HourAgo); n != 2 {
+		t.Errorf("distinct cards with a known one: %d, want 2", n)
+	}
+	if n, _ := s.CountRecentDeclines(ctx, m.ID, false, "", "", "a@example.com", k.DayAgo); n != 1 {
+		t.Errorf("declines by email: %d", n)
+	}
+	if n, _ := s.CountRecentDeclines(ctx, m.ID, false, "fp-none", "", "", k.DayAgo); n != 0 {
+		t.Errorf("declines of an unknown card: %d", n)
+	}
+	amounts, _ := s.ListRecentAmounts(ctx, m.ID, false, "USD", Now.Add(-30*24*time.Hour), 10)
+	if diff := cmp.Diff([]int64{300, 200}, amounts); diff != "" {
+		t.Errorf("recent amounts (-want +got):\n%s", diff)
+	}
+
+	// The card columns round-trip; authorizations past expires_at are listed.
+	p := cardPayment(m.ID, Now, payment.StatusAuthorized, "fp3", "2001:db8::1", "c@example.com", 900)
+	exp := Now.Add(7 * 24 * time.Hour)
+	p.Fraud = payment.Fraud{Score: 55, Decision: "review", Reasons: []payment.FraudReason{{Rule: "card_velocity", Points: 30, Message: "many"}}}
+	p.AuthCode, p.ResponseCode, p.ResponseMessage, p.LastTransactionID = "123456", "00", "Approved", "txn_x"
+	p.AuthorizedAt, p.ExpiresAt = &Now, &exp
+	p.Operation, p.OperationID, p.OperationAmount, p.OperationReason = payment.OperationCapture, "op_1", 500, "r"
+	insert(p)
+	got, err := s.GetPaymentByID(ctx, p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(p.Direct, got.Direct); diff != "" {
+		t.Errorf("card columns (-want +got):\n%s", diff)
+	}
+	if due, _ := s.ListExpiredAuthorizations(ctx, exp.Add(-time.Second), 10); len(due) != 0 { // the one 12 h old has no expires_at
+		t.Errorf("authorizations due before expiry: %d", len(due))
+	}
+	p.ExpiresAt = &Now
+	if err := s.UpdatePaymentCard(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	if due, _ := s.ListExpiredAuthorizations(ctx, Now, 10); len(due) != 1 || due[0].ID != p.ID {
+		t.Errorf("authorizations due: %v", due)
+	}
+	if stale, _ := s.ListStaleOperations(ctx, Now, 10); len(stale) != 1 || stale[0].ID != p.ID {
+		t.Errorf("stale operations: %v", stale)
+	}
+	list, err := s.ListCardPayments(ctx, store.CardPaymentFilter{PaymentFilter: store.PaymentFilter{MerchantID: m.ID, Page: store.Page{Limit: 10}},
+		CreatedGTE: Now.Add(-time.Hour), Offset: 1})
+	if err != nil || len(list) != 2 {
+		t.Errorf("created range with offset: %d %v", len(list), err)
+	}
+
+	// Blocklist: one entry per kind and value; BINs match 6 to 8 digit prefixes.
+	e := store.BlocklistEntry{ID: id.New("bl_", Now), MerchantID: m.ID, Kind: "bin", Value: "4242424", Reason: "r", CreatedAt: Now}
+	if ok, err := s.InsertBlocklistEntry(ctx, e); !ok || err != nil {
+		t.Fatalf("insert: %v %v", ok, err)
+	}
+	dup := e
+	dup.ID = id.New("bl_", Now)
+	if ok, err := s.InsertBlocklistEntry(ctx, dup); ok || err != nil {
+		t.Errorf("duplicate inserted: %v %v", ok, err)
+	}
+	if got, _ := s.GetBlocklistEntryByValue(ctx, m.ID, false, "bin", "4242424"); got != e {
+		t.Errorf("by value: %+v", got)
+	}
+	match := func(bin string) int {
+		r, err := s.MatchBlocklist(ctx, store.BlocklistMatch{MerchantID: m.ID, BIN: bin, Email: "x@example.com"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(r)
+	}
+	if match("42424242") != 1 || match("42424200") != 0 || match("") != 0 {
+		t.Error("BIN matching")
+	}
+	if err := s.DeleteBlocklistEntry(ctx, m.ID, false, e.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.DeleteBlocklistEntry(ctx, m.ID, false, e.ID); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("delete twice: %v", err)
+	}
+
+	// Fraud settings: none, then stored and replaced.
+	if _, err := s.GetFraudSettings(ctx, m.ID); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("no settings: %v", err)
+	}
+	for _, v := range []string{`{"review_threshold":40}`, `{"review_threshold":50}`} {
+		if err := s.PutFraudSettings(ctx, m.ID, json.RawMessage(v), Now); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if raw, _ := s.GetFraudSettings(ctx, m.ID); string(raw) != `{"review_threshold":50}` {
+		t.Errorf("settings: %s", raw)
+	}
+
+	// Payment intents.
+	pi := checkout.Intent{ID: id.New("pi_", Now), MerchantID: m.ID, Status: checkout.IntentCreated, Amount: 100, Currency: "USD",
+		CaptureMethod: "automatic", SuccessURL: "https://shop.example/ok", CancelURL: "https://shop.example/ok",
+		Metadata: json.RawMessage(`{}`), ClientSecretHash: checkout.HashClientSecret("kcs_x"), ExpiresAt: Now.Add(time.Hour),
+		CreatedAt: Now, UpdatedAt: Now}
+	if err := s.InsertPaymentIntent(ctx, pi); err != nil {
+		t.Fatal(err)
+	}
+	pi.Status, pi.FailedAttempts, pi.PaymentID, pi.FailureCode = checkout.IntentFailed, 2, "pay_x", "do_not_honor"
+	if err := s.InTx(ctx, func(tx store.Tx) error {
+		if _, err := tx.LockPaymentIntent(ctx, pi.ID); err != nil {
+			return err
+		}
+		return tx.UpdatePaymentIntent(ctx, pi)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	gotPI, err := s.GetPaymentIntent(ctx, m.ID, false, pi.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(pi, gotPI); diff != "" {
+		t.Errorf("intent (-want +got):\n%s", diff)
+	}
+	if _, err := s.GetPaymentIntent(ctx, other.ID, false, pi.ID); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("another merchant's intent: %v", err)
+	}
+	if due, _ := s.ListExpiredPaymentIntents(ctx, Now.Add(time.Hour), 10); len(due) != 1 {
+		t.Errorf("expired intents: %d", len(due))
+	}
+	if l, _ := s.ListPaymentIntents(ctx, m.ID, false, "failed", store.Page{Limit: 10}); len(l) != 1 {
+		t.Errorf("intents by status: %d", len(l))
+	}
+}
