@@ -151,6 +151,8 @@ type LedgerBalance struct {
 
 // Queries are the reads and writes available both inside and outside a transaction.
 type Queries interface {
+	DashboardQueries
+
 	InsertMerchant(ctx context.Context, m merchant.Merchant) error
 	GetMerchant(ctx context.Context, id string) (merchant.Merchant, error)
 	// LockMerchant reads a merchant and locks its row until the transaction ends.
