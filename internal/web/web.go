@@ -51,7 +51,8 @@ var fronts = []front{
 //	POST /checkout/{id}/pay      POST /pay/{id}/pay       pay by card → 303 to success_url, or the page again
 //	POST /checkout/{id}/cancel   POST /pay/{id}/cancel    cancel → 303 to cancel_url
 //	                             GET  /pay/{id}/qr.svg    the link's QR code (also qr.png)
-//	GET  /static/{file...}                                checkout.css, checkout.js
+//	GET  /static/{file...}                                checkout.css, checkout.js, dashboard.css, dashboard.js
+//	     /dashboard/…                                     the merchant dashboard (dashboard.go)
 func Mount(mux *http.ServeMux, opts Options) {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
@@ -67,6 +68,7 @@ func Mount(mux *http.ServeMux, opts Options) {
 	mux.HandleFunc("GET /pay/{id}/qr.svg", h.qrImage("svg"))
 	mux.HandleFunc("GET /pay/{id}/qr.png", h.qrImage("png"))
 	mux.HandleFunc("GET /static/{file...}", h.static)
+	mountDashboard(mux, opts.Gateway, opts.Logger, h.assets)
 }
 
 // handler holds what every page needs.
