@@ -35,6 +35,8 @@ func Run(t *testing.T, open func(t testing.TB) store.Store) {
 		"Events":                        testEvents,
 		"WebhookEndpointsAndDeliveries": testWebhookEndpointsAndDeliveries,
 		"CheckoutSessions":              testCheckoutSessions,
+		"DashboardSessions":             testDashboardSessions,
+		"PaymentSearchAndStats":         testPaymentSearchAndStats,
 	}
 	for name, fn := range tests {
 		t.Run(name, func(t *testing.T) {
