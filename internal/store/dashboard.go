@@ -28,7 +28,8 @@ type LoginFailures struct {
 }
 
 // PaymentSearch selects payments of one merchant and mode for the dashboard. Empty strings, zero amounts and zero
-// times leave a filter open.
+// times leave a filter open. The time range applies to the creation time a payment's id carries (to the
+// millisecond, the same instant as created_at), so that an index on the id serves it.
 type PaymentSearch struct {
 	MerchantID      string
 	Livemode        bool

@@ -7,6 +7,7 @@ import (
 	"math"
 	"time"
 
+	"github.com/kassapay/kassa/internal/id"
 	"github.com/kassapay/kassa/internal/merchant"
 	"github.com/kassapay/kassa/internal/payment"
 	"github.com/kassapay/kassa/internal/store"
@@ -104,17 +105,48 @@ func (s queries) SaveMerchantProfile(ctx context.Context, p merchant.Profile) er
 	}))
 }
 
+// paymentIDAbove sorts above every payment id ("~" is above every base62 digit).
+const paymentIDAbove = "pay_~"
+
 func (s queries) SearchPayments(ctx context.Context, f store.PaymentSearch) ([]payment.Payment, error) {
-	gte, lt := timeRange(f.CreatedGTE, f.CreatedLT)
+	idGTE, idLT := "", paymentIDAbove
+	if !f.CreatedGTE.IsZero() {
+		idGTE = id.Floor("pay_", f.CreatedGTE)
+	}
+	if !f.CreatedLT.IsZero() {
+		idLT = id.Floor("pay_", f.CreatedLT)
+	}
+	if f.StartingAfter != "" && f.StartingAfter < idLT {
+		idLT = f.StartingAfter
+	}
 	amountLTE := f.AmountLTE
 	if amountLTE <= 0 {
 		amountLTE = math.MaxInt64
 	}
-	rows, err := s.q.SearchPayments(ctx, pgdb.SearchPaymentsParams{
-		MerchantID: f.MerchantID, Livemode: f.Livemode, StartingAfter: f.StartingAfter, Status: f.Status,
-		Method: f.Method, ExternalOrderID: f.ExternalOrderID, CardLast4: f.CardLast4, CustomerEmail: f.CustomerEmail,
-		AmountGte: f.AmountGTE, AmountLte: amountLTE, CreatedGte: gte, CreatedLt: lt, RowLimit: int64(f.Limit),
-	})
+	p := pgdb.SearchPaymentsByEmailParams{
+		MerchantID: f.MerchantID, Livemode: f.Livemode, IDGte: idGTE, IDLt: idLT, Status: f.Status, Method: f.Method,
+		ExternalOrderID: f.ExternalOrderID, CardLast4: f.CardLast4, CustomerEmail: f.CustomerEmail,
+		AmountGte: f.AmountGTE, AmountLte: amountLTE, RowLimit: int64(f.Limit),
+	}
+	var rows []pgdb.Payment
+	var err error
+	switch {
+	case f.ExternalOrderID != "":
+		p.Lead = f.ExternalOrderID
+		rows, err = s.q.SearchPaymentsByOrder(ctx, pgdb.SearchPaymentsByOrderParams(p))
+	case f.CustomerEmail != "":
+		p.Lead = f.CustomerEmail
+		rows, err = s.q.SearchPaymentsByEmail(ctx, p)
+	case f.CardLast4 != "":
+		p.Lead = f.CardLast4
+		rows, err = s.q.SearchPaymentsByLast4(ctx, pgdb.SearchPaymentsByLast4Params(p))
+	default:
+		rows, err = s.q.SearchPayments(ctx, pgdb.SearchPaymentsParams{
+			MerchantID: p.MerchantID, Livemode: p.Livemode, IDGte: p.IDGte, IDLt: p.IDLt, Status: p.Status, Method: p.Method,
+			ExternalOrderID: p.ExternalOrderID, CardLast4: p.CardLast4, CustomerEmail: p.CustomerEmail,
+			AmountGte: p.AmountGte, AmountLte: p.AmountLte, RowLimit: p.RowLimit,
+		})
+	}
 	if err != nil {
 		return nil, mapErr(err)
 	}

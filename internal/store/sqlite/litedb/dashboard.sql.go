@@ -255,24 +255,25 @@ func (q *Queries) RefundStats(ctx context.Context, arg RefundStatsParams) ([]Ref
 }
 
 const searchPayments = `-- name: SearchPayments :many
+
 SELECT id, merchant_id, livemode, status, method, capture_method, amount, currency, amount_captured, amount_refunded, amount_refunds_pending, payment_method_id, card_brand, card_first6, card_last4, card_exp_month, card_exp_year, customer_email, customer_name, description, metadata, external_order_id, external_invoice_id, source_kind, source_id, provider, provider_transaction_id, scenario, failure_code, failure_message, decline_code, recovery_attempts, created_at, updated_at FROM payments
 WHERE merchant_id = ?1 AND livemode = ?2
-  AND (CAST(?3 AS TEXT) = '' OR id < CAST(?3 AS TEXT))
-  AND (CAST(?4 AS TEXT) = '' OR status = CAST(?4 AS TEXT))
-  AND (CAST(?5 AS TEXT) = '' OR method = CAST(?5 AS TEXT))
-  AND (CAST(?6 AS TEXT) = '' OR external_order_id = CAST(?6 AS TEXT))
-  AND (CAST(?7 AS TEXT) = '' OR card_last4 = CAST(?7 AS TEXT))
-  AND (CAST(?8 AS TEXT) = '' OR customer_email = CAST(?8 AS TEXT))
-  AND amount >= CAST(?9 AS BIGINT) AND amount <= CAST(?10 AS BIGINT)
-  AND created_at >= ?11 AND created_at < ?12
+  AND id >= CAST(?3 AS TEXT) AND id < CAST(?4 AS TEXT)
+  AND (CAST(?5 AS TEXT) = '' OR status = CAST(?5 AS TEXT))
+  AND (CAST(?6 AS TEXT) = '' OR method = CAST(?6 AS TEXT))
+  AND (CAST(?7 AS TEXT) = '' OR external_order_id = CAST(?7 AS TEXT))
+  AND (CAST(?8 AS TEXT) = '' OR card_last4 = CAST(?8 AS TEXT))
+  AND (CAST(?9 AS TEXT) = '' OR customer_email = CAST(?9 AS TEXT))
+  AND amount >= CAST(?10 AS BIGINT) AND amount <= CAST(?11 AS BIGINT)
 ORDER BY id DESC
-LIMIT CAST(?13 AS BIGINT)
+LIMIT CAST(?12 AS BIGINT)
 `
 
 type SearchPaymentsParams struct {
 	MerchantID      string
 	Livemode        bool
-	StartingAfter   string
+	IDGte           string
+	IDLt            string
 	Status          string
 	Method          string
 	ExternalOrderID string
@@ -280,16 +281,18 @@ type SearchPaymentsParams struct {
 	CustomerEmail   string
 	AmountGte       int64
 	AmountLte       int64
-	CreatedGte      time.Time
-	CreatedLt       time.Time
 	RowLimit        int64
 }
 
+// The dashboard's payment search. Time ranges and the cursor arrive as an id range (ids sort by creation time), so
+// the (merchant_id, livemode, id) index, or the index of the one exact filter that leads, serves the range and the
+// order; the other filters are checked on the rows it walks. The adapter picks the query by the filters set.
 func (q *Queries) SearchPayments(ctx context.Context, arg SearchPaymentsParams) ([]Payment, error) {
 	rows, err := q.db.QueryContext(ctx, searchPayments,
 		arg.MerchantID,
 		arg.Livemode,
-		arg.StartingAfter,
+		arg.IDGte,
+		arg.IDLt,
 		arg.Status,
 		arg.Method,
 		arg.ExternalOrderID,
@@ -297,8 +300,315 @@ func (q *Queries) SearchPayments(ctx context.Context, arg SearchPaymentsParams) 
 		arg.CustomerEmail,
 		arg.AmountGte,
 		arg.AmountLte,
-		arg.CreatedGte,
-		arg.CreatedLt,
+		arg.RowLimit,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []Payment
+	for rows.Next() {
+		var i Payment
+		if err := rows.Scan(
+			&i.ID,
+			&i.MerchantID,
+			&i.Livemode,
+			&i.Status,
+			&i.Method,
+			&i.CaptureMethod,
+			&i.Amount,
+			&i.Currency,
+			&i.AmountCaptured,
+			&i.AmountRefunded,
+			&i.AmountRefundsPending,
+			&i.PaymentMethodID,
+			&i.CardBrand,
+			&i.CardFirst6,
+			&i.CardLast4,
+			&i.CardExpMonth,
+			&i.CardExpYear,
+			&i.CustomerEmail,
+			&i.CustomerName,
+			&i.Description,
+			&i.Metadata,
+			&i.ExternalOrderID,
+			&i.ExternalInvoiceID,
+			&i.SourceKind,
+			&i.SourceID,
+			&i.Provider,
+			&i.ProviderTransactionID,
+			&i.Scenario,
+			&i.FailureCode,
+			&i.FailureMessage,
+			&i.DeclineCode,
+			&i.RecoveryAttempts,
+			&i.CreatedAt,
+			&i.UpdatedAt,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const searchPaymentsByEmail = `-- name: SearchPaymentsByEmail :many
+SELECT id, merchant_id, livemode, status, method, capture_method, amount, currency, amount_captured, amount_refunded, amount_refunds_pending, payment_method_id, card_brand, card_first6, card_last4, card_exp_month, card_exp_year, customer_email, customer_name, description, metadata, external_order_id, external_invoice_id, source_kind, source_id, provider, provider_transaction_id, scenario, failure_code, failure_message, decline_code, recovery_attempts, created_at, updated_at FROM payments
+WHERE merchant_id = ?1 AND livemode = ?2
+  AND customer_email = CAST(?3 AS TEXT)
+  AND id >= CAST(?4 AS TEXT) AND id < CAST(?5 AS TEXT)
+  AND (CAST(?6 AS TEXT) = '' OR status = CAST(?6 AS TEXT))
+  AND (CAST(?7 AS TEXT) = '' OR method = CAST(?7 AS TEXT))
+  AND (CAST(?8 AS TEXT) = '' OR external_order_id = CAST(?8 AS TEXT))
+  AND (CAST(?9 AS TEXT) = '' OR card_last4 = CAST(?9 AS TEXT))
+  AND (CAST(?10 AS TEXT) = '' OR customer_email = CAST(?10 AS TEXT))
+  AND amount >= CAST(?11 AS BIGINT) AND amount <= CAST(?12 AS BIGINT)
+ORDER BY id DESC
+LIMIT CAST(?13 AS BIGINT)
+`
+
+type SearchPaymentsByEmailParams struct {
+	MerchantID      string
+	Livemode        bool
+	Lead            string
+	IDGte           string
+	IDLt            string
+	Status          string
+	Method          string
+	ExternalOrderID string
+	CardLast4       string
+	CustomerEmail   string
+	AmountGte       int64
+	AmountLte       int64
+	RowLimit        int64
+}
+
+func (q *Queries) SearchPaymentsByEmail(ctx context.Context, arg SearchPaymentsByEmailParams) ([]Payment, error) {
+	rows, err := q.db.QueryContext(ctx, searchPaymentsByEmail,
+		arg.MerchantID,
+		arg.Livemode,
+		arg.Lead,
+		arg.IDGte,
+		arg.IDLt,
+		arg.Status,
+		arg.Method,
+		arg.ExternalOrderID,
+		arg.CardLast4,
+		arg.CustomerEmail,
+		arg.AmountGte,
+		arg.AmountLte,
+		arg.RowLimit,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []Payment
+	for rows.Next() {
+		var i Payment
+		if err := rows.Scan(
+			&i.ID,
+			&i.MerchantID,
+			&i.Livemode,
+			&i.Status,
+			&i.Method,
+			&i.CaptureMethod,
+			&i.Amount,
+			&i.Currency,
+			&i.AmountCaptured,
+			&i.AmountRefunded,
+			&i.AmountRefundsPending,
+			&i.PaymentMethodID,
+			&i.CardBrand,
+			&i.CardFirst6,
+			&i.CardLast4,
+			&i.CardExpMonth,
+			&i.CardExpYear,
+			&i.CustomerEmail,
+			&i.CustomerName,
+			&i.Description,
+			&i.Metadata,
+			&i.ExternalOrderID,
+			&i.ExternalInvoiceID,
+			&i.SourceKind,
+			&i.SourceID,
+			&i.Provider,
+			&i.ProviderTransactionID,
+			&i.Scenario,
+			&i.FailureCode,
+			&i.FailureMessage,
+			&i.DeclineCode,
+			&i.RecoveryAttempts,
+			&i.CreatedAt,
+			&i.UpdatedAt,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const searchPaymentsByLast4 = `-- name: SearchPaymentsByLast4 :many
+SELECT id, merchant_id, livemode, status, method, capture_method, amount, currency, amount_captured, amount_refunded, amount_refunds_pending, payment_method_id, card_brand, card_first6, card_last4, card_exp_month, card_exp_year, customer_email, customer_name, description, metadata, external_order_id, external_invoice_id, source_kind, source_id, provider, provider_transaction_id, scenario, failure_code, failure_message, decline_code, recovery_attempts, created_at, updated_at FROM payments
+WHERE merchant_id = ?1 AND livemode = ?2
+  AND card_last4 = CAST(?3 AS TEXT)
+  AND id >= CAST(?4 AS TEXT) AND id < CAST(?5 AS TEXT)
+  AND (CAST(?6 AS TEXT) = '' OR status = CAST(?6 AS TEXT))
+  AND (CAST(?7 AS TEXT) = '' OR method = CAST(?7 AS TEXT))
+  AND (CAST(?8 AS TEXT) = '' OR external_order_id = CAST(?8 AS TEXT))
+  AND (CAST(?9 AS TEXT) = '' OR card_last4 = CAST(?9 AS TEXT))
+  AND (CAST(?10 AS TEXT) = '' OR customer_email = CAST(?10 AS TEXT))
+  AND amount >= CAST(?11 AS BIGINT) AND amount <= CAST(?12 AS BIGINT)
+ORDER BY id DESC
+LIMIT CAST(?13 AS BIGINT)
+`
+
+type SearchPaymentsByLast4Params struct {
+	MerchantID      string
+	Livemode        bool
+	Lead            string
+	IDGte           string
+	IDLt            string
+	Status          string
+	Method          string
+	ExternalOrderID string
+	CardLast4       string
+	CustomerEmail   string
+	AmountGte       int64
+	AmountLte       int64
+	RowLimit        int64
+}
+
+func (q *Queries) SearchPaymentsByLast4(ctx context.Context, arg SearchPaymentsByLast4Params) ([]Payment, error) {
+	rows, err := q.db.QueryContext(ctx, searchPaymentsByLast4,
+		arg.MerchantID,
+		arg.Livemode,
+		arg.Lead,
+		arg.IDGte,
+		arg.IDLt,
+		arg.Status,
+		arg.Method,
+		arg.ExternalOrderID,
+		arg.CardLast4,
+		arg.CustomerEmail,
+		arg.AmountGte,
+		arg.AmountLte,
+		arg.RowLimit,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []Payment
+	for rows.Next() {
+		var i Payment
+		if err := rows.Scan(
+			&i.ID,
+			&i.MerchantID,
+			&i.Livemode,
+			&i.Status,
+			&i.Method,
+			&i.CaptureMethod,
+			&i.Amount,
+			&i.Currency,
+			&i.AmountCaptured,
+			&i.AmountRefunded,
+			&i.AmountRefundsPending,
+			&i.PaymentMethodID,
+			&i.CardBrand,
+			&i.CardFirst6,
+			&i.CardLast4,
+			&i.CardExpMonth,
+			&i.CardExpYear,
+			&i.CustomerEmail,
+			&i.CustomerName,
+			&i.Description,
+			&i.Metadata,
+			&i.ExternalOrderID,
+			&i.ExternalInvoiceID,
+			&i.SourceKind,
+			&i.SourceID,
+			&i.Provider,
+			&i.ProviderTransactionID,
+			&i.Scenario,
+			&i.FailureCode,
+			&i.FailureMessage,
+			&i.DeclineCode,
+			&i.RecoveryAttempts,
+			&i.CreatedAt,
+			&i.UpdatedAt,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const searchPaymentsByOrder = `-- name: SearchPaymentsByOrder :many
+SELECT id, merchant_id, livemode, status, method, capture_method, amount, currency, amount_captured, amount_refunded, amount_refunds_pending, payment_method_id, card_brand, card_first6, card_last4, card_exp_month, card_exp_year, customer_email, customer_name, description, metadata, external_order_id, external_invoice_id, source_kind, source_id, provider, provider_transaction_id, scenario, failure_code, failure_message, decline_code, recovery_attempts, created_at, updated_at FROM payments
+WHERE merchant_id = ?1 AND livemode = ?2
+  AND external_order_id = CAST(?3 AS TEXT)
+  AND id >= CAST(?4 AS TEXT) AND id < CAST(?5 AS TEXT)
+  AND (CAST(?6 AS TEXT) = '' OR status = CAST(?6 AS TEXT))
+  AND (CAST(?7 AS TEXT) = '' OR method = CAST(?7 AS TEXT))
+  AND (CAST(?8 AS TEXT) = '' OR external_order_id = CAST(?8 AS TEXT))
+  AND (CAST(?9 AS TEXT) = '' OR card_last4 = CAST(?9 AS TEXT))
+  AND (CAST(?10 AS TEXT) = '' OR customer_email = CAST(?10 AS TEXT))
+  AND amount >= CAST(?11 AS BIGINT) AND amount <= CAST(?12 AS BIGINT)
+ORDER BY id DESC
+LIMIT CAST(?13 AS BIGINT)
+`
+
+type SearchPaymentsByOrderParams struct {
+	MerchantID      string
+	Livemode        bool
+	Lead            string
+	IDGte           string
+	IDLt            string
+	Status          string
+	Method          string
+	ExternalOrderID string
+	CardLast4       string
+	CustomerEmail   string
+	AmountGte       int64
+	AmountLte       int64
+	RowLimit        int64
+}
+
+func (q *Queries) SearchPaymentsByOrder(ctx context.Context, arg SearchPaymentsByOrderParams) ([]Payment, error) {
+	rows, err := q.db.QueryContext(ctx, searchPaymentsByOrder,
+		arg.MerchantID,
+		arg.Livemode,
+		arg.Lead,
+		arg.IDGte,
+		arg.IDLt,
+		arg.Status,
+		arg.Method,
+		arg.ExternalOrderID,
+		arg.CardLast4,
+		arg.CustomerEmail,
+		arg.AmountGte,
+		arg.AmountLte,
 		arg.RowLimit,
 	)
 	if err != nil {
