@@ -68,6 +68,7 @@ func Mount(mux *http.ServeMux, opts Options) {
 	mux.HandleFunc("GET /pay/{id}/qr.svg", h.qrImage("svg"))
 	mux.HandleFunc("GET /pay/{id}/qr.png", h.qrImage("png"))
 	mux.HandleFunc("GET /static/{file...}", h.static)
+	mux.HandleFunc("GET /brand/{file}", h.brandCSS)
 	mountDashboard(mux, opts.Gateway, opts.Logger, h.assets)
 }
 
@@ -85,6 +86,8 @@ type policy struct {
 	formTargets []string
 	// frameAncestors are the origins that may embed the page; none means no one.
 	frameAncestors []string
+	// images are URLs of images the page shows from elsewhere (the merchant's logo).
+	images []string
 }
 
 // hostedHeaders sets the headers every hosted page sends (DESIGN §9).
@@ -106,7 +109,7 @@ func hostedHeaders(h http.Header, p policy) {
 		ancestors = []string{"'none'"}
 		h.Set("X-Frame-Options", "DENY")
 	}
-	h.Set("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "+
+	h.Set("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'self'; img-src "+strings.Join(append([]string{"'self'", "data:"}, cspSources(p.images)...), " ")+"; "+
 		"form-action "+strings.Join(formAction, " ")+"; frame-ancestors "+strings.Join(ancestors, " ")+"; base-uri 'none'")
 	h.Set("Referrer-Policy", "no-referrer")
 	h.Set("X-Content-Type-Options", "nosniff")
