@@ -33,12 +33,15 @@ type dashboard struct {
 	pages  map[string]*template.Template
 	assets assets
 	secure bool // the instance is served over https: cookies get Secure
+	// passwordChecks bounds concurrent sign-ins: each argon2id check takes 64 MiB for about 100 ms, so a flood of
+	// sign-ins must queue rather than take the memory of the machine.
+	passwordChecks chan struct{}
 }
 
 // mountDashboard registers the dashboard's routes on mux.
 func mountDashboard(mux *http.ServeMux, gw *gateway.Gateway, log *slog.Logger, a assets) {
 	d := &dashboard{gw: gw, log: log, pages: mustParseDashboard(), assets: a,
-		secure: strings.HasPrefix(gw.BaseURL(), "https://")}
+		secure: strings.HasPrefix(gw.BaseURL(), "https://"), passwordChecks: make(chan struct{}, 4)}
 	csrf := http.NewCrossOriginProtection()
 	csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		d.message(w, r, nil, http.StatusForbidden, "Request refused",
@@ -49,6 +52,7 @@ func mountDashboard(mux *http.ServeMux, gw *gateway.Gateway, log *slog.Logger, a
 	post := func(path string, h pageHandler, operator bool) {
 		mux.Handle("POST "+path, csrf.Handler(d.signedIn(h, operator)))
 	}
+	mux.Handle("GET /dashboard/{$}", http.RedirectHandler("/dashboard", http.StatusMovedPermanently))
 	mux.HandleFunc("GET /dashboard/login", d.loginPage)
 	mux.Handle("POST /dashboard/login", csrf.Handler(http.HandlerFunc(d.login)))
 	post("/dashboard/logout", d.logout, true)
@@ -402,7 +406,13 @@ func (d *dashboard) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	email, next := r.PostForm.Get("email"), safeNext(r.PostForm.Get("next"))
+	select {
+	case d.passwordChecks <- struct{}{}:
+	case <-r.Context().Done():
+		return
+	}
 	token, _, err := d.gw.SignIn(r.Context(), email, r.PostForm.Get("password"))
+	<-d.passwordChecks
 	if err != nil {
 		ge, ok := gateway.AsError(err)
 		if !ok {

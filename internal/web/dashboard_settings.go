@@ -15,8 +15,10 @@ type developersData struct {
 	Keys    []keyRow
 	Origins string
 	// NewKey is a key just issued, shown once.
-	NewKey      *gateway.IssuedKey
-	BaseURL     string
+	NewKey  *gateway.IssuedKey
+	BaseURL string
+	// QuickKey is the secret key just issued, inserted into the quick start (the only time it can be).
+	QuickKey    string
 	Error       string
 	OriginError string
 }
@@ -54,6 +56,9 @@ func (d *dashboard) showDevelopers(w http.ResponseWriter, r *http.Request, c *dc
 		data.Keys = append(data.Keys, row)
 	}
 	data.BaseURL = d.gw.BaseURL()
+	if data.NewKey != nil && data.NewKey.Kind == merchant.KeySecret {
+		data.QuickKey = data.NewKey.Secret
+	}
 	c.view.Title, c.view.Nav, c.view.Data = "Developers", "developers", data
 	d.render(w, r, status, "developers.html", c.view)
 }

@@ -141,6 +141,9 @@ func TestDashboardPages(t *testing.T) {
 			return p
 		}
 		check("overview", "/dashboard", "$125.00", "Recent payments", pid, "<svg")
+		if p := u.get("/dashboard/"); p.Status != http.StatusMovedPermanently || p.Header.Get("Location") != "/dashboard" {
+			t.Errorf("/dashboard/: %d %s", p.Status, p.Header.Get("Location"))
+		}
 		check("payments", "/dashboard/payments", pid, "$125.00")
 		check("payments by order", "/dashboard/payments?order=DASH-1&last4=4242&email=jane%40example.com&status=captured&method=card", pid)
 		if p := u.get("/dashboard/payments?order=OTHER"); strings.Contains(p.Body, pid) {
@@ -251,6 +254,7 @@ func TestDashboardPages(t *testing.T) {
 		if newKey == "" {
 			t.Fatalf("the new key is not shown:\n%s", roll.Body)
 		}
+		wantContains(t, "quick start after a roll", roll, "KASSA_SECRET_KEY="+newKey)
 		if r := e.Do(kassatest.Request{Method: "GET", Path: "/api/v1/payments", Key: newKey}); r.Status != http.StatusOK {
 			t.Errorf("the rolled key: %d", r.Status)
 		}
