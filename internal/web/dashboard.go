@@ -196,6 +196,11 @@ func (d *dashboard) signedIn(h pageHandler, operator bool) http.Handler {
 			return
 		}
 		c.auth, c.hasMerchant = auth, ok
+		if ok && !user.Operator() && auth.Merchant.Status != merchant.StatusActive && r.URL.Path != "/dashboard/logout" {
+			// As on the API: a suspended merchant's users are told why, and nothing else happens.
+			d.message(w, r, nil, http.StatusForbidden, "Account not active", "This merchant account is not active. Contact the operator of this Kassa instance.")
+			return
+		}
 		profile := merchant.Profile{}
 		if ok {
 			if profile, err = d.gw.GetProfile(r.Context(), auth.Merchant.ID); err != nil {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/kassapay/kassa/internal/gateway"
 	"github.com/kassapay/kassa/internal/kassatest"
+	"github.com/kassapay/kassa/internal/merchant"
 	"github.com/kassapay/kassa/internal/store"
 	"github.com/kassapay/kassa/internal/store/storetest"
 )
@@ -421,4 +422,19 @@ func TestDashboardOperator(t *testing.T) {
 		// Live mode needs a master key; this instance has none.
 		wantStatus(t, "switch to live", op.post("/dashboard/switch", url.Values{"mode": {"live"}}), http.StatusForbidden)
 	})
+}
+
+// TestDashboardOfAnInactiveMerchant: as on the API, a suspended merchant's users are refused (and may sign out).
+func TestDashboardOfAnInactiveMerchant(t *testing.T) {
+	t.Parallel()
+	e, br := setup(t, storetest.Backends()[0], kassatest.Options{})
+	_, pid := paidPayment(t, e, br, "INACTIVE-1")
+	u := signInMerchant(t, e)
+	inactive := merchant.StatusInactive
+	if _, err := e.Gateway.UpdateMerchant(context.Background(), e.Merchant.Merchant.ID, gateway.MerchantPatch{Status: &inactive}); err != nil {
+		t.Fatal(err)
+	}
+	wantStatus(t, "overview", u.get("/dashboard"), http.StatusForbidden)
+	wantStatus(t, "refund", u.post("/dashboard/payments/"+pid+"/refund", url.Values{"confirm": {"yes"}, "key": {"dash_inactive1"}}), http.StatusForbidden)
+	wantStatus(t, "sign out", u.post("/dashboard/logout", nil), http.StatusSeeOther)
 }
