@@ -41,7 +41,9 @@ type dashboard struct {
 // mountDashboard registers the dashboard's routes on mux.
 func mountDashboard(mux *http.ServeMux, gw *gateway.Gateway, log *slog.Logger, a assets) {
 	d := &dashboard{gw: gw, log: log, pages: mustParseDashboard(), assets: a,
-		secure: strings.HasPrefix(gw.BaseURL(), "https://"), passwordChecks: make(chan struct{}, 4)}
+		passwordChecks: make(chan struct{}, 4)}
+	// A server built without a gateway (tests of the HTTP layer alone) still mounts the routes.
+	d.secure = gw != nil && strings.HasPrefix(gw.BaseURL(), "https://")
 	csrf := http.NewCrossOriginProtection()
 	csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		d.message(w, r, nil, http.StatusForbidden, "Request refused",
