@@ -63,7 +63,8 @@ func mountDashboard(mux *http.ServeMux, gw *gateway.Gateway, log *slog.Logger, a
 	get("/dashboard", d.overview)
 	get("/dashboard/payments", d.payments)
 	get("/dashboard/payments/{id}", d.paymentDetail)
-	post("/dashboard/payments/{id}/refund", d.refund, false)
+	// Capture and void (issue 5) register here the same way, as paymentAction values (dashboard_actions.go).
+	post("/dashboard/payments/{id}/"+refundAction.Name, d.paymentAction(refundAction), false)
 
 	get("/dashboard/links", d.sessions)
 	get("/dashboard/links/new", d.newLinkPage)

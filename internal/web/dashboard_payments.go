@@ -324,7 +324,7 @@ func (d *dashboard) payments(w http.ResponseWriter, r *http.Request, c *dctx) {
 type paymentData struct {
 	gateway.PaymentTimeline
 	Refundable    int64
-	RefundKey     string
+	ActionKey     string
 	RefundDefault string
 	RefundError   string
 	Exponent      int
@@ -342,7 +342,7 @@ func (d *dashboard) showPayment(w http.ResponseWriter, r *http.Request, c *dctx,
 	}
 	p := t.Payment
 	c.view.Title, c.view.Nav = "Payment "+p.ID, "payments"
-	data := paymentData{PaymentTimeline: t, RefundKey: formKey(), RefundError: refundError,
+	data := paymentData{PaymentTimeline: t, ActionKey: formKey(), RefundError: refundError,
 		Exponent: money.Currency(p.Currency).Exponent()}
 	if p.Status == payment.StatusCaptured || p.Status == payment.StatusPartiallyRefunded {
 		data.Refundable = p.Amounts().Refundable()
@@ -350,51 +350,6 @@ func (d *dashboard) showPayment(w http.ResponseWriter, r *http.Request, c *dctx,
 	}
 	c.view.Data = data
 	d.render(w, r, status, "payment.html", c.view)
-}
-
-// refund refunds all or part of a payment through the same use case as POST /api/v1/refunds. The form carries an
-// idempotency key made when it was rendered, so a double submit refunds once.
-func (d *dashboard) refund(w http.ResponseWriter, r *http.Request, c *dctx) {
-	paymentID := r.PathValue("id")
-	p, err := d.gw.GetPayment(r.Context(), c.auth, paymentID)
-	if err != nil {
-		d.failedIn(w, r, c, err)
-		return
-	}
-	cur := money.Currency(p.Currency)
-	in := gateway.RefundInput{PaymentID: p.ID, Reason: strings.TrimSpace(r.PostForm.Get("reason"))}
-	raw := strings.TrimSpace(r.PostForm.Get("amount"))
-	if raw != "" {
-		amount, err := money.ParseDecimal(raw, cur)
-		if err != nil || amount <= 0 {
-			d.showPayment(w, r, c, http.StatusBadRequest, "The amount must be a positive number with at most "+
-				strconv.Itoa(cur.Exponent())+" decimals, such as "+money.Decimal(p.Amounts().Refundable(), cur)+".")
-			return
-		}
-		in.Amount = &amount
-	}
-	shown := "the remaining balance"
-	if in.Amount != nil {
-		shown = money.Format(*in.Amount, cur)
-	}
-	if !d.confirm(w, r, c, "Refund "+shown+" of payment "+p.ID+" ("+money.Format(p.Amount, cur)+")? The money goes back to the customer's card.",
-		"Refund "+shown, "/dashboard/payments/"+p.ID, "amount", "reason", "key") {
-		return
-	}
-	key := r.PostForm.Get("key")
-	if !strings.HasPrefix(key, "dash_") {
-		key = formKey()
-	}
-	_, err = d.gw.CreateRefund(r.Context(), c.auth, in, gateway.Idempotency{Key: key, Hash: formHash(p.ID, raw, in.Reason)})
-	if msg := formError(err); msg != "" {
-		d.showPayment(w, r, c, statusOfKind(mustKind(err)), msg)
-		return
-	}
-	if err != nil {
-		d.failedIn(w, r, c, err)
-		return
-	}
-	redirect(w, r, "/dashboard/payments/"+p.ID, "refund")
 }
 
 // mustKind is the kind of a gateway error (formError returned a message for it).
