@@ -19,6 +19,7 @@ type sessionsData struct {
 	Status   string
 	Sessions []checkout.Session
 	Next     string
+	First    string
 	URLs     map[string]string
 }
 
@@ -44,6 +45,7 @@ func (d *dashboard) sessions(w http.ResponseWriter, r *http.Request, c *dctx) {
 		return
 	}
 	data.Sessions = rows
+	data.First = firstPage(r.URL, "/dashboard/links")
 	for _, s := range rows {
 		data.URLs[s.ID] = d.gw.SessionURL(s)
 	}

@@ -171,6 +171,20 @@ func (d *dashboard) overview(w http.ResponseWriter, r *http.Request, c *dctx) {
 	d.render(w, r, http.StatusOK, "overview.html", c.view)
 }
 
+// firstPage is the list's URL without its cursor, or "" on the first page.
+func firstPage(u *url.URL, path string) string {
+	q := u.Query()
+	if q.Get("after") == "" {
+		return ""
+	}
+	q.Del("after")
+	q.Del("done")
+	if len(q) == 0 {
+		return path
+	}
+	return path + "?" + q.Encode()
+}
+
 func sortedKeys(m map[string]int64) []string {
 	keys := make([]string, 0, len(m))
 	for k := range m {
@@ -225,6 +239,8 @@ type paymentsData struct {
 	Filter   paymentFilterForm
 	Payments []payment.Payment
 	Next     string
+	// First leads back to the newest page when this one is further down.
+	First    string
 	Error    string
 	Statuses []payment.Status
 }
@@ -306,6 +322,7 @@ func (d *dashboard) payments(w http.ResponseWriter, r *http.Request, c *dctx) {
 		return
 	}
 	data.Payments = rows
+	data.First = firstPage(r.URL, "/dashboard/payments")
 	if more && len(rows) > 0 {
 		next := url.Values{}
 		for k, v := range q {

@@ -12,6 +12,7 @@ import (
 	"github.com/kassapay/kassa/internal/gateway"
 	"github.com/kassapay/kassa/internal/kassatest"
 	"github.com/kassapay/kassa/internal/merchant"
+	"github.com/kassapay/kassa/internal/payment"
 	"github.com/kassapay/kassa/internal/store"
 	"github.com/kassapay/kassa/internal/store/storetest"
 )
@@ -437,4 +438,35 @@ func TestDashboardOfAnInactiveMerchant(t *testing.T) {
 	wantStatus(t, "overview", u.get("/dashboard"), http.StatusForbidden)
 	wantStatus(t, "refund", u.post("/dashboard/payments/"+pid+"/refund", url.Values{"confirm": {"yes"}, "key": {"dash_inactive1"}}), http.StatusForbidden)
 	wantStatus(t, "sign out", u.post("/dashboard/logout", nil), http.StatusSeeOther)
+}
+
+// TestDashboardPaymentPaging: the list pages by cursor, newest first, keeping the filters.
+func TestDashboardPaymentPaging(t *testing.T) {
+	t.Parallel()
+	kassatest.ForEachBackend(t, func(t *testing.T, b storetest.Backend) {
+		e, _ := setup(t, b, kassatest.Options{})
+		var ids []string
+		for i := 0; i < 30; i++ {
+			p := storetest.NewPayment(t, e.Store, e.Merchant.Merchant.ID, payment.StatusCaptured, int64(100+i), "JPY",
+				kassatest.Start.Add(-time.Duration(30-i)*time.Minute), "PAGE", "pager@example.com", "1111")
+			ids = append(ids, p.ID) // oldest first
+		}
+		u := signInMerchant(t, e)
+		first := u.get("/dashboard/payments?email=pager%40example.com")
+		wantStatus(t, "first page", first, http.StatusOK)
+		wantContains(t, "first page", first, ids[29], ids[5], "¥129")
+		if strings.Contains(first.Body, ids[4]) || strings.Contains(first.Body, "← Newest") {
+			t.Errorf("the first page shows the 26th newest payment or a link to itself")
+		}
+		next := regexp.MustCompile(`href="([^"]+)" rel="next"`).FindStringSubmatch(first.Body)
+		if next == nil {
+			t.Fatalf("no link to older payments:\n%s", first.Body)
+		}
+		second := u.get(strings.ReplaceAll(next[1], "&amp;", "&"))
+		wantStatus(t, "second page", second, http.StatusOK)
+		wantContains(t, "second page", second, ids[4], ids[0], "← Newest", "email=pager%40example.com")
+		if strings.Contains(second.Body, ids[5]) || strings.Contains(second.Body, `rel="next"`) {
+			t.Errorf("the second page repeats a payment or offers a third page")
+		}
+	})
 }

@@ -216,7 +216,7 @@ type deliveriesData struct {
 	Endpoints              []webhook.Endpoint
 	Types                  []string
 	Statuses               []string
-	Next                   string
+	Next, First            string
 }
 
 func (d *dashboard) deliveries(w http.ResponseWriter, r *http.Request, c *dctx) {
@@ -238,6 +238,7 @@ func (d *dashboard) deliveries(w http.ResponseWriter, r *http.Request, c *dctx) 
 		return
 	}
 	data.Deliveries = rows
+	data.First = firstPage(r.URL, "/dashboard/deliveries")
 	if more && len(rows) > 0 {
 		next := url.Values{"after": {rows[len(rows)-1].ID}}
 		for k, v := range map[string]string{"endpoint": data.Endpoint, "type": data.Type, "status": data.Status} {
