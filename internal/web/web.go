@@ -109,7 +109,8 @@ func hostedHeaders(h http.Header, p policy) {
 		ancestors = []string{"'none'"}
 		h.Set("X-Frame-Options", "DENY")
 	}
-	h.Set("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'self'; img-src "+strings.Join(append([]string{"'self'", "data:"}, cspSources(p.images)...), " ")+"; "+
+	images := append([]string{"'self'", "data:"}, cspSources(p.images)...)
+	h.Set("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'self'; img-src "+strings.Join(images, " ")+"; "+
 		"form-action "+strings.Join(formAction, " ")+"; frame-ancestors "+strings.Join(ancestors, " ")+"; base-uri 'none'")
 	h.Set("Referrer-Policy", "no-referrer")
 	h.Set("X-Content-Type-Options", "nosniff")
