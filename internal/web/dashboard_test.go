@@ -470,3 +470,24 @@ func TestDashboardPaymentPaging(t *testing.T) {
 		}
 	})
 }
+
+// TestDashboardModeSwitch: live mode shows live objects only, and test objects stay in test mode.
+func TestDashboardModeSwitch(t *testing.T) {
+	t.Parallel()
+	e, br := setup(t, storetest.Backends()[0], kassatest.Options{LiveMode: true})
+	_, pid := paidPayment(t, e, br, "MODE-1")
+	u := signInMerchant(t, e)
+	wantContains(t, "test mode", u.get("/dashboard/payments"), pid, "Test mode")
+	wantStatus(t, "switch to live", u.post("/dashboard/switch", url.Values{"mode": {"live"}}), http.StatusSeeOther)
+	live := u.get("/dashboard/payments")
+	wantStatus(t, "live payments", live, http.StatusOK)
+	if strings.Contains(live.Body, pid) || strings.Contains(live.Body, "Test mode") {
+		t.Errorf("live mode shows a test payment or the test banner:\n%s", live.Body)
+	}
+	wantStatus(t, "a test payment in live mode", u.get("/dashboard/payments/"+pid), http.StatusNotFound)
+	if dev := u.get("/dashboard/developers"); strings.Contains(dev.Body, "sk_test_") || !strings.Contains(dev.Body, "live mode") {
+		t.Errorf("the developers page in live mode lists test keys:\n%s", dev.Body)
+	}
+	wantStatus(t, "switch back", u.post("/dashboard/switch", url.Values{"mode": {"test"}}), http.StatusSeeOther)
+	wantContains(t, "test mode again", u.get("/dashboard/payments"), pid)
+}
