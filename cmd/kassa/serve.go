@@ -154,8 +154,7 @@ func printCredentials(w io.Writer, headline string, creds gateway.Credentials) {
 		fmt.Fprintf(w, "  %-22s %s\n", fmt.Sprintf("%s %s key:", titleMode(mode), k.Kind), k.Secret)
 	}
 	if creds.DashboardEmail != "" {
-		// The dashboard pages are not built yet; the login is made now so it exists when they are.
-		fmt.Fprintf(w, "  Dashboard login:       %s / %s\n", creds.DashboardEmail, creds.DashboardPassword)
+		fmt.Fprintf(w, "  Dashboard login:       %s / %s (at /dashboard)\n", creds.DashboardEmail, creds.DashboardPassword)
 	}
 	fmt.Fprintf(w, "\nLater starts will not print these again. Lost a key? Roll it: kassa keys roll --merchant %s\n\n", creds.Merchant.ID)
 }

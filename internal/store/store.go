@@ -154,6 +154,8 @@ type Queries interface {
 	OrderQueries
 	CardQueries
 	FraudQueries
+	DashboardQueries
+
 	InsertMerchant(ctx context.Context, m merchant.Merchant) error
 	GetMerchant(ctx context.Context, id string) (merchant.Merchant, error)
 	// LockMerchant reads a merchant and locks its row until the transaction ends.

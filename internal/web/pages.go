@@ -60,6 +60,11 @@ type view struct {
 	ReturnURL  string
 	ReturnText string
 	RequestID  string
+
+	// Branding from the merchant's profile (brand.go): a stylesheet with its accent color and its logo.
+	merchantID string
+	BrandCSS   string
+	LogoURL    string
 }
 
 // state is what the hosted page shows for a session.
@@ -123,6 +128,7 @@ func (h *handler) newView(f front, s checkout.Session, m merchant.Merchant) *vie
 			formTargets:    []string{checkout.ResolveReturnURL(s.SuccessURL, s.ID), checkout.ResolveReturnURL(s.CancelURL, s.ID)},
 			frameAncestors: m.CheckoutAllowedOrigins,
 		},
+		merchantID:   m.ID,
 		Title:        "Pay " + m.Name,
 		TestMode:     !s.Livemode,
 		Merchant:     m.Name,

@@ -42,6 +42,7 @@ func mustParsePages() pages {
 // becomes a clean error page instead of half a page.
 func (h *handler) render(w http.ResponseWriter, r *http.Request, status int, name string, v *view) {
 	v.Assets = h.assets.urls
+	h.brand(r, v)
 	var buf bytes.Buffer
 	if err := h.pages[name].ExecuteTemplate(&buf, "layout", v); err != nil {
 		h.log.ErrorContext(r.Context(), "hosted page: template failed", "page", name, "err", err)

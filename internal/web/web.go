@@ -51,10 +51,11 @@ var fronts = []front{
 //	POST /checkout/{id}/pay      POST /pay/{id}/pay       pay by card → 303 to success_url, or the page again
 //	POST /checkout/{id}/cancel   POST /pay/{id}/cancel    cancel → 303 to cancel_url
 //	                             GET  /pay/{id}/qr.svg    the link's QR code (also qr.png)
-//	GET  /static/{file...}                                checkout.css, checkout.js, embed.js
+//	GET  /static/{file...}                                checkout.css, checkout.js, embed.js, dashboard.css, dashboard.js
 //	GET  /js/v1/kassa.js                                  the embeddable checkout's SDK (embed.go)
 //	GET  /embed/order/{id}       GET  /embed/session/{id} the embedded payment page (embed.go)
 //	POST /embed/session/{id}/pay                          the embedded session's card payment (JSON)
+//	     /dashboard/…                                     the merchant dashboard (dashboard.go)
 func Mount(mux *http.ServeMux, opts Options) {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
@@ -71,6 +72,8 @@ func Mount(mux *http.ServeMux, opts Options) {
 	mux.HandleFunc("GET /pay/{id}/qr.png", h.qrImage("png"))
 	mux.HandleFunc("GET /static/{file...}", h.static)
 	mountEmbed(mux, h)
+	mux.HandleFunc("GET /brand/{file}", h.brandCSS)
+	mountDashboard(mux, opts.Gateway, opts.Logger, h.assets)
 }
 
 // handler holds what every page needs.
@@ -87,6 +90,8 @@ type policy struct {
 	formTargets []string
 	// frameAncestors are the origins that may embed the page; none means no one.
 	frameAncestors []string
+	// images are URLs of images the page shows from elsewhere (the merchant's logo).
+	images []string
 }
 
 // hostedHeaders sets the headers every hosted page sends (DESIGN §9).
@@ -108,7 +113,8 @@ func hostedHeaders(h http.Header, p policy) {
 		ancestors = []string{"'none'"}
 		h.Set("X-Frame-Options", "DENY")
 	}
-	h.Set("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "+
+	images := append([]string{"'self'", "data:"}, cspSources(p.images)...)
+	h.Set("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'self'; img-src "+strings.Join(images, " ")+"; "+
 		"form-action "+strings.Join(formAction, " ")+"; frame-ancestors "+strings.Join(ancestors, " ")+"; base-uri 'none'")
 	h.Set("Referrer-Policy", "no-referrer")
 	h.Set("X-Content-Type-Options", "nosniff")

@@ -37,6 +37,8 @@ func Run(t *testing.T, open func(t testing.TB) store.Store) {
 		"CheckoutSessions":              testCheckoutSessions,
 		"Orders":                        testOrders,
 		"CardPayments":                  testCardPayments,
+		"DashboardSessions":             testDashboardSessions,
+		"PaymentSearchAndStats":         testPaymentSearchAndStats,
 	}
 	for name, fn := range tests {
 		t.Run(name, func(t *testing.T) {

@@ -69,6 +69,22 @@ type Customer struct {
 	CreatedAt       time.Time
 }
 
+type DashboardLoginFailure struct {
+	Email       string
+	Failures    int64
+	LockedUntil *time.Time
+	UpdatedAt   time.Time
+}
+
+type DashboardSession struct {
+	TokenHash  string
+	UserID     string
+	MerchantID *string
+	Livemode   bool
+	CreatedAt  time.Time
+	ExpiresAt  time.Time
+}
+
 type Event struct {
 	ID         string
 	MerchantID string
@@ -141,6 +157,14 @@ type Merchant struct {
 	CreatedAt              time.Time
 	UpdatedAt              time.Time
 	SandboxProviderPage    bool
+}
+
+type MerchantProfile struct {
+	MerchantID  string
+	TimeZone    string
+	AccentColor string
+	LogoUrl     string
+	UpdatedAt   time.Time
 }
 
 type ObjectSequence struct {

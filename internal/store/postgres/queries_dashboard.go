@@ -1,0 +1,178 @@
+package postgres
+
+// Dashboard sessions, sign-in failures, merchant profiles, payment search and statistics.
+
+import (
+	"context"
+	"math"
+	"time"
+
+	"github.com/kassapay/kassa/internal/id"
+	"github.com/kassapay/kassa/internal/merchant"
+	"github.com/kassapay/kassa/internal/payment"
+	"github.com/kassapay/kassa/internal/store"
+	"github.com/kassapay/kassa/internal/store/postgres/pgdb"
+)
+
+func (s queries) InsertDashboardSession(ctx context.Context, d store.DashboardSession) error {
+	return mapErr(s.q.InsertDashboardSession(ctx, pgdb.InsertDashboardSessionParams{
+		TokenHash: d.TokenHash, UserID: d.UserID, MerchantID: strPtr(d.MerchantID), Livemode: d.Livemode,
+		CreatedAt: ts(d.CreatedAt), ExpiresAt: ts(d.ExpiresAt),
+	}))
+}
+
+func (s queries) GetDashboardSession(ctx context.Context, tokenHash string) (store.DashboardSession, error) {
+	r, err := s.q.GetDashboardSession(ctx, tokenHash)
+	if err != nil {
+		return store.DashboardSession{}, mapErr(err)
+	}
+	return store.DashboardSession{
+		TokenHash: r.TokenHash, UserID: r.UserID, MerchantID: str(r.MerchantID), Livemode: r.Livemode,
+		CreatedAt: r.CreatedAt.UTC(), ExpiresAt: r.ExpiresAt.UTC(),
+	}, nil
+}
+
+func (s queries) UpdateDashboardSession(ctx context.Context, d store.DashboardSession) error {
+	n, err := s.q.UpdateDashboardSession(ctx, pgdb.UpdateDashboardSessionParams{
+		MerchantID: strPtr(d.MerchantID), Livemode: d.Livemode, TokenHash: d.TokenHash,
+	})
+	return rowsErr(n, err, store.ErrNotFound)
+}
+
+func (s queries) DeleteDashboardSession(ctx context.Context, tokenHash string) error {
+	return mapErr(s.q.DeleteDashboardSession(ctx, tokenHash))
+}
+
+func (s queries) DeleteUserDashboardSessions(ctx context.Context, userID string) (int64, error) {
+	n, err := s.q.DeleteUserDashboardSessions(ctx, userID)
+	return n, mapErr(err)
+}
+
+func (s queries) DeleteExpiredDashboardSessions(ctx context.Context, now time.Time) (int64, error) {
+	n, err := s.q.DeleteExpiredDashboardSessions(ctx, ts(now))
+	return n, mapErr(err)
+}
+
+func (s queries) GetUser(ctx context.Context, userID string) (merchant.User, error) {
+	r, err := s.q.GetUser(ctx, userID)
+	if err != nil {
+		return merchant.User{}, mapErr(err)
+	}
+	return merchant.User{
+		ID: r.ID, MerchantID: str(r.MerchantID), Email: r.Email, PasswordHash: r.PasswordHash,
+		Role: merchant.Role(r.Role), CreatedAt: r.CreatedAt.UTC(),
+	}, nil
+}
+
+func (s queries) UpdateUserPassword(ctx context.Context, userID, passwordHash string) error {
+	n, err := s.q.UpdateUserPassword(ctx, pgdb.UpdateUserPasswordParams{PasswordHash: passwordHash, ID: userID})
+	return rowsErr(n, err, store.ErrNotFound)
+}
+
+func (s queries) GetLoginFailures(ctx context.Context, email string) (store.LoginFailures, error) {
+	r, err := s.q.GetLoginFailures(ctx, email)
+	if err != nil {
+		return store.LoginFailures{}, mapErr(err)
+	}
+	return store.LoginFailures{Email: r.Email, Failures: r.Failures, LockedUntil: tsPtr(r.LockedUntil), UpdatedAt: r.UpdatedAt.UTC()}, nil
+}
+
+func (s queries) SaveLoginFailures(ctx context.Context, f store.LoginFailures) error {
+	return mapErr(s.q.UpsertLoginFailures(ctx, pgdb.UpsertLoginFailuresParams{
+		Email: f.Email, Failures: f.Failures, LockedUntil: tsPtr(f.LockedUntil), UpdatedAt: ts(f.UpdatedAt),
+	}))
+}
+
+func (s queries) DeleteLoginFailures(ctx context.Context, email string) error {
+	return mapErr(s.q.DeleteLoginFailures(ctx, email))
+}
+
+func (s queries) GetMerchantProfile(ctx context.Context, merchantID string) (merchant.Profile, error) {
+	r, err := s.q.GetMerchantProfile(ctx, merchantID)
+	if err != nil {
+		return merchant.Profile{}, mapErr(err)
+	}
+	return merchant.Profile{
+		MerchantID: r.MerchantID, TimeZone: r.TimeZone, AccentColor: r.AccentColor, LogoURL: r.LogoUrl,
+		UpdatedAt: r.UpdatedAt.UTC(),
+	}, nil
+}
+
+func (s queries) SaveMerchantProfile(ctx context.Context, p merchant.Profile) error {
+	return mapErr(s.q.UpsertMerchantProfile(ctx, pgdb.UpsertMerchantProfileParams{
+		MerchantID: p.MerchantID, TimeZone: p.TimeZone, AccentColor: p.AccentColor, LogoUrl: p.LogoURL,
+		UpdatedAt: ts(p.UpdatedAt),
+	}))
+}
+
+// paymentIDAbove sorts above every payment id ("~" is above every base62 digit).
+const paymentIDAbove = "pay_~"
+
+func (s queries) SearchPayments(ctx context.Context, f store.PaymentSearch) ([]payment.Payment, error) {
+	idGTE, idLT := "", paymentIDAbove
+	if !f.CreatedGTE.IsZero() {
+		idGTE = id.Floor("pay_", f.CreatedGTE)
+	}
+	if !f.CreatedLT.IsZero() {
+		idLT = id.Floor("pay_", f.CreatedLT)
+	}
+	if f.StartingAfter != "" && f.StartingAfter < idLT {
+		idLT = f.StartingAfter
+	}
+	amountLTE := f.AmountLTE
+	if amountLTE <= 0 {
+		amountLTE = math.MaxInt64
+	}
+	p := pgdb.SearchPaymentsByEmailParams{
+		MerchantID: f.MerchantID, Livemode: f.Livemode, IDGte: idGTE, IDLt: idLT, Status: f.Status, Method: f.Method,
+		ExternalOrderID: f.ExternalOrderID, CardLast4: f.CardLast4, CustomerEmail: f.CustomerEmail,
+		AmountGte: f.AmountGTE, AmountLte: amountLTE, RowLimit: int64(f.Limit),
+	}
+	var rows []pgdb.Payment
+	var err error
+	switch {
+	case f.ExternalOrderID != "":
+		p.Lead = f.ExternalOrderID
+		rows, err = s.q.SearchPaymentsByOrder(ctx, pgdb.SearchPaymentsByOrderParams(p))
+	case f.CustomerEmail != "":
+		p.Lead = f.CustomerEmail
+		rows, err = s.q.SearchPaymentsByEmail(ctx, p)
+	case f.CardLast4 != "":
+		p.Lead = f.CardLast4
+		rows, err = s.q.SearchPaymentsByLast4(ctx, pgdb.SearchPaymentsByLast4Params(p))
+	default:
+		rows, err = s.q.SearchPayments(ctx, pgdb.SearchPaymentsParams{
+			MerchantID: p.MerchantID, Livemode: p.Livemode, IDGte: p.IDGte, IDLt: p.IDLt, Status: p.Status, Method: p.Method,
+			ExternalOrderID: p.ExternalOrderID, CardLast4: p.CardLast4, CustomerEmail: p.CustomerEmail,
+			AmountGte: p.AmountGte, AmountLte: p.AmountLte, RowLimit: p.RowLimit,
+		})
+	}
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	return paymentsFromRows(rows), nil
+}
+
+func (s queries) PaymentStats(ctx context.Context, merchantID string, livemode bool, from, to time.Time) ([]store.PaymentStat, error) {
+	rows, err := s.q.PaymentStats(ctx, pgdb.PaymentStatsParams{MerchantID: merchantID, Livemode: livemode, CreatedGte: ts(from), CreatedLt: ts(to)})
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	out := make([]store.PaymentStat, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, store.PaymentStat{Status: payment.Status(r.Status), Currency: r.Currency, Count: r.Payments, Amount: r.Amount})
+	}
+	return out, nil
+}
+
+func (s queries) RefundStats(ctx context.Context, merchantID string, livemode bool, from, to time.Time) ([]store.RefundStat, error) {
+	rows, err := s.q.RefundStats(ctx, pgdb.RefundStatsParams{MerchantID: merchantID, Livemode: livemode, CreatedGte: ts(from), CreatedLt: ts(to)})
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	out := make([]store.RefundStat, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, store.RefundStat{Currency: r.Currency, Count: r.Refunds, Amount: r.Amount})
+	}
+	return out, nil
+}

@@ -1,0 +1,516 @@
+package web
+
+// The merchant dashboard (/dashboard): server-rendered pages over the same gateway use cases as the API. Pages work
+// without JavaScript (dashboard.js only adds copy buttons); every state change is a POST behind
+// http.CrossOriginProtection, and the session cookie is HttpOnly and SameSite=Lax (Secure under https).
+
+import (
+	"bytes"
+	"crypto/rand"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"html/template"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/kassapay/kassa/internal/gateway"
+	"github.com/kassapay/kassa/internal/merchant"
+	"github.com/kassapay/kassa/internal/money"
+)
+
+// dashboardCookie holds a dashboard session's token.
+const dashboardCookie = "kassa_dashboard"
+
+// dashboard serves the dashboard pages.
+type dashboard struct {
+	gw     *gateway.Gateway
+	log    *slog.Logger
+	pages  map[string]*template.Template
+	assets assets
+	secure bool // the instance is served over https: cookies get Secure
+	// passwordChecks bounds concurrent sign-ins: each argon2id check takes 64 MiB for about 100 ms, so a flood of
+	// sign-ins must queue rather than take the memory of the machine.
+	passwordChecks chan struct{}
+}
+
+// mountDashboard registers the dashboard's routes on mux.
+func mountDashboard(mux *http.ServeMux, gw *gateway.Gateway, log *slog.Logger, a assets) {
+	d := &dashboard{gw: gw, log: log, pages: mustParseDashboard(), assets: a,
+		passwordChecks: make(chan struct{}, 4)}
+	// A server built without a gateway (tests of the HTTP layer alone) still mounts the routes.
+	d.secure = gw != nil && strings.HasPrefix(gw.BaseURL(), "https://")
+	csrf := http.NewCrossOriginProtection()
+	csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		d.message(w, r, nil, http.StatusForbidden, "Request refused",
+			"This form was sent from another site, so it was not processed.")
+	}))
+	get := func(path string, h pageHandler) { mux.Handle("GET "+path, d.signedIn(h, false)) }
+	// post registers a state change; operator says whether operators may make it.
+	post := func(path string, h pageHandler, operator bool) {
+		mux.Handle("POST "+path, csrf.Handler(d.signedIn(h, operator)))
+	}
+	mux.Handle("GET /dashboard/{$}", http.RedirectHandler("/dashboard", http.StatusMovedPermanently))
+	mux.HandleFunc("GET /dashboard/login", d.loginPage)
+	mux.Handle("POST /dashboard/login", csrf.Handler(http.HandlerFunc(d.login)))
+	post("/dashboard/logout", d.logout, true)
+	post("/dashboard/switch", d.switchView, true)
+
+	get("/dashboard", d.overview)
+	get("/dashboard/payments", d.payments)
+	get("/dashboard/payments/{id}", d.paymentDetail)
+	// Capture and void (issue 5) register here the same way, as paymentAction values (dashboard_actions.go).
+	post("/dashboard/payments/{id}/"+refundAction.Name, d.paymentAction(refundAction), false)
+
+	get("/dashboard/links", d.sessions)
+	get("/dashboard/links/new", d.newLinkPage)
+	post("/dashboard/links", d.createLink, false)
+	get("/dashboard/links/{id}", d.sessionDetail)
+
+	get("/dashboard/webhooks", d.endpoints)
+	post("/dashboard/webhooks", d.createEndpoint, false)
+	get("/dashboard/webhooks/{id}", d.endpointDetail)
+	post("/dashboard/webhooks/{id}", d.updateEndpoint, false)
+	post("/dashboard/webhooks/{id}/disable", d.setEndpointStatus(false), true)
+	post("/dashboard/webhooks/{id}/enable", d.setEndpointStatus(true), false)
+	post("/dashboard/webhooks/{id}/rotate", d.rotateSecret, false)
+	post("/dashboard/webhooks/{id}/test", d.testDelivery, false)
+	post("/dashboard/webhooks/{id}/replay", d.replay, true)
+	get("/dashboard/deliveries", d.deliveries)
+	get("/dashboard/deliveries/{id}", d.deliveryDetail)
+	post("/dashboard/deliveries/{id}/retry", d.redeliver, true)
+
+	get("/dashboard/developers", d.developers)
+	post("/dashboard/developers/keys/roll", d.rollKey, false)
+	post("/dashboard/developers/keys/{id}/revoke", d.revokeKey, false)
+	post("/dashboard/developers/origins", d.saveOrigins, false)
+
+	get("/dashboard/settings", d.settings)
+	post("/dashboard/settings", d.saveSettings, false)
+}
+
+// pageHandler serves one page for a signed-in user.
+type pageHandler func(w http.ResponseWriter, r *http.Request, c *dctx)
+
+// dctx is what a signed-in request knows: the user, the merchant and mode it acts as, and the page being built.
+type dctx struct {
+	user gateway.DashboardUser
+	auth gateway.Auth
+	// hasMerchant is false for an operator who has not chosen a merchant yet.
+	hasMerchant bool
+	token       string
+	view        *dview
+}
+
+// dview is what a dashboard template renders.
+type dview struct {
+	Title    string
+	Nav      string
+	CSS, JS  string
+	Email    string
+	Operator bool
+	// Merchant is the merchant the pages show; Merchants lists every merchant for an operator's switch.
+	Merchant      merchant.Merchant
+	HasMerchant   bool
+	Merchants     []merchant.Merchant
+	Livemode      bool
+	LiveAvailable bool
+	// Flash confirms the action just done; Alert reports a failed one.
+	Flash string
+	Alert string
+	Data  any
+
+	loc *time.Location
+}
+
+// stamp is a time as a page shows it: in the merchant's zone, with UTC on hover.
+type stamp struct {
+	Local, UTC, ISO string
+	Zero            bool
+}
+
+// At formats t for the page.
+func (v *dview) At(t time.Time) stamp {
+	if t.IsZero() {
+		return stamp{Zero: true}
+	}
+	loc := v.loc
+	if loc == nil {
+		loc = time.UTC
+	}
+	return stamp{
+		Local: t.In(loc).Format("2006-01-02 15:04 MST"),
+		UTC:   t.UTC().Format("2006-01-02 15:04:05 UTC"),
+		ISO:   t.UTC().Format(time.RFC3339),
+	}
+}
+
+// AtPtr formats an optional time.
+func (v *dview) AtPtr(t *time.Time) stamp {
+	if t == nil {
+		return stamp{Zero: true}
+	}
+	return v.At(*t)
+}
+
+// Money formats minor units of a currency.
+func (v *dview) Money(amount int64, currency string) string {
+	return money.Format(amount, money.Currency(currency))
+}
+
+// Zone is the name of the merchant's time zone.
+func (v *dview) Zone() string {
+	if v.loc == nil {
+		return "UTC"
+	}
+	return v.loc.String()
+}
+
+// signedIn resolves the session cookie and runs h; without a session GET requests go to the sign-in page and
+// POST requests are refused. operator says whether an operator may run h (operators only read, redeliver and
+// disable endpoints).
+func (d *dashboard) signedIn(h pageHandler, operator bool) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		token := ""
+		if cookie, err := r.Cookie(dashboardCookie); err == nil {
+			token = cookie.Value
+		}
+		user, err := d.gw.DashboardSession(r.Context(), token)
+		if err != nil {
+			if ge, ok := gateway.AsError(err); !ok || ge.Kind != gateway.KindUnauthenticated {
+				d.failed(w, r, err)
+				return
+			}
+			if r.Method == http.MethodGet {
+				http.Redirect(w, r, "/dashboard/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+				return
+			}
+			d.message(w, r, nil, http.StatusUnauthorized, "Signed out", "Your session ended. Sign in again and repeat the action.")
+			return
+		}
+		c := &dctx{user: user, token: token}
+		auth, ok, err := d.gw.DashboardAuth(r.Context(), user)
+		if err != nil {
+			d.failed(w, r, err)
+			return
+		}
+		c.auth, c.hasMerchant = auth, ok
+		if ok && !user.Operator() && auth.Merchant.Status != merchant.StatusActive && r.URL.Path != "/dashboard/logout" {
+			// As on the API: a suspended merchant's users are told why, and nothing else happens.
+			d.message(w, r, nil, http.StatusForbidden, "Account not active", "This merchant account is not active. Contact the operator of this Kassa instance.")
+			return
+		}
+		profile := merchant.Profile{}
+		if ok {
+			if profile, err = d.gw.GetProfile(r.Context(), auth.Merchant.ID); err != nil {
+				d.failed(w, r, err)
+				return
+			}
+		}
+		c.view = &dview{
+			CSS: d.assets.url("dashboard.css"), JS: d.assets.url("dashboard.js"),
+			Email: user.User.Email, Operator: user.Operator(), Merchant: auth.Merchant, HasMerchant: ok,
+			Livemode: user.Session.Livemode, LiveAvailable: d.gw.LiveModeAvailable(), loc: profile.Location(),
+			Flash: flashes[r.URL.Query().Get("done")],
+		}
+		if user.Operator() {
+			if c.view.Merchants, err = d.gw.ListMerchants(r.Context()); err != nil {
+				d.failed(w, r, err)
+				return
+			}
+		}
+		if r.Method == http.MethodPost {
+			if user.Operator() && !operator {
+				d.message(w, r, c, http.StatusForbidden, "Not for operators",
+					"Operators can read every merchant's pages, redeliver webhooks and disable endpoints; other actions are the merchant's.")
+				return
+			}
+			r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+			if err := r.ParseForm(); err != nil {
+				d.message(w, r, c, http.StatusBadRequest, "Form not readable", "The form could not be read. Go back and try again.")
+				return
+			}
+		}
+		if !c.hasMerchant && r.URL.Path != "/dashboard" && r.Method == http.MethodGet {
+			http.Redirect(w, r, "/dashboard", http.StatusSeeOther)
+			return
+		}
+		if !c.hasMerchant && r.Method == http.MethodPost && r.URL.Path != "/dashboard/switch" && r.URL.Path != "/dashboard/logout" {
+			d.message(w, r, c, http.StatusBadRequest, "Choose a merchant", "Choose a merchant first.")
+			return
+		}
+		h(w, r, c)
+	})
+}
+
+// flashes are the confirmations a redirect after an action may show (?done=…).
+var flashes = map[string]string{
+	"refund":     "Refund requested. Its outcome is below.",
+	"link":       "Payment link created.",
+	"updated":    "Saved.",
+	"disabled":   "Endpoint disabled.",
+	"enabled":    "Endpoint enabled.",
+	"test":       "Test delivery queued.",
+	"replayed":   "Failed deliveries queued again.",
+	"redelivery": "Delivery queued again.",
+	"revoked":    "Key revoked.",
+	"origins":    "Allowed origins saved.",
+	"settings":   "Settings saved.",
+	"switched":   "Switched.",
+}
+
+// dashboardHeaders are the headers of every dashboard response.
+func dashboardHeaders(h http.Header) {
+	h.Set("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "+
+		"form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("Referrer-Policy", "same-origin")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Robots-Tag", "noindex, nofollow")
+}
+
+// render writes a page: executed into a buffer first, so a failing template becomes a clean error page.
+func (d *dashboard) render(w http.ResponseWriter, r *http.Request, status int, page string, v *dview) {
+	var buf bytes.Buffer
+	if err := d.pages[page].ExecuteTemplate(&buf, "layout", v); err != nil {
+		d.log.ErrorContext(r.Context(), "dashboard: template failed", "page", page, "err", err)
+		d.message(w, r, nil, http.StatusInternalServerError, "Something went wrong", "The page could not be shown.")
+		return
+	}
+	dashboardHeaders(w.Header())
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+// messageData is the body of a page that only says something.
+type messageData struct {
+	Heading, Message, RequestID string
+}
+
+// message renders a page with a heading and a sentence (errors, refusals).
+func (d *dashboard) message(w http.ResponseWriter, r *http.Request, c *dctx, status int, heading, msg string) {
+	v := &dview{CSS: d.assets.url("dashboard.css"), JS: d.assets.url("dashboard.js")}
+	if c != nil {
+		v = c.view
+	}
+	v.Title = heading
+	v.Data = messageData{Heading: heading, Message: msg, RequestID: w.Header().Get("Request-Id")}
+	var buf bytes.Buffer
+	if err := d.pages["message.html"].ExecuteTemplate(&buf, "layout", v); err != nil {
+		d.log.ErrorContext(r.Context(), "dashboard: message template failed", "err", err)
+		buf.Reset()
+		buf.WriteString(template.HTMLEscapeString(heading))
+	}
+	dashboardHeaders(w.Header())
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+// failed answers an error of a use case: not found as 404, refusals with their message, anything else as 500.
+func (d *dashboard) failed(w http.ResponseWriter, r *http.Request, err error) {
+	d.failedIn(w, r, nil, err)
+}
+
+func (d *dashboard) failedIn(w http.ResponseWriter, r *http.Request, c *dctx, err error) {
+	if ge, ok := gateway.AsError(err); ok {
+		switch ge.Kind {
+		case gateway.KindNotFound:
+			d.message(w, r, c, http.StatusNotFound, "Not found", "There is no such object for this merchant and mode.")
+			return
+		case gateway.KindForbidden:
+			d.message(w, r, c, http.StatusForbidden, "Not allowed", ge.Message)
+			return
+		case gateway.KindInvalid, gateway.KindConflict, gateway.KindGone, gateway.KindIdempotency, gateway.KindUnprocessable:
+			d.message(w, r, c, statusOfKind(ge.Kind), "Not done", ge.Message)
+			return
+		}
+	}
+	d.log.ErrorContext(r.Context(), "dashboard request failed", "path", r.URL.Path, "err", err)
+	d.message(w, r, c, http.StatusInternalServerError, "Something went wrong", "The request failed on our side. Try again in a moment.")
+}
+
+// statusOfKind is the HTTP status of a refused form.
+func statusOfKind(k gateway.Kind) int {
+	switch k {
+	case gateway.KindConflict, gateway.KindIdempotency:
+		return http.StatusConflict
+	case gateway.KindGone:
+		return http.StatusGone
+	case gateway.KindUnprocessable:
+		return http.StatusUnprocessableEntity
+	case gateway.KindRateLimited:
+		return http.StatusTooManyRequests
+	}
+	return http.StatusBadRequest
+}
+
+// formError is a refused form's message, or "" when err is not the user's to fix.
+func formError(err error) string {
+	if ge, ok := gateway.AsError(err); ok && ge.Kind != gateway.KindNotFound {
+		switch ge.Kind {
+		case gateway.KindInvalid, gateway.KindConflict, gateway.KindGone, gateway.KindIdempotency, gateway.KindUnprocessable, gateway.KindForbidden:
+			return ge.Message
+		}
+	}
+	return ""
+}
+
+// redirect answers an action with a 303 to a page and a confirmation.
+func redirect(w http.ResponseWriter, r *http.Request, path, done string) {
+	if done != "" {
+		path += "?done=" + done
+	}
+	http.Redirect(w, r, path, http.StatusSeeOther)
+}
+
+// formKey is a random idempotency key put into a form when it is rendered: submitting the form twice (a double
+// click, a reload) sends the same key, so the use case acts once.
+func formKey() string { return "dash_" + rand.Text() }
+
+// formHash is the request hash of a form's fields, so that a key reused with other values is refused.
+func formHash(parts ...string) string {
+	sum := sha256.Sum256([]byte(strings.Join(parts, "\x00")))
+	return hex.EncodeToString(sum[:])
+}
+
+// loginData is the sign-in form.
+type loginData struct {
+	Email, Next, Error string
+}
+
+func (d *dashboard) loginPage(w http.ResponseWriter, r *http.Request) {
+	if c, err := r.Cookie(dashboardCookie); err == nil {
+		if _, err := d.gw.DashboardSession(r.Context(), c.Value); err == nil {
+			http.Redirect(w, r, "/dashboard", http.StatusSeeOther)
+			return
+		}
+	}
+	d.renderLogin(w, r, http.StatusOK, loginData{Next: safeNext(r.URL.Query().Get("next"))})
+}
+
+func (d *dashboard) renderLogin(w http.ResponseWriter, r *http.Request, status int, data loginData) {
+	d.render(w, r, status, "login.html", &dview{Title: "Sign in", CSS: d.assets.url("dashboard.css"), JS: d.assets.url("dashboard.js"), Data: data})
+}
+
+// safeNext keeps a post-sign-in target only when it is a dashboard path on this site.
+func safeNext(next string) string {
+	if !strings.HasPrefix(next, "/dashboard") || strings.HasPrefix(next, "//") || strings.ContainsAny(next, "\\\r\n") {
+		return "/dashboard"
+	}
+	return next
+}
+
+func (d *dashboard) login(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
+	if err := r.ParseForm(); err != nil {
+		d.renderLogin(w, r, http.StatusBadRequest, loginData{Error: "The form could not be read."})
+		return
+	}
+	email, next := r.PostForm.Get("email"), safeNext(r.PostForm.Get("next"))
+	select {
+	case d.passwordChecks <- struct{}{}:
+	case <-r.Context().Done():
+		return
+	}
+	token, _, err := d.gw.SignIn(r.Context(), email, r.PostForm.Get("password"))
+	<-d.passwordChecks
+	if err != nil {
+		ge, ok := gateway.AsError(err)
+		if !ok {
+			d.failed(w, r, err)
+			return
+		}
+		status := http.StatusUnauthorized
+		if ge.Kind == gateway.KindRateLimited {
+			status = http.StatusTooManyRequests
+		}
+		d.renderLogin(w, r, status, loginData{Email: email, Next: next, Error: ge.Message})
+		return
+	}
+	http.SetCookie(w, &http.Cookie{
+		Name: dashboardCookie, Value: token, Path: "/dashboard", HttpOnly: true, SameSite: http.SameSiteLaxMode,
+		Secure: d.secure || r.TLS != nil, MaxAge: int(gateway.DashboardSessionTTL / time.Second),
+	})
+	http.Redirect(w, r, next, http.StatusSeeOther)
+}
+
+func (d *dashboard) logout(w http.ResponseWriter, r *http.Request, c *dctx) {
+	if err := d.gw.SignOut(r.Context(), c.token); err != nil {
+		d.failedIn(w, r, c, err)
+		return
+	}
+	http.SetCookie(w, &http.Cookie{Name: dashboardCookie, Value: "", Path: "/dashboard", MaxAge: -1, HttpOnly: true,
+		SameSite: http.SameSiteLaxMode, Secure: d.secure || r.TLS != nil})
+	http.Redirect(w, r, "/dashboard/login", http.StatusSeeOther)
+}
+
+// switchView changes the mode (test/live) and, for operators, the merchant.
+func (d *dashboard) switchView(w http.ResponseWriter, r *http.Request, c *dctx) {
+	live := r.PostForm.Get("mode") == "live"
+	if r.PostForm.Get("mode") == "" {
+		live = c.user.Session.Livemode
+	}
+	if _, err := d.gw.SwitchDashboard(r.Context(), c.user, r.PostForm.Get("merchant"), live); err != nil {
+		d.failedIn(w, r, c, err)
+		return
+	}
+	redirect(w, r, "/dashboard", "switched")
+}
+
+// confirmData is a confirmation step: the action, what it does, and the form's fields to post again.
+type confirmData struct {
+	Action, Question, Button, Back string
+	Fields                         []field
+}
+
+type field struct{ Name, Value string }
+
+// confirm shows a confirmation page unless the form says it was confirmed; it reports whether to go on.
+func (d *dashboard) confirm(w http.ResponseWriter, r *http.Request, c *dctx, question, button, back string, names ...string) bool {
+	if r.PostForm.Get("confirm") == "yes" {
+		return true
+	}
+	data := confirmData{Action: r.URL.Path, Question: question, Button: button, Back: back}
+	for _, n := range names {
+		data.Fields = append(data.Fields, field{n, r.PostForm.Get(n)})
+	}
+	c.view.Title, c.view.Data = "Confirm", data
+	d.render(w, r, http.StatusOK, "confirm.html", c.view)
+	return false
+}
+
+//go:embed templates/dashboard/*.html
+var dashboardTemplates embed.FS
+
+// dashboardPages are the page templates; each is parsed with the layout.
+var dashboardPages = []string{
+	"login.html", "message.html", "confirm.html", "overview.html", "payments.html", "payment.html", "sessions.html",
+	"session.html", "new_link.html", "endpoints.html", "endpoint.html", "deliveries.html", "delivery.html",
+	"developers.html", "settings.html",
+}
+
+// dashboardFuncs are the helpers templates use: pair passes the view along with rows to a shared table, list
+// makes a slice of literals, has tests membership.
+var dashboardFuncs = template.FuncMap{
+	"pair": func(v *dview, rows any) map[string]any { return map[string]any{"V": v, "Rows": rows} },
+	"list": func(s ...string) []string { return s },
+	"has":  func(s []string, x string) bool { return slices.Contains(s, x) },
+}
+
+func mustParseDashboard() map[string]*template.Template {
+	ps := map[string]*template.Template{}
+	for _, name := range dashboardPages {
+		ps[name] = template.Must(template.New(name).Funcs(dashboardFuncs).ParseFS(dashboardTemplates, "templates/dashboard/layout.html", "templates/dashboard/"+name))
+	}
+	return ps
+}
+
+// url is the versioned URL of a static file.
+func (a assets) url(name string) string { return "/static/" + name + "?v=" + a.files[name].version }
