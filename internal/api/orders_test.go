@@ -361,3 +361,75 @@ func TestOrderPaymentNoAnswer(t *testing.T) {
 		}
 	})
 }
+
+// TestOrderRetriedWhileItsPaymentSettles races a customer's second payment of an order against the worker settling
+// the first: the two lock the order and the payment, and must never deadlock or answer 5xx. The retry gets a 409
+// (payment in progress, or already paid), and the order ends paid by exactly one payment.
+func TestOrderRetriedWhileItsPaymentSettles(t *testing.T) {
+	t.Parallel()
+	kassatest.ForEachBackend(t, func(t *testing.T, b storetest.Backend) {
+		e := kassatest.Setup(t, b, kassatest.Options{})
+		for round := range 25 {
+			orderID := newOrder(t, e, 10_000)
+			first := payOrder(e, orderID, "upi", `"vpa":"success@kassa"`)
+			if first.Status != 201 {
+				t.Fatalf("round %d: first payment: %d %s", round, first.Status, first.Body)
+			}
+			payID := first.JSON(t)["id"].(string)
+			var wg sync.WaitGroup
+			var settleErr error
+			var retry kassatest.Response
+			wg.Go(func() { settleErr = e.Gateway.ProcessOrderPayment(context.Background(), payID) })
+			wg.Go(func() { retry = payOrder(e, orderID, "upi", `"vpa":"success@kassa"`) })
+			wg.Wait()
+			if settleErr != nil {
+				t.Fatalf("round %d: settling: %v", round, settleErr)
+			}
+			if retry.Status != 409 {
+				t.Fatalf("round %d: retry answered %d %s, want 409", round, retry.Status, retry.Body)
+			}
+			o := e.Do(kassatest.Request{Method: "GET", Path: "/api/v1/orders/" + orderID}).JSON(t)
+			if o["status"] != "paid" {
+				t.Fatalf("round %d: order %v", round, o["status"])
+			}
+			if n := eventsOf(t, e, "payment.succeeded", payID); n != 1 {
+				t.Fatalf("round %d: %d payment.succeeded events", round, n)
+			}
+		}
+	})
+}
+
+// TestOrderCardPaymentsAreScoredForFraud: the order front door scores cards like every other one; the sandbox fraud
+// card is declined with 402 fraudulent, without a provider call or a job, and the order may be paid again.
+func TestOrderCardPaymentsAreScoredForFraud(t *testing.T) {
+	t.Parallel()
+	kassatest.ForEachBackend(t, func(t *testing.T, b storetest.Backend) {
+		e := kassatest.Setup(t, b, kassatest.Options{})
+		orderID := newOrder(t, e, 10_000)
+		r := payOrder(e, orderID, "card", cardJSON("4000000000000259", 12, 2031, "123")+`,"client_ip":"203.0.113.9"`)
+		if r.Status != 402 {
+			t.Fatalf("fraud card: %d %s, want 402", r.Status, r.Body)
+		}
+		errBody := r.JSON(t)["error"].(map[string]any)
+		if errBody["decline_code"] != "fraudulent" || errBody["type"] != "card_error" {
+			t.Errorf("error %v", errBody)
+		}
+		payID, _ := errBody["payment_id"].(string)
+		p := e.Do(kassatest.Request{Method: "GET", Path: "/api/v1/payments/" + payID}).JSON(t)
+		if p["status"] != "failed" || p["fraud_decision"] != "decline" {
+			t.Errorf("payment %v %v, want failed and decline", p["status"], p["fraud_decision"])
+		}
+		if n := eventsOf(t, e, "payment.failed", payID); n != 1 {
+			t.Errorf("%d payment.failed events", n)
+		}
+		if n, err := e.Store.Jobs().Count(context.Background(), "order_payment", store.JobScheduled); err != nil || n != 0 {
+			t.Errorf("%d order payment jobs scheduled (%v), want none", n, err)
+		}
+		if r := payOrder(e, orderID, "card", cardJSON("4000000000000259", 12, 2031, "123")+`,"client_ip":"not-an-ip"`); r.Status != 400 || !strings.Contains(string(r.Body), `"param":"client_ip"`) {
+			t.Errorf("bad client_ip: %d %s", r.Status, r.Body)
+		}
+		if r := payOrder(e, orderID, "upi", `"vpa":"success@kassa"`); r.Status != 201 {
+			t.Errorf("paying the order again: %d %s", r.Status, r.Body)
+		}
+	})
+}

@@ -420,18 +420,25 @@ func (g *Gateway) countRecoveryAttempt(ctx context.Context, paymentID string) (i
 // finishOrderPayment records an order payment's outcome unless it was recorded already. For a card, first is the
 // authorization and final the capture (the same result when the authorization failed); for UPI, first is the sale's
 // pending answer and final the payer's decision.
+//
+// Locks are taken order first, then payment, as CreateOrderPayment takes them: the opposite order deadlocks on
+// PostgreSQL when a customer retries an order while its payment settles.
 func (g *Gateway) finishOrderPayment(ctx context.Context, paymentID string, first, final provider.Result) error {
+	unlocked, err := g.store.GetPaymentByID(ctx, paymentID)
+	if err != nil {
+		return err
+	}
 	return g.store.InTx(ctx, func(tx store.Tx) error {
+		o, err := tx.LockOrder(ctx, unlocked.SourceID)
+		if err != nil {
+			return err
+		}
 		p, err := tx.LockPayment(ctx, paymentID)
 		if err != nil {
 			return err
 		}
 		if p.Status != payment.StatusPending {
 			return nil // recorded already (two workers raced)
-		}
-		o, err := tx.LockOrder(ctx, p.SourceID)
-		if err != nil {
-			return err
 		}
 		now := g.Now()
 		txn := func(typ payment.TransactionType, r provider.Result) payment.Transaction {
