@@ -47,6 +47,10 @@ var getJobStatsOp = huma.Operation{OperationID: "get-job-stats", Method: http.Me
 
 func (s *Server) getJobStats(ctx context.Context, _ *struct{}) (*JobStatsOutput, error) {
 	jobs := s.gw.Store().Jobs()
+	counts, err := jobs.Counts(ctx)
+	if err != nil {
+		return nil, err
+	}
 	out := JobStats{Object: "job_stats", Kinds: []JobKindStats{}, Total: JobKindStats{Kind: "all"}}
 	for _, kind := range s.opts.JobKinds {
 		k := JobKindStats{Kind: kind}
@@ -54,11 +58,7 @@ func (s *Server) getJobStats(ctx context.Context, _ *struct{}) (*JobStatsOutput,
 			store.JobAvailable: &k.Pending, store.JobScheduled: &k.Pending, store.JobRunning: &k.Running,
 			store.JobCompleted: &k.Completed, store.JobDiscarded: &k.Failed, store.JobRetryable: &k.Retrying,
 		} {
-			n, err := jobs.Count(ctx, kind, state)
-			if err != nil {
-				return nil, err
-			}
-			*field += n
+			*field += counts[kind][state]
 		}
 		out.Total.Pending += k.Pending
 		out.Total.Running += k.Running

@@ -169,6 +169,24 @@ func TestOpenAPIDocumentIsValidAndComplete(t *testing.T) {
 	if diff := cmp.Diff(want, documented); diff != "" {
 		t.Errorf("documented operations (-want +got):\n%s", diff)
 	}
+	// DESIGN §6: any POST takes its idempotency key in the body too, so every POST body accepts idempotency_key
+	// (unknown fields are rejected).
+	for path, item := range doc.Paths.Map() {
+		op := item.Post
+		if op == nil || op.RequestBody == nil || op.RequestBody.Value == nil {
+			continue
+		}
+		if path == "/api/public/payment-intents/{id}/confirm" {
+			continue // authenticated by the client secret, not a key: the intent's own state makes a confirm happen once
+		}
+		media := op.RequestBody.Value.Content.Get("application/json")
+		if media == nil || media.Schema == nil || media.Schema.Value == nil {
+			continue
+		}
+		if _, ok := media.Schema.Value.Properties["idempotency_key"]; !ok {
+			t.Errorf("POST %s: the body does not accept idempotency_key", path)
+		}
+	}
 	// The error shape is Kassa's and the codes are listed.
 	spec := string(resp.Body)
 	for _, code := range []string{"idempotency_key_reused", "rate_limited", "resource_missing", "parameter_unknown"} {

@@ -29,6 +29,8 @@ type CreateOrderInput struct {
 		Currency string          `json:"currency,omitempty" maxLength:"3" doc:"ISO 4217, upper case; default INR."`
 		Receipt  string          `json:"receipt,omitempty" maxLength:"255" doc:"Your reference for the order."`
 		Notes    json.RawMessage `json:"notes,omitempty" doc:"Your JSON object (at most 8 KB), echoed back; keys starting with _ are never shown."`
+		// IdempotencyKey is read by the idempotency layer; it is a field here so the body may carry it.
+		IdempotencyKey string `json:"idempotency_key,omitempty" maxLength:"255" doc:"Same as the Idempotency-Key header."`
 	}
 }
 
@@ -65,6 +67,8 @@ type OrderPaymentBody struct {
 	VPA    string          `json:"vpa,omitempty" maxLength:"255" doc:"UPI address (method upi), e.g. success@kassa in test mode."`
 	Card   *OrderCardInput `json:"card,omitempty" doc:"The card (method card)."`
 	Email  string          `json:"email,omitempty" maxLength:"254"`
+	// IdempotencyKey is read by the idempotency layer; it is a field here so the body may carry it.
+	IdempotencyKey string `json:"idempotency_key,omitempty" maxLength:"255" doc:"Same as the Idempotency-Key header."`
 }
 
 // CreateOrderPaymentInput is the body of POST /api/v1/payments.
@@ -233,6 +237,8 @@ type CreatePaymentRefundInput struct {
 		Amount   *int64          `json:"amount,omitempty" doc:"Minor units; omit to refund the whole remaining balance."`
 		Reason   string          `json:"reason,omitempty" maxLength:"512"`
 		Metadata json.RawMessage `json:"metadata,omitempty" doc:"Your JSON object; keys starting with _ are never shown."`
+		// IdempotencyKey is read by the idempotency layer; it is a field here so the body may carry it.
+		IdempotencyKey string `json:"idempotency_key,omitempty" maxLength:"255" doc:"Same as the Idempotency-Key header."`
 	}
 }
 

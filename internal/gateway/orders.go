@@ -313,12 +313,44 @@ func (g *Gateway) CreateOrderPayment(ctx context.Context, a Auth, in OrderPaymen
 	}
 	callCtx, cancel := providerContext(ctx)
 	defer cancel()
-	if _, err := prov.Do(callCtx, req); err != nil {
+	res, err := prov.Do(callCtx, req)
+	if err != nil {
 		// The job repeats the call with the same key; nothing is lost.
 		g.log.WarnContext(ctx, "order payment: first provider call without an outcome; the worker asks again", "payment_id", p.ID, "err", err)
+		return p, nil
+	}
+	if p.Method == payment.MethodCard {
+		// The worker waits for this answer (see ProcessOrderPayment): a decline is recorded now, an authorization is
+		// noted on the payment so that the worker may capture it at once.
+		if err := g.noteOrderAuthorization(ctx, p.ID, res); err != nil {
+			g.log.WarnContext(ctx, "order payment: recording the authorization's answer; the worker asks again", "payment_id", p.ID, "err", err)
+		}
 	}
 	return p, nil
 }
+
+// noteOrderAuthorization records the answer to an order's card authorization made in the request: a decline
+// finishes the payment, a success stores the authorization's provider transaction id on the pending payment.
+func (g *Gateway) noteOrderAuthorization(ctx context.Context, paymentID string, res provider.Result) error {
+	if res.Status != provider.StatusSucceeded {
+		if !res.Final() {
+			return nil
+		}
+		return g.finishOrderPayment(ctx, paymentID, res, res)
+	}
+	return g.store.InTx(ctx, func(tx store.Tx) error {
+		p, err := tx.LockPayment(ctx, paymentID)
+		if err != nil || p.Status != payment.StatusPending || p.ProviderTransactionID != "" {
+			return err
+		}
+		p.ProviderTransactionID, p.UpdatedAt = res.ProviderTransactionID, g.Now()
+		return tx.UpdatePayment(ctx, p)
+	})
+}
+
+// orderAuthorizationWait is how long after a card order payment's creation the worker leaves the authorization to
+// the request: the request's call, with the CVV, is bounded by providerTimeout.
+const orderAuthorizationWait = providerTimeout + time.Second
 
 func (g *Gateway) asyncDelay() time.Duration { return max(g.payments.AsyncDelay, 0) }
 
@@ -351,6 +383,14 @@ func (g *Gateway) ProcessOrderPayment(ctx context.Context, paymentID string) err
 	}
 	if p.Status != payment.StatusPending || p.SourceKind != sourceOrder {
 		return nil
+	}
+	if p.Method == payment.MethodCard && p.ProviderTransactionID == "" {
+		// The request authorizes the card with its CVV; repeating the authorization without CVV while that call
+		// may still be in flight could reach the provider first and skip the CVV check. Wait for its answer or
+		// for its time limit.
+		if until := p.CreatedAt.Add(orderAuthorizationWait); g.Now().Before(until) {
+			return &NotDueError{Until: until}
+		}
 	}
 	prov, err := g.providerFor(p.Livemode)
 	if err != nil {

@@ -6,12 +6,14 @@ import (
 	"time"
 
 	"github.com/riverqueue/river"
-	"github.com/riverqueue/river/rivertype"
 )
 
 // RiverJobs adapts a River client of either driver to Jobs.
 type RiverJobs[TTx any] struct {
 	Client *river.Client[TTx]
+	// CountJobs runs "SELECT kind, state, count(*) FROM river_job GROUP BY kind, state" in the store's database and
+	// calls yield per row (River's client has no count; listing the jobs would read every row in full).
+	CountJobs func(ctx context.Context, yield func(kind string, state JobState, n int)) error
 }
 
 // Start implements Jobs.
@@ -38,23 +40,28 @@ func (j RiverJobs[TTx]) EnqueueTx(ctx context.Context, tx TTx, args river.JobArg
 	return nil
 }
 
-// Count implements Jobs by paging through River's job list (bounded by maxCount).
+// Count implements Jobs with Counts.
 func (j RiverJobs[TTx]) Count(ctx context.Context, kind string, state JobState) (int, error) {
-	const maxCount = 100_000
-	params := river.NewJobListParams().Kinds(kind).States(rivertype.JobState(state)).First(10_000)
-	n := 0
-	for n < maxCount {
-		res, err := j.Client.JobList(ctx, params)
-		if err != nil {
-			return 0, fmt.Errorf("store: list jobs: %w", err)
-		}
-		n += len(res.Jobs)
-		if len(res.Jobs) < 10_000 || res.LastCursor == nil {
-			break
-		}
-		params = params.After(res.LastCursor)
+	all, err := j.Counts(ctx)
+	if err != nil {
+		return 0, err
 	}
-	return n, nil
+	return all[kind][state], nil
+}
+
+// Counts implements Jobs with one grouped count over River's job table (CountJobs).
+func (j RiverJobs[TTx]) Counts(ctx context.Context) (map[string]map[JobState]int, error) {
+	out := map[string]map[JobState]int{}
+	err := j.CountJobs(ctx, func(kind string, state JobState, n int) {
+		if out[kind] == nil {
+			out[kind] = map[JobState]int{}
+		}
+		out[kind][state] = n
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: count jobs: %w", err)
+	}
+	return out, nil
 }
 
 // LatestQueueReport implements Jobs with River's queue list: each worker instance records its queues when it starts

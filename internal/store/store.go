@@ -282,6 +282,8 @@ type Jobs interface {
 	Enqueue(ctx context.Context, args river.JobArgs, opts *river.InsertOpts) error
 	// Count returns the number of jobs of a kind in a state.
 	Count(ctx context.Context, kind string, state JobState) (int, error)
+	// Counts returns the number of jobs by kind and state, in one query.
+	Counts(ctx context.Context) (map[string]map[JobState]int, error)
 	// LatestQueueReport is the last time any instance's workers reported a queue to River (zero if never).
 	LatestQueueReport(ctx context.Context) (time.Time, error)
 }

@@ -32,8 +32,10 @@ import (
 // to show it in a frame of any other, and embed.js posts its messages to exactly that origin, never "*". The SDK
 // accepts messages only from Kassa's origin and from its own iframe.
 
-// SDKPath is where the checkout SDK is served. The path carries the SDK's major version: the file under it only
-// changes compatibly, and merchants pin its exact content with the Subresource Integrity hash (SDKIntegrity).
+// SDKPath is where the checkout SDK is served. A released file never changes: merchants pin its exact content with
+// the Subresource Integrity hash (SDKIntegrity) and browsers cache it as immutable for a year, so any change, even a
+// compatible one, would break every page that copied the snippet. A new SDK is published under a new path
+// (/js/v2/kassa.js) next to the old one; TestReleasedSDKNeverChanges holds v1 to its released hash.
 const SDKPath = "/js/v1/kassa.js"
 
 //go:embed sdk/v1/kassa.js

@@ -16,6 +16,17 @@ import (
 	"github.com/kassapay/kassa/internal/web"
 )
 
+// releasedSDKv1 is the integrity of /js/v1/kassa.js as released. Merchants' pages carry it: if this test fails, the
+// released file was changed; restore it and publish the change under a new path instead (see web.SDKPath).
+const releasedSDKv1 = "sha384-N1CV8ide0A0GM5jMeVBwlWFXiPYxXbom1VG5G1mND/wv9Q9UuoCgKWpWW0V2m0Yw"
+
+func TestReleasedSDKNeverChanges(t *testing.T) {
+	t.Parallel()
+	if web.SDKPath != "/js/v1/kassa.js" || web.SDKIntegrity() != releasedSDKv1 {
+		t.Errorf("%s has integrity %s; the released v1 has %s", web.SDKPath, web.SDKIntegrity(), releasedSDKv1)
+	}
+}
+
 // TestSDKIntegrityInREADME: the README's integrity value is the SHA-384 of the SDK the server serves, so the
 // documented snippet loads.
 func TestSDKIntegrityInREADME(t *testing.T) {

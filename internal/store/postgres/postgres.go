@@ -74,7 +74,23 @@ func Open(ctx context.Context, url string, opts store.Options) (*Store, error) {
 		pool.Close()
 		return nil, fmt.Errorf("postgres: job client: %w", err)
 	}
-	return &Store{queries: queries{q: pgdb.New(pool)}, pool: pool, jobs: store.RiverJobs[pgx.Tx]{Client: client}}, nil
+	jobs := store.RiverJobs[pgx.Tx]{Client: client, CountJobs: func(ctx context.Context, yield func(string, store.JobState, int)) error {
+		rows, err := pool.Query(ctx, "SELECT kind, state::text, count(*) FROM river_job GROUP BY kind, state")
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var kind, state string
+			var n int64
+			if err := rows.Scan(&kind, &state, &n); err != nil {
+				return err
+			}
+			yield(kind, store.JobState(state), int(n))
+		}
+		return rows.Err()
+	}}
+	return &Store{queries: queries{q: pgdb.New(pool)}, pool: pool, jobs: jobs}, nil
 }
 
 // Pool exposes the connection pool (tests and benchmarks).

@@ -85,7 +85,23 @@ func Open(ctx context.Context, path string, opts store.Options) (*Store, error) 
 		db.Close()
 		return nil, fmt.Errorf("sqlite: job client: %w", err)
 	}
-	return &Store{queries: queries{q: litedb.New(db)}, db: db, jobs: store.RiverJobs[*sql.Tx]{Client: client}}, nil
+	jobs := store.RiverJobs[*sql.Tx]{Client: client, CountJobs: func(ctx context.Context, yield func(string, store.JobState, int)) error {
+		rows, err := db.QueryContext(ctx, "SELECT kind, state, count(*) FROM river_job GROUP BY kind, state")
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var kind, state string
+			var n int64
+			if err := rows.Scan(&kind, &state, &n); err != nil {
+				return err
+			}
+			yield(kind, store.JobState(state), int(n))
+		}
+		return rows.Err()
+	}}
+	return &Store{queries: queries{q: litedb.New(db)}, db: db, jobs: jobs}, nil
 }
 
 // DB exposes the database handle (tests and benchmarks).
