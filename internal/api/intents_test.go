@@ -3,6 +3,7 @@ package api_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -180,6 +181,19 @@ func TestPaymentIntents(t *testing.T) {
 		if st := get(e, "/api/v1/payment-intents/"+id5).JSON(t)["status"]; st != "captured" {
 			t.Errorf("manual intent after capture: %v", st)
 		}
+		// A voided authorization cancels its intent: no longer "paid" anywhere, and payment_intent.canceled is sent.
+		id6, secret6 := newIntent(t, e, strings.Replace(intentBody, `"amount":9999`, `"amount":5000,"capture_method":"manual"`, 1))
+		r6 := confirm(e, id6, secret6, "4242424242424242", "", false).JSON(t)
+		if r := post(e, "/api/v1/payments/"+r6["payment_id"].(string)+"/void", `{"reason":"out of stock"}`); r.Status != 200 {
+			t.Fatalf("void: %d %s", r.Status, r.Body)
+		}
+		if st := get(e, "/api/v1/payment-intents/"+id6).JSON(t)["status"]; st != "canceled" {
+			t.Errorf("manual intent after void: %v, want canceled", st)
+		}
+		if types := eventTypes(t, e, id6); !slices.Contains(types, "payment_intent.canceled") {
+			t.Errorf("intent events after void: %v", types)
+		}
+		wantError(t, "cancel a voided intent", post(e, "/api/v1/payment-intents/"+id6+"/cancel", ""), 409, "intent_canceled")
 
 		// The secrets are nowhere in the logs or the database.
 		logs, dump := e.Log.String(), string(storetest.Dump(t, e.Store))

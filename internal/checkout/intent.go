@@ -24,9 +24,9 @@ const (
 	IntentAuthorized IntentStatus = "authorized"
 	// IntentCaptured: confirmed and paid (automatic capture). Final.
 	IntentCaptured IntentStatus = "captured"
-	// IntentCanceled: the merchant canceled it before it was paid. Final.
+	// IntentCanceled: the merchant canceled it before it was paid, or voided its authorization. Final.
 	IntentCanceled IntentStatus = "canceled"
-	// IntentExpired: the hour ran out before it was paid. Final.
+	// IntentExpired: the hour ran out before it was paid, or its authorization lapsed uncaptured. Final.
 	IntentExpired IntentStatus = "expired"
 	// IntentFailed: the last confirm was declined. The customer may try again until the hour ends or
 	// MaxFailedAttempts attempts failed, when it locks for good (410 max_attempts_reached).
@@ -37,7 +37,7 @@ var intentTransitions = map[IntentStatus][]IntentStatus{
 	IntentCreated:    {IntentProcessing, IntentFailed, IntentCanceled, IntentExpired},
 	IntentProcessing: {IntentAuthorized, IntentCaptured, IntentFailed},
 	IntentFailed:     {IntentProcessing, IntentFailed, IntentCanceled, IntentExpired},
-	IntentAuthorized: {IntentCaptured},
+	IntentAuthorized: {IntentCaptured, IntentCanceled, IntentExpired}, // its payment captured, voided or expired
 }
 
 // CanTransition reports whether an intent may move from s to to.

@@ -32,7 +32,7 @@ const (
 // assessFraud scores a card attempt before its provider call and stores the assessment on p; decline says the
 // rules declined it.
 func (g *Gateway) assessFraud(ctx context.Context, tx store.Tx, p *payment.Payment, card vault.Card) (bool, error) {
-	settings, err := fraudSettingsOf(ctx, tx, p.MerchantID)
+	settings, err := fraudSettingsOf(ctx, tx, p.MerchantID, p.Livemode)
 	if err != nil {
 		return false, err
 	}
@@ -121,8 +121,8 @@ func median(amounts []int64) int64 {
 }
 
 // fraudSettingsOf returns a merchant's fraud settings with the defaults filled in.
-func fraudSettingsOf(ctx context.Context, q store.Queries, merchantID string) (fraud.Settings, error) {
-	raw, err := q.GetFraudSettings(ctx, merchantID)
+func fraudSettingsOf(ctx context.Context, q store.Queries, merchantID string, livemode bool) (fraud.Settings, error) {
+	raw, err := q.GetFraudSettings(ctx, merchantID, livemode)
 	if errors.Is(err, store.ErrNotFound) {
 		return fraud.DefaultSettings(), nil
 	}
@@ -138,7 +138,7 @@ func fraudSettingsOf(ctx context.Context, q store.Queries, merchantID string) (f
 
 // FraudSettings returns the caller's fraud thresholds and weights (defaults filled in).
 func (g *Gateway) FraudSettings(ctx context.Context, a Auth) (fraud.Settings, error) {
-	return fraudSettingsOf(ctx, g.store, a.Merchant.ID)
+	return fraudSettingsOf(ctx, g.store, a.Merchant.ID, a.Livemode())
 }
 
 // FraudSettingsPatch changes thresholds and weights; nil fields and absent rules keep their value.
@@ -155,7 +155,7 @@ func (g *Gateway) UpdateFraudSettings(ctx context.Context, a Auth, patch FraudSe
 		if _, err := tx.LockMerchant(ctx, a.Merchant.ID); err != nil {
 			return err
 		}
-		s, err := fraudSettingsOf(ctx, tx, a.Merchant.ID)
+		s, err := fraudSettingsOf(ctx, tx, a.Merchant.ID, a.Livemode())
 		if err != nil {
 			return err
 		}
@@ -166,14 +166,14 @@ func (g *Gateway) UpdateFraudSettings(ctx context.Context, a Auth, patch FraudSe
 		if err != nil {
 			return err
 		}
-		return tx.PutFraudSettings(ctx, a.Merchant.ID, raw, g.Now())
+		return tx.PutFraudSettings(ctx, a.Merchant.ID, a.Livemode(), raw, g.Now())
 	})
 	return out, err
 }
 
 // CheckFraudSettings validates a patch against the caller's current settings without saving it.
 func (g *Gateway) CheckFraudSettings(ctx context.Context, a Auth, patch FraudSettingsPatch) error {
-	s, err := fraudSettingsOf(ctx, g.store, a.Merchant.ID)
+	s, err := fraudSettingsOf(ctx, g.store, a.Merchant.ID, a.Livemode())
 	if err != nil {
 		return err
 	}

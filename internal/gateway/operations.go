@@ -215,8 +215,8 @@ func (g *Gateway) finishOperation(ctx context.Context, paymentID, operationID st
 		if ev == "" {
 			return nil // a refused capture or void leaves the authorization as it was
 		}
-		if p.SourceKind == SourceIntent && ev == webhook.EventPaymentCaptured {
-			if err := g.intentCaptured(ctx, tx, p); err != nil {
+		if p.SourceKind == SourceIntent {
+			if err := g.intentFollowsPayment(ctx, tx, p); err != nil {
 				return err
 			}
 		}
@@ -332,17 +332,32 @@ func (g *Gateway) EnqueueStaleOperations(ctx context.Context) (int, error) {
 	return len(stale), err
 }
 
-// intentCaptured moves a manual-capture intent to captured when its payment is captured.
-func (g *Gateway) intentCaptured(ctx context.Context, tx store.Tx, p payment.Payment) error {
+// intentFollowsPayment moves a manual-capture intent along with its authorized payment: captured when it is
+// captured, canceled when it is voided (payment_intent.canceled), expired when the authorization lapses.
+func (g *Gateway) intentFollowsPayment(ctx context.Context, tx store.Tx, p payment.Payment) error {
+	to, ok := map[payment.Status]checkout.IntentStatus{
+		payment.StatusCaptured: checkout.IntentCaptured,
+		payment.StatusVoided:   checkout.IntentCanceled,
+		payment.StatusExpired:  checkout.IntentExpired,
+	}[p.Status]
+	if !ok {
+		return nil
+	}
 	pi, err := tx.LockPaymentIntent(ctx, p.SourceID)
 	if err != nil {
 		return err
 	}
-	if pi.Status != checkout.IntentAuthorized || pi.PaymentID != p.ID {
+	if pi.PaymentID != p.ID || !pi.Status.CanTransition(to) {
 		return nil
 	}
-	pi.Status, pi.UpdatedAt = checkout.IntentCaptured, p.UpdatedAt
-	return tx.UpdatePaymentIntent(ctx, pi)
+	pi.Status, pi.UpdatedAt = to, p.UpdatedAt
+	if err := tx.UpdatePaymentIntent(ctx, pi); err != nil {
+		return err
+	}
+	if to == checkout.IntentCanceled {
+		return g.recordIntentEvent(ctx, tx, pi, webhook.EventPaymentIntentCanceled)
+	}
+	return nil
 }
 
 // RefundPayment refunds a payment named by its id (POST /api/v1/payments/{id}/refund): CreateRefund, with the

@@ -56,7 +56,7 @@ type FraudQueries interface {
 	ListBlocklist(ctx context.Context, merchantID string, livemode bool, kind string, page Page) ([]BlocklistEntry, error)
 	MatchBlocklist(ctx context.Context, m BlocklistMatch) ([]BlocklistEntry, error)
 
-	// GetFraudSettings returns the merchant's stored settings (JSON of fraud.Settings) or ErrNotFound.
-	GetFraudSettings(ctx context.Context, merchantID string) (json.RawMessage, error)
-	PutFraudSettings(ctx context.Context, merchantID string, settings json.RawMessage, at time.Time) error
+	// GetFraudSettings returns the merchant's stored settings of one mode (JSON of fraud.Settings) or ErrNotFound.
+	GetFraudSettings(ctx context.Context, merchantID string, livemode bool) (json.RawMessage, error)
+	PutFraudSettings(ctx context.Context, merchantID string, livemode bool, settings json.RawMessage, at time.Time) error
 }

@@ -84,9 +84,9 @@ WHERE merchant_id = sqlc.arg(merchant_id) AND livemode = sqlc.arg(livemode)
 ORDER BY id;
 
 -- name: GetFraudSettings :one
-SELECT settings FROM fraud_settings WHERE merchant_id = sqlc.arg(merchant_id);
+SELECT settings FROM fraud_settings WHERE merchant_id = sqlc.arg(merchant_id) AND livemode = sqlc.arg(livemode);
 
 -- name: UpsertFraudSettings :exec
-INSERT INTO fraud_settings (merchant_id, settings, updated_at)
-VALUES (sqlc.arg(merchant_id), sqlc.arg(settings), sqlc.arg(updated_at))
-ON CONFLICT (merchant_id) DO UPDATE SET settings = excluded.settings, updated_at = excluded.updated_at;
+INSERT INTO fraud_settings (merchant_id, livemode, settings, updated_at)
+VALUES (sqlc.arg(merchant_id), sqlc.arg(livemode), sqlc.arg(settings), sqlc.arg(updated_at))
+ON CONFLICT (merchant_id, livemode) DO UPDATE SET settings = excluded.settings, updated_at = excluded.updated_at;

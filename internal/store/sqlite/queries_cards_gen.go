@@ -315,17 +315,17 @@ func orNone(v string) string {
 	return v
 }
 
-func (s queries) GetFraudSettings(ctx context.Context, merchantID string) (json.RawMessage, error) {
-	b, err := s.q.GetFraudSettings(ctx, merchantID)
+func (s queries) GetFraudSettings(ctx context.Context, merchantID string, livemode bool) (json.RawMessage, error) {
+	b, err := s.q.GetFraudSettings(ctx, litedb.GetFraudSettingsParams{MerchantID: merchantID, Livemode: livemode})
 	if err != nil {
 		return nil, mapErr(err)
 	}
 	return json.RawMessage(b), nil
 }
 
-func (s queries) PutFraudSettings(ctx context.Context, merchantID string, settings json.RawMessage, at time.Time) error {
+func (s queries) PutFraudSettings(ctx context.Context, merchantID string, livemode bool, settings json.RawMessage, at time.Time) error {
 	if !json.Valid(settings) {
 		return errors.New("store: fraud settings are not JSON")
 	}
-	return mapErr(s.q.UpsertFraudSettings(ctx, litedb.UpsertFraudSettingsParams{MerchantID: merchantID, Settings: dbtype.JSON(settings), UpdatedAt: ts(at)}))
+	return mapErr(s.q.UpsertFraudSettings(ctx, litedb.UpsertFraudSettingsParams{MerchantID: merchantID, Livemode: livemode, Settings: dbtype.JSON(settings), UpdatedAt: ts(at)}))
 }

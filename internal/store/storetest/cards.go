@@ -141,16 +141,19 @@ func testCardPayments(t *testing.T, s store.Store) {
 	}
 
 	// Fraud settings: none, then stored and replaced.
-	if _, err := s.GetFraudSettings(ctx, m.ID); !errors.Is(err, store.ErrNotFound) {
+	if _, err := s.GetFraudSettings(ctx, m.ID, false); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("no settings: %v", err)
 	}
 	for _, v := range []string{`{"review_threshold":40}`, `{"review_threshold":50}`} {
-		if err := s.PutFraudSettings(ctx, m.ID, json.RawMessage(v), Now); err != nil {
+		if err := s.PutFraudSettings(ctx, m.ID, false, json.RawMessage(v), Now); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if raw, _ := s.GetFraudSettings(ctx, m.ID); string(raw) != `{"review_threshold":50}` {
+	if raw, _ := s.GetFraudSettings(ctx, m.ID, false); string(raw) != `{"review_threshold":50}` {
 		t.Errorf("settings: %s", raw)
+	}
+	if _, err := s.GetFraudSettings(ctx, m.ID, true); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("test-mode settings leaked into live mode: %v", err)
 	}
 
 	// Payment intents.

@@ -68,10 +68,13 @@ CREATE TABLE fraud_blocklist (
 CREATE INDEX fraud_blocklist_list_idx ON fraud_blocklist (merchant_id, livemode, id);
 
 -- A merchant's fraud thresholds and rule weights (fraud.Settings as JSON); no row means the defaults.
+-- Per mode: a test key must never change how live payments are scored.
 CREATE TABLE fraud_settings (
-    merchant_id TEXT COLLATE "C" PRIMARY KEY REFERENCES merchants (id),
+    merchant_id TEXT COLLATE "C" NOT NULL REFERENCES merchants (id),
+    livemode    BOOLEAN NOT NULL,
     settings    JSON NOT NULL,
-    updated_at  TIMESTAMPTZ NOT NULL
+    updated_at  TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (merchant_id, livemode)
 );
 
 -- +goose Down

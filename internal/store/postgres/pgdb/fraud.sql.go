@@ -272,11 +272,16 @@ func (q *Queries) GetBlocklistEntryByValue(ctx context.Context, arg GetBlocklist
 }
 
 const getFraudSettings = `-- name: GetFraudSettings :one
-SELECT settings FROM fraud_settings WHERE merchant_id = $1
+SELECT settings FROM fraud_settings WHERE merchant_id = $1 AND livemode = $2
 `
 
-func (q *Queries) GetFraudSettings(ctx context.Context, merchantID string) (dbtype.JSON, error) {
-	row := q.db.QueryRow(ctx, getFraudSettings, merchantID)
+type GetFraudSettingsParams struct {
+	MerchantID string
+	Livemode   bool
+}
+
+func (q *Queries) GetFraudSettings(ctx context.Context, arg GetFraudSettingsParams) (dbtype.JSON, error) {
+	row := q.db.QueryRow(ctx, getFraudSettings, arg.MerchantID, arg.Livemode)
 	var settings dbtype.JSON
 	err := row.Scan(&settings)
 	return settings, err
@@ -469,18 +474,24 @@ func (q *Queries) MatchBlocklist(ctx context.Context, arg MatchBlocklistParams) 
 }
 
 const upsertFraudSettings = `-- name: UpsertFraudSettings :exec
-INSERT INTO fraud_settings (merchant_id, settings, updated_at)
-VALUES ($1, $2, $3)
-ON CONFLICT (merchant_id) DO UPDATE SET settings = excluded.settings, updated_at = excluded.updated_at
+INSERT INTO fraud_settings (merchant_id, livemode, settings, updated_at)
+VALUES ($1, $2, $3, $4)
+ON CONFLICT (merchant_id, livemode) DO UPDATE SET settings = excluded.settings, updated_at = excluded.updated_at
 `
 
 type UpsertFraudSettingsParams struct {
 	MerchantID string
+	Livemode   bool
 	Settings   dbtype.JSON
 	UpdatedAt  time.Time
 }
 
 func (q *Queries) UpsertFraudSettings(ctx context.Context, arg UpsertFraudSettingsParams) error {
-	_, err := q.db.Exec(ctx, upsertFraudSettings, arg.MerchantID, arg.Settings, arg.UpdatedAt)
+	_, err := q.db.Exec(ctx, upsertFraudSettings,
+		arg.MerchantID,
+		arg.Livemode,
+		arg.Settings,
+		arg.UpdatedAt,
+	)
 	return err
 }

@@ -109,6 +109,7 @@ type FraudBlocklist struct {
 
 type FraudSetting struct {
 	MerchantID string
+	Livemode   bool
 	Settings   dbtype.JSON
 	UpdatedAt  time.Time
 }
