@@ -84,6 +84,7 @@ var flagUsage = map[string]string{
 	config.EnvRatePublicPerSecond:             "public endpoint requests per second per client IP (50)",
 	config.EnvMaxBodyBytes:                    "largest accepted request body in bytes (1048576)",
 	config.EnvSandboxDelay:                    "how long the sandbox takes to settle UPI and order payments (default 5s)",
+	config.EnvTrustedProxies:                  "CIDRs of reverse proxies whose X-Forwarded-For names the client (default none)",
 }
 
 // config loads the configuration: environment, then flags that were set.

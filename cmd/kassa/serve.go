@@ -17,6 +17,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/kassapay/kassa/internal/api"
+	"github.com/kassapay/kassa/internal/clientip"
 	"github.com/kassapay/kassa/internal/gateway"
 	"github.com/kassapay/kassa/internal/jobs"
 )
@@ -78,7 +79,7 @@ func (c *cli) serve(ctx context.Context) error {
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	srv := api.New(api.Options{
 		Gateway: e.gw, Logger: e.log, Registry: reg, Version: version, QueueStatus: queueStatus,
-		MaxBodyBytes: cfg.MaxBodyBytes, JobKinds: jobs.Kinds(),
+		MaxBodyBytes: cfg.MaxBodyBytes, JobKinds: jobs.Kinds(), ClientIP: clientip.New(cfg.TrustedProxies),
 		RateLimits: api.RateLimits{
 			WritePerSecond: cfg.RateLimits.WritePerSecond, WritePerHour: cfg.RateLimits.WritePerHour,
 			ReadPerSecond: cfg.RateLimits.ReadPerSecond, PublicPerSecond: cfg.RateLimits.PublicPerSecond,

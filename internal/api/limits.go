@@ -18,7 +18,7 @@ func (s *Server) allow(w http.ResponseWriter, r *http.Request, policy authPolicy
 	var rules []ratelimit.Rule
 	switch {
 	case policy == authPublishable || policy == authClientSecret:
-		key = "ip:" + clientIP(r)
+		key = "ip:" + s.opts.ClientIP.Of(r)
 		rules = []ratelimit.Rule{{Limit: def.PublicPerSecond, Period: time.Second}}
 	default:
 		lim := info.Auth.Merchant.RateLimits.Or(merchant.RateLimits{

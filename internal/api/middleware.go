@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"io"
 	"mime"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"runtime/debug"
@@ -75,7 +74,7 @@ func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 // API layers (body limit, content type, authentication, rate limit, idempotency) for API routes.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
-	info := &requestInfo{ID: newRequestID(), ClientIP: clientIP(r)}
+	info := &requestInfo{ID: newRequestID(), ClientIP: s.opts.ClientIP.Of(r)}
 	r = r.WithContext(context.WithValue(r.Context(), infoKey{}, info))
 	sw := &statusWriter{ResponseWriter: w}
 	sw.Header().Set("Request-Id", info.ID)
@@ -273,13 +272,6 @@ func readBody(r *http.Request) ([]byte, error) {
 }
 
 // clientIP is the peer address. Kassa does not trust forwarding headers by default.
-func clientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
-}
 
 // observe writes the access log line and the request metrics.
 func (s *Server) observe(r *http.Request, w *statusWriter, info *requestInfo, d time.Duration) {
@@ -294,7 +286,7 @@ func (s *Server) observe(r *http.Request, w *statusWriter, info *requestInfo, d 
 	s.metrics.observe(r.Method, route, status, d)
 	attrs := []any{
 		"request_id", info.ID, "method", r.Method, "route", route, "status", status,
-		"duration_ms", float64(d.Microseconds()) / 1000, "bytes", w.bytes, "remote", clientIP(r),
+		"duration_ms", float64(d.Microseconds()) / 1000, "bytes", w.bytes, "remote", s.opts.ClientIP.Of(r),
 	}
 	if info.Auth != nil {
 		attrs = append(attrs, "merchant_id", info.Auth.Merchant.ID, "livemode", info.Auth.Livemode())

@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/kassapay/kassa/internal/checkout"
+	"github.com/kassapay/kassa/internal/clientip"
 	"github.com/kassapay/kassa/internal/gateway"
 	"github.com/kassapay/kassa/internal/merchant"
 	"github.com/kassapay/kassa/internal/ratelimit"
@@ -44,6 +45,8 @@ type Options struct {
 	Now func() time.Time
 	// JobKinds are the job kinds GET /api/v1/jobs/stats reports (jobs.Kinds()).
 	JobKinds []string
+	// ClientIP finds a request's client address (per-IP limits, fraud rules); the zero value trusts no proxy.
+	ClientIP clientip.Resolver
 }
 
 // RateLimits are per-second and per-hour request budgets (DESIGN §6).
@@ -130,7 +133,7 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /health", s.health)
 	s.mux.Handle("GET /metrics", s.metricsHandler())
 	s.mux.HandleFunc("GET /docs", s.docs)
-	web.Mount(s.mux, web.Options{Gateway: s.gw, Logger: s.log})
+	web.Mount(s.mux, web.Options{Gateway: s.gw, Logger: s.log, ClientIP: s.opts.ClientIP})
 
 	register(s, authSecret, getMerchantOp, s.getMerchant)
 	register(s, authSecret, updateMerchantOp, s.updateMerchant)

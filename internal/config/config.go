@@ -43,6 +43,7 @@ const (
 	EnvRatePublicPerSecond    = "KASSA_RATE_PUBLIC_PER_SECOND"   // public (browser) requests per second
 	EnvMaxBodyBytes           = "KASSA_MAX_BODY_BYTES"           // largest accepted request body
 	EnvSandboxDelay           = "KASSA_SANDBOX_DELAY"            // how long the sandbox takes to settle async payments
+	EnvTrustedProxies         = "KASSA_TRUSTED_PROXIES"          // CIDRs of reverse proxies whose X-Forwarded-For is believed
 
 	// FileSuffix turns a secret's name into the name of the variable holding the path of a file with its value.
 	FileSuffix = "_FILE"
@@ -130,6 +131,10 @@ type Config struct {
 	// SandboxDelay is how long the sandbox takes to settle asynchronous payments: a UPI payer's approval, and the
 	// worker's wait before settling an order payment (KASSA_SANDBOX_DELAY, default 5s, >= 0; 0 settles at once).
 	SandboxDelay time.Duration
+	// TrustedProxies are the reverse proxies in front of Kassa (KASSA_TRUSTED_PROXIES, comma-separated CIDRs or
+	// addresses, default none): from them, the client's address is read from X-Forwarded-For, so that per-IP rate
+	// limits and fraud rules see customers rather than the proxy.
+	TrustedProxies []netip.Prefix
 }
 
 // SettingError is a bad setting: the variable's name, its value (empty for a secret) and what is wrong with it.
@@ -165,7 +170,7 @@ func Names() []string {
 		EnvAddr, EnvBaseURL, EnvDataDir, EnvDatabaseURL, EnvDatabaseURL + FileSuffix, EnvMasterKey,
 		EnvMasterKey + FileSuffix, EnvWebhookRetrySchedule, EnvWebhookAllowedNetworks, EnvRole, EnvLogLevel,
 		EnvLogFormat, EnvShutdownTimeout, EnvRateWritePerSecond, EnvRateWritePerHour, EnvRateReadPerSecond,
-		EnvRatePublicPerSecond, EnvMaxBodyBytes, EnvSandboxDelay,
+		EnvRatePublicPerSecond, EnvMaxBodyBytes, EnvSandboxDelay, EnvTrustedProxies,
 	}
 }
 
@@ -487,6 +492,11 @@ func loadRuntime(s source, c *Config, isTerminal bool) error {
 		}
 		c.SandboxDelay = d
 	}
+	proxies, _ := s.get(EnvTrustedProxies)
+	var err error
+	if c.TrustedProxies, err = parseNetworks(proxies); err != nil {
+		return &SettingError{Name: EnvTrustedProxies, Value: proxies, Err: err}
+	}
 	return nil
 }
 
@@ -589,6 +599,7 @@ func (c Config) LogValue() slog.Value {
 		slog.Any("rate_limits", c.RateLimits),
 		slog.Int64("max_body_bytes", c.MaxBodyBytes),
 		slog.Duration("sandbox_delay", c.SandboxDelay),
+		slog.Any("trusted_proxies", c.TrustedProxies),
 	)
 }
 

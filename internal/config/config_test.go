@@ -112,6 +112,7 @@ func TestLoad(t *testing.T) {
 				EnvRatePublicPerSecond:    "4",
 				EnvMaxBodyBytes:           "1024",
 				EnvSandboxDelay:           "250ms",
+				EnvTrustedProxies:         "10.0.0.0/8, 127.0.0.1",
 			},
 			want: func(c *Config) {
 				*c = Config{
@@ -133,6 +134,7 @@ func TestLoad(t *testing.T) {
 					RateLimits:      RateLimits{WritePerSecond: 1, WritePerHour: 2, ReadPerSecond: 3, PublicPerSecond: 4},
 					MaxBodyBytes:    1024,
 					SandboxDelay:    250 * time.Millisecond,
+					TrustedProxies:  []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8"), netip.MustParsePrefix("127.0.0.1/32")},
 				}
 			},
 		},
@@ -334,6 +336,7 @@ func TestLoadErrors(t *testing.T) {
 		{name: "shutdown timeout zero", env: map[string]string{EnvShutdownTimeout: "0s"}, wantName: EnvShutdownTimeout},
 		{name: "sandbox delay negative", env: map[string]string{EnvSandboxDelay: "-1s"}, wantName: EnvSandboxDelay},
 		{name: "sandbox delay unitless", env: map[string]string{EnvSandboxDelay: "5"}, wantName: EnvSandboxDelay},
+		{name: "trusted proxy not a network", env: map[string]string{EnvTrustedProxies: "proxy.internal"}, wantName: EnvTrustedProxies},
 		{name: "rate write per second", env: map[string]string{EnvRateWritePerSecond: "0"}, wantName: EnvRateWritePerSecond},
 		{name: "rate write per hour", env: map[string]string{EnvRateWritePerHour: "many"}, wantName: EnvRateWritePerHour},
 		{name: "rate read per second", env: map[string]string{EnvRateReadPerSecond: "-5"}, wantName: EnvRateReadPerSecond},

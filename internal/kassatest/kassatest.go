@@ -19,6 +19,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/kassapay/kassa/internal/api"
+	"github.com/kassapay/kassa/internal/clientip"
 	"github.com/kassapay/kassa/internal/gateway"
 	"github.com/kassapay/kassa/internal/jobs"
 	"github.com/kassapay/kassa/internal/logging"
@@ -105,6 +106,8 @@ type Options struct {
 	AfterSend func(deliveryID string) error
 	// Provider replaces the sandbox (tests wrap it to lose answers or count calls).
 	Provider provider.Provider
+	// TrustedProxies are reverse proxies whose X-Forwarded-For names the client (KASSA_TRUSTED_PROXIES).
+	TrustedProxies []netip.Prefix
 }
 
 // MasterKey is the master key of every test Env.
@@ -154,7 +157,7 @@ func Setup(t testing.TB, b storetest.Backend, opts Options) *Env {
 	reg.MustRegister(collectors.NewGoCollector())
 	e.Server = api.New(api.Options{
 		Gateway: e.Gateway, Logger: logger, Registry: reg, RateLimits: opts.RateLimits, Version: "test",
-		Now: e.Clock.Now, MaxBodyBytes: opts.MaxBodyBytes, JobKinds: jobs.Kinds(),
+		Now: e.Clock.Now, MaxBodyBytes: opts.MaxBodyBytes, JobKinds: jobs.Kinds(), ClientIP: clientip.New(opts.TrustedProxies),
 	})
 	e.HTTP.Config.Handler = e.Server
 	e.Merchant, e.SecretKey, e.PublishableKey = e.NewMerchant("Acme Shop", "owner@acme.example")

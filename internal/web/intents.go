@@ -100,7 +100,7 @@ func (h *handler) payIntent(w http.ResponseWriter, r *http.Request, f front) {
 	}
 	month, year := parseExpiry(in.Exp)
 	card := gateway.CardInput{Number: in.Number, ExpMonth: month, ExpYear: year, CVV: in.CVV, Name: in.Name}
-	res, err := h.gw.PayIntentPage(r.Context(), s.ID, secret, card, in.Email, provider.Scenario(in.Scenario), clientIP(r))
+	res, err := h.gw.PayIntentPage(r.Context(), s.ID, secret, card, in.Email, provider.Scenario(in.Scenario), h.clientIP.Of(r))
 	if err != nil {
 		ge, isGW := gateway.AsError(err)
 		if !isGW || ge.Kind == gateway.KindInvalid || ge.Kind == gateway.KindUnprocessable {

@@ -17,6 +17,7 @@ import (
 	"strings"
 
 	"github.com/kassapay/kassa/internal/checkout"
+	"github.com/kassapay/kassa/internal/clientip"
 	"github.com/kassapay/kassa/internal/gateway"
 )
 
@@ -25,6 +26,8 @@ type Options struct {
 	Gateway *gateway.Gateway
 	// Logger receives unexpected failures (never form values). Default: slog.Default().
 	Logger *slog.Logger
+	// ClientIP finds the customer's address for the fraud rules; the zero value trusts no proxy.
+	ClientIP clientip.Resolver
 }
 
 // maxFormBytes bounds a posted card form; the real one is well under 1 KB.
@@ -60,7 +63,7 @@ func Mount(mux *http.ServeMux, opts Options) {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
-	h := &handler{gw: opts.Gateway, log: opts.Logger, pages: mustParsePages(), assets: mustLoadAssets()}
+	h := &handler{gw: opts.Gateway, log: opts.Logger, pages: mustParsePages(), assets: mustLoadAssets(), clientIP: opts.ClientIP}
 	csrf := http.NewCrossOriginProtection()
 	csrf.SetDenyHandler(http.HandlerFunc(h.crossOrigin))
 	for _, f := range fronts {
@@ -78,10 +81,11 @@ func Mount(mux *http.ServeMux, opts Options) {
 
 // handler holds what every page needs.
 type handler struct {
-	gw     *gateway.Gateway
-	log    *slog.Logger
-	pages  pages
-	assets assets
+	gw       *gateway.Gateway
+	log      *slog.Logger
+	pages    pages
+	assets   assets
+	clientIP clientip.Resolver
 }
 
 // policy is what the headers of one response depend on.
