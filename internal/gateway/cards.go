@@ -131,6 +131,7 @@ func (g *Gateway) finishCardPayment(ctx context.Context, paymentID string, res p
 // recordCardOutcome moves a pending card payment to its outcome: the transaction (when the provider was called),
 // the new status, the ledger journal of a capture, the front door's bookkeeping and the events.
 func (g *Gateway) recordCardOutcome(ctx context.Context, tx store.Tx, p *payment.Payment, res provider.Result, called bool) error {
+	from := p.Status
 	now := g.Now()
 	op := cardOperation(*p)
 	if called {
@@ -165,6 +166,9 @@ func (g *Gateway) recordCardOutcome(ctx context.Context, tx store.Tx, p *payment
 		p.Status = payment.StatusFailed
 		p.FailureCode = firstNonEmpty(res.ResponseCode, res.DeclineCode)
 		p.FailureMessage, p.DeclineCode = res.ResponseMessage, res.DeclineCode
+	}
+	if err := payment.Transition(from, p.Status); err != nil {
+		return err
 	}
 	if err := tx.UpdatePayment(ctx, *p); err != nil {
 		return err

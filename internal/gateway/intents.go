@@ -8,6 +8,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/url"
 	"strings"
 	"time"
@@ -367,6 +368,7 @@ func (g *Gateway) intentOutcome(ctx context.Context, tx store.Tx, p payment.Paym
 	if err != nil {
 		return err
 	}
+	from := pi.Status
 	pi.PaymentID, pi.UpdatedAt = p.ID, p.UpdatedAt
 	switch p.Status {
 	case payment.StatusAuthorized, payment.StatusCaptured:
@@ -374,6 +376,9 @@ func (g *Gateway) intentOutcome(ctx context.Context, tx store.Tx, p payment.Paym
 	default:
 		pi.Status, pi.FailedAttempts = checkout.IntentFailed, min(pi.FailedAttempts+1, checkout.MaxFailedAttempts)
 		pi.FailureCode, pi.FailureMessage = p.DeclineCode, p.FailureMessage
+	}
+	if !from.CanTransition(pi.Status) {
+		return fmt.Errorf("gateway: intent %s: status change not allowed: %s → %s", pi.ID, from, pi.Status)
 	}
 	if err := tx.UpdatePaymentIntent(ctx, pi); err != nil {
 		return err

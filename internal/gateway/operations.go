@@ -167,6 +167,7 @@ func (g *Gateway) finishOperation(ctx context.Context, paymentID, operationID st
 		if p.OperationID != operationID || p.Operation == payment.OperationNone {
 			return nil // recorded already
 		}
+		from := p.Status
 		now := g.Now()
 		op := p.Operation
 		typ := payment.TxnVoid
@@ -205,6 +206,11 @@ func (g *Gateway) finishOperation(ctx context.Context, paymentID, operationID st
 			ev = webhook.EventPaymentExpired
 		}
 		p.Operation, p.OperationID, p.OperationAmount, p.OperationReason = payment.OperationNone, "", 0, ""
+		if p.Status != from {
+			if err := payment.Transition(from, p.Status); err != nil {
+				return err
+			}
+		}
 		if err := tx.UpdatePayment(ctx, p); err != nil {
 			return err
 		}

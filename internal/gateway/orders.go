@@ -518,6 +518,9 @@ func (g *Gateway) finishOrderPayment(ctx context.Context, paymentID string, firs
 			p.Status, p.FailureCode, p.FailureMessage, p.DeclineCode = payment.StatusFailed, final.ResponseCode, final.ResponseMessage, final.DeclineCode
 			evType = webhook.EventPaymentFailed
 		}
+		if err := payment.Transition(payment.StatusPending, p.Status); err != nil {
+			return err
+		}
 		for _, t := range txns {
 			if err := tx.InsertTransaction(ctx, t); err != nil {
 				return err
