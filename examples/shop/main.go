@@ -52,6 +52,7 @@ var page = template.Must(template.New("page").Parse(`<!doctype html>
 type shop struct {
 	kassaURL, secretKey, publishableKey, webhookSecret string
 	client                                             *http.Client
+	now                                                func() time.Time // the clock webhook timestamps are checked against
 	mu                                                 sync.Mutex
 	paid                                               map[string]string // order id → payment id, from verified webhooks
 }
@@ -62,7 +63,7 @@ func main() {
 	s := &shop{
 		kassaURL: envOr("KASSA_URL", "http://localhost:8080"), secretKey: os.Getenv("SHOP_SECRET_KEY"),
 		publishableKey: os.Getenv("SHOP_PUBLISHABLE_KEY"), webhookSecret: os.Getenv("SHOP_WEBHOOK_SECRET"),
-		client: &http.Client{Timeout: 10 * time.Second}, paid: map[string]string{},
+		client: &http.Client{Timeout: 10 * time.Second}, now: time.Now, paid: map[string]string{},
 	}
 	if s.secretKey == "" || s.publishableKey == "" {
 		log.Fatal("set SHOP_SECRET_KEY and SHOP_PUBLISHABLE_KEY to the keys Kassa printed on its first start")
@@ -71,6 +72,12 @@ func main() {
 	if err := s.setUp(origin); err != nil {
 		log.Fatal(err)
 	}
+	log.Printf("shop listening on %s (Kassa at %s)", origin, s.kassaURL)
+	log.Fatal(http.ListenAndServe(*addr, s.routes()))
+}
+
+// routes is the shop's site: its page, the order creation, the order status and the webhook receiver.
+func (s *shop) routes() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -80,8 +87,7 @@ func main() {
 	mux.HandleFunc("POST /orders", s.createOrder)
 	mux.HandleFunc("GET /orders/{id}", s.orderStatus)
 	mux.HandleFunc("POST /webhooks", s.webhook)
-	log.Printf("shop listening on %s (Kassa at %s)", origin, s.kassaURL)
-	log.Fatal(http.ListenAndServe(*addr, mux))
+	return mux
 }
 
 func envOr(name, def string) string {
@@ -183,7 +189,7 @@ func (s *shop) webhook(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "cannot read body", http.StatusBadRequest)
 		return
 	}
-	if err := kassawebhook.Verify(s.webhookSecret, r.Header.Get(kassawebhook.HeaderSignature), body, time.Now()); err != nil {
+	if err := kassawebhook.Verify(s.webhookSecret, r.Header.Get(kassawebhook.HeaderSignature), body, s.now()); err != nil {
 		http.Error(w, "invalid signature", http.StatusBadRequest)
 		return
 	}

@@ -24,7 +24,8 @@ import (
 // (http://127.0.0.1:…) loads the SDK with its integrity hash from Kassa on another (http://localhost:…), opens the
 // modal, and the customer pays in the iframe by UPI and by card; the shop's onSuccess gets the payment id. A page
 // on an origin the merchant did not allow cannot show the embed page in a frame, even when it claims an allowed
-// origin, and a message forged by another origin does not reach the callbacks. Chrome keeps site isolation on: the
+// origin, and a message forged by another origin does not reach the callbacks, whether it comes from another window
+// or from the checkout's own iframe navigated to another origin. Chrome keeps site isolation on: the
 // iframe is a separate target the test attaches to.
 func TestBrowserEmbed(t *testing.T) {
 	t.Parallel()
@@ -205,7 +206,9 @@ func TestBrowserEmbed(t *testing.T) {
 	}
 	cancelSFrame()
 
-	// A forged message from another origin (the evil page's window, posting to the shop's window) is ignored.
+	// Forged success messages are ignored. The shop page's own listener, added after the SDK's, marks each forged
+	// message it sees (and whether it came from the checkout's iframe): both listeners run in the same dispatch of
+	// the event, so once the mark is there the SDK has already decided on that message.
 	run(tab, "close", chromedp.Click(chromedp.CSS("[data-kassa-close]")))
 	order = newOrderID(t, e, 300)
 	run(tab, "open the shop", chromedp.Navigate(shop.URL+"/?order="+order))
@@ -213,23 +216,59 @@ func TestBrowserEmbed(t *testing.T) {
 	run(tab, "open checkout", chromedp.Click(chromedp.CSS("#pay")))
 	frame2, cancelFrame2 := embedFrame(order)
 	defer cancelFrame2()
-	// The forger is a page of another origin inside the shop's window: it posts a success to its parent.
+	run(tab, "watch for forgeries", chromedp.Evaluate[chromedp.Void](`window.addEventListener("message", (ev) => {
+		if (!ev.data || ev.data.payment_id !== "pay_forged") { return; }
+		const f = document.querySelector("[data-kassa-checkout] iframe");
+		const p = document.createElement("p");
+		p.className = "forged";
+		p.textContent = ev.origin + (f && ev.source === f.contentWindow ? " checkout-frame" : " other-window");
+		document.body.appendChild(p);
+		document.body.setAttribute("data-forged", String(document.querySelectorAll(".forged").length));
+	})`))
+	forgeries := func() []string {
+		t.Helper()
+		got, err := chromedp.Run(tab, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll(".forged"), (p) => p.textContent)`))
+		if err != nil {
+			t.Fatalf("read the forgeries: %v", err)
+		}
+		return got
+	}
+	noSuccess := func(what string) {
+		t.Helper()
+		if n, err := chromedp.Run(tab, chromedp.Evaluate[int]("document.querySelectorAll('#success').length")); err != nil || n != 0 {
+			t.Errorf("%s reached onSuccess (%d, %v)", what, n, err)
+		}
+	}
+	// First forger: a page of another origin in another window (an iframe of the shop's page) posts a success to
+	// its parent. The SDK's check of event.source rejects it.
 	run(tab, "forge", chromedp.Evaluate[chromedp.Void](`(() => {
 		const f = document.createElement("iframe");
 		f.id = "forger";
-		f.addEventListener("load", () => f.setAttribute("data-loaded", ""));
 		f.src = "`+evil.URL+`/forge";
 		document.body.appendChild(f);
 	})()`))
-	run(tab, "forger ran", chromedp.WaitVisible(chromedp.CSS("#forger[data-loaded]")))
-	// The embed page itself, asked to post to the shop, proves the channel works; the forged message came first.
+	run(tab, "forged message seen", chromedp.WaitVisible(chromedp.CSS(`body[data-forged="1"]`)))
+	if got := forgeries(); len(got) != 1 || got[0] != evil.URL+" other-window" {
+		t.Fatalf("forged messages seen by the shop: %q", got)
+	}
+	noSuccess("a message forged by another window")
+	// The embed page itself, asked to post to the shop, proves the channel works after the forgery.
 	run(frame2, "type VPA", chromedp.SendKeys(chromedp.ID("vpa"), "failure@kassa"))
 	run(frame2, "pay by UPI", chromedp.Click(chromedp.ID("pay-upi")))
 	settle(order)
 	run(tab, "onFailure", chromedp.WaitVisible(chromedp.CSS("#failure")))
-	if n, err := chromedp.Run(tab, chromedp.Evaluate[int]("document.querySelectorAll('#success').length")); err != nil || n != 0 {
-		t.Errorf("a forged message reached onSuccess (%d, %v)", n, err)
+	noSuccess("a message forged by another window")
+	cancelFrame2()
+	// Second forger: the checkout's own iframe is navigated to a page of a third origin (neither the shop's nor
+	// Kassa's), which posts a success to its parent. The message comes from the right window, the modal's iframe,
+	// but from the wrong origin: only the SDK's check of event.origin rejects it.
+	run(tab, "navigate the checkout frame away", chromedp.Evaluate[chromedp.Void](
+		`document.querySelector("[data-kassa-checkout] iframe").src = "`+evil.URL+`/forge"`))
+	run(tab, "second forged message seen", chromedp.WaitVisible(chromedp.CSS(`body[data-forged="2"]`)))
+	if got := forgeries(); len(got) != 2 || got[1] != evil.URL+" checkout-frame" {
+		t.Fatalf("forged messages seen by the shop: %q", got)
 	}
+	noSuccess("a message forged by another origin in the checkout's frame")
 
 	// On a phone the modal fills the screen, and the × button closes it.
 	phone, cancelPhone := chromedp.NewContext(ctx)
