@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"strings"
 
 	"github.com/danielgtaylor/huma/v2"
 
@@ -141,7 +142,7 @@ type RefundPaymentInput struct {
 	ID   string `path:"id"`
 	Body *struct {
 		Amount         *int64          `json:"amount,omitempty" doc:"Minor units; omit to refund the whole remaining balance."`
-		Reason         string          `json:"reason,omitempty" maxLength:"512"`
+		Reason         string          `json:"reason" maxLength:"512" doc:"Required: why the money goes back."`
 		Metadata       json.RawMessage `json:"metadata,omitempty"`
 		IdempotencyKey string          `json:"idempotency_key,omitempty" maxLength:"128"`
 	}
@@ -149,6 +150,10 @@ type RefundPaymentInput struct {
 
 func (s *Server) refundPayment(ctx context.Context, in *RefundPaymentInput) (*RefundOutput, error) {
 	a := merchantOf(ctx)
+	if in.Body == nil || strings.TrimSpace(in.Body.Reason) == "" {
+		// Document 002 requires a reason on this route (it goes to the audit trail); /api/v1/refunds keeps it optional.
+		return nil, gateway.InvalidParam("reason", "parameter_missing", "reason is required: say why the money goes back.")
+	}
 	if _, err := s.gw.GetPayment(ctx, a, in.ID); err != nil {
 		return nil, err
 	}

@@ -165,6 +165,9 @@ func TestDirectCardLifecycle(t *testing.T) {
 		}
 		wantError(t, "refund past the capture", post(e, "/api/v1/payments/"+id+"/refund", `{"amount":1001,"reason":"x"}`), 409, "over_refund")
 		wantError(t, "refund zero", post(e, "/api/v1/payments/"+id+"/refund", `{"amount":0,"reason":"x"}`), 400, "invalid_amount")
+		wantError(t, "refund without a reason", post(e, "/api/v1/payments/"+id+"/refund", `{"amount":1}`), 400, "parameter_missing")
+		wantError(t, "refund with a blank reason", post(e, "/api/v1/payments/"+id+"/refund", `{"amount":1,"reason":"  "}`), 400, "parameter_missing")
+		wantError(t, "refund without a body", post(e, "/api/v1/payments/"+id+"/refund", ``), 400, "parameter_missing")
 		if r := post(e, "/api/v1/payments/"+id+"/refund", `{"amount":1000,"reason":"rest"}`); r.Status != 201 || r.JSON(t)["payment_status"] != "refunded" {
 			t.Fatalf("last refund: %d %s", r.Status, r.Body)
 		}
@@ -258,6 +261,16 @@ func TestDirectCardLifecycle(t *testing.T) {
 		if d := get(e, "/api/v1/transactions?type=capture&offset=1").JSON(t)["data"].([]any); len(d) != 1 {
 			t.Errorf("transactions offset: %d", len(d))
 		}
+		// Document 002's statuses: captured = the succeeded capture transactions, with its limit and offset paging.
+		if d := get(e, "/api/v1/transactions?status=captured&limit=20&offset=0").JSON(t)["data"].([]any); len(d) != len(caps) {
+			t.Errorf("status=captured: %d transactions, want %d", len(d), len(caps))
+		}
+		for _, x := range get(e, "/api/v1/transactions?status=authorized&limit=20&offset=0").JSON(t)["data"].([]any) {
+			if m := x.(map[string]any); m["type"] != "authorize" || m["status"] != "succeeded" {
+				t.Errorf("status=authorized listed %v %v", m["type"], m["status"])
+			}
+		}
+		wantError(t, "status and a conflicting type", get(e, "/api/v1/transactions?status=voided&type=capture"), 400, "parameter_invalid")
 		wantError(t, "limit over 100", get(e, "/api/v1/transactions?limit=101"), 400, "parameter_invalid")
 		// Captured 6000 + 4999 + 3000, refunded 6000 + 4999.
 		ledgerBalanced(t, e, 6000+4999+3000-6000-4999)
@@ -433,19 +446,21 @@ func TestConcurrentCapturesVoidsRefunds(t *testing.T) {
 // per client IP (document 002's 429s).
 func TestCardRateLimits(t *testing.T) {
 	t.Parallel()
-	e := kassatest.Setup(t, storetest.Backends()[0], kassatest.Options{RateLimits: api.RateLimits{WritePerSecond: 2, WritePerHour: 100, ReadPerSecond: 100, PublicPerSecond: 2}})
-	for range 2 {
-		post(e, "/api/v1/payments/authorize", cardBody("4242424242424242", 100))
-	}
-	r := post(e, "/api/v1/payments/authorize", cardBody("4242424242424242", 100))
-	wantError(t, "third payment in a second", r, 429, "rate_limited")
-	if r.Header.Get("Retry-After") == "" {
-		t.Error("429 without Retry-After")
-	}
-	e.Clock.Advance(time.Second)
-	id, secret := newIntent(t, e, intentBody)
-	for range 2 {
-		confirm(e, id, "kcs_wrong", "4242424242424242", "", false)
-	}
-	wantError(t, "third confirm in a second", confirm(e, id, secret, "4242424242424242", "", false), 429, "rate_limited")
+	kassatest.ForEachBackend(t, func(t *testing.T, b storetest.Backend) {
+		e := kassatest.Setup(t, b, kassatest.Options{RateLimits: api.RateLimits{WritePerSecond: 2, WritePerHour: 100, ReadPerSecond: 100, PublicPerSecond: 2}})
+		for range 2 {
+			post(e, "/api/v1/payments/authorize", cardBody("4242424242424242", 100))
+		}
+		r := post(e, "/api/v1/payments/authorize", cardBody("4242424242424242", 100))
+		wantError(t, "third payment in a second", r, 429, "rate_limited")
+		if r.Header.Get("Retry-After") == "" {
+			t.Error("429 without Retry-After")
+		}
+		e.Clock.Advance(time.Second)
+		id, secret := newIntent(t, e, intentBody)
+		for range 2 {
+			confirm(e, id, "kcs_wrong", "4242424242424242", "", false)
+		}
+		wantError(t, "third confirm in a second", confirm(e, id, secret, "4242424242424242", "", false), 429, "rate_limited")
+	})
 }

@@ -87,7 +87,7 @@ type ListTransactionsInput struct {
 	StartingAfter string    `query:"starting_after" doc:"Cursor: a transaction id; returns older transactions."`
 	PaymentID     string    `query:"payment_id" maxLength:"64"`
 	Type          string    `query:"type" enum:"authorize,capture,sale,void,refund"`
-	Status        string    `query:"status" enum:"succeeded,failed"`
+	Status        string    `query:"status" enum:"succeeded,failed,authorized,captured,voided,refunded" doc:"succeeded or failed; or, as document 002 names them, authorized, captured, voided, refunded: the succeeded transactions of type authorize, capture, void, refund."`
 	CreatedGTE    time.Time `query:"created[gte]"`
 	CreatedLT     time.Time `query:"created[lt]"`
 	Offset        int       `query:"offset" minimum:"0" maximum:"10000" doc:"Skip this many (document 002's paging); starting_after is faster."`
@@ -101,7 +101,16 @@ func (s *Server) getTransaction(ctx context.Context, in *GetSessionInput) (*Tran
 	return &TransactionOutput{Body: gateway.TransactionView(t)}, nil
 }
 
+// transactionStatusTypes maps document 002's transaction statuses to Kassa's type of a succeeded transaction.
+var transactionStatusTypes = map[string]string{"authorized": "authorize", "captured": "capture", "voided": "void", "refunded": "refund"}
+
 func (s *Server) listTransactions(ctx context.Context, in *ListTransactionsInput) (*TransactionListOutput, error) {
+	if typ, ok := transactionStatusTypes[in.Status]; ok {
+		if in.Type != "" && in.Type != typ {
+			return nil, gateway.InvalidParam("status", "parameter_invalid", "status "+in.Status+" means type "+typ+"; it cannot be combined with type "+in.Type+".")
+		}
+		in.Type, in.Status = typ, "succeeded"
+	}
 	rows, more, err := s.gw.ListTransactionsOffset(ctx, merchantOf(ctx), store.TransactionFilter{
 		PaymentID: in.PaymentID, Type: in.Type, Status: in.Status, CreatedGTE: in.CreatedGTE, CreatedLT: in.CreatedLT,
 		Page: store.Page{Limit: in.Limit, StartingAfter: in.StartingAfter},

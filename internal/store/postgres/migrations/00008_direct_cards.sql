@@ -25,6 +25,8 @@ CREATE INDEX payments_card_velocity_idx ON payments (merchant_id, livemode, card
 CREATE INDEX payments_ip_velocity_idx ON payments (merchant_id, livemode, client_ip, created_at);
 CREATE INDEX payments_email_velocity_idx ON payments (merchant_id, livemode, customer_email, created_at);
 CREATE INDEX payments_authorized_idx ON payments (expires_at) WHERE status = 'authorized';
+-- The recovery sweep's scan of captures and voids left in flight.
+CREATE INDEX payments_operation_idx ON payments (updated_at) WHERE operation <> '';
 
 -- Payment intents ("pi_"): a payment confirmed from the browser with a client secret (stored as SHA-256 only).
 CREATE TABLE payment_intents (
@@ -81,6 +83,7 @@ CREATE TABLE fraud_settings (
 DROP TABLE fraud_settings;
 DROP TABLE fraud_blocklist;
 DROP TABLE payment_intents;
+DROP INDEX payments_operation_idx;
 DROP INDEX payments_authorized_idx;
 DROP INDEX payments_email_velocity_idx;
 DROP INDEX payments_ip_velocity_idx;
