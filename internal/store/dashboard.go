@@ -77,7 +77,11 @@ type DashboardQueries interface {
 
 	// GetLoginFailures returns ErrNotFound when the email has no failures on record.
 	GetLoginFailures(ctx context.Context, email string) (LoginFailures, error)
-	SaveLoginFailures(ctx context.Context, f LoginFailures) error
+	// CountLoginFailure counts one sign-in attempt of an email (before its password is checked) atomically and
+	// returns the count and lock after it; a lock that ran out restarts the count at 1.
+	CountLoginFailure(ctx context.Context, email string, now time.Time) (LoginFailures, error)
+	// LockLoginFailures locks an email until a time unless it is locked already.
+	LockLoginFailures(ctx context.Context, email string, until time.Time) error
 	DeleteLoginFailures(ctx context.Context, email string) error
 
 	// GetMerchantProfile returns ErrNotFound when the merchant never saved one.

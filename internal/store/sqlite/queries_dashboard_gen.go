@@ -79,10 +79,16 @@ func (s queries) GetLoginFailures(ctx context.Context, email string) (store.Logi
 	return store.LoginFailures{Email: r.Email, Failures: r.Failures, LockedUntil: tsPtr(r.LockedUntil), UpdatedAt: r.UpdatedAt.UTC()}, nil
 }
 
-func (s queries) SaveLoginFailures(ctx context.Context, f store.LoginFailures) error {
-	return mapErr(s.q.UpsertLoginFailures(ctx, litedb.UpsertLoginFailuresParams{
-		Email: f.Email, Failures: f.Failures, LockedUntil: tsPtr(f.LockedUntil), UpdatedAt: ts(f.UpdatedAt),
-	}))
+func (s queries) CountLoginFailure(ctx context.Context, email string, now time.Time) (store.LoginFailures, error) {
+	r, err := s.q.CountLoginFailure(ctx, litedb.CountLoginFailureParams{Email: email, UpdatedAt: ts(now)})
+	if err != nil {
+		return store.LoginFailures{}, mapErr(err)
+	}
+	return store.LoginFailures{Email: email, Failures: r.Failures, LockedUntil: tsPtr(r.LockedUntil), UpdatedAt: ts(now)}, nil
+}
+
+func (s queries) LockLoginFailures(ctx context.Context, email string, until time.Time) error {
+	return mapErr(s.q.LockLoginFailures(ctx, litedb.LockLoginFailuresParams{Email: email, LockedUntil: tsPtr(&until)}))
 }
 
 func (s queries) DeleteLoginFailures(ctx context.Context, email string) error {

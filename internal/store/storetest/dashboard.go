@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"sync"
 	"testing"
 	"time"
 
@@ -93,16 +94,61 @@ func testDashboardSessions(t *testing.T, s store.Store) {
 		t.Errorf("failures of a new email: %v", err)
 	}
 	until := Now.Add(15 * time.Minute)
-	for _, f := range []store.LoginFailures{{Email: "a@example.com", Failures: 1, UpdatedAt: Now}, {Email: "a@example.com", Failures: 5, LockedUntil: &until, UpdatedAt: Now}} {
-		if err := s.SaveLoginFailures(ctx, f); err != nil {
-			t.Fatal(err)
-		}
-		got, err := s.GetLoginFailures(ctx, f.Email)
+	for i, want := range []store.LoginFailures{{Email: "a@example.com", Failures: 1, UpdatedAt: Now}, {Email: "a@example.com", Failures: 2, UpdatedAt: Now}} {
+		got, err := s.CountLoginFailure(ctx, "a@example.com", Now)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if diff := cmp.Diff(f, got); diff != "" {
-			t.Errorf("GetLoginFailures (-want +got):\n%s", diff)
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("CountLoginFailure %d (-want +got):\n%s", i, diff)
+		}
+	}
+	if err := s.LockLoginFailures(ctx, "a@example.com", until); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.LockLoginFailures(ctx, "a@example.com", until.Add(time.Hour)); err != nil { // locked already: no change
+		t.Fatal(err)
+	}
+	lf, err := s.CountLoginFailure(ctx, "a@example.com", Now.Add(time.Minute))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := (store.LoginFailures{Email: "a@example.com", Failures: 3, LockedUntil: &until, UpdatedAt: Now.Add(time.Minute)}); !cmp.Equal(want, lf) {
+		t.Errorf("CountLoginFailure while locked (-want +got):\n%s", cmp.Diff(want, lf))
+	}
+	if got, err := s.GetLoginFailures(ctx, "a@example.com"); err != nil || got.Failures != 3 || got.LockedUntil == nil || !got.LockedUntil.Equal(until) {
+		t.Errorf("GetLoginFailures: %+v %v", got, err)
+	}
+	// The lock ran out: the count starts afresh.
+	lf, err = s.CountLoginFailure(ctx, "a@example.com", until)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if lf.Failures != 1 || lf.LockedUntil != nil {
+		t.Errorf("CountLoginFailure after the lock: %+v", lf)
+	}
+	// Concurrent attempts each get their own count: none is lost.
+	const parallel = 20
+	counts := make(chan int64, parallel)
+	var wg sync.WaitGroup
+	for range parallel {
+		wg.Go(func() {
+			f, err := s.CountLoginFailure(ctx, "b@example.com", Now)
+			if err != nil {
+				t.Error(err)
+			}
+			counts <- f.Failures
+		})
+	}
+	wg.Wait()
+	close(counts)
+	seen := map[int64]bool{}
+	for n := range counts {
+		seen[n] = true
+	}
+	for n := int64(1); n <= parallel; n++ {
+		if !seen[n] {
+			t.Errorf("concurrent CountLoginFailure: no attempt got count %d (got %v)", n, seen)
 		}
 	}
 	if err := s.DeleteLoginFailures(ctx, "a@example.com"); err != nil {
