@@ -92,6 +92,9 @@ type DashboardQueries interface {
 	SearchPayments(ctx context.Context, f PaymentSearch) ([]payment.Payment, error)
 	// PaymentStats sums payments created in [from, to) by status and currency.
 	PaymentStats(ctx context.Context, merchantID string, livemode bool, from, to time.Time) ([]PaymentStat, error)
+	// RevokeAPIKeyOfMode revokes a key of a merchant in one mode; ErrNotFound when there is no such active key.
+	RevokeAPIKeyOfMode(ctx context.Context, merchantID string, livemode bool, keyID string, at time.Time) error
+
 	// RefundStats sums succeeded refunds created in [from, to) by currency.
 	RefundStats(ctx context.Context, merchantID string, livemode bool, from, to time.Time) ([]RefundStat, error)
 }

@@ -91,7 +91,7 @@ func (d *dashboard) revokeKey(w http.ResponseWriter, r *http.Request, c *dctx) {
 	if !d.confirm(w, r, c, "Revoke key "+keyID+"? Requests with it fail at once.", "Revoke", "/dashboard/developers") {
 		return
 	}
-	if err := d.gw.RevokeKey(r.Context(), c.auth.Merchant.ID, keyID); err != nil {
+	if err := d.gw.RevokeKeyOfMode(r.Context(), c.auth, keyID); err != nil {
 		d.failedIn(w, r, c, err)
 		return
 	}

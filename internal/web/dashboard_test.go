@@ -474,20 +474,55 @@ func TestDashboardPaymentPaging(t *testing.T) {
 // TestDashboardModeSwitch: live mode shows live objects only, and test objects stay in test mode.
 func TestDashboardModeSwitch(t *testing.T) {
 	t.Parallel()
-	e, br := setup(t, storetest.Backends()[0], kassatest.Options{LiveMode: true})
-	_, pid := paidPayment(t, e, br, "MODE-1")
-	u := signInMerchant(t, e)
-	wantContains(t, "test mode", u.get("/dashboard/payments"), pid, "Test mode")
-	wantStatus(t, "switch to live", u.post("/dashboard/switch", url.Values{"mode": {"live"}}), http.StatusSeeOther)
-	live := u.get("/dashboard/payments")
-	wantStatus(t, "live payments", live, http.StatusOK)
-	if strings.Contains(live.Body, pid) || strings.Contains(live.Body, "Test mode") {
-		t.Errorf("live mode shows a test payment or the test banner:\n%s", live.Body)
-	}
-	wantStatus(t, "a test payment in live mode", u.get("/dashboard/payments/"+pid), http.StatusNotFound)
-	if dev := u.get("/dashboard/developers"); strings.Contains(dev.Body, "sk_test_") || !strings.Contains(dev.Body, "live mode") {
-		t.Errorf("the developers page in live mode lists test keys:\n%s", dev.Body)
-	}
-	wantStatus(t, "switch back", u.post("/dashboard/switch", url.Values{"mode": {"test"}}), http.StatusSeeOther)
-	wantContains(t, "test mode again", u.get("/dashboard/payments"), pid)
+	kassatest.ForEachBackend(t, func(t *testing.T, b storetest.Backend) {
+		e, br := setup(t, b, kassatest.Options{LiveMode: true})
+		_, pid := paidPayment(t, e, br, "MODE-1")
+		u := signInMerchant(t, e)
+		wantContains(t, "test mode", u.get("/dashboard/payments"), pid, "Test mode")
+		wantStatus(t, "switch to live", u.post("/dashboard/switch", url.Values{"mode": {"live"}}), http.StatusSeeOther)
+		live := u.get("/dashboard/payments")
+		wantStatus(t, "live payments", live, http.StatusOK)
+		if strings.Contains(live.Body, pid) || strings.Contains(live.Body, "Test mode") {
+			t.Errorf("live mode shows a test payment or the test banner:\n%s", live.Body)
+		}
+		wantStatus(t, "a test payment in live mode", u.get("/dashboard/payments/"+pid), http.StatusNotFound)
+		if dev := u.get("/dashboard/developers"); strings.Contains(dev.Body, "sk_test_") || !strings.Contains(dev.Body, "live mode") {
+			t.Errorf("the developers page in live mode lists test keys:\n%s", dev.Body)
+		}
+		// A session in one mode cannot revoke the other mode's keys.
+		if _, err := e.Gateway.RollKey(context.Background(), e.Merchant.Merchant.ID, merchant.KeySecret, true, 0); err != nil {
+			t.Fatal(err)
+		}
+		keys, err := e.Gateway.ListKeys(context.Background(), e.Merchant.Merchant.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var testKey, liveKey string
+		for _, k := range keys {
+			if k.Kind != merchant.KeySecret || k.RevokedAt != nil {
+				continue
+			}
+			if k.Livemode {
+				liveKey = k.ID
+			} else {
+				testKey = k.ID
+			}
+		}
+		if testKey == "" || liveKey == "" {
+			t.Fatalf("the merchant lacks a test or a live secret key: %+v", keys)
+		}
+		wantStatus(t, "revoke a test key in live mode", u.post("/dashboard/developers/keys/"+testKey+"/revoke", url.Values{"confirm": {"yes"}}), http.StatusNotFound)
+		wantStatus(t, "switch to test", u.post("/dashboard/switch", url.Values{"mode": {"test"}}), http.StatusSeeOther)
+		wantStatus(t, "revoke a live key in test mode", u.post("/dashboard/developers/keys/"+liveKey+"/revoke", url.Values{"confirm": {"yes"}}), http.StatusNotFound)
+		keys, _ = e.Gateway.ListKeys(context.Background(), e.Merchant.Merchant.ID)
+		for _, k := range keys {
+			if (k.ID == testKey || k.ID == liveKey) && k.RevokedAt != nil {
+				t.Errorf("key %s (live %t) was revoked from the other mode", k.ID, k.Livemode)
+			}
+		}
+		wantStatus(t, "revoke a test key in test mode", u.post("/dashboard/developers/keys/"+testKey+"/revoke", url.Values{"confirm": {"yes"}}), http.StatusSeeOther)
+		wantStatus(t, "switch to live again", u.post("/dashboard/switch", url.Values{"mode": {"live"}}), http.StatusSeeOther)
+		wantStatus(t, "switch back", u.post("/dashboard/switch", url.Values{"mode": {"test"}}), http.StatusSeeOther)
+		wantContains(t, "test mode again", u.get("/dashboard/payments"), pid)
+	})
 }

@@ -131,3 +131,7 @@ WHERE merchant_id = sqlc.arg(merchant_id) AND livemode = sqlc.arg(livemode) AND 
   AND created_at >= sqlc.arg(created_gte) AND created_at < sqlc.arg(created_lt)
 GROUP BY currency
 ORDER BY currency;
+
+-- name: RevokeAPIKeyOfMode :execrows
+UPDATE api_keys SET revoked_at = sqlc.arg(revoked_at)
+WHERE id = sqlc.arg(id) AND merchant_id = sqlc.arg(merchant_id) AND livemode = sqlc.arg(livemode) AND revoked_at IS NULL;

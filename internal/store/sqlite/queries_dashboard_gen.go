@@ -184,3 +184,8 @@ func (s queries) RefundStats(ctx context.Context, merchantID string, livemode bo
 	}
 	return out, nil
 }
+
+func (s queries) RevokeAPIKeyOfMode(ctx context.Context, merchantID string, livemode bool, keyID string, at time.Time) error {
+	n, err := s.q.RevokeAPIKeyOfMode(ctx, litedb.RevokeAPIKeyOfModeParams{ID: keyID, MerchantID: merchantID, Livemode: livemode, RevokedAt: tsPtr(&at)})
+	return rowsErr(n, err, store.ErrNotFound)
+}

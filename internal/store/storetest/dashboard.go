@@ -46,6 +46,26 @@ func testDashboardSessions(t *testing.T, s store.Store) {
 	if err != nil || got != u {
 		t.Fatalf("GetUser: %+v %v", got, err)
 	}
+	// A key is revoked only in its own mode.
+	live, _, liveHash := merchant.NewKey(m.ID, merchant.KeySecret, true, Now)
+	if err := s.InsertAPIKey(ctx, live, liveHash); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.RevokeAPIKeyOfMode(ctx, m.ID, false, live.ID, Now); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("revoking a live key in test mode: %v, want ErrNotFound", err)
+	}
+	if k, err := s.GetAPIKeyByHash(ctx, liveHash); err != nil || k.RevokedAt != nil {
+		t.Errorf("live key after a test-mode revoke: %+v %v", k, err)
+	}
+	if err := s.RevokeAPIKeyOfMode(ctx, "mer_other", true, live.ID, Now); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("revoking another merchant's key: %v, want ErrNotFound", err)
+	}
+	if err := s.RevokeAPIKeyOfMode(ctx, m.ID, true, live.ID, Now); err != nil {
+		t.Fatal(err)
+	}
+	if k, err := s.GetAPIKeyByHash(ctx, liveHash); err != nil || k.RevokedAt == nil {
+		t.Errorf("live key after a live-mode revoke: %+v %v", k, err)
+	}
 	if err := s.UpdateUserPassword(ctx, u.ID, "$argon2id$y"); err != nil {
 		t.Fatal(err)
 	}

@@ -300,6 +300,31 @@ func (q *Queries) RefundStats(ctx context.Context, arg RefundStatsParams) ([]Ref
 	return items, nil
 }
 
+const revokeAPIKeyOfMode = `-- name: RevokeAPIKeyOfMode :execrows
+UPDATE api_keys SET revoked_at = ?1
+WHERE id = ?2 AND merchant_id = ?3 AND livemode = ?4 AND revoked_at IS NULL
+`
+
+type RevokeAPIKeyOfModeParams struct {
+	RevokedAt  *time.Time
+	ID         string
+	MerchantID string
+	Livemode   bool
+}
+
+func (q *Queries) RevokeAPIKeyOfMode(ctx context.Context, arg RevokeAPIKeyOfModeParams) (int64, error) {
+	result, err := q.db.ExecContext(ctx, revokeAPIKeyOfMode,
+		arg.RevokedAt,
+		arg.ID,
+		arg.MerchantID,
+		arg.Livemode,
+	)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected()
+}
+
 const searchPayments = `-- name: SearchPayments :many
 
 SELECT id, merchant_id, livemode, status, method, capture_method, amount, currency, amount_captured, amount_refunded, amount_refunds_pending, payment_method_id, card_brand, card_first6, card_last4, card_exp_month, card_exp_year, customer_email, customer_name, description, metadata, external_order_id, external_invoice_id, source_kind, source_id, provider, provider_transaction_id, scenario, failure_code, failure_message, decline_code, recovery_attempts, created_at, updated_at, card_fingerprint, client_ip, fraud_score, fraud_decision, fraud_reasons, auth_code, response_code, response_message, last_transaction_id, authorized_at, expires_at, captured_at, voided_at, void_reason, operation, operation_id, operation_amount, operation_reason, vpa FROM payments
