@@ -27,8 +27,8 @@ type LoginFailures struct {
 	UpdatedAt   time.Time
 }
 
-// PaymentSearch selects payments of one merchant and mode for the dashboard. Empty strings, zero amounts and zero
-// times leave a filter open. The time range applies to the creation time a payment's id carries (to the
+// PaymentSearch selects payments of one merchant and mode for the dashboard. Empty strings, a zero AmountGTE, an
+// unset AmountLTE (AmountLTESet false) and zero times leave a filter open; times before 1970 bound nothing older. The time range applies to the creation time a payment's id carries (to the
 // millisecond, the same instant as created_at), so that an index on the id serves it.
 type PaymentSearch struct {
 	MerchantID      string
@@ -40,8 +40,10 @@ type PaymentSearch struct {
 	CustomerEmail   string
 	AmountGTE       int64
 	AmountLTE       int64
-	CreatedGTE      time.Time
-	CreatedLT       time.Time
+	// AmountLTESet says AmountLTE is a bound (so that "at most 0" is one).
+	AmountLTESet bool
+	CreatedGTE   time.Time
+	CreatedLT    time.Time
 	Page
 }
 

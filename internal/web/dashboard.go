@@ -55,8 +55,8 @@ func mountDashboard(mux *http.ServeMux, gw *gateway.Gateway, log *slog.Logger, a
 		mux.Handle("POST "+path, csrf.Handler(d.signedIn(h, operator)))
 	}
 	mux.Handle("GET /dashboard/{$}", http.RedirectHandler("/dashboard", http.StatusMovedPermanently))
-	mux.HandleFunc("GET /dashboard/login", d.loginPage)
-	mux.Handle("POST /dashboard/login", csrf.Handler(http.HandlerFunc(d.login)))
+	mux.Handle("GET /dashboard/login", d.cleanRequest(http.HandlerFunc(d.loginPage)))
+	mux.Handle("POST /dashboard/login", csrf.Handler(d.cleanRequest(http.HandlerFunc(d.login))))
 	post("/dashboard/logout", d.logout, true)
 	post("/dashboard/switch", d.switchView, true)
 
@@ -175,6 +175,10 @@ func (v *dview) Zone() string {
 // disable endpoints).
 func (d *dashboard) signedIn(h pageHandler, operator bool) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !cleanURL(r) {
+			d.refuseInput(w, r, nil)
+			return
+		}
 		token := ""
 		if cookie, err := r.Cookie(dashboardCookie); err == nil {
 			token = cookie.Value
@@ -232,6 +236,10 @@ func (d *dashboard) signedIn(h pageHandler, operator bool) http.Handler {
 			r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
 			if err := r.ParseForm(); err != nil {
 				d.message(w, r, c, http.StatusBadRequest, "Form not readable", "The form could not be read. Go back and try again.")
+				return
+			}
+			if !cleanValues(r.PostForm) {
+				d.refuseInput(w, r, c)
 				return
 			}
 		}
@@ -411,6 +419,10 @@ func (d *dashboard) login(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
 	if err := r.ParseForm(); err != nil {
 		d.renderLogin(w, r, http.StatusBadRequest, loginData{Error: "The form could not be read."})
+		return
+	}
+	if !cleanValues(r.PostForm) {
+		d.renderLogin(w, r, http.StatusBadRequest, loginData{Error: "The form contains characters that are not allowed."})
 		return
 	}
 	email, next := r.PostForm.Get("email"), safeNext(r.PostForm.Get("next"))

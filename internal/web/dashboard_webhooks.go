@@ -226,13 +226,18 @@ func (d *dashboard) deliveries(w http.ResponseWriter, r *http.Request, c *dctx) 
 	if data.Status != "" && !slices.Contains(data.Statuses, data.Status) {
 		data.Status = ""
 	}
+	after, ok := cursor(q, "whd_")
+	if !ok {
+		d.message(w, r, c, http.StatusBadRequest, "Bad page cursor", "The page cursor is not a delivery id.")
+		return
+	}
 	var err error
 	if data.Endpoints, err = d.gw.ListEndpoints(r.Context(), c.auth); err != nil {
 		d.failedIn(w, r, c, err)
 		return
 	}
 	rows, more, err := d.gw.ListDeliveries(r.Context(), c.auth, store.DeliveryFilter{EndpointID: data.Endpoint,
-		EventType: data.Type, Status: data.Status, Page: store.Page{Limit: listLimit, StartingAfter: q.Get("after")}})
+		EventType: data.Type, Status: data.Status, Page: store.Page{Limit: listLimit, StartingAfter: after}})
 	if err != nil {
 		d.failedIn(w, r, c, err)
 		return

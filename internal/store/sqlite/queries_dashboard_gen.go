@@ -113,22 +113,31 @@ func (s queries) SaveMerchantProfile(ctx context.Context, p merchant.Profile) er
 	}))
 }
 
+// sinceEpoch clamps a time to 1970 at the earliest: ids carry milliseconds since then, and an earlier time would
+// wrap around to a bound far in the future.
+func sinceEpoch(t time.Time) time.Time {
+	if epoch := time.Unix(0, 0); t.Before(epoch) {
+		return epoch
+	}
+	return t
+}
+
 // paymentIDAbove sorts above every payment id ("~" is above every base62 digit).
 const paymentIDAbove = "pay_~"
 
 func (s queries) SearchPayments(ctx context.Context, f store.PaymentSearch) ([]payment.Payment, error) {
 	idGTE, idLT := "", paymentIDAbove
 	if !f.CreatedGTE.IsZero() {
-		idGTE = id.Floor("pay_", f.CreatedGTE)
+		idGTE = id.Floor("pay_", sinceEpoch(f.CreatedGTE))
 	}
 	if !f.CreatedLT.IsZero() {
-		idLT = id.Floor("pay_", f.CreatedLT)
+		idLT = id.Floor("pay_", sinceEpoch(f.CreatedLT))
 	}
 	if f.StartingAfter != "" && f.StartingAfter < idLT {
 		idLT = f.StartingAfter
 	}
 	amountLTE := f.AmountLTE
-	if amountLTE <= 0 {
+	if !f.AmountLTESet {
 		amountLTE = math.MaxInt64
 	}
 	p := litedb.SearchPaymentsByEmailParams{

@@ -217,17 +217,20 @@ func testPaymentSearchAndStats(t *testing.T, s store.Store) {
 		f    store.PaymentSearch
 		want []string
 	}{
-		"all":         {store.PaymentSearch{}, []string{c.ID, b.ID, a.ID}},
-		"status":      {store.PaymentSearch{Status: "failed"}, []string{b.ID}},
-		"method":      {store.PaymentSearch{Method: "upi"}, []string{}},
-		"order":       {store.PaymentSearch{ExternalOrderID: "A-1"}, []string{a.ID}},
-		"last4":       {store.PaymentSearch{CardLast4: "4242"}, []string{c.ID, a.ID}},
-		"email":       {store.PaymentSearch{CustomerEmail: "y@example.com"}, []string{b.ID}},
-		"amount":      {store.PaymentSearch{AmountGTE: 1500, AmountLTE: 2500}, []string{b.ID}},
-		"dates":       {store.PaymentSearch{CreatedGTE: day, CreatedLT: day.Add(24 * time.Hour)}, []string{b.ID, a.ID}},
-		"cursor":      {store.PaymentSearch{Page: store.Page{StartingAfter: c.ID}}, []string{b.ID, a.ID}},
-		"limit":       {store.PaymentSearch{Page: store.Page{Limit: 1}}, []string{c.ID}},
-		"combination": {store.PaymentSearch{CardLast4: "4242", CustomerEmail: "x@example.com", Status: "captured", AmountLTE: 2000}, []string{a.ID}},
+		"all":               {store.PaymentSearch{}, []string{c.ID, b.ID, a.ID}},
+		"status":            {store.PaymentSearch{Status: "failed"}, []string{b.ID}},
+		"method":            {store.PaymentSearch{Method: "upi"}, []string{}},
+		"order":             {store.PaymentSearch{ExternalOrderID: "A-1"}, []string{a.ID}},
+		"last4":             {store.PaymentSearch{CardLast4: "4242"}, []string{c.ID, a.ID}},
+		"email":             {store.PaymentSearch{CustomerEmail: "y@example.com"}, []string{b.ID}},
+		"amount":            {store.PaymentSearch{AmountGTE: 1500, AmountLTE: 2500, AmountLTESet: true}, []string{b.ID}},
+		"dates":             {store.PaymentSearch{CreatedGTE: day, CreatedLT: day.Add(24 * time.Hour)}, []string{b.ID, a.ID}},
+		"cursor":            {store.PaymentSearch{Page: store.Page{StartingAfter: c.ID}}, []string{b.ID, a.ID}},
+		"limit":             {store.PaymentSearch{Page: store.Page{Limit: 1}}, []string{c.ID}},
+		"amount at most 0":  {store.PaymentSearch{AmountLTESet: true}, []string{}},
+		"from before 1970":  {store.PaymentSearch{CreatedGTE: time.Date(1969, 12, 31, 0, 0, 0, 0, time.UTC)}, []string{c.ID, b.ID, a.ID}},
+		"until before 1970": {store.PaymentSearch{CreatedLT: time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC)}, []string{}},
+		"combination":       {store.PaymentSearch{CardLast4: "4242", CustomerEmail: "x@example.com", Status: "captured", AmountLTE: 2000, AmountLTESet: true}, []string{a.ID}},
 	} {
 		f := tt.f
 		f.MerchantID = m.ID
