@@ -38,8 +38,9 @@ type dashboard struct {
 	passwordChecks chan struct{}
 }
 
-// mountDashboard registers the dashboard's routes on mux.
-func mountDashboard(mux *http.ServeMux, gw *gateway.Gateway, log *slog.Logger, a assets) {
+// mountDashboard registers the dashboard's routes on mux and returns the paths of its state changes (every POST
+// route, each behind http.CrossOriginProtection), for the tests that must cover them all.
+func mountDashboard(mux *http.ServeMux, gw *gateway.Gateway, log *slog.Logger, a assets) []string {
 	d := &dashboard{gw: gw, log: log, pages: mustParseDashboard(), assets: a,
 		passwordChecks: make(chan struct{}, 4)}
 	// A server built without a gateway (tests of the HTTP layer alone) still mounts the routes.
@@ -50,13 +51,16 @@ func mountDashboard(mux *http.ServeMux, gw *gateway.Gateway, log *slog.Logger, a
 			"This form was sent from another site, so it was not processed.")
 	}))
 	get := func(path string, h pageHandler) { mux.Handle("GET "+path, d.signedIn(h, false)) }
+	var posts []string
 	// post registers a state change; operator says whether operators may make it.
 	post := func(path string, h pageHandler, operator bool) {
+		posts = append(posts, path)
 		mux.Handle("POST "+path, csrf.Handler(d.signedIn(h, operator)))
 	}
 	mux.Handle("GET /dashboard/{$}", http.RedirectHandler("/dashboard", http.StatusMovedPermanently))
 	mux.Handle("GET /dashboard/login", d.cleanRequest(http.HandlerFunc(d.loginPage)))
 	mux.Handle("POST /dashboard/login", csrf.Handler(d.cleanRequest(http.HandlerFunc(d.login))))
+	posts = append(posts, "/dashboard/login")
 	post("/dashboard/logout", d.logout, true)
 	post("/dashboard/switch", d.switchView, true)
 
@@ -91,6 +95,7 @@ func mountDashboard(mux *http.ServeMux, gw *gateway.Gateway, log *slog.Logger, a
 
 	get("/dashboard/settings", d.settings)
 	post("/dashboard/settings", d.saveSettings, false)
+	return posts
 }
 
 // pageHandler serves one page for a signed-in user.

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"html"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -21,7 +22,7 @@ func secretOf(t *testing.T, what string, p page) string {
 	if m == nil {
 		t.Fatalf("%s shows no secret:\n%s", what, p.Body)
 	}
-	return m[1]
+	return html.UnescapeString(m[1])
 }
 
 // TestDashboardWebhookFormsActOnce: submitting "add endpoint" or "rotate secret" twice with the form's key (a double

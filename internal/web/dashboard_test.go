@@ -2,9 +2,13 @@ package web_test
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -15,6 +19,7 @@ import (
 	"github.com/kassapay/kassa/internal/payment"
 	"github.com/kassapay/kassa/internal/store"
 	"github.com/kassapay/kassa/internal/store/storetest"
+	"github.com/kassapay/kassa/internal/web"
 )
 
 func TestDashboardSignInAndOut(t *testing.T) {
@@ -66,9 +71,25 @@ func TestDashboardSignInAndOut(t *testing.T) {
 			t.Errorf("next=//evil.example: Location %q", loc)
 		}
 
+		// Only the SHA-256 of the token is stored.
+		token := cookieValue(t, cookie)
+		if _, err := e.Store.GetDashboardSession(context.Background(), token); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("the session is stored under its token: %v", err)
+		}
+		sum := sha256.Sum256([]byte(token))
+		if _, err := e.Store.GetDashboardSession(context.Background(), hex.EncodeToString(sum[:])); err != nil {
+			t.Errorf("the session is not stored under its token's hash: %v", err)
+		}
+
 		out := u.post("/dashboard/logout", nil)
 		wantStatus(t, "sign out", out, http.StatusSeeOther)
 		wantStatus(t, "after sign-out", u.get("/dashboard"), http.StatusSeeOther)
+		// The jar dropped the cookie; the old token itself must be dead too.
+		replayed := withToken(t, e, "/dashboard", token)
+		wantStatus(t, "the old token after sign-out", replayed, http.StatusSeeOther)
+		if loc := replayed.Header.Get("Location"); !strings.HasPrefix(loc, "/dashboard/login") {
+			t.Errorf("the old token after sign-out: Location %q", loc)
+		}
 		// The other browser's session is still valid.
 		wantStatus(t, "other session", u2.get("/dashboard"), http.StatusOK)
 	})
@@ -353,9 +374,12 @@ func TestDashboardRefusesCrossSitePosts(t *testing.T) {
 		e, br := setup(t, b, kassatest.Options{})
 		_, pid := paidPayment(t, e, br, "CSRF-1")
 		u := signInMerchant(t, e)
-		for _, path := range []string{"/dashboard/payments/" + pid + "/refund", "/dashboard/links", "/dashboard/webhooks",
-			"/dashboard/developers/keys/roll", "/dashboard/developers/origins", "/dashboard/settings", "/dashboard/logout",
-			"/dashboard/switch", "/dashboard/login"} {
+		routes := web.DashboardPostRoutes()
+		if !slices.Contains(routes, "/dashboard/payments/{id}/refund") || !slices.Contains(routes, "/dashboard/login") || len(routes) < 17 {
+			t.Fatalf("the dashboard's POST routes are not all listed: %v", routes)
+		}
+		for _, route := range routes {
+			path := strings.ReplaceAll(route, "{id}", pid)
 			form := url.Values{"confirm": {"yes"}, "key": {"dash_csrf12345"}, "kind": {"secret"}, "name": {"Evil"}, "origins": {"https://evil.example"}}
 			p := u.postFrom(path, form, "cross-site", "https://evil.example")
 			wantStatus(t, "cross-site POST "+path, p, http.StatusForbidden)
