@@ -67,8 +67,9 @@ func mountDashboard(mux *http.ServeMux, gw *gateway.Gateway, log *slog.Logger, a
 	get("/dashboard", d.overview)
 	get("/dashboard/payments", d.payments)
 	get("/dashboard/payments/{id}", d.paymentDetail)
-	// Capture and void (issue 5) register here the same way, as paymentAction values (dashboard_actions.go).
-	post("/dashboard/payments/{id}/"+refundAction.Name, d.paymentAction(refundAction), false)
+	for _, act := range []paymentAction{refundAction, captureAction, voidAction} {
+		post("/dashboard/payments/{id}/"+act.Name, d.paymentAction(act), false)
+	}
 
 	get("/dashboard/links", d.sessions)
 	get("/dashboard/links/new", d.newLinkPage)
@@ -263,6 +264,8 @@ func (d *dashboard) signedIn(h pageHandler, operator bool) http.Handler {
 // flashes are the confirmations a redirect after an action may show (?done=…).
 var flashes = map[string]string{
 	"refund":     "Refund requested. Its outcome is below.",
+	"capture":    "Capture requested. Its outcome is below.",
+	"void":       "Authorization voided.",
 	"link":       "Payment link created.",
 	"updated":    "Saved.",
 	"disabled":   "Endpoint disabled.",

@@ -345,11 +345,14 @@ func (d *dashboard) payments(w http.ResponseWriter, r *http.Request, c *dctx) {
 // paymentData is the payment page.
 type paymentData struct {
 	gateway.PaymentTimeline
-	Refundable    int64
-	ActionKey     string
-	RefundDefault string
-	RefundError   string
-	Exponent      int
+	Refundable int64
+	// Capturable is set while the payment is authorized with no capture or void in flight.
+	Capturable     bool
+	CaptureDefault string
+	ActionKey      string
+	RefundDefault  string
+	RefundError    string
+	Exponent       int
 }
 
 func (d *dashboard) paymentDetail(w http.ResponseWriter, r *http.Request, c *dctx) {
@@ -370,6 +373,8 @@ func (d *dashboard) showPayment(w http.ResponseWriter, r *http.Request, c *dctx,
 		data.Refundable = p.Amounts().Refundable()
 		data.RefundDefault = money.Decimal(data.Refundable, money.Currency(p.Currency))
 	}
+	data.Capturable = p.Status == payment.StatusAuthorized && p.Operation == payment.OperationNone
+	data.CaptureDefault = money.Decimal(p.Amount, money.Currency(p.Currency))
 	c.view.Data = data
 	d.render(w, r, status, "payment.html", c.view)
 }
