@@ -96,6 +96,9 @@ func mountDashboard(mux *http.ServeMux, gw *gateway.Gateway, log *slog.Logger, a
 
 	get("/dashboard/settings", d.settings)
 	post("/dashboard/settings", d.saveSettings, false)
+	post("/dashboard/settings/fraud", d.saveFraud, false)
+	post("/dashboard/settings/blocklist", d.addBlock, false)
+	post("/dashboard/settings/blocklist/{id}/remove", d.removeBlock, false)
 	return posts
 }
 
@@ -276,6 +279,9 @@ var flashes = map[string]string{
 	"revoked":    "Key revoked.",
 	"origins":    "Allowed origins saved.",
 	"settings":   "Settings saved.",
+	"fraud":      "Fraud settings saved.",
+	"blocked":    "Added to the blocklist.",
+	"unblocked":  "Removed from the blocklist.",
 	"switched":   "Switched.",
 }
 
