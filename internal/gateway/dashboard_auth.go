@@ -66,6 +66,9 @@ func hashToken(token string) string {
 
 func normalizeEmail(email string) string { return strings.TrimSpace(email) }
 
+// storableText reports whether s can be stored and compared by both databases: valid UTF-8 without NUL bytes.
+func storableText(s string) bool { return utf8.ValidString(s) && !strings.ContainsRune(s, 0) }
+
 // failureKey is the lock-out's key for an email: case does not open a second set of attempts.
 func failureKey(email string) string { return strings.ToLower(email) }
 
@@ -76,7 +79,7 @@ func failureKey(email string) string { return strings.ToLower(email) }
 // than MaxLoginFailures checks.
 func (g *Gateway) SignIn(ctx context.Context, email, password string) (string, DashboardUser, error) {
 	email = normalizeEmail(email)
-	if email == "" || password == "" || len(email) > 320 || len(password) > 1024 {
+	if email == "" || password == "" || len(email) > 320 || len(password) > 1024 || !storableText(email) {
 		return "", DashboardUser{}, errBadLogin
 	}
 	now := g.Now()

@@ -53,3 +53,17 @@ func TestSignInLockOutUnderConcurrency(t *testing.T) {
 		}
 	})
 }
+
+// TestSignInRefusesUnstorableEmails: an email with a NUL byte or invalid UTF-8 is a wrong login, not a database error.
+func TestSignInRefusesUnstorableEmails(t *testing.T) {
+	t.Parallel()
+	kassatest.ForEachBackend(t, func(t *testing.T, b storetest.Backend) {
+		e := kassatest.Setup(t, b, kassatest.Options{})
+		for _, email := range []string{"owner\x00@acme.example", "\xff@acme.example"} {
+			_, _, err := e.Gateway.SignIn(context.Background(), email, "x")
+			if ge, ok := gateway.AsError(err); !ok || ge.Code != "invalid_login" {
+				t.Errorf("sign in as %q: %v", email, err)
+			}
+		}
+	})
+}
