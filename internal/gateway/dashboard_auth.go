@@ -66,23 +66,37 @@ func hashToken(token string) string {
 
 func normalizeEmail(email string) string { return strings.TrimSpace(email) }
 
+// storableText reports whether s can be stored and compared by both databases: valid UTF-8 without NUL bytes.
+func storableText(s string) bool { return utf8.ValidString(s) && !strings.ContainsRune(s, 0) }
+
 // failureKey is the lock-out's key for an email: case does not open a second set of attempts.
 func failureKey(email string) string { return strings.ToLower(email) }
 
 // SignIn checks an email and password and starts a dashboard session, returning its token (the cookie's value,
-// never stored). After MaxLoginFailures failures in a row the email is locked for LoginLockout, known or not, so
-// the lock reveals nothing about which emails exist; a correct password does not open a locked email.
+// never stored). Every attempt counts until one succeeds; an email's MaxLoginFailures-th attempt locks it for
+// LoginLockout, known or not (so the lock reveals nothing about which emails exist), and later attempts are refused
+// without a password check: a correct password does not open a locked email, and parallel guesses cannot get more
+// than MaxLoginFailures checks.
 func (g *Gateway) SignIn(ctx context.Context, email, password string) (string, DashboardUser, error) {
 	email = normalizeEmail(email)
-	if email == "" || password == "" || len(email) > 320 || len(password) > 1024 {
+	if email == "" || password == "" || len(email) > 320 || len(password) > 1024 || !storableText(email) {
 		return "", DashboardUser{}, errBadLogin
 	}
 	now := g.Now()
-	f, err := g.store.GetLoginFailures(ctx, failureKey(email))
-	if err != nil && !errors.Is(err, store.ErrNotFound) {
+	// The attempt is counted before the password is checked, in one statement: concurrent attempts each get their
+	// own number, so no more than MaxLoginFailures of them ever reach the password check.
+	key := failureKey(email)
+	f, err := g.store.CountLoginFailure(ctx, key, now)
+	if err != nil {
 		return "", DashboardUser{}, err
 	}
-	if f.LockedUntil != nil && now.Before(*f.LockedUntil) {
+	if f.Failures >= MaxLoginFailures && f.LockedUntil == nil {
+		if err := g.store.LockLoginFailures(ctx, key, now.Add(LoginLockout)); err != nil {
+			return "", DashboardUser{}, err
+		}
+		g.log.WarnContext(ctx, "dashboard sign-in locked after repeated failures", "failures", f.Failures)
+	}
+	if f.Failures > MaxLoginFailures {
 		return "", DashboardUser{}, errLocked
 	}
 	u, err := g.store.GetUserByEmail(ctx, email)
@@ -94,20 +108,7 @@ func (g *Gateway) SignIn(ctx context.Context, email, password string) (string, D
 		err = merchant.CheckPassword(u.PasswordHash, password)
 	}
 	if errors.Is(err, merchant.ErrPasswordMismatch) {
-		if f.LockedUntil != nil { // the previous lock ran out: count afresh
-			f.Failures, f.LockedUntil = 0, nil
-		}
-		f.Email, f.UpdatedAt = failureKey(email), now
-		f.Failures++
 		if f.Failures >= MaxLoginFailures {
-			until := now.Add(LoginLockout)
-			f.LockedUntil = &until
-			g.log.WarnContext(ctx, "dashboard sign-in locked after repeated failures", "failures", f.Failures)
-		}
-		if err := g.store.SaveLoginFailures(ctx, f); err != nil {
-			return "", DashboardUser{}, err
-		}
-		if f.LockedUntil != nil {
 			return "", DashboardUser{}, errLocked
 		}
 		return "", DashboardUser{}, errBadLogin
@@ -120,7 +121,7 @@ func (g *Gateway) SignIn(ctx context.Context, email, password string) (string, D
 		TokenHash: hashToken(token), UserID: u.ID, MerchantID: u.MerchantID, CreatedAt: now, ExpiresAt: now.Add(DashboardSessionTTL),
 	}
 	err = g.store.InTx(ctx, func(tx store.Tx) error {
-		if err := tx.DeleteLoginFailures(ctx, failureKey(email)); err != nil {
+		if err := tx.DeleteLoginFailures(ctx, key); err != nil {
 			return err
 		}
 		if _, err := tx.DeleteExpiredDashboardSessions(ctx, now); err != nil {

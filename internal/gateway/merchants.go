@@ -168,9 +168,15 @@ func (g *Gateway) RollKey(ctx context.Context, merchantID string, kind merchant.
 	return issued, err
 }
 
-// RevokeKey stops a key at once.
+// RevokeKey stops a key of a merchant at once, in either mode (the operator's CLI).
 func (g *Gateway) RevokeKey(ctx context.Context, merchantID, keyID string) error {
 	return notFoundAs(g.store.RevokeAPIKey(ctx, merchantID, keyID, g.Now()), "api key", keyID)
+}
+
+// RevokeKeyOfMode stops a key at once when it belongs to the caller's merchant and mode: a test-mode session
+// cannot revoke a live key (not found).
+func (g *Gateway) RevokeKeyOfMode(ctx context.Context, a Auth, keyID string) error {
+	return notFoundAs(g.store.RevokeAPIKeyOfMode(ctx, a.Merchant.ID, a.Livemode(), keyID, g.Now()), "api key", keyID)
 }
 
 // ListKeys returns a merchant's keys (never their secrets).

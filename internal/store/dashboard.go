@@ -27,8 +27,8 @@ type LoginFailures struct {
 	UpdatedAt   time.Time
 }
 
-// PaymentSearch selects payments of one merchant and mode for the dashboard. Empty strings, zero amounts and zero
-// times leave a filter open. The time range applies to the creation time a payment's id carries (to the
+// PaymentSearch selects payments of one merchant and mode for the dashboard. Empty strings, a zero AmountGTE, an
+// unset AmountLTE (AmountLTESet false) and zero times leave a filter open; times before 1970 bound nothing older. The time range applies to the creation time a payment's id carries (to the
 // millisecond, the same instant as created_at), so that an index on the id serves it.
 type PaymentSearch struct {
 	MerchantID      string
@@ -40,8 +40,10 @@ type PaymentSearch struct {
 	CustomerEmail   string
 	AmountGTE       int64
 	AmountLTE       int64
-	CreatedGTE      time.Time
-	CreatedLT       time.Time
+	// AmountLTESet says AmountLTE is a bound (so that "at most 0" is one).
+	AmountLTESet bool
+	CreatedGTE   time.Time
+	CreatedLT    time.Time
 	Page
 }
 
@@ -77,7 +79,11 @@ type DashboardQueries interface {
 
 	// GetLoginFailures returns ErrNotFound when the email has no failures on record.
 	GetLoginFailures(ctx context.Context, email string) (LoginFailures, error)
-	SaveLoginFailures(ctx context.Context, f LoginFailures) error
+	// CountLoginFailure counts one sign-in attempt of an email (before its password is checked) atomically and
+	// returns the count and lock after it; a lock that ran out restarts the count at 1.
+	CountLoginFailure(ctx context.Context, email string, now time.Time) (LoginFailures, error)
+	// LockLoginFailures locks an email until a time unless it is locked already.
+	LockLoginFailures(ctx context.Context, email string, until time.Time) error
 	DeleteLoginFailures(ctx context.Context, email string) error
 
 	// GetMerchantProfile returns ErrNotFound when the merchant never saved one.
@@ -88,6 +94,9 @@ type DashboardQueries interface {
 	SearchPayments(ctx context.Context, f PaymentSearch) ([]payment.Payment, error)
 	// PaymentStats sums payments created in [from, to) by status and currency.
 	PaymentStats(ctx context.Context, merchantID string, livemode bool, from, to time.Time) ([]PaymentStat, error)
+	// RevokeAPIKeyOfMode revokes a key of a merchant in one mode; ErrNotFound when there is no such active key.
+	RevokeAPIKeyOfMode(ctx context.Context, merchantID string, livemode bool, keyID string, at time.Time) error
+
 	// RefundStats sums succeeded refunds created in [from, to) by currency.
 	RefundStats(ctx context.Context, merchantID string, livemode bool, from, to time.Time) ([]RefundStat, error)
 }

@@ -38,8 +38,9 @@ type dashboard struct {
 	passwordChecks chan struct{}
 }
 
-// mountDashboard registers the dashboard's routes on mux.
-func mountDashboard(mux *http.ServeMux, gw *gateway.Gateway, log *slog.Logger, a assets) {
+// mountDashboard registers the dashboard's routes on mux and returns the paths of its state changes (every POST
+// route, each behind http.CrossOriginProtection), for the tests that must cover them all.
+func mountDashboard(mux *http.ServeMux, gw *gateway.Gateway, log *slog.Logger, a assets) []string {
 	d := &dashboard{gw: gw, log: log, pages: mustParseDashboard(), assets: a,
 		passwordChecks: make(chan struct{}, 4)}
 	// A server built without a gateway (tests of the HTTP layer alone) still mounts the routes.
@@ -50,21 +51,25 @@ func mountDashboard(mux *http.ServeMux, gw *gateway.Gateway, log *slog.Logger, a
 			"This form was sent from another site, so it was not processed.")
 	}))
 	get := func(path string, h pageHandler) { mux.Handle("GET "+path, d.signedIn(h, false)) }
+	var posts []string
 	// post registers a state change; operator says whether operators may make it.
 	post := func(path string, h pageHandler, operator bool) {
+		posts = append(posts, path)
 		mux.Handle("POST "+path, csrf.Handler(d.signedIn(h, operator)))
 	}
 	mux.Handle("GET /dashboard/{$}", http.RedirectHandler("/dashboard", http.StatusMovedPermanently))
-	mux.HandleFunc("GET /dashboard/login", d.loginPage)
-	mux.Handle("POST /dashboard/login", csrf.Handler(http.HandlerFunc(d.login)))
+	mux.Handle("GET /dashboard/login", d.cleanRequest(http.HandlerFunc(d.loginPage)))
+	mux.Handle("POST /dashboard/login", csrf.Handler(d.cleanRequest(http.HandlerFunc(d.login))))
+	posts = append(posts, "/dashboard/login")
 	post("/dashboard/logout", d.logout, true)
 	post("/dashboard/switch", d.switchView, true)
 
 	get("/dashboard", d.overview)
 	get("/dashboard/payments", d.payments)
 	get("/dashboard/payments/{id}", d.paymentDetail)
-	// Capture and void (issue 5) register here the same way, as paymentAction values (dashboard_actions.go).
-	post("/dashboard/payments/{id}/"+refundAction.Name, d.paymentAction(refundAction), false)
+	for _, act := range []paymentAction{refundAction, captureAction, voidAction} {
+		post("/dashboard/payments/{id}/"+act.Name, d.paymentAction(act), false)
+	}
 
 	get("/dashboard/links", d.sessions)
 	get("/dashboard/links/new", d.newLinkPage)
@@ -91,6 +96,10 @@ func mountDashboard(mux *http.ServeMux, gw *gateway.Gateway, log *slog.Logger, a
 
 	get("/dashboard/settings", d.settings)
 	post("/dashboard/settings", d.saveSettings, false)
+	post("/dashboard/settings/fraud", d.saveFraud, false)
+	post("/dashboard/settings/blocklist", d.addBlock, false)
+	post("/dashboard/settings/blocklist/{id}/remove", d.removeBlock, false)
+	return posts
 }
 
 // pageHandler serves one page for a signed-in user.
@@ -175,6 +184,10 @@ func (v *dview) Zone() string {
 // disable endpoints).
 func (d *dashboard) signedIn(h pageHandler, operator bool) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !cleanURL(r) {
+			d.refuseInput(w, r, nil)
+			return
+		}
 		token := ""
 		if cookie, err := r.Cookie(dashboardCookie); err == nil {
 			token = cookie.Value
@@ -234,6 +247,10 @@ func (d *dashboard) signedIn(h pageHandler, operator bool) http.Handler {
 				d.message(w, r, c, http.StatusBadRequest, "Form not readable", "The form could not be read. Go back and try again.")
 				return
 			}
+			if !cleanValues(r.PostForm) {
+				d.refuseInput(w, r, c)
+				return
+			}
 		}
 		if !c.hasMerchant && r.URL.Path != "/dashboard" && r.Method == http.MethodGet {
 			http.Redirect(w, r, "/dashboard", http.StatusSeeOther)
@@ -250,6 +267,8 @@ func (d *dashboard) signedIn(h pageHandler, operator bool) http.Handler {
 // flashes are the confirmations a redirect after an action may show (?done=…).
 var flashes = map[string]string{
 	"refund":     "Refund requested. Its outcome is below.",
+	"capture":    "Capture requested. Its outcome is below.",
+	"void":       "Authorization voided.",
 	"link":       "Payment link created.",
 	"updated":    "Saved.",
 	"disabled":   "Endpoint disabled.",
@@ -260,6 +279,9 @@ var flashes = map[string]string{
 	"revoked":    "Key revoked.",
 	"origins":    "Allowed origins saved.",
 	"settings":   "Settings saved.",
+	"fraud":      "Fraud settings saved.",
+	"blocked":    "Added to the blocklist.",
+	"unblocked":  "Removed from the blocklist.",
 	"switched":   "Switched.",
 }
 
@@ -411,6 +433,10 @@ func (d *dashboard) login(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
 	if err := r.ParseForm(); err != nil {
 		d.renderLogin(w, r, http.StatusBadRequest, loginData{Error: "The form could not be read."})
+		return
+	}
+	if !cleanValues(r.PostForm) {
+		d.renderLogin(w, r, http.StatusBadRequest, loginData{Error: "The form contains characters that are not allowed."})
 		return
 	}
 	email, next := r.PostForm.Get("email"), safeNext(r.PostForm.Get("next"))

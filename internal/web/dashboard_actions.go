@@ -14,14 +14,18 @@ import (
 
 // paymentAction is one money action on a payment's page: a form posted to /dashboard/payments/{id}/{Name},
 // confirmed once, carrying the idempotency key made when the page was shown (a double submit acts once), and run
-// through the same use case as the API. Capture and void are two more values of this type, one route each
-// (mountDashboard) and one form each in payment.html.
+// through the same use case as the API. Each value has one route (mountDashboard) and one form in payment.html.
 type paymentAction struct {
 	// Name is the path segment and the confirmation shown after the redirect (?done=Name, see flashes).
 	Name string
 	// Question and Button word the confirmation: Question gets the amount, the payment id and its total;
-	// Button gets the amount. The amount reads "the remaining balance" when the form leaves it empty.
-	Question, Button string
+	// Button gets the amount when it has a verb. The amount reads Whole when the form leaves it empty.
+	Question, Button, Whole string
+	// NeedsReason refuses the form without a reason before asking for confirmation.
+	NeedsReason bool
+	// Record runs the action through an idempotency record of the form's key (dashboard.once), for use cases that
+	// keep no key of their own: a second submit replays the first instead of acting again.
+	Record bool
 	// Run calls the use case; amount is nil when the form left it empty.
 	Run func(ctx context.Context, gw *gateway.Gateway, a gateway.Auth, p payment.Payment, amount *int64, reason string, idem gateway.Idempotency) error
 }
@@ -31,8 +35,36 @@ var refundAction = paymentAction{
 	Name:     "refund",
 	Question: "Refund %s of payment %s (%s)? The money goes back to the customer's card.",
 	Button:   "Refund %s",
+	Whole:    "the remaining balance",
 	Run: func(ctx context.Context, gw *gateway.Gateway, a gateway.Auth, p payment.Payment, amount *int64, reason string, idem gateway.Idempotency) error {
 		_, err := gw.CreateRefund(ctx, a, gateway.RefundInput{PaymentID: p.ID, Amount: amount, Reason: reason}, idem)
+		return err
+	},
+}
+
+// captureAction captures an authorization in full or in part (POST /api/v1/payments/{id}/capture).
+var captureAction = paymentAction{
+	Name:     "capture",
+	Question: "Capture %s of payment %s (%s authorized)? The customer is charged; an uncaptured rest is released.",
+	Button:   "Capture %s",
+	Whole:    "the whole authorization",
+	Record:   true,
+	Run: func(ctx context.Context, gw *gateway.Gateway, a gateway.Auth, p payment.Payment, amount *int64, _ string, _ gateway.Idempotency) error {
+		_, err := gw.CapturePayment(ctx, a, p.ID, amount)
+		return err
+	},
+}
+
+// voidAction releases an authorization; a reason is required (POST /api/v1/payments/{id}/void).
+var voidAction = paymentAction{
+	Name:        "void",
+	Question:    "Void payment %[2]s (%[3]s authorized)? The authorization is released and nothing is charged.",
+	Button:      "Void the authorization",
+	Whole:       "the whole authorization",
+	NeedsReason: true,
+	Record:      true,
+	Run: func(ctx context.Context, gw *gateway.Gateway, a gateway.Auth, p payment.Payment, _ *int64, reason string, _ gateway.Idempotency) error {
+		_, err := gw.VoidPayment(ctx, a, p.ID, reason)
 		return err
 	},
 }
@@ -49,7 +81,11 @@ func (d *dashboard) paymentAction(act paymentAction) pageHandler {
 		reason := strings.TrimSpace(r.PostForm.Get("reason"))
 		raw := strings.TrimSpace(r.PostForm.Get("amount"))
 		var amount *int64
-		shown := "the remaining balance"
+		shown := act.Whole
+		if act.NeedsReason && reason == "" {
+			d.showPayment(w, r, c, http.StatusBadRequest, "Enter the reason.")
+			return
+		}
 		if raw != "" {
 			n, err := money.ParseDecimal(raw, cur)
 			if err != nil || n <= 0 {
@@ -59,7 +95,11 @@ func (d *dashboard) paymentAction(act paymentAction) pageHandler {
 			}
 			amount, shown = &n, money.Format(n, cur)
 		}
-		if !d.confirm(w, r, c, fmt.Sprintf(act.Question, shown, p.ID, money.Format(p.Amount, cur)), fmt.Sprintf(act.Button, shown),
+		button := act.Button
+		if strings.Contains(button, "%") {
+			button = fmt.Sprintf(button, shown)
+		}
+		if !d.confirm(w, r, c, fmt.Sprintf(act.Question, shown, p.ID, money.Format(p.Amount, cur)), button,
 			"/dashboard/payments/"+p.ID, "amount", "reason", "key") {
 			return
 		}
@@ -67,7 +107,14 @@ func (d *dashboard) paymentAction(act paymentAction) pageHandler {
 		if !strings.HasPrefix(key, "dash_") {
 			key = formKey()
 		}
-		err = act.Run(r.Context(), d.gw, c.auth, p, amount, reason, gateway.Idempotency{Key: key, Hash: formHash(act.Name, p.ID, raw, reason)})
+		idem := gateway.Idempotency{Key: key, Hash: formHash(act.Name, p.ID, raw, reason)}
+		if act.Record {
+			_, err = d.once(r, c, act.Name, idem.Hash, func() ([]byte, error) {
+				return nil, act.Run(r.Context(), d.gw, c.auth, p, amount, reason, idem)
+			})
+		} else {
+			err = act.Run(r.Context(), d.gw, c.auth, p, amount, reason, idem)
+		}
 		if msg := formError(err); msg != "" {
 			d.showPayment(w, r, c, statusOfKind(mustKind(err)), msg)
 			return

@@ -38,8 +38,13 @@ func (d *dashboard) sessions(w http.ResponseWriter, r *http.Request, c *dctx) {
 		c.view.Title = "Checkout sessions"
 	}
 	data := sessionsData{Kind: string(kind), Status: q.Get("status"), URLs: map[string]string{}}
+	after, ok := cursor(q, kind.Prefix())
+	if !ok {
+		d.message(w, r, c, http.StatusBadRequest, "Bad page cursor", "The page cursor is not an id of this list.")
+		return
+	}
 	rows, more, err := d.gw.ListSessions(r.Context(), c.auth, store.SessionFilter{Kind: kind, Status: data.Status,
-		Page: store.Page{Limit: listLimit, StartingAfter: q.Get("after")}})
+		Page: store.Page{Limit: listLimit, StartingAfter: after}})
 	if err != nil {
 		d.failedIn(w, r, c, err)
 		return

@@ -265,9 +265,13 @@ func (d *dashboard) payments(w http.ResponseWriter, r *http.Request, c *dctx) {
 		Last4: strings.TrimSpace(q.Get("last4")), Email: strings.TrimSpace(q.Get("email")),
 	}
 	data := paymentsData{Filter: f, Statuses: paymentStatuses}
+	after, ok := cursor(q, "pay_")
 	search := store.PaymentSearch{Status: f.Status, Method: f.Method, ExternalOrderID: f.Order, CardLast4: f.Last4,
-		CustomerEmail: f.Email, Page: store.Page{Limit: listLimit, StartingAfter: q.Get("after")}}
+		CustomerEmail: f.Email, Page: store.Page{Limit: listLimit, StartingAfter: after}}
 	var problems []string
+	if !ok {
+		problems = append(problems, "The page cursor is not a payment id.")
+	}
 	if f.Status != "" && !slices.Contains(paymentStatuses, payment.Status(f.Status)) {
 		problems = append(problems, "Unknown status.")
 	}
@@ -277,7 +281,8 @@ func (d *dashboard) payments(w http.ResponseWriter, r *http.Request, c *dctx) {
 	for _, a := range []struct {
 		raw string
 		to  *int64
-	}{{f.AmountMin, &search.AmountGTE}, {f.AmountMax, &search.AmountLTE}} {
+		set *bool
+	}{{f.AmountMin, &search.AmountGTE, new(bool)}, {f.AmountMax, &search.AmountLTE, &search.AmountLTESet}} {
 		if a.raw == "" {
 			continue
 		}
@@ -286,7 +291,7 @@ func (d *dashboard) payments(w http.ResponseWriter, r *http.Request, c *dctx) {
 			problems = append(problems, "Amounts are whole numbers in minor units (cents).")
 			continue
 		}
-		*a.to = n
+		*a.to, *a.set = n, true
 	}
 	for _, t := range []struct {
 		raw  string
@@ -340,11 +345,14 @@ func (d *dashboard) payments(w http.ResponseWriter, r *http.Request, c *dctx) {
 // paymentData is the payment page.
 type paymentData struct {
 	gateway.PaymentTimeline
-	Refundable    int64
-	ActionKey     string
-	RefundDefault string
-	RefundError   string
-	Exponent      int
+	Refundable int64
+	// Capturable is set while the payment is authorized with no capture or void in flight.
+	Capturable     bool
+	CaptureDefault string
+	ActionKey      string
+	RefundDefault  string
+	RefundError    string
+	Exponent       int
 }
 
 func (d *dashboard) paymentDetail(w http.ResponseWriter, r *http.Request, c *dctx) {
@@ -365,6 +373,8 @@ func (d *dashboard) showPayment(w http.ResponseWriter, r *http.Request, c *dctx,
 		data.Refundable = p.Amounts().Refundable()
 		data.RefundDefault = money.Decimal(data.Refundable, money.Currency(p.Currency))
 	}
+	data.Capturable = p.Status == payment.StatusAuthorized && p.Operation == payment.OperationNone
+	data.CaptureDefault = money.Decimal(p.Amount, money.Currency(p.Currency))
 	c.view.Data = data
 	d.render(w, r, status, "payment.html", c.view)
 }

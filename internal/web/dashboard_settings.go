@@ -91,7 +91,7 @@ func (d *dashboard) revokeKey(w http.ResponseWriter, r *http.Request, c *dctx) {
 	if !d.confirm(w, r, c, "Revoke key "+keyID+"? Requests with it fail at once.", "Revoke", "/dashboard/developers") {
 		return
 	}
-	if err := d.gw.RevokeKey(r.Context(), c.auth.Merchant.ID, keyID); err != nil {
+	if err := d.gw.RevokeKeyOfMode(r.Context(), c.auth, keyID); err != nil {
 		d.failedIn(w, r, c, err)
 		return
 	}
@@ -120,19 +120,17 @@ func (d *dashboard) saveOrigins(w http.ResponseWriter, r *http.Request, c *dctx)
 type settingsData struct {
 	Name, TimeZone, AccentColor, LogoURL string
 	Errors                               map[string]string
+	// Fraud is the fraud part: thresholds, weights and the blocklist (dashboard_fraud.go).
+	Fraud fraudData
 }
 
 func (d *dashboard) settings(w http.ResponseWriter, r *http.Request, c *dctx) {
-	p, err := d.gw.GetProfile(r.Context(), c.auth.Merchant.ID)
+	data, err := d.currentSettings(r, c)
 	if err != nil {
 		d.failedIn(w, r, c, err)
 		return
 	}
-	tz := p.TimeZone
-	if tz == "" {
-		tz = "UTC"
-	}
-	d.renderSettings(w, r, c, http.StatusOK, settingsData{Name: c.auth.Merchant.Name, TimeZone: tz, AccentColor: p.AccentColor, LogoURL: p.LogoURL})
+	d.showSettings(w, r, c, http.StatusOK, data, nil)
 }
 
 func (d *dashboard) renderSettings(w http.ResponseWriter, r *http.Request, c *dctx, status int, data settingsData) {
@@ -159,7 +157,7 @@ func (d *dashboard) saveSettings(w http.ResponseWriter, r *http.Request, c *dctx
 		data.Errors["name"] = "must be 1 to 200 characters"
 	}
 	if len(data.Errors) > 0 {
-		d.renderSettings(w, r, c, http.StatusBadRequest, data)
+		d.showSettings(w, r, c, http.StatusBadRequest, data, nil)
 		return
 	}
 	if data.Name != c.auth.Merchant.Name {

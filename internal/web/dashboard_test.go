@@ -2,9 +2,13 @@ package web_test
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -15,6 +19,7 @@ import (
 	"github.com/kassapay/kassa/internal/payment"
 	"github.com/kassapay/kassa/internal/store"
 	"github.com/kassapay/kassa/internal/store/storetest"
+	"github.com/kassapay/kassa/internal/web"
 )
 
 func TestDashboardSignInAndOut(t *testing.T) {
@@ -66,9 +71,25 @@ func TestDashboardSignInAndOut(t *testing.T) {
 			t.Errorf("next=//evil.example: Location %q", loc)
 		}
 
+		// Only the SHA-256 of the token is stored.
+		token := cookieValue(t, cookie)
+		if _, err := e.Store.GetDashboardSession(context.Background(), token); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("the session is stored under its token: %v", err)
+		}
+		sum := sha256.Sum256([]byte(token))
+		if _, err := e.Store.GetDashboardSession(context.Background(), hex.EncodeToString(sum[:])); err != nil {
+			t.Errorf("the session is not stored under its token's hash: %v", err)
+		}
+
 		out := u.post("/dashboard/logout", nil)
 		wantStatus(t, "sign out", out, http.StatusSeeOther)
 		wantStatus(t, "after sign-out", u.get("/dashboard"), http.StatusSeeOther)
+		// The jar dropped the cookie; the old token itself must be dead too.
+		replayed := withToken(t, e, "/dashboard", token)
+		wantStatus(t, "the old token after sign-out", replayed, http.StatusSeeOther)
+		if loc := replayed.Header.Get("Location"); !strings.HasPrefix(loc, "/dashboard/login") {
+			t.Errorf("the old token after sign-out: Location %q", loc)
+		}
 		// The other browser's session is still valid.
 		wantStatus(t, "other session", u2.get("/dashboard"), http.StatusOK)
 	})
@@ -353,9 +374,12 @@ func TestDashboardRefusesCrossSitePosts(t *testing.T) {
 		e, br := setup(t, b, kassatest.Options{})
 		_, pid := paidPayment(t, e, br, "CSRF-1")
 		u := signInMerchant(t, e)
-		for _, path := range []string{"/dashboard/payments/" + pid + "/refund", "/dashboard/links", "/dashboard/webhooks",
-			"/dashboard/developers/keys/roll", "/dashboard/developers/origins", "/dashboard/settings", "/dashboard/logout",
-			"/dashboard/switch", "/dashboard/login"} {
+		routes := web.DashboardPostRoutes()
+		if !slices.Contains(routes, "/dashboard/payments/{id}/refund") || !slices.Contains(routes, "/dashboard/login") || len(routes) < 17 {
+			t.Fatalf("the dashboard's POST routes are not all listed: %v", routes)
+		}
+		for _, route := range routes {
+			path := strings.ReplaceAll(route, "{id}", pid)
 			form := url.Values{"confirm": {"yes"}, "key": {"dash_csrf12345"}, "kind": {"secret"}, "name": {"Evil"}, "origins": {"https://evil.example"}}
 			p := u.postFrom(path, form, "cross-site", "https://evil.example")
 			wantStatus(t, "cross-site POST "+path, p, http.StatusForbidden)
@@ -474,20 +498,55 @@ func TestDashboardPaymentPaging(t *testing.T) {
 // TestDashboardModeSwitch: live mode shows live objects only, and test objects stay in test mode.
 func TestDashboardModeSwitch(t *testing.T) {
 	t.Parallel()
-	e, br := setup(t, storetest.Backends()[0], kassatest.Options{LiveMode: true})
-	_, pid := paidPayment(t, e, br, "MODE-1")
-	u := signInMerchant(t, e)
-	wantContains(t, "test mode", u.get("/dashboard/payments"), pid, "Test mode")
-	wantStatus(t, "switch to live", u.post("/dashboard/switch", url.Values{"mode": {"live"}}), http.StatusSeeOther)
-	live := u.get("/dashboard/payments")
-	wantStatus(t, "live payments", live, http.StatusOK)
-	if strings.Contains(live.Body, pid) || strings.Contains(live.Body, "Test mode") {
-		t.Errorf("live mode shows a test payment or the test banner:\n%s", live.Body)
-	}
-	wantStatus(t, "a test payment in live mode", u.get("/dashboard/payments/"+pid), http.StatusNotFound)
-	if dev := u.get("/dashboard/developers"); strings.Contains(dev.Body, "sk_test_") || !strings.Contains(dev.Body, "live mode") {
-		t.Errorf("the developers page in live mode lists test keys:\n%s", dev.Body)
-	}
-	wantStatus(t, "switch back", u.post("/dashboard/switch", url.Values{"mode": {"test"}}), http.StatusSeeOther)
-	wantContains(t, "test mode again", u.get("/dashboard/payments"), pid)
+	kassatest.ForEachBackend(t, func(t *testing.T, b storetest.Backend) {
+		e, br := setup(t, b, kassatest.Options{LiveMode: true})
+		_, pid := paidPayment(t, e, br, "MODE-1")
+		u := signInMerchant(t, e)
+		wantContains(t, "test mode", u.get("/dashboard/payments"), pid, "Test mode")
+		wantStatus(t, "switch to live", u.post("/dashboard/switch", url.Values{"mode": {"live"}}), http.StatusSeeOther)
+		live := u.get("/dashboard/payments")
+		wantStatus(t, "live payments", live, http.StatusOK)
+		if strings.Contains(live.Body, pid) || strings.Contains(live.Body, "Test mode") {
+			t.Errorf("live mode shows a test payment or the test banner:\n%s", live.Body)
+		}
+		wantStatus(t, "a test payment in live mode", u.get("/dashboard/payments/"+pid), http.StatusNotFound)
+		if dev := u.get("/dashboard/developers"); strings.Contains(dev.Body, "sk_test_") || !strings.Contains(dev.Body, "live mode") {
+			t.Errorf("the developers page in live mode lists test keys:\n%s", dev.Body)
+		}
+		// A session in one mode cannot revoke the other mode's keys.
+		if _, err := e.Gateway.RollKey(context.Background(), e.Merchant.Merchant.ID, merchant.KeySecret, true, 0); err != nil {
+			t.Fatal(err)
+		}
+		keys, err := e.Gateway.ListKeys(context.Background(), e.Merchant.Merchant.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var testKey, liveKey string
+		for _, k := range keys {
+			if k.Kind != merchant.KeySecret || k.RevokedAt != nil {
+				continue
+			}
+			if k.Livemode {
+				liveKey = k.ID
+			} else {
+				testKey = k.ID
+			}
+		}
+		if testKey == "" || liveKey == "" {
+			t.Fatalf("the merchant lacks a test or a live secret key: %+v", keys)
+		}
+		wantStatus(t, "revoke a test key in live mode", u.post("/dashboard/developers/keys/"+testKey+"/revoke", url.Values{"confirm": {"yes"}}), http.StatusNotFound)
+		wantStatus(t, "switch to test", u.post("/dashboard/switch", url.Values{"mode": {"test"}}), http.StatusSeeOther)
+		wantStatus(t, "revoke a live key in test mode", u.post("/dashboard/developers/keys/"+liveKey+"/revoke", url.Values{"confirm": {"yes"}}), http.StatusNotFound)
+		keys, _ = e.Gateway.ListKeys(context.Background(), e.Merchant.Merchant.ID)
+		for _, k := range keys {
+			if (k.ID == testKey || k.ID == liveKey) && k.RevokedAt != nil {
+				t.Errorf("key %s (live %t) was revoked from the other mode", k.ID, k.Livemode)
+			}
+		}
+		wantStatus(t, "revoke a test key in test mode", u.post("/dashboard/developers/keys/"+testKey+"/revoke", url.Values{"confirm": {"yes"}}), http.StatusSeeOther)
+		wantStatus(t, "switch to live again", u.post("/dashboard/switch", url.Values{"mode": {"live"}}), http.StatusSeeOther)
+		wantStatus(t, "switch back", u.post("/dashboard/switch", url.Values{"mode": {"test"}}), http.StatusSeeOther)
+		wantContains(t, "test mode again", u.get("/dashboard/payments"), pid)
+	})
 }

@@ -21,6 +21,8 @@ type endpointsData struct {
 	// Created and Secret show a new endpoint's secret, once.
 	Created *webhook.Endpoint
 	Secret  string
+	// Key is the idempotency key of the new-endpoint form.
+	Key string
 }
 
 // endpointForm is the endpoint form as typed.
@@ -51,6 +53,9 @@ func (d *dashboard) showEndpoints(w http.ResponseWriter, r *http.Request, c *dct
 		return
 	}
 	data.Endpoints, data.Form.Catalogue = eps, eventChoices()
+	if data.Key == "" {
+		data.Key = formKey()
+	}
 	c.view.Title, c.view.Nav, c.view.Data = "Webhooks", "webhooks", data
 	d.render(w, r, status, "endpoints.html", c.view)
 }
@@ -63,7 +68,21 @@ func (d *dashboard) createEndpoint(w http.ResponseWriter, r *http.Request, c *dc
 	if len(f.Events) == 0 {
 		f.Events = []string{webhook.AllEvents}
 	}
-	ep, secret, err := d.gw.CreateEndpoint(r.Context(), c.auth, gateway.EndpointInput{URL: &f.URL, Description: &f.Description, EnabledEvents: &f.Events})
+	var created endpointCreated
+	body, err := d.once(r, c, "create endpoint", formHash(append([]string{f.URL, f.Description}, f.Events...)...), func() ([]byte, error) {
+		ep, secret, err := d.gw.CreateEndpoint(r.Context(), c.auth, gateway.EndpointInput{URL: &f.URL, Description: &f.Description, EnabledEvents: &f.Events})
+		if err != nil {
+			return nil, err
+		}
+		return json.Marshal(endpointCreated{ID: ep.ID, Secret: secret})
+	})
+	if err == nil {
+		err = json.Unmarshal(body, &created)
+	}
+	var ep webhook.Endpoint
+	if err == nil {
+		ep, err = d.gw.GetEndpoint(r.Context(), c.auth, created.ID)
+	}
 	if err != nil {
 		if f.Error = formError(err); f.Error == "" {
 			d.failedIn(w, r, c, err)
@@ -72,7 +91,13 @@ func (d *dashboard) createEndpoint(w http.ResponseWriter, r *http.Request, c *dc
 		d.showEndpoints(w, r, c, statusOfKind(mustKind(err)), endpointsData{Form: f})
 		return
 	}
-	d.showEndpoints(w, r, c, http.StatusOK, endpointsData{Created: &ep, Secret: secret, Form: endpointForm{Events: []string{webhook.AllEvents}}})
+	d.showEndpoints(w, r, c, http.StatusOK, endpointsData{Created: &ep, Secret: created.Secret, Form: endpointForm{Events: []string{webhook.AllEvents}}})
+}
+
+// endpointCreated is what a repeated "add endpoint" submit shows again: the endpoint and its secret.
+type endpointCreated struct {
+	ID     string `json:"id"`
+	Secret string `json:"secret"`
 }
 
 // endpointData is the page of one endpoint.
@@ -84,6 +109,8 @@ type endpointData struct {
 	TestTypes   []string
 	ReplaySince string
 	Error       string
+	// Key is the idempotency key of the rotate form.
+	Key string
 }
 
 func (d *dashboard) endpointDetail(w http.ResponseWriter, r *http.Request, c *dctx) {
@@ -107,6 +134,7 @@ func (d *dashboard) showEndpoint(w http.ResponseWriter, r *http.Request, c *dctx
 	}
 	data.Form.Catalogue = eventChoices()
 	data.TestTypes = data.Form.Catalogue[1:]
+	data.Key = formKey()
 	data.ReplaySince = d.gw.Now().In(c.view.loc).AddDate(0, 0, -3).Format("2006-01-02")
 	c.view.Title, c.view.Nav, c.view.Data = "Endpoint "+ep.ID, "webhooks", data
 	d.render(w, r, status, "endpoint.html", c.view)
@@ -157,15 +185,22 @@ func (d *dashboard) rotateSecret(w http.ResponseWriter, r *http.Request, c *dctx
 		hours = 24
 	}
 	if !d.confirm(w, r, c, "Rotate the signing secret of "+epID+"? The current secret keeps signing for "+strconv.Itoa(hours)+" hours.",
-		"Rotate secret", "/dashboard/webhooks/"+epID, "grace_hours") {
+		"Rotate secret", "/dashboard/webhooks/"+epID, "grace_hours", "key") {
 		return
 	}
-	_, secret, err := d.gw.RotateSecret(r.Context(), c.auth, epID, time.Duration(hours)*time.Hour)
+	secret, err := d.once(r, c, "rotate secret", formHash(epID, strconv.Itoa(hours)), func() ([]byte, error) {
+		_, secret, err := d.gw.RotateSecret(r.Context(), c.auth, epID, time.Duration(hours)*time.Hour)
+		return []byte(secret), err
+	})
 	if err != nil {
+		if msg := formError(err); msg != "" {
+			d.showEndpoint(w, r, c, statusOfKind(mustKind(err)), endpointData{Error: msg})
+			return
+		}
 		d.failedIn(w, r, c, err)
 		return
 	}
-	d.showEndpoint(w, r, c, http.StatusOK, endpointData{Secret: secret})
+	d.showEndpoint(w, r, c, http.StatusOK, endpointData{Secret: string(secret)})
 }
 
 // testDelivery queues a signed test event to this endpoint.
@@ -226,13 +261,18 @@ func (d *dashboard) deliveries(w http.ResponseWriter, r *http.Request, c *dctx) 
 	if data.Status != "" && !slices.Contains(data.Statuses, data.Status) {
 		data.Status = ""
 	}
+	after, ok := cursor(q, "whd_")
+	if !ok {
+		d.message(w, r, c, http.StatusBadRequest, "Bad page cursor", "The page cursor is not a delivery id.")
+		return
+	}
 	var err error
 	if data.Endpoints, err = d.gw.ListEndpoints(r.Context(), c.auth); err != nil {
 		d.failedIn(w, r, c, err)
 		return
 	}
 	rows, more, err := d.gw.ListDeliveries(r.Context(), c.auth, store.DeliveryFilter{EndpointID: data.Endpoint,
-		EventType: data.Type, Status: data.Status, Page: store.Page{Limit: listLimit, StartingAfter: q.Get("after")}})
+		EventType: data.Type, Status: data.Status, Page: store.Page{Limit: listLimit, StartingAfter: after}})
 	if err != nil {
 		d.failedIn(w, r, c, err)
 		return

@@ -28,11 +28,22 @@ UPDATE users SET password_hash = sqlc.arg(password_hash) WHERE id = sqlc.arg(id)
 -- name: GetLoginFailures :one
 SELECT * FROM dashboard_login_failures WHERE email = sqlc.arg(email);
 
--- name: UpsertLoginFailures :exec
+-- CountLoginFailure counts one sign-in attempt of an email before its password is checked, in one statement, so
+-- that concurrent attempts each get their own number. A lock that ran out starts the count afresh.
+-- name: CountLoginFailure :one
 INSERT INTO dashboard_login_failures (email, failures, locked_until, updated_at)
-VALUES (sqlc.arg(email), sqlc.arg(failures), sqlc.narg(locked_until), sqlc.arg(updated_at))
-ON CONFLICT (email) DO UPDATE SET failures = excluded.failures, locked_until = excluded.locked_until,
-                                  updated_at = excluded.updated_at;
+VALUES (sqlc.arg(email), 1, NULL, sqlc.arg(updated_at))
+ON CONFLICT (email) DO UPDATE SET
+    failures = CASE WHEN dashboard_login_failures.locked_until <= excluded.updated_at THEN 1
+                    ELSE dashboard_login_failures.failures + 1 END,
+    locked_until = CASE WHEN dashboard_login_failures.locked_until <= excluded.updated_at THEN NULL
+                        ELSE dashboard_login_failures.locked_until END,
+    updated_at = excluded.updated_at
+RETURNING failures, locked_until;
+
+-- name: LockLoginFailures :exec
+UPDATE dashboard_login_failures SET locked_until = sqlc.arg(locked_until)
+WHERE email = sqlc.arg(email) AND locked_until IS NULL;
 
 -- name: DeleteLoginFailures :exec
 DELETE FROM dashboard_login_failures WHERE email = sqlc.arg(email);
@@ -120,3 +131,7 @@ WHERE merchant_id = sqlc.arg(merchant_id) AND livemode = sqlc.arg(livemode) AND 
   AND created_at >= sqlc.arg(created_gte) AND created_at < sqlc.arg(created_lt)
 GROUP BY currency
 ORDER BY currency;
+
+-- name: RevokeAPIKeyOfMode :execrows
+UPDATE api_keys SET revoked_at = sqlc.arg(revoked_at)
+WHERE id = sqlc.arg(id) AND merchant_id = sqlc.arg(merchant_id) AND livemode = sqlc.arg(livemode) AND revoked_at IS NULL;

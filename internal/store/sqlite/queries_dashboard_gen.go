@@ -79,10 +79,16 @@ func (s queries) GetLoginFailures(ctx context.Context, email string) (store.Logi
 	return store.LoginFailures{Email: r.Email, Failures: r.Failures, LockedUntil: tsPtr(r.LockedUntil), UpdatedAt: r.UpdatedAt.UTC()}, nil
 }
 
-func (s queries) SaveLoginFailures(ctx context.Context, f store.LoginFailures) error {
-	return mapErr(s.q.UpsertLoginFailures(ctx, litedb.UpsertLoginFailuresParams{
-		Email: f.Email, Failures: f.Failures, LockedUntil: tsPtr(f.LockedUntil), UpdatedAt: ts(f.UpdatedAt),
-	}))
+func (s queries) CountLoginFailure(ctx context.Context, email string, now time.Time) (store.LoginFailures, error) {
+	r, err := s.q.CountLoginFailure(ctx, litedb.CountLoginFailureParams{Email: email, UpdatedAt: ts(now)})
+	if err != nil {
+		return store.LoginFailures{}, mapErr(err)
+	}
+	return store.LoginFailures{Email: email, Failures: r.Failures, LockedUntil: tsPtr(r.LockedUntil), UpdatedAt: ts(now)}, nil
+}
+
+func (s queries) LockLoginFailures(ctx context.Context, email string, until time.Time) error {
+	return mapErr(s.q.LockLoginFailures(ctx, litedb.LockLoginFailuresParams{Email: email, LockedUntil: tsPtr(&until)}))
 }
 
 func (s queries) DeleteLoginFailures(ctx context.Context, email string) error {
@@ -107,22 +113,31 @@ func (s queries) SaveMerchantProfile(ctx context.Context, p merchant.Profile) er
 	}))
 }
 
+// sinceEpoch clamps a time to 1970 at the earliest: ids carry milliseconds since then, and an earlier time would
+// wrap around to a bound far in the future.
+func sinceEpoch(t time.Time) time.Time {
+	if epoch := time.Unix(0, 0); t.Before(epoch) {
+		return epoch
+	}
+	return t
+}
+
 // paymentIDAbove sorts above every payment id ("~" is above every base62 digit).
 const paymentIDAbove = "pay_~"
 
 func (s queries) SearchPayments(ctx context.Context, f store.PaymentSearch) ([]payment.Payment, error) {
 	idGTE, idLT := "", paymentIDAbove
 	if !f.CreatedGTE.IsZero() {
-		idGTE = id.Floor("pay_", f.CreatedGTE)
+		idGTE = id.Floor("pay_", sinceEpoch(f.CreatedGTE))
 	}
 	if !f.CreatedLT.IsZero() {
-		idLT = id.Floor("pay_", f.CreatedLT)
+		idLT = id.Floor("pay_", sinceEpoch(f.CreatedLT))
 	}
 	if f.StartingAfter != "" && f.StartingAfter < idLT {
 		idLT = f.StartingAfter
 	}
 	amountLTE := f.AmountLTE
-	if amountLTE <= 0 {
+	if !f.AmountLTESet {
 		amountLTE = math.MaxInt64
 	}
 	p := litedb.SearchPaymentsByEmailParams{
@@ -177,4 +192,9 @@ func (s queries) RefundStats(ctx context.Context, merchantID string, livemode bo
 		out = append(out, store.RefundStat{Currency: r.Currency, Count: r.Refunds, Amount: r.Amount})
 	}
 	return out, nil
+}
+
+func (s queries) RevokeAPIKeyOfMode(ctx context.Context, merchantID string, livemode bool, keyID string, at time.Time) error {
+	n, err := s.q.RevokeAPIKeyOfMode(ctx, litedb.RevokeAPIKeyOfModeParams{ID: keyID, MerchantID: merchantID, Livemode: livemode, RevokedAt: tsPtr(&at)})
+	return rowsErr(n, err, store.ErrNotFound)
 }

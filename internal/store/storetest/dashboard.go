@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"sync"
 	"testing"
 	"time"
 
@@ -44,6 +45,26 @@ func testDashboardSessions(t *testing.T, s store.Store) {
 	got, err := s.GetUser(ctx, u.ID)
 	if err != nil || got != u {
 		t.Fatalf("GetUser: %+v %v", got, err)
+	}
+	// A key is revoked only in its own mode.
+	live, _, liveHash := merchant.NewKey(m.ID, merchant.KeySecret, true, Now)
+	if err := s.InsertAPIKey(ctx, live, liveHash); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.RevokeAPIKeyOfMode(ctx, m.ID, false, live.ID, Now); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("revoking a live key in test mode: %v, want ErrNotFound", err)
+	}
+	if k, err := s.GetAPIKeyByHash(ctx, liveHash); err != nil || k.RevokedAt != nil {
+		t.Errorf("live key after a test-mode revoke: %+v %v", k, err)
+	}
+	if err := s.RevokeAPIKeyOfMode(ctx, "mer_other", true, live.ID, Now); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("revoking another merchant's key: %v, want ErrNotFound", err)
+	}
+	if err := s.RevokeAPIKeyOfMode(ctx, m.ID, true, live.ID, Now); err != nil {
+		t.Fatal(err)
+	}
+	if k, err := s.GetAPIKeyByHash(ctx, liveHash); err != nil || k.RevokedAt == nil {
+		t.Errorf("live key after a live-mode revoke: %+v %v", k, err)
 	}
 	if err := s.UpdateUserPassword(ctx, u.ID, "$argon2id$y"); err != nil {
 		t.Fatal(err)
@@ -93,16 +114,61 @@ func testDashboardSessions(t *testing.T, s store.Store) {
 		t.Errorf("failures of a new email: %v", err)
 	}
 	until := Now.Add(15 * time.Minute)
-	for _, f := range []store.LoginFailures{{Email: "a@example.com", Failures: 1, UpdatedAt: Now}, {Email: "a@example.com", Failures: 5, LockedUntil: &until, UpdatedAt: Now}} {
-		if err := s.SaveLoginFailures(ctx, f); err != nil {
-			t.Fatal(err)
-		}
-		got, err := s.GetLoginFailures(ctx, f.Email)
+	for i, want := range []store.LoginFailures{{Email: "a@example.com", Failures: 1, UpdatedAt: Now}, {Email: "a@example.com", Failures: 2, UpdatedAt: Now}} {
+		got, err := s.CountLoginFailure(ctx, "a@example.com", Now)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if diff := cmp.Diff(f, got); diff != "" {
-			t.Errorf("GetLoginFailures (-want +got):\n%s", diff)
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("CountLoginFailure %d (-want +got):\n%s", i, diff)
+		}
+	}
+	if err := s.LockLoginFailures(ctx, "a@example.com", until); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.LockLoginFailures(ctx, "a@example.com", until.Add(time.Hour)); err != nil { // locked already: no change
+		t.Fatal(err)
+	}
+	lf, err := s.CountLoginFailure(ctx, "a@example.com", Now.Add(time.Minute))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := (store.LoginFailures{Email: "a@example.com", Failures: 3, LockedUntil: &until, UpdatedAt: Now.Add(time.Minute)}); !cmp.Equal(want, lf) {
+		t.Errorf("CountLoginFailure while locked (-want +got):\n%s", cmp.Diff(want, lf))
+	}
+	if got, err := s.GetLoginFailures(ctx, "a@example.com"); err != nil || got.Failures != 3 || got.LockedUntil == nil || !got.LockedUntil.Equal(until) {
+		t.Errorf("GetLoginFailures: %+v %v", got, err)
+	}
+	// The lock ran out: the count starts afresh.
+	lf, err = s.CountLoginFailure(ctx, "a@example.com", until)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if lf.Failures != 1 || lf.LockedUntil != nil {
+		t.Errorf("CountLoginFailure after the lock: %+v", lf)
+	}
+	// Concurrent attempts each get their own count: none is lost.
+	const parallel = 20
+	counts := make(chan int64, parallel)
+	var wg sync.WaitGroup
+	for range parallel {
+		wg.Go(func() {
+			f, err := s.CountLoginFailure(ctx, "b@example.com", Now)
+			if err != nil {
+				t.Error(err)
+			}
+			counts <- f.Failures
+		})
+	}
+	wg.Wait()
+	close(counts)
+	seen := map[int64]bool{}
+	for n := range counts {
+		seen[n] = true
+	}
+	for n := int64(1); n <= parallel; n++ {
+		if !seen[n] {
+			t.Errorf("concurrent CountLoginFailure: no attempt got count %d (got %v)", n, seen)
 		}
 	}
 	if err := s.DeleteLoginFailures(ctx, "a@example.com"); err != nil {
@@ -151,17 +217,20 @@ func testPaymentSearchAndStats(t *testing.T, s store.Store) {
 		f    store.PaymentSearch
 		want []string
 	}{
-		"all":         {store.PaymentSearch{}, []string{c.ID, b.ID, a.ID}},
-		"status":      {store.PaymentSearch{Status: "failed"}, []string{b.ID}},
-		"method":      {store.PaymentSearch{Method: "upi"}, []string{}},
-		"order":       {store.PaymentSearch{ExternalOrderID: "A-1"}, []string{a.ID}},
-		"last4":       {store.PaymentSearch{CardLast4: "4242"}, []string{c.ID, a.ID}},
-		"email":       {store.PaymentSearch{CustomerEmail: "y@example.com"}, []string{b.ID}},
-		"amount":      {store.PaymentSearch{AmountGTE: 1500, AmountLTE: 2500}, []string{b.ID}},
-		"dates":       {store.PaymentSearch{CreatedGTE: day, CreatedLT: day.Add(24 * time.Hour)}, []string{b.ID, a.ID}},
-		"cursor":      {store.PaymentSearch{Page: store.Page{StartingAfter: c.ID}}, []string{b.ID, a.ID}},
-		"limit":       {store.PaymentSearch{Page: store.Page{Limit: 1}}, []string{c.ID}},
-		"combination": {store.PaymentSearch{CardLast4: "4242", CustomerEmail: "x@example.com", Status: "captured", AmountLTE: 2000}, []string{a.ID}},
+		"all":               {store.PaymentSearch{}, []string{c.ID, b.ID, a.ID}},
+		"status":            {store.PaymentSearch{Status: "failed"}, []string{b.ID}},
+		"method":            {store.PaymentSearch{Method: "upi"}, []string{}},
+		"order":             {store.PaymentSearch{ExternalOrderID: "A-1"}, []string{a.ID}},
+		"last4":             {store.PaymentSearch{CardLast4: "4242"}, []string{c.ID, a.ID}},
+		"email":             {store.PaymentSearch{CustomerEmail: "y@example.com"}, []string{b.ID}},
+		"amount":            {store.PaymentSearch{AmountGTE: 1500, AmountLTE: 2500, AmountLTESet: true}, []string{b.ID}},
+		"dates":             {store.PaymentSearch{CreatedGTE: day, CreatedLT: day.Add(24 * time.Hour)}, []string{b.ID, a.ID}},
+		"cursor":            {store.PaymentSearch{Page: store.Page{StartingAfter: c.ID}}, []string{b.ID, a.ID}},
+		"limit":             {store.PaymentSearch{Page: store.Page{Limit: 1}}, []string{c.ID}},
+		"amount at most 0":  {store.PaymentSearch{AmountLTESet: true}, []string{}},
+		"from before 1970":  {store.PaymentSearch{CreatedGTE: time.Date(1969, 12, 31, 0, 0, 0, 0, time.UTC)}, []string{c.ID, b.ID, a.ID}},
+		"until before 1970": {store.PaymentSearch{CreatedLT: time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC)}, []string{}},
+		"combination":       {store.PaymentSearch{CardLast4: "4242", CustomerEmail: "x@example.com", Status: "captured", AmountLTE: 2000, AmountLTESet: true}, []string{a.ID}},
 	} {
 		f := tt.f
 		f.MerchantID = m.ID

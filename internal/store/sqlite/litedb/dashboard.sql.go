@@ -10,6 +10,37 @@ import (
 	"time"
 )
 
+const countLoginFailure = `-- name: CountLoginFailure :one
+INSERT INTO dashboard_login_failures (email, failures, locked_until, updated_at)
+VALUES (?1, 1, NULL, ?2)
+ON CONFLICT (email) DO UPDATE SET
+    failures = CASE WHEN dashboard_login_failures.locked_until <= excluded.updated_at THEN 1
+                    ELSE dashboard_login_failures.failures + 1 END,
+    locked_until = CASE WHEN dashboard_login_failures.locked_until <= excluded.updated_at THEN NULL
+                        ELSE dashboard_login_failures.locked_until END,
+    updated_at = excluded.updated_at
+RETURNING failures, locked_until
+`
+
+type CountLoginFailureParams struct {
+	Email     string
+	UpdatedAt time.Time
+}
+
+type CountLoginFailureRow struct {
+	Failures    int64
+	LockedUntil *time.Time
+}
+
+// CountLoginFailure counts one sign-in attempt of an email before its password is checked, in one statement, so
+// that concurrent attempts each get their own number. A lock that ran out starts the count afresh.
+func (q *Queries) CountLoginFailure(ctx context.Context, arg CountLoginFailureParams) (CountLoginFailureRow, error) {
+	row := q.db.QueryRowContext(ctx, countLoginFailure, arg.Email, arg.UpdatedAt)
+	var i CountLoginFailureRow
+	err := row.Scan(&i.Failures, &i.LockedUntil)
+	return i, err
+}
+
 const deleteDashboardSession = `-- name: DeleteDashboardSession :exec
 DELETE FROM dashboard_sessions WHERE token_hash = ?1
 `
@@ -148,6 +179,21 @@ func (q *Queries) InsertDashboardSession(ctx context.Context, arg InsertDashboar
 	return err
 }
 
+const lockLoginFailures = `-- name: LockLoginFailures :exec
+UPDATE dashboard_login_failures SET locked_until = ?1
+WHERE email = ?2 AND locked_until IS NULL
+`
+
+type LockLoginFailuresParams struct {
+	LockedUntil *time.Time
+	Email       string
+}
+
+func (q *Queries) LockLoginFailures(ctx context.Context, arg LockLoginFailuresParams) error {
+	_, err := q.db.ExecContext(ctx, lockLoginFailures, arg.LockedUntil, arg.Email)
+	return err
+}
+
 const paymentStats = `-- name: PaymentStats :many
 SELECT status, currency, CAST(COUNT(*) AS BIGINT) AS payments, CAST(COALESCE(SUM(amount), 0) AS BIGINT) AS amount
 FROM payments
@@ -252,6 +298,31 @@ func (q *Queries) RefundStats(ctx context.Context, arg RefundStatsParams) ([]Ref
 		return nil, err
 	}
 	return items, nil
+}
+
+const revokeAPIKeyOfMode = `-- name: RevokeAPIKeyOfMode :execrows
+UPDATE api_keys SET revoked_at = ?1
+WHERE id = ?2 AND merchant_id = ?3 AND livemode = ?4 AND revoked_at IS NULL
+`
+
+type RevokeAPIKeyOfModeParams struct {
+	RevokedAt  *time.Time
+	ID         string
+	MerchantID string
+	Livemode   bool
+}
+
+func (q *Queries) RevokeAPIKeyOfMode(ctx context.Context, arg RevokeAPIKeyOfModeParams) (int64, error) {
+	result, err := q.db.ExecContext(ctx, revokeAPIKeyOfMode,
+		arg.RevokedAt,
+		arg.ID,
+		arg.MerchantID,
+		arg.Livemode,
+	)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected()
 }
 
 const searchPayments = `-- name: SearchPayments :many
@@ -777,30 +848,6 @@ func (q *Queries) UpdateUserPassword(ctx context.Context, arg UpdateUserPassword
 		return 0, err
 	}
 	return result.RowsAffected()
-}
-
-const upsertLoginFailures = `-- name: UpsertLoginFailures :exec
-INSERT INTO dashboard_login_failures (email, failures, locked_until, updated_at)
-VALUES (?1, ?2, ?3, ?4)
-ON CONFLICT (email) DO UPDATE SET failures = excluded.failures, locked_until = excluded.locked_until,
-                                  updated_at = excluded.updated_at
-`
-
-type UpsertLoginFailuresParams struct {
-	Email       string
-	Failures    int64
-	LockedUntil *time.Time
-	UpdatedAt   time.Time
-}
-
-func (q *Queries) UpsertLoginFailures(ctx context.Context, arg UpsertLoginFailuresParams) error {
-	_, err := q.db.ExecContext(ctx, upsertLoginFailures,
-		arg.Email,
-		arg.Failures,
-		arg.LockedUntil,
-		arg.UpdatedAt,
-	)
-	return err
 }
 
 const upsertMerchantProfile = `-- name: UpsertMerchantProfile :exec

@@ -1,0 +1,114 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/kassapay/kassa/internal/gateway"
+	"github.com/kassapay/kassa/internal/kassatest"
+	"github.com/kassapay/kassa/internal/payment"
+	"github.com/kassapay/kassa/internal/provider/sandbox"
+	"github.com/kassapay/kassa/internal/store"
+	"github.com/kassapay/kassa/internal/store/storetest"
+)
+
+// authorized makes an authorized (uncaptured) card payment of 80.00 EUR for a merchant.
+func authorized(t *testing.T, e *kassatest.Env, a gateway.Auth) payment.Payment {
+	t.Helper()
+	p, err := e.Gateway.ChargeCard(context.Background(), a, gateway.DirectInput{Amount: 8000, Currency: "EUR", CustomerEmail: "cap@example.com",
+		Card: gateway.CardInput{Number: sandbox.CardVisa, ExpMonth: 12, ExpYear: 2030, CVV: "123", Name: "Jane Doe"}}, false)
+	if err != nil || p.Status != payment.StatusAuthorized {
+		t.Fatalf("authorize: %v %s", err, p.Status)
+	}
+	return p
+}
+
+// TestDashboardCaptureAndVoid: an authorized payment's page offers capture (partial allowed) and void (reason
+// required), each confirmed, run once per form key, refused to operators and to other merchants (404).
+func TestDashboardCaptureAndVoid(t *testing.T) {
+	t.Parallel()
+	kassatest.ForEachBackend(t, func(t *testing.T, b storetest.Backend) {
+		e, _ := setup(t, b, kassatest.Options{})
+		ctx := context.Background()
+		a := gateway.Auth{Merchant: e.Merchant.Merchant}
+		toCapture, toVoid := authorized(t, e, a), authorized(t, e, a)
+		u := signInMerchant(t, e)
+
+		page := u.get("/dashboard/payments/" + toCapture.ID)
+		wantStatus(t, "authorized payment", page, http.StatusOK)
+		wantContains(t, "authorized payment", page, `id="capture-form"`, `id="void-form"`, `id="fraud"`, "score 0 · approve")
+		key := formKeyOf(t, page)
+		path := "/dashboard/payments/" + toCapture.ID + "/capture"
+		confirm := u.post(path, url.Values{"amount": {"50.00"}, "key": {key}})
+		wantStatus(t, "capture confirmation", confirm, http.StatusOK)
+		wantContains(t, "capture confirmation", confirm, "Capture €50.00 of payment "+toCapture.ID)
+		wantStatus(t, "bad amount", u.post(path, url.Values{"amount": {"ten"}, "key": {key}, "confirm": {"yes"}}), http.StatusBadRequest)
+		wantStatus(t, "too much", u.post(path, url.Values{"amount": {"90.00"}, "key": {key}, "confirm": {"yes"}}), http.StatusBadRequest)
+		form := url.Values{"amount": {"50.00"}, "key": {key}, "confirm": {"yes"}}
+		wantStatus(t, "capture", u.post(path, form), http.StatusSeeOther)
+		wantStatus(t, "capture again (double submit)", u.post(path, form), http.StatusSeeOther)
+		got, err := e.Gateway.GetPayment(ctx, a, toCapture.ID)
+		if err != nil || got.Status != payment.StatusCaptured || got.Captured != 5000 {
+			t.Fatalf("after capturing 50.00 twice with one key: %v %s captured %d", err, got.Status, got.Captured)
+		}
+		txns, err := e.Store.ListTransactions(ctx, store.TransactionFilter{MerchantID: a.Merchant.ID, PaymentID: toCapture.ID, Page: store.Page{Limit: 100}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		captures := 0
+		for _, tx := range txns {
+			if tx.Type == payment.TxnCapture {
+				captures++
+			}
+		}
+		if captures != 1 {
+			t.Errorf("%d capture transactions, want 1", captures)
+		}
+		after := u.get("/dashboard/payments/" + toCapture.ID + "?done=capture")
+		wantContains(t, "captured payment", after, "Capture requested", `id="refund-form"`)
+
+		vpath := "/dashboard/payments/" + toVoid.ID + "/void"
+		vkey := formKeyOf(t, u.get("/dashboard/payments/"+toVoid.ID))
+		wantStatus(t, "void without a reason", u.post(vpath, url.Values{"key": {vkey}, "confirm": {"yes"}}), http.StatusBadRequest)
+		wantContains(t, "void confirmation", u.post(vpath, url.Values{"key": {vkey}, "reason": {"out of stock"}}), "Void payment "+toVoid.ID)
+		vform := url.Values{"key": {vkey}, "reason": {"out of stock"}, "confirm": {"yes"}}
+		wantStatus(t, "void", u.post(vpath, vform), http.StatusSeeOther)
+		wantStatus(t, "void again (double submit)", u.post(vpath, vform), http.StatusSeeOther)
+		if got, _ := e.Gateway.GetPayment(ctx, a, toVoid.ID); got.Status != payment.StatusVoided || got.VoidReason != "out of stock" {
+			t.Errorf("after voiding: %s %q", got.Status, got.VoidReason)
+		}
+		wantContains(t, "voided payment", u.get("/dashboard/payments/"+toVoid.ID), "out of stock")
+
+		// Another merchant's authorization is not found, and stays authorized.
+		other, _, _ := e.NewMerchant("Other Shop", "owner@other.example")
+		theirs := authorized(t, e, gateway.Auth{Merchant: other.Merchant})
+		for _, act := range []string{"capture", "void"} {
+			wantStatus(t, act+" another merchant's payment", u.post("/dashboard/payments/"+theirs.ID+"/"+act,
+				url.Values{"key": {"dash_cross" + act}, "reason": {"x"}, "confirm": {"yes"}}), http.StatusNotFound)
+		}
+		if got, _ := e.Gateway.GetPayment(ctx, gateway.Auth{Merchant: other.Merchant}, theirs.ID); got.Status != payment.StatusAuthorized {
+			t.Errorf("another merchant's payment became %s", got.Status)
+		}
+
+		// Operators do not capture or void.
+		mine := authorized(t, e, a)
+		if _, err := e.Gateway.CreateOperator(ctx, "ops@kassa.example", "operator password 1"); err != nil {
+			t.Fatal(err)
+		}
+		op := signIn(t, e, "ops@kassa.example", "operator password 1")
+		wantStatus(t, "choose", op.post("/dashboard/switch", url.Values{"merchant": {e.Merchant.Merchant.ID}}), http.StatusSeeOther)
+		if p := op.get("/dashboard/payments/" + mine.ID); !strings.Contains(p.Body, "Operators do not capture") || strings.Contains(p.Body, "capture-form") {
+			t.Errorf("the operator's page of an authorized payment:\n%s", p.Body)
+		}
+		for _, act := range []string{"capture", "void"} {
+			wantStatus(t, "operator "+act, op.post("/dashboard/payments/"+mine.ID+"/"+act,
+				url.Values{"key": {"dash_operator" + act}, "reason": {"x"}, "confirm": {"yes"}}), http.StatusForbidden)
+		}
+		if got, _ := e.Gateway.GetPayment(ctx, a, mine.ID); got.Status != payment.StatusAuthorized {
+			t.Errorf("an operator's post made the payment %s", got.Status)
+		}
+	})
+}
