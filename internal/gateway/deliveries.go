@@ -16,13 +16,14 @@ import (
 	"github.com/kassapay/kassa/internal/webhook"
 )
 
-// NotDueError says a delivery's next attempt is later than now; the job should wait until then.
+// NotDueError says a job's work (a delivery's next attempt, an order payment waiting for its request's provider
+// call or for the payer) is due later; the job should wait until then.
 type NotDueError struct {
 	Until time.Time
 }
 
 func (e *NotDueError) Error() string {
-	return "webhook delivery not due until " + e.Until.Format(time.RFC3339)
+	return "not due until " + e.Until.Format(time.RFC3339)
 }
 
 // AttemptDelivery makes the next attempt of a delivery: it signs the event's payload with the endpoint's secrets,
