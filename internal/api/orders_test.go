@@ -15,6 +15,7 @@ import (
 	"github.com/kassapay/kassa/internal/gateway"
 	"github.com/kassapay/kassa/internal/kassatest"
 	"github.com/kassapay/kassa/internal/provider"
+	"github.com/kassapay/kassa/internal/provider/sandbox"
 	"github.com/kassapay/kassa/internal/store"
 	"github.com/kassapay/kassa/internal/store/storetest"
 )
@@ -442,6 +443,54 @@ func TestOrderCardPaymentsAreScoredForFraud(t *testing.T) {
 		}
 		if r := payOrder(e, orderID, "upi", `"vpa":"success@kassa"`); r.Status != 201 {
 			t.Errorf("paying the order again: %d %s", r.Status, r.Body)
+		}
+	})
+}
+
+// noCaptureAnswer is the sandbox, except that captures never get an answer.
+type noCaptureAnswer struct{ provider.Provider }
+
+func (p noCaptureAnswer) Do(ctx context.Context, r provider.Request) (provider.Result, error) {
+	if r.Operation == provider.OperationCapture {
+		return provider.Result{}, provider.ErrTimeout
+	}
+	return p.Provider.Do(ctx, r)
+}
+
+// TestOrderCaptureWithoutAnswerReleasesTheHold: an order's card is authorized but its capture never answers; after
+// the last attempt the payment fails (one payment.failed) and the authorization is voided, not left on the card.
+func TestOrderCaptureWithoutAnswerReleasesTheHold(t *testing.T) {
+	t.Parallel()
+	kassatest.ForEachBackend(t, func(t *testing.T, b storetest.Backend) {
+		e := kassatest.Setup(t, b, kassatest.Options{Provider: noCaptureAnswer{sandbox.New(sandbox.Options{})}})
+		order := newOrder(t, e, 2500)
+		r := payOrder(e, order, "card", cardJSON("4242424242424242", 12, kassatest.Start.Year()+1, "123"))
+		if r.Status != 201 {
+			t.Fatalf("%d %s", r.Status, r.Body)
+		}
+		id := r.JSON(t)["id"].(string)
+		for i := range 2 {
+			if err := e.Gateway.ProcessOrderPayment(context.Background(), id); err == nil {
+				t.Fatalf("attempt %d: no error without a capture answer", i+1)
+			}
+		}
+		if err := e.Gateway.ProcessOrderPayment(context.Background(), id); err != nil {
+			t.Fatal(err)
+		}
+		if got := e.Do(kassatest.Request{Method: "GET", Path: "/api/v1/payments/" + id}).JSON(t); got["status"] != "failed" {
+			t.Errorf("payment %v, want failed", got["status"])
+		}
+		var txns []string
+		for _, x := range e.Do(kassatest.Request{Method: "GET", Path: "/api/v1/transactions?payment_id=" + id}).JSON(t)["data"].([]any) {
+			m := x.(map[string]any)
+			txns = append(txns, m["type"].(string)+":"+m["status"].(string))
+		}
+		slices.Sort(txns)
+		if diff := cmp.Diff([]string{"authorize:succeeded", "capture:failed", "void:succeeded"}, txns); diff != "" {
+			t.Errorf("transactions (-want +got):\n%s", diff)
+		}
+		if n := eventsOf(t, e, "payment.failed", id); n != 1 {
+			t.Errorf("%d payment.failed events", n)
 		}
 	})
 }

@@ -439,8 +439,41 @@ func (g *Gateway) ProcessOrderPayment(ctx context.Context, paymentID string) err
 			first = provider.TimeoutResult()
 		}
 		second = provider.TimeoutResult()
+		if p.Method == payment.MethodCard && first.Status == provider.StatusSucceeded {
+			// The card is authorized but its capture never got an answer: the payment fails, and the hold is
+			// released rather than left on the customer's card until it lapses.
+			if err := g.finishOrderPayment(ctx, p.ID, first, second); err != nil {
+				return err
+			}
+			return g.voidOrderAuthorization(ctx, prov, p, first.ProviderTransactionID)
+		}
 	}
 	return g.finishOrderPayment(ctx, p.ID, first, second)
+}
+
+// voidOrderAuthorization releases the authorization of an order payment whose capture got no answer, and records
+// the void as a transaction of the (failed) payment. A void without an answer is logged: the hold then lapses at
+// the issuer.
+func (g *Gateway) voidOrderAuthorization(ctx context.Context, prov provider.Provider, p payment.Payment, authID string) error {
+	callCtx, cancel := context.WithTimeout(ctx, providerTimeout)
+	defer cancel()
+	res, err := prov.Do(callCtx, provider.Request{Operation: provider.OperationVoid, IdempotencyKey: p.ID + ":void",
+		Amount: p.Amount, Currency: p.Currency, ProviderTransactionID: authID})
+	if err != nil {
+		g.log.WarnContext(ctx, "order payment: void of an uncaptured authorization got no answer; the hold lapses at the issuer", "payment_id", p.ID, "err", err)
+		return nil
+	}
+	now := g.Now()
+	t := payment.Transaction{
+		ID: id.New("txn_", now), PaymentID: p.ID, MerchantID: p.MerchantID, Livemode: p.Livemode, Type: payment.TxnVoid,
+		Status: payment.TxnFailed, Amount: p.Amount, Currency: p.Currency, Provider: p.Provider,
+		ProviderTransactionID: res.ProviderTransactionID, ResponseCode: res.ResponseCode, ResponseMessage: res.ResponseMessage,
+		CreatedAt: now,
+	}
+	if res.Status == provider.StatusSucceeded {
+		t.Status = payment.TxnSucceeded
+	}
+	return g.store.InsertTransaction(ctx, t)
 }
 
 func (g *Gateway) countRecoveryAttempt(ctx context.Context, paymentID string) (int, error) {
