@@ -262,8 +262,15 @@ func TestDirectCardLifecycle(t *testing.T) {
 			t.Errorf("transactions offset: %d", len(d))
 		}
 		// Document 002's statuses: captured = the succeeded capture transactions, with its limit and offset paging.
-		if d := get(e, "/api/v1/transactions?status=captured&limit=20&offset=0").JSON(t)["data"].([]any); len(d) != len(caps) {
-			t.Errorf("status=captured: %d transactions, want %d", len(d), len(caps))
+		sales := get(e, "/api/v1/transactions?type=sale&status=succeeded&limit=100").JSON(t)["data"].([]any)
+		if len(sales) == 0 {
+			t.Fatal("no succeeded sale to list")
+		}
+		if d := get(e, "/api/v1/transactions?status=captured&limit=20&offset=0").JSON(t)["data"].([]any); len(d) != len(caps)+len(sales) {
+			t.Errorf("status=captured: %d transactions, want %d captures and %d sales", len(d), len(caps), len(sales))
+		}
+		if d := get(e, "/api/v1/transactions?status=captured&type=sale&limit=100").JSON(t)["data"].([]any); len(d) != len(sales) {
+			t.Errorf("status=captured&type=sale: %d transactions, want %d", len(d), len(sales))
 		}
 		for _, x := range get(e, "/api/v1/transactions?status=authorized&limit=20&offset=0").JSON(t)["data"].([]any) {
 			if m := x.(map[string]any); m["type"] != "authorize" || m["status"] != "succeeded" {

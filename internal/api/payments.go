@@ -87,7 +87,7 @@ type ListTransactionsInput struct {
 	StartingAfter string    `query:"starting_after" doc:"Cursor: a transaction id; returns older transactions."`
 	PaymentID     string    `query:"payment_id" maxLength:"64"`
 	Type          string    `query:"type" enum:"authorize,capture,sale,void,refund"`
-	Status        string    `query:"status" enum:"succeeded,failed,authorized,captured,voided,refunded" doc:"succeeded or failed; or, as document 002 names them, authorized, captured, voided, refunded: the succeeded transactions of type authorize, capture, void, refund."`
+	Status        string    `query:"status" enum:"succeeded,failed,authorized,captured,voided,refunded" doc:"succeeded or failed; or, as document 002 names them, authorized, captured, voided, refunded: the succeeded transactions of type authorize, capture or sale, void, refund."`
 	CreatedGTE    time.Time `query:"created[gte]"`
 	CreatedLT     time.Time `query:"created[lt]"`
 	Offset        int       `query:"offset" minimum:"0" maximum:"10000" doc:"Skip this many (document 002's paging); starting_after is faster."`
@@ -105,14 +105,22 @@ func (s *Server) getTransaction(ctx context.Context, in *GetSessionInput) (*Tran
 var transactionStatusTypes = map[string]string{"authorized": "authorize", "captured": "capture", "voided": "void", "refunded": "refund"}
 
 func (s *Server) listTransactions(ctx context.Context, in *ListTransactionsInput) (*TransactionListOutput, error) {
+	alsoType := ""
 	if typ, ok := transactionStatusTypes[in.Status]; ok {
-		if in.Type != "" && in.Type != typ {
+		also := ""
+		if typ == "capture" {
+			also = "sale" // a sale captures too
+		}
+		if in.Type != "" && in.Type != typ && in.Type != also {
 			return nil, gateway.InvalidParam("status", "parameter_invalid", "status "+in.Status+" means type "+typ+"; it cannot be combined with type "+in.Type+".")
 		}
-		in.Type, in.Status = typ, "succeeded"
+		if in.Type == "" {
+			in.Type, alsoType = typ, also
+		}
+		in.Status = "succeeded"
 	}
 	rows, more, err := s.gw.ListTransactionsOffset(ctx, merchantOf(ctx), store.TransactionFilter{
-		PaymentID: in.PaymentID, Type: in.Type, Status: in.Status, CreatedGTE: in.CreatedGTE, CreatedLT: in.CreatedLT,
+		PaymentID: in.PaymentID, Type: in.Type, AlsoType: alsoType, Status: in.Status, CreatedGTE: in.CreatedGTE, CreatedLT: in.CreatedLT,
 		Page: store.Page{Limit: in.Limit, StartingAfter: in.StartingAfter},
 	}, in.Offset)
 	if err != nil {

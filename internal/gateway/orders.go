@@ -442,7 +442,9 @@ func (g *Gateway) ProcessOrderPayment(ctx context.Context, paymentID string) err
 		if p.Method == payment.MethodCard && first.Status == provider.StatusSucceeded {
 			// The card is authorized but its capture never got an answer: the payment fails, and the hold is
 			// released rather than left on the customer's card until it lapses.
-			if err := g.finishOrderPayment(ctx, p.ID, first, second); err != nil {
+			// Only the run that recorded the failure voids: another run may have captured it meanwhile.
+			recorded, err := g.recordOrderOutcome(ctx, p.ID, first, second)
+			if err != nil || !recorded {
 				return err
 			}
 			return g.voidOrderAuthorization(ctx, prov, p, first.ProviderTransactionID)
@@ -497,11 +499,19 @@ func (g *Gateway) countRecoveryAttempt(ctx context.Context, paymentID string) (i
 // Locks are taken order first, then payment, as CreateOrderPayment takes them: the opposite order deadlocks on
 // PostgreSQL when a customer retries an order while its payment settles.
 func (g *Gateway) finishOrderPayment(ctx context.Context, paymentID string, first, final provider.Result) error {
+	_, err := g.recordOrderOutcome(ctx, paymentID, first, final)
+	return err
+}
+
+// recordOrderOutcome is finishOrderPayment; recorded says whether this call recorded the outcome (false when another
+// run had already moved the payment on).
+func (g *Gateway) recordOrderOutcome(ctx context.Context, paymentID string, first, final provider.Result) (recorded bool, err error) {
 	unlocked, err := g.store.GetPaymentByID(ctx, paymentID)
 	if err != nil {
-		return err
+		return false, err
 	}
-	return g.store.InTx(ctx, func(tx store.Tx) error {
+	err = g.store.InTx(ctx, func(tx store.Tx) error {
+		recorded = false
 		o, err := tx.LockOrder(ctx, unlocked.SourceID)
 		if err != nil {
 			return err
@@ -513,6 +523,7 @@ func (g *Gateway) finishOrderPayment(ctx context.Context, paymentID string, firs
 		if p.Status != payment.StatusPending {
 			return nil // recorded already (two workers raced)
 		}
+		recorded = true
 		now := g.Now()
 		txn := func(typ payment.TransactionType, r provider.Result) payment.Transaction {
 			t := payment.Transaction{
@@ -569,6 +580,7 @@ func (g *Gateway) finishOrderPayment(ctx context.Context, paymentID string, firs
 		_, err = g.RecordEvent(ctx, tx, EventInput{MerchantID: p.MerchantID, Livemode: p.Livemode, Type: evType, ObjectID: p.ID, Data: PaymentView(p)})
 		return err
 	})
+	return recorded, err
 }
 
 // PaymentStatusObject is what the browser may see of a payment while it waits: no customer or card data.

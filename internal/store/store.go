@@ -126,6 +126,8 @@ type TransactionFilter struct {
 	Livemode   bool
 	PaymentID  string
 	Type       string
+	// AlsoType is a second type accepted with Type (ListTransactionsOffset only): "captured" is a capture or a sale.
+	AlsoType   string
 	Status     string
 	CreatedGTE time.Time
 	CreatedLT  time.Time

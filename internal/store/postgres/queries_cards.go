@@ -95,7 +95,7 @@ func (s queries) ListTransactionsOffset(ctx context.Context, f store.Transaction
 	gte, lt := timeRange(f.CreatedGTE, f.CreatedLT)
 	rows, err := s.q.ListTransactionsFiltered(ctx, pgdb.ListTransactionsFilteredParams{
 		MerchantID: f.MerchantID, Livemode: f.Livemode, StartingAfter: f.StartingAfter, PaymentID: f.PaymentID, Type: f.Type,
-		Status: f.Status, CreatedGte: gte, CreatedLt: lt, RowLimit: int64(f.Limit), RowOffset: int64(offset),
+		AlsoType: f.AlsoType, Status: f.Status, CreatedGte: gte, CreatedLt: lt, RowLimit: int64(f.Limit), RowOffset: int64(offset),
 	})
 	if err != nil {
 		return nil, mapErr(err)

@@ -41,7 +41,7 @@ SELECT * FROM transactions
 WHERE merchant_id = sqlc.arg(merchant_id) AND livemode = sqlc.arg(livemode)
   AND (CAST(sqlc.arg(starting_after) AS TEXT) = '' OR id < CAST(sqlc.arg(starting_after) AS TEXT))
   AND (CAST(sqlc.arg(payment_id) AS TEXT) = '' OR payment_id = CAST(sqlc.arg(payment_id) AS TEXT))
-  AND (CAST(sqlc.arg(type) AS TEXT) = '' OR type = CAST(sqlc.arg(type) AS TEXT))
+  AND (CAST(sqlc.arg(type) AS TEXT) = '' OR type = CAST(sqlc.arg(type) AS TEXT) OR type = CAST(sqlc.arg(also_type) AS TEXT))
   AND (CAST(sqlc.arg(status) AS TEXT) = '' OR status = CAST(sqlc.arg(status) AS TEXT))
   AND created_at >= sqlc.arg(created_gte) AND created_at < sqlc.arg(created_lt)
 ORDER BY id DESC

@@ -313,11 +313,11 @@ SELECT id, payment_id, merchant_id, livemode, type, status, amount, currency, pr
 WHERE merchant_id = ?1 AND livemode = ?2
   AND (CAST(?3 AS TEXT) = '' OR id < CAST(?3 AS TEXT))
   AND (CAST(?4 AS TEXT) = '' OR payment_id = CAST(?4 AS TEXT))
-  AND (CAST(?5 AS TEXT) = '' OR type = CAST(?5 AS TEXT))
-  AND (CAST(?6 AS TEXT) = '' OR status = CAST(?6 AS TEXT))
-  AND created_at >= ?7 AND created_at < ?8
+  AND (CAST(?5 AS TEXT) = '' OR type = CAST(?5 AS TEXT) OR type = CAST(?6 AS TEXT))
+  AND (CAST(?7 AS TEXT) = '' OR status = CAST(?7 AS TEXT))
+  AND created_at >= ?8 AND created_at < ?9
 ORDER BY id DESC
-LIMIT CAST(?10 AS BIGINT) OFFSET CAST(?9 AS BIGINT)
+LIMIT CAST(?11 AS BIGINT) OFFSET CAST(?10 AS BIGINT)
 `
 
 type ListTransactionsFilteredParams struct {
@@ -326,6 +326,7 @@ type ListTransactionsFilteredParams struct {
 	StartingAfter string
 	PaymentID     string
 	Type          string
+	AlsoType      string
 	Status        string
 	CreatedGte    time.Time
 	CreatedLt     time.Time
@@ -340,6 +341,7 @@ func (q *Queries) ListTransactionsFiltered(ctx context.Context, arg ListTransact
 		arg.StartingAfter,
 		arg.PaymentID,
 		arg.Type,
+		arg.AlsoType,
 		arg.Status,
 		arg.CreatedGte,
 		arg.CreatedLt,
