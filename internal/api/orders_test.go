@@ -494,3 +494,30 @@ func TestOrderCaptureWithoutAnswerReleasesTheHold(t *testing.T) {
 		}
 	})
 }
+
+// TestOrderEmailVelocityIgnoresCase: an order payment's email counts toward the email rules whatever its case, as on
+// the direct API.
+func TestOrderEmailVelocityIgnoresCase(t *testing.T) {
+	t.Parallel()
+	kassatest.ForEachBackend(t, func(t *testing.T, b storetest.Backend) {
+		e := kassatest.Setup(t, b, kassatest.Options{})
+		var last map[string]any
+		for i, email := range []string{"Same@Example.com", "SAME@example.com", "same@EXAMPLE.com", "Same@Example.com"} {
+			order := newOrder(t, e, 2500)
+			r := payOrder(e, order, "card", cardJSON(withLuhn(fmt.Sprintf("42424242424200%d", i)), 12, kassatest.Start.Year()+1, "123")+`,"email":"`+email+`"`)
+			if r.Status != 201 {
+				t.Fatalf("payment %d: %d %s", i+1, r.Status, r.Body)
+			}
+			last = r.JSON(t)
+		}
+		var points float64
+		for _, x := range last["fraud_reasons"].([]any) {
+			if m := x.(map[string]any); m["rule"] == "email_velocity" {
+				points = m["points"].(float64)
+			}
+		}
+		if points != 20 {
+			t.Errorf("fourth payment with one email in four spellings: reasons %v, want email_velocity with 20 points", last["fraud_reasons"])
+		}
+	})
+}

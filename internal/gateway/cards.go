@@ -56,16 +56,9 @@ func cardOperation(p payment.Payment) provider.Operation {
 func (g *Gateway) beginCardPayment(ctx context.Context, tx store.Tx, at *cardAttempt) (declined bool, err error) {
 	p := &at.p
 	now := g.Now()
-	saved := payment.SavedCard{ID: id.New("pm_", now), MerchantID: p.MerchantID, Livemode: p.Livemode, CreatedAt: now}
-	if saved.Sealed, err = g.payments.Vault.Seal(saved.ID, at.card); err != nil {
+	if err := g.vaultCard(ctx, tx, p, at.card); err != nil {
 		return false, err
 	}
-	if err := tx.InsertSavedCard(ctx, saved); err != nil {
-		return false, err
-	}
-	d := saved.Sealed.Display
-	p.PaymentMethodID, p.CardFingerprint = saved.ID, saved.Sealed.Fingerprint
-	p.Card = payment.CardDisplay{Brand: string(d.Brand), First6: d.First6, Last4: d.Last4, ExpMonth: d.ExpMonth, ExpYear: d.ExpYear}
 	p.Status, p.Method, p.CreatedAt, p.UpdatedAt = payment.StatusPending, payment.MethodCard, now, now
 	if p.CaptureMethod == "" {
 		p.CaptureMethod = payment.CaptureAutomatic
@@ -86,6 +79,24 @@ func (g *Gateway) beginCardPayment(ctx context.Context, tx store.Tx, at *cardAtt
 		return true, g.recordCardOutcome(ctx, tx, p, res, false)
 	}
 	return false, tx.Enqueue(ctx, RecoverPaymentArgs{PaymentID: p.ID}, &river.InsertOpts{ScheduledAt: now.Add(recoveryDelay)})
+}
+
+// vaultCard seals card into a new saved card ("pm_…") of p's merchant and mode and puts on p what may be kept of it:
+// the vault reference, the fingerprint and the display data.
+func (g *Gateway) vaultCard(ctx context.Context, tx store.Tx, p *payment.Payment, card vault.Card) error {
+	now := g.Now()
+	saved := payment.SavedCard{ID: id.New("pm_", now), MerchantID: p.MerchantID, Livemode: p.Livemode, CreatedAt: now}
+	var err error
+	if saved.Sealed, err = g.payments.Vault.Seal(saved.ID, card); err != nil {
+		return err
+	}
+	if err := tx.InsertSavedCard(ctx, saved); err != nil {
+		return err
+	}
+	d := saved.Sealed.Display
+	p.PaymentMethodID, p.CardFingerprint = saved.ID, saved.Sealed.Fingerprint
+	p.Card = payment.CardDisplay{Brand: string(d.Brand), First6: d.First6, Last4: d.Last4, ExpMonth: d.ExpMonth, ExpYear: d.ExpYear}
+	return nil
 }
 
 // callCardProvider is phase 2: the provider call with a key derived from the payment. ok is false when the outcome
@@ -135,15 +146,7 @@ func (g *Gateway) recordCardOutcome(ctx context.Context, tx store.Tx, p *payment
 	now := g.Now()
 	op := cardOperation(*p)
 	if called {
-		txn := payment.Transaction{
-			ID: id.New("txn_", now), PaymentID: p.ID, MerchantID: p.MerchantID, Livemode: p.Livemode,
-			Type: payment.TransactionType(op), Amount: p.Amount, Currency: p.Currency, Provider: p.Provider,
-			ProviderTransactionID: res.ProviderTransactionID, AuthCode: res.AuthCode, ResponseCode: res.ResponseCode,
-			ResponseMessage: res.ResponseMessage, CreatedAt: now, Status: payment.TxnFailed,
-		}
-		if res.Status == provider.StatusSucceeded {
-			txn.Status = payment.TxnSucceeded
-		}
+		txn := providerTransaction(*p, payment.TransactionType(op), p.Amount, res, now)
 		if err := tx.InsertTransaction(ctx, txn); err != nil {
 			return err
 		}
@@ -194,6 +197,21 @@ func paymentEventOf(p payment.Payment) webhook.EventType {
 		return webhook.EventPaymentCaptured
 	}
 	return webhook.EventPaymentFailed
+}
+
+// providerTransaction is the append-only row of one provider answer about p: succeeded when the provider says so,
+// failed otherwise.
+func providerTransaction(p payment.Payment, typ payment.TransactionType, amount int64, res provider.Result, now time.Time) payment.Transaction {
+	t := payment.Transaction{
+		ID: id.New("txn_", now), PaymentID: p.ID, MerchantID: p.MerchantID, Livemode: p.Livemode, Type: typ,
+		Status: payment.TxnFailed, Amount: amount, Currency: p.Currency, Provider: p.Provider,
+		ProviderTransactionID: res.ProviderTransactionID, AuthCode: res.AuthCode, ResponseCode: res.ResponseCode,
+		ResponseMessage: res.ResponseMessage, CreatedAt: now,
+	}
+	if res.Status == provider.StatusSucceeded {
+		t.Status = payment.TxnSucceeded
+	}
+	return t
 }
 
 // recordPaymentEvent records an event whose data is the payment.

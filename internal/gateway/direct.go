@@ -93,7 +93,7 @@ func (g *Gateway) ChargeCard(ctx context.Context, a Auth, in DirectInput, captur
 	if err := problemsError(problems); err != nil {
 		return payment.Payment{}, err
 	}
-	card, err := g.validateCard(in.Card)
+	card, err := g.validateCard(in.Card, directCardCodes)
 	if err != nil {
 		return payment.Payment{}, err
 	}

@@ -259,7 +259,7 @@ func (g *Gateway) ConfirmIntent(ctx context.Context, intentID, secret string, in
 	if err := intentState(pi); err != nil {
 		return IntentResult{}, err
 	}
-	card, err := g.validateCard(in)
+	card, err := g.validateCard(in, directCardCodes)
 	if err != nil {
 		return IntentResult{}, err
 	}

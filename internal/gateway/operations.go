@@ -174,16 +174,8 @@ func (g *Gateway) finishOperation(ctx context.Context, paymentID, operationID st
 		if op == payment.OperationCapture {
 			typ = payment.TxnCapture
 		}
-		txn := payment.Transaction{
-			ID: id.New("txn_", now), PaymentID: p.ID, MerchantID: p.MerchantID, Livemode: p.Livemode, Type: typ,
-			Status: payment.TxnFailed, Amount: p.OperationAmount, Currency: p.Currency, Provider: p.Provider,
-			ProviderTransactionID: res.ProviderTransactionID, AuthCode: res.AuthCode, ResponseCode: res.ResponseCode,
-			ResponseMessage: res.ResponseMessage, CreatedAt: now,
-		}
+		txn := providerTransaction(p, typ, p.OperationAmount, res, now)
 		ok := res.Status == provider.StatusSucceeded
-		if ok {
-			txn.Status = payment.TxnSucceeded
-		}
 		if err := tx.InsertTransaction(ctx, txn); err != nil {
 			return err
 		}

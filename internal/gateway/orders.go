@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -147,33 +148,16 @@ var (
 		Message: "A payment of this order is being processed; wait for its outcome before trying again."}
 )
 
-// validateOrderCard checks card input with the reference document's codes: invalid_card for the number (13–19
-// digits after removing spaces and dashes, Luhn) and the CVV, expired_card for an expiry that is malformed or past.
+// validateOrderCard checks an order's card with document 004's codes (validateCard) and its cardholder name.
 func (g *Gateway) validateOrderCard(c CardInput) (vault.Card, error) {
-	number, err := vault.NormalizeNumber(c.Number)
+	card, err := g.validateCard(c, orderCardCodes)
 	if err != nil {
-		msg := "The card number must be 13 to 19 digits."
-		if errors.Is(err, vault.ErrNumberLuhn) {
-			msg = "The card number is not valid (check digit)."
-		}
-		return vault.Card{}, InvalidParam("card.number", "invalid_card", msg)
-	}
-	year, err := vault.ValidateExpiry(c.ExpMonth, c.ExpYear, g.Now())
-	switch {
-	case errors.Is(err, vault.ErrExpiryMonth):
-		return vault.Card{}, InvalidParam("card.exp_month", "expired_card", "The expiry month must be 1 to 12.")
-	case errors.Is(err, vault.ErrExpired):
-		return vault.Card{}, InvalidParam("card.exp_year", "expired_card", "The card has expired.")
-	case err != nil:
-		return vault.Card{}, InvalidParam("card.exp_year", "expired_card", "The expiry year must have 2 or 4 digits and lie at most 20 years ahead.")
-	}
-	if err := vault.ValidateCVV(c.CVV, vault.DetectBrand(number)); err != nil {
-		return vault.Card{}, InvalidParam("card.cvv", "invalid_card", "The security code must be 3 digits (4 for American Express).")
+		return card, err
 	}
 	if !customer.Printable(c.Name) || utf8.RuneCountInString(c.Name) > 200 {
 		return vault.Card{}, InvalidParam("card.name", "parameter_invalid", "The cardholder name must be at most 200 printable characters.")
 	}
-	return vault.Card{Number: number, ExpMonth: c.ExpMonth, ExpYear: year, Name: c.Name}, nil
+	return card, nil
 }
 
 // CreateOrderPayment starts a payment of an order and returns it pending; a River job (ProcessOrderPayment) settles
@@ -259,21 +243,15 @@ func (g *Gateway) CreateOrderPayment(ctx context.Context, a Auth, in OrderPaymen
 		p = payment.Payment{
 			ID: id.New("pay_", now), MerchantID: o.MerchantID, Livemode: o.Livemode, Status: payment.StatusPending,
 			Method: payment.Method(in.Method), CaptureMethod: payment.CaptureAutomatic, Amount: o.Amount, Currency: o.Currency,
-			CustomerEmail: in.Email, Metadata: o.Notes, SourceKind: sourceOrder, SourceID: o.ID, Provider: prov.Name(),
+			CustomerEmail: strings.ToLower(in.Email), Metadata: o.Notes, SourceKind: sourceOrder, SourceID: o.ID, Provider: prov.Name(),
 			VPA: in.VPA, CreatedAt: now, UpdatedAt: now,
 		}
 		if p.Method == payment.MethodCard {
 			p.CustomerName = in.Card.Name
-			saved := payment.SavedCard{ID: id.New("pm_", now), MerchantID: o.MerchantID, Livemode: o.Livemode, CreatedAt: now}
-			if saved.Sealed, err = g.payments.Vault.Seal(saved.ID, card); err != nil {
+			p.ClientIP = clientIP
+			if err := g.vaultCard(ctx, tx, &p, card); err != nil {
 				return err
 			}
-			if err := tx.InsertSavedCard(ctx, saved); err != nil {
-				return err
-			}
-			d := saved.Sealed.Display
-			p.PaymentMethodID, p.CardFingerprint, p.ClientIP = saved.ID, saved.Sealed.Fingerprint, clientIP
-			p.Card = payment.CardDisplay{Brand: string(d.Brand), First6: d.First6, Last4: d.Last4, ExpMonth: d.ExpMonth, ExpYear: d.ExpYear}
 			// Scored like every card payment, before any provider call (DESIGN §9, internal/fraud).
 			if fraudDeclined, err = g.assessFraud(ctx, tx, &p, card); err != nil {
 				return err
@@ -465,17 +443,7 @@ func (g *Gateway) voidOrderAuthorization(ctx context.Context, prov provider.Prov
 		g.log.WarnContext(ctx, "order payment: void of an uncaptured authorization got no answer; the hold lapses at the issuer", "payment_id", p.ID, "err", err)
 		return nil
 	}
-	now := g.Now()
-	t := payment.Transaction{
-		ID: id.New("txn_", now), PaymentID: p.ID, MerchantID: p.MerchantID, Livemode: p.Livemode, Type: payment.TxnVoid,
-		Status: payment.TxnFailed, Amount: p.Amount, Currency: p.Currency, Provider: p.Provider,
-		ProviderTransactionID: res.ProviderTransactionID, ResponseCode: res.ResponseCode, ResponseMessage: res.ResponseMessage,
-		CreatedAt: now,
-	}
-	if res.Status == provider.StatusSucceeded {
-		t.Status = payment.TxnSucceeded
-	}
-	return g.store.InsertTransaction(ctx, t)
+	return g.store.InsertTransaction(ctx, providerTransaction(p, payment.TxnVoid, p.Amount, res, g.Now()))
 }
 
 func (g *Gateway) countRecoveryAttempt(ctx context.Context, paymentID string) (int, error) {
@@ -526,16 +494,7 @@ func (g *Gateway) recordOrderOutcome(ctx context.Context, paymentID string, firs
 		recorded = true
 		now := g.Now()
 		txn := func(typ payment.TransactionType, r provider.Result) payment.Transaction {
-			t := payment.Transaction{
-				ID: id.New("txn_", now), PaymentID: p.ID, MerchantID: p.MerchantID, Livemode: p.Livemode, Type: typ,
-				Status: payment.TxnFailed, Amount: p.Amount, Currency: p.Currency, Provider: p.Provider,
-				ProviderTransactionID: r.ProviderTransactionID, AuthCode: r.AuthCode, ResponseCode: r.ResponseCode,
-				ResponseMessage: r.ResponseMessage, CreatedAt: now,
-			}
-			if r.Status == provider.StatusSucceeded {
-				t.Status = payment.TxnSucceeded
-			}
-			return t
+			return providerTransaction(p, typ, p.Amount, r, now)
 		}
 		var txns []payment.Transaction
 		if p.Method == payment.MethodCard {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -63,25 +64,38 @@ type PayResult struct {
 	RedirectURL string
 }
 
-// validateCard checks card input before anything is stored or sent; errors name the field.
-func (g *Gateway) validateCard(c CardInput) (vault.Card, error) {
+// cardCodes are the error codes bad card data gets: the hosted page, the direct API and intents use document 002's,
+// orders document 004's (invalid_card, expired_card).
+type cardCodes struct{ number, luhn, expiryMonth, expiryYear, expired, cvv string }
+
+var (
+	directCardCodes = cardCodes{number: "invalid_card_number", luhn: "invalid_card_number", expiryMonth: "invalid_expiry_month",
+		expiryYear: "invalid_expiry_year", expired: "expired_card", cvv: "invalid_cvc"}
+	orderCardCodes = cardCodes{number: "invalid_card", luhn: "invalid_card", expiryMonth: "expired_card",
+		expiryYear: "expired_card", expired: "expired_card", cvv: "invalid_card"}
+)
+
+// validateCard checks card data (number and Luhn, expiry, CVV for the brand) before anything is stored or sent, and
+// names the field at fault with the front door's code.
+func (g *Gateway) validateCard(c CardInput, codes cardCodes) (vault.Card, error) {
 	number, err := vault.NormalizeNumber(c.Number)
-	if err != nil {
-		return vault.Card{}, InvalidParam("card.number", "invalid_card_number", "The card number is not valid.")
+	switch {
+	case errors.Is(err, vault.ErrNumberLuhn):
+		return vault.Card{}, InvalidParam("card.number", codes.luhn, "The card number is not valid (check digit).")
+	case err != nil:
+		return vault.Card{}, InvalidParam("card.number", codes.number, "The card number must be 13 to 19 digits.")
 	}
 	year, err := vault.ValidateExpiry(c.ExpMonth, c.ExpYear, g.Now())
-	if err != nil {
-		switch {
-		case errors.Is(err, vault.ErrExpired):
-			return vault.Card{}, InvalidParam("card.exp_year", "expired_card", "The card has expired.")
-		case errors.Is(err, vault.ErrExpiryMonth):
-			return vault.Card{}, InvalidParam("card.exp_month", "invalid_expiry_month", "The expiry month must be 1 to 12.")
-		default:
-			return vault.Card{}, InvalidParam("card.exp_year", "invalid_expiry_year", "The expiry year is not valid.")
-		}
+	switch {
+	case errors.Is(err, vault.ErrExpired):
+		return vault.Card{}, InvalidParam("card.exp_year", codes.expired, "The card has expired.")
+	case errors.Is(err, vault.ErrExpiryMonth):
+		return vault.Card{}, InvalidParam("card.exp_month", codes.expiryMonth, "The expiry month must be 1 to 12.")
+	case err != nil:
+		return vault.Card{}, InvalidParam("card.exp_year", codes.expiryYear, "The expiry year must have 2 or 4 digits and lie at most 20 years ahead.")
 	}
 	if err := vault.ValidateCVV(c.CVV, vault.DetectBrand(number)); err != nil {
-		return vault.Card{}, InvalidParam("card.cvv", "invalid_cvc", "The security code is not valid.")
+		return vault.Card{}, InvalidParam("card.cvv", codes.cvv, "The security code must be 3 digits (4 for American Express).")
 	}
 	return vault.Card{Number: number, ExpMonth: c.ExpMonth, ExpYear: year, Name: c.Name}, nil
 }
@@ -136,7 +150,7 @@ func (g *Gateway) PaySessionFrom(ctx context.Context, sessionID string, in CardI
 			return PayResult{}, err
 		}
 	}
-	card, err := g.validateCard(in)
+	card, err := g.validateCard(in, directCardCodes)
 	if err != nil {
 		return PayResult{}, err
 	}
@@ -184,7 +198,7 @@ func (g *Gateway) PaySessionFrom(ctx context.Context, sessionID string, in CardI
 		at.p = payment.Payment{
 			ID: id.New("pay_", now), MerchantID: s.MerchantID, Livemode: s.Livemode,
 			CaptureMethod: payment.CaptureAutomatic, Amount: s.Amount, Currency: s.Currency,
-			CustomerEmail: firstNonEmpty(email, s.Customer.Email), CustomerName: firstNonEmpty(in.Name, s.Customer.Name),
+			CustomerEmail: strings.ToLower(firstNonEmpty(email, s.Customer.Email)), CustomerName: firstNonEmpty(in.Name, s.Customer.Name),
 			Description: s.Description, Metadata: s.Metadata, ExternalOrderID: s.ExternalOrderID,
 			ExternalInvoiceID: s.ExternalInvoiceID, SourceKind: sourceKind(s.Kind), SourceID: s.ID, Provider: at.prov.Name(),
 			Scenario: string(scenario), Direct: payment.Direct{ClientIP: clientIP},

@@ -208,16 +208,12 @@ func (g *Gateway) finishRefund(ctx context.Context, refundID string, res provide
 			return nil
 		}
 		now := g.Now()
-		txn := payment.Transaction{
-			ID: id.New("txn_", now), PaymentID: p.ID, MerchantID: p.MerchantID, Livemode: p.Livemode, Type: payment.TxnRefund,
-			Amount: r.Amount, Currency: r.Currency, Provider: p.Provider, ProviderTransactionID: res.ProviderTransactionID,
-			AuthCode: res.AuthCode, ResponseCode: res.ResponseCode, ResponseMessage: res.ResponseMessage, CreatedAt: now,
-		}
+		txn := providerTransaction(p, payment.TxnRefund, r.Amount, res, now)
 		p.RefundsPending -= r.Amount
 		r.ProviderTransactionID, r.UpdatedAt, p.UpdatedAt = res.ProviderTransactionID, now, now
 		evType := webhook.EventRefundSucceeded
 		if res.Status == provider.StatusSucceeded {
-			txn.Status, r.Status = payment.TxnSucceeded, refund.StatusSucceeded
+			r.Status = refund.StatusSucceeded
 			p.Refunded += r.Amount
 			p.Status = refund.PaymentStatusAfter(p.Amounts())
 			j := ledger.Refund(p.MerchantID, p.Livemode, p.Currency, r.Amount, r.ID)
@@ -228,7 +224,7 @@ func (g *Gateway) finishRefund(ctx context.Context, refundID string, res provide
 				return err
 			}
 		} else {
-			txn.Status, r.Status = payment.TxnFailed, refund.StatusFailed
+			r.Status = refund.StatusFailed
 			r.FailureCode, r.FailureMessage = firstNonEmpty(res.DeclineCode, res.ResponseCode), res.ResponseMessage
 			evType = webhook.EventRefundFailed
 		}
