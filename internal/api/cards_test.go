@@ -254,6 +254,12 @@ func TestDirectCardLifecycle(t *testing.T) {
 		if d := get(e, "/api/v1/payments?created[gte]="+future).JSON(t)["data"].([]any); len(d) != 0 {
 			t.Errorf("created range: %d payments", len(d))
 		}
+		if d := get(e, "/api/v1/payments?limit=100&created[lt]="+future).JSON(t)["data"].([]any); len(d) != len(all) {
+			t.Errorf("created[lt] after every payment: %d payments, want %d", len(d), len(all))
+		}
+		if d := get(e, "/api/v1/payments?limit=100&created[gte]="+kassatest.Start.Format(time.RFC3339)).JSON(t)["data"].([]any); len(d) != len(all) {
+			t.Errorf("created[gte] at the start: %d payments, want %d", len(d), len(all))
+		}
 		caps := get(e, "/api/v1/transactions?type=capture&limit=100").JSON(t)["data"].([]any)
 		if len(caps) != 2 {
 			t.Errorf("%d capture transactions, want 2", len(caps))
@@ -272,7 +278,12 @@ func TestDirectCardLifecycle(t *testing.T) {
 		if d := get(e, "/api/v1/transactions?status=captured&type=sale&limit=100").JSON(t)["data"].([]any); len(d) != len(sales) {
 			t.Errorf("status=captured&type=sale: %d transactions, want %d", len(d), len(sales))
 		}
-		for _, x := range get(e, "/api/v1/transactions?status=authorized&limit=20&offset=0").JSON(t)["data"].([]any) {
+		auths := get(e, "/api/v1/transactions?type=authorize&status=succeeded&limit=100").JSON(t)["data"].([]any)
+		authorized := get(e, "/api/v1/transactions?status=authorized&limit=100&offset=0").JSON(t)["data"].([]any)
+		if len(auths) == 0 || len(authorized) != len(auths) {
+			t.Errorf("status=authorized: %d transactions, want the %d succeeded authorizations", len(authorized), len(auths))
+		}
+		for _, x := range authorized {
 			if m := x.(map[string]any); m["type"] != "authorize" || m["status"] != "succeeded" {
 				t.Errorf("status=authorized listed %v %v", m["type"], m["status"])
 			}
