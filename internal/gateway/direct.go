@@ -98,7 +98,7 @@ func (g *Gateway) ChargeCard(ctx context.Context, a Auth, in DirectInput, captur
 		return payment.Payment{}, err
 	}
 	if a.Merchant.Status != merchant.StatusActive {
-		return payment.Payment{}, &Error{Kind: KindForbidden, Code: "merchant_inactive", Message: "This merchant cannot take payments at the moment."}
+		return payment.Payment{}, errMerchantNotTakingPayments
 	}
 	prov, err := g.providerFor(a.Livemode())
 	if err != nil {

@@ -17,7 +17,6 @@ import (
 	"github.com/kassapay/kassa/internal/checkout"
 	"github.com/kassapay/kassa/internal/customer"
 	"github.com/kassapay/kassa/internal/id"
-	"github.com/kassapay/kassa/internal/merchant"
 	"github.com/kassapay/kassa/internal/payment"
 	"github.com/kassapay/kassa/internal/provider"
 	"github.com/kassapay/kassa/internal/store"
@@ -288,12 +287,8 @@ func (g *Gateway) ConfirmIntent(ctx context.Context, intentID, secret string, in
 		if err := intentState(pi); err != nil {
 			return err
 		}
-		m, err := tx.GetMerchant(ctx, pi.MerchantID)
-		if err != nil {
+		if err := takingPayments(ctx, tx, pi.MerchantID); err != nil {
 			return err
-		}
-		if m.Status != merchant.StatusActive {
-			return &Error{Kind: KindForbidden, Code: "merchant_inactive", Message: "This merchant cannot take payments at the moment."}
 		}
 		if at.prov, err = g.providerFor(pi.Livemode); err != nil {
 			return err

@@ -15,7 +15,6 @@ import (
 	"github.com/kassapay/kassa/internal/customer"
 	"github.com/kassapay/kassa/internal/id"
 	"github.com/kassapay/kassa/internal/ledger"
-	"github.com/kassapay/kassa/internal/merchant"
 	"github.com/kassapay/kassa/internal/money"
 	"github.com/kassapay/kassa/internal/payment"
 	"github.com/kassapay/kassa/internal/provider"
@@ -232,12 +231,8 @@ func (g *Gateway) CreateOrderPayment(ctx context.Context, a Auth, in OrderPaymen
 				return errOrderBusy
 			}
 		}
-		m, err := tx.GetMerchant(ctx, o.MerchantID)
-		if err != nil {
+		if err := takingPayments(ctx, tx, o.MerchantID); err != nil {
 			return err
-		}
-		if m.Status != merchant.StatusActive {
-			return &Error{Kind: KindForbidden, Code: "merchant_inactive", Message: "This merchant cannot take payments at the moment."}
 		}
 		now := g.Now()
 		p = payment.Payment{

@@ -100,6 +100,22 @@ func (g *Gateway) validateCard(c CardInput, codes cardCodes) (vault.Card, error)
 	return vault.Card{Number: number, ExpMonth: c.ExpMonth, ExpYear: year, Name: c.Name}, nil
 }
 
+// errMerchantNotTakingPayments refuses a payment of a merchant that is not active.
+var errMerchantNotTakingPayments = &Error{Kind: KindForbidden, Code: "merchant_inactive", Message: "This merchant cannot take payments at the moment."}
+
+// takingPayments reads the merchant in the payment's transaction and refuses the payment unless it is active (a
+// customer-facing front door has no API key whose check would have refused it earlier).
+func takingPayments(ctx context.Context, tx store.Tx, merchantID string) error {
+	m, err := tx.GetMerchant(ctx, merchantID)
+	if err != nil {
+		return err
+	}
+	if m.Status != merchant.StatusActive {
+		return errMerchantNotTakingPayments
+	}
+	return nil
+}
+
 // providerFor returns the provider of a mode: the sandbox in test mode; live mode has none configured yet.
 func (g *Gateway) providerFor(livemode bool) (provider.Provider, error) {
 	if livemode || g.payments.Provider == nil || g.payments.Vault == nil {
@@ -181,12 +197,8 @@ func (g *Gateway) PaySessionFrom(ctx context.Context, sessionID string, in CardI
 		if err := payable(s); err != nil {
 			return err
 		}
-		m, err := tx.GetMerchant(ctx, s.MerchantID)
-		if err != nil {
+		if err := takingPayments(ctx, tx, s.MerchantID); err != nil {
 			return err
-		}
-		if m.Status != merchant.StatusActive {
-			return &Error{Kind: KindForbidden, Code: "merchant_inactive", Message: "This merchant cannot take payments at the moment."}
 		}
 		if at.prov, err = g.providerFor(s.Livemode); err != nil {
 			return err

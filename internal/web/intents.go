@@ -120,24 +120,7 @@ func (h *handler) payIntent(w http.ResponseWriter, r *http.Request, f front) {
 		h.renderForm(w, r, http.StatusConflict, nv)
 		return
 	}
-	s = res.Session
-	switch st := stateOf(s); {
-	case st == statePaid && res.RedirectURL != "":
-		h.redirect(w, res.RedirectURL, v.policy)
-	case s.Status == checkout.StatusFailed:
-		v.Alert = declineMessage(s)
-		if st == stateLocked {
-			h.renderState(w, r, http.StatusPaymentRequired, st, s, v)
-			return
-		}
-		v.Attempts, v.Focus = attemptsLeft(s), "number"
-		v.Form.Exp = ""
-		h.renderForm(w, r, http.StatusPaymentRequired, v)
-	case st == statePending:
-		h.renderState(w, r, http.StatusAccepted, st, s, v)
-	default:
-		h.renderState(w, r, http.StatusOK, st, s, v)
-	}
+	h.payOutcome(w, r, res, v)
 }
 
 // cancelIntent is POST /checkout/{pi_id}/cancel: the customer goes back to cancel_url. The intent stays open (only

@@ -227,24 +227,30 @@ func (h *handler) pay(f front) http.HandlerFunc {
 			h.payFailed(w, r, f, v, err)
 			return
 		}
-		s = res.Session
-		switch st := stateOf(s); {
-		case st == statePaid && res.RedirectURL != "":
-			h.redirect(w, res.RedirectURL, v.policy)
-		case s.Status == checkout.StatusFailed:
-			v.Alert = declineMessage(s)
-			if st == stateLocked {
-				h.renderState(w, r, http.StatusPaymentRequired, st, s, v)
-				return
-			}
-			v.Attempts, v.Focus = attemptsLeft(s), "number"
-			v.Form.Exp = "" // "try another card": the old card's expiry would only be in the way
-			h.renderForm(w, r, http.StatusPaymentRequired, v)
-		case st == statePending:
-			h.renderState(w, r, http.StatusAccepted, st, s, v)
-		default:
-			h.renderState(w, r, http.StatusOK, st, s, v)
+		h.payOutcome(w, r, res, v)
+	}
+}
+
+// payOutcome answers a payment attempt the gateway took: the success URL once paid, the form again with the
+// decline and the attempts left, or the page of the state the session is in.
+func (h *handler) payOutcome(w http.ResponseWriter, r *http.Request, res gateway.PayResult, v *view) {
+	s := res.Session
+	switch st := stateOf(s); {
+	case st == statePaid && res.RedirectURL != "":
+		h.redirect(w, res.RedirectURL, v.policy)
+	case s.Status == checkout.StatusFailed:
+		v.Alert = declineMessage(s)
+		if st == stateLocked {
+			h.renderState(w, r, http.StatusPaymentRequired, st, s, v)
+			return
 		}
+		v.Attempts, v.Focus = attemptsLeft(s), "number"
+		v.Form.Exp = "" // "try another card": the old card's expiry would only be in the way
+		h.renderForm(w, r, http.StatusPaymentRequired, v)
+	case st == statePending:
+		h.renderState(w, r, http.StatusAccepted, st, s, v)
+	default:
+		h.renderState(w, r, http.StatusOK, st, s, v)
 	}
 }
 
