@@ -56,7 +56,11 @@ type DeliverWorker struct {
 
 // Work implements river.Worker.
 func (w *DeliverWorker) Work(ctx context.Context, job *river.Job[gateway.DeliverArgs]) error {
-	err := w.gw.AttemptDelivery(ctx, job.Args.DeliveryID)
+	return snoozeIfNotDue(w.gw.AttemptDelivery(ctx, job.Args.DeliveryID))
+}
+
+// snoozeIfNotDue turns a gateway.NotDueError into River's snooze until the work is due; other errors pass.
+func snoozeIfNotDue(err error) error {
 	var notDue *gateway.NotDueError
 	if errors.As(err, &notDue) {
 		return river.JobSnooze(max(time.Until(notDue.Until), 10*time.Millisecond))

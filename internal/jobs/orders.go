@@ -2,8 +2,6 @@ package jobs
 
 import (
 	"context"
-	"errors"
-	"time"
 
 	"github.com/riverqueue/river"
 
@@ -20,12 +18,7 @@ type OrderPaymentWorker struct {
 
 // Work implements river.Worker.
 func (w *OrderPaymentWorker) Work(ctx context.Context, job *river.Job[gateway.ProcessOrderPaymentArgs]) error {
-	err := w.gw.ProcessOrderPayment(ctx, job.Args.PaymentID)
-	var notDue *gateway.NotDueError
-	if errors.As(err, &notDue) {
-		return river.JobSnooze(max(time.Until(notDue.Until), 10*time.Millisecond))
-	}
-	return err
+	return snoozeIfNotDue(w.gw.ProcessOrderPayment(ctx, job.Args.PaymentID))
 }
 
 // RefundWorker sends an asynchronous refund to the provider and records its outcome (gateway.RecoverRefund, which

@@ -118,14 +118,7 @@ func (s queries) GetAPIKeyByHash(ctx context.Context, hash string) (merchant.API
 
 func (s queries) ListAPIKeys(ctx context.Context, merchantID string) ([]merchant.APIKey, error) {
 	rows, err := s.q.ListAPIKeys(ctx, merchantID)
-	if err != nil {
-		return nil, mapErr(err)
-	}
-	out := make([]merchant.APIKey, 0, len(rows))
-	for _, r := range rows {
-		out = append(out, apiKeyFromRow(r))
-	}
-	return out, nil
+	return mapRows(rows, err, apiKeyFromRow)
 }
 
 func (s queries) ExpireAPIKeys(ctx context.Context, merchantID string, kind merchant.KeyKind, livemode bool, at time.Time) (int64, error) {

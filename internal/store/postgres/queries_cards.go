@@ -97,14 +97,7 @@ func (s queries) ListTransactionsOffset(ctx context.Context, f store.Transaction
 		MerchantID: f.MerchantID, Livemode: f.Livemode, StartingAfter: f.StartingAfter, PaymentID: f.PaymentID, Type: f.Type,
 		AlsoType: f.AlsoType, Status: f.Status, CreatedGte: gte, CreatedLt: lt, RowLimit: int64(f.Limit), RowOffset: int64(offset),
 	})
-	if err != nil {
-		return nil, mapErr(err)
-	}
-	out := make([]payment.Transaction, 0, len(rows))
-	for _, r := range rows {
-		out = append(out, transactionFromRow(r))
-	}
-	return out, nil
+	return mapRows(rows, err, transactionFromRow)
 }
 
 func intentFromRow(r pgdb.PaymentIntent) checkout.Intent {
@@ -169,26 +162,12 @@ func (s queries) ListPaymentIntents(ctx context.Context, merchantID string, live
 	rows, err := s.q.ListPaymentIntents(ctx, pgdb.ListPaymentIntentsParams{
 		MerchantID: merchantID, Livemode: livemode, StartingAfter: page.StartingAfter, Status: status, RowLimit: int64(page.Limit),
 	})
-	if err != nil {
-		return nil, mapErr(err)
-	}
-	out := make([]checkout.Intent, 0, len(rows))
-	for _, r := range rows {
-		out = append(out, intentFromRow(r))
-	}
-	return out, nil
+	return mapRows(rows, err, intentFromRow)
 }
 
 func (s queries) ListExpiredPaymentIntents(ctx context.Context, now time.Time, limit int) ([]checkout.Intent, error) {
 	rows, err := s.q.ListExpiredPaymentIntents(ctx, pgdb.ListExpiredPaymentIntentsParams{Now: ts(now), RowLimit: int64(limit)})
-	if err != nil {
-		return nil, mapErr(err)
-	}
-	out := make([]checkout.Intent, 0, len(rows))
-	for _, r := range rows {
-		out = append(out, intentFromRow(r))
-	}
-	return out, nil
+	return mapRows(rows, err, intentFromRow)
 }
 
 func (s queries) CountCardAttempts(ctx context.Context, k store.AttemptKey, fingerprint string) (store.AttemptCounts, error) {
@@ -274,14 +253,7 @@ func (s queries) ListBlocklist(ctx context.Context, merchantID string, livemode 
 	rows, err := s.q.ListBlocklist(ctx, pgdb.ListBlocklistParams{
 		MerchantID: merchantID, Livemode: livemode, StartingAfter: page.StartingAfter, Kind: kind, RowLimit: int64(page.Limit),
 	})
-	if err != nil {
-		return nil, mapErr(err)
-	}
-	out := make([]store.BlocklistEntry, 0, len(rows))
-	for _, r := range rows {
-		out = append(out, blockFromRow(r))
-	}
-	return out, nil
+	return mapRows(rows, err, blockFromRow)
 }
 
 func (s queries) MatchBlocklist(ctx context.Context, m store.BlocklistMatch) ([]store.BlocklistEntry, error) {
@@ -295,14 +267,7 @@ func (s queries) MatchBlocklist(ctx context.Context, m store.BlocklistMatch) ([]
 		MerchantID: m.MerchantID, Livemode: m.Livemode, CardFingerprint: orNone(m.CardFingerprint), Email: orNone(m.Email),
 		Ip: orNone(m.IP), Bin6: bin(6), Bin7: bin(7), Bin8: bin(8),
 	})
-	if err != nil {
-		return nil, mapErr(err)
-	}
-	out := make([]store.BlocklistEntry, 0, len(rows))
-	for _, r := range rows {
-		out = append(out, blockFromRow(r))
-	}
-	return out, nil
+	return mapRows(rows, err, blockFromRow)
 }
 
 // orNone turns an empty value into one no blocklist entry holds (entries are never empty).

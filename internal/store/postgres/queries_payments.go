@@ -166,14 +166,7 @@ func (s queries) ListTransactions(ctx context.Context, f store.TransactionFilter
 		MerchantID: f.MerchantID, Livemode: f.Livemode, StartingAfter: f.StartingAfter, PaymentID: f.PaymentID, Type: f.Type,
 		Status: f.Status, CreatedGte: gte, CreatedLt: lt, RowLimit: int64(f.Limit),
 	})
-	if err != nil {
-		return nil, mapErr(err)
-	}
-	out := make([]payment.Transaction, 0, len(rows))
-	for _, r := range rows {
-		out = append(out, transactionFromRow(r))
-	}
-	return out, nil
+	return mapRows(rows, err, transactionFromRow)
 }
 
 func (s queries) InsertJournal(ctx context.Context, journalID string, j ledger.Journal, at time.Time) error {
@@ -269,14 +262,7 @@ func (s queries) ListRefunds(ctx context.Context, f store.RefundFilter) ([]refun
 		MerchantID: f.MerchantID, Livemode: f.Livemode, StartingAfter: f.StartingAfter, PaymentID: f.PaymentID, Status: f.Status,
 		RowLimit: int64(f.Limit),
 	})
-	if err != nil {
-		return nil, mapErr(err)
-	}
-	out := make([]refund.Refund, 0, len(rows))
-	for _, r := range rows {
-		out = append(out, refundFromRow(r))
-	}
-	return out, nil
+	return mapRows(rows, err, refundFromRow)
 }
 
 func (s queries) GetPaidSessionByOrder(ctx context.Context, merchantID string, livemode bool, externalOrderID string) (checkout.Session, error) {

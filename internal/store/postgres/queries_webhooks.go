@@ -63,14 +63,7 @@ func (s queries) ListEvents(ctx context.Context, f store.EventFilter) ([]webhook
 			ObjectID: f.ObjectID, CreatedGte: gte, CreatedLt: lt, RowLimit: int64(f.Limit),
 		})
 	}
-	if err != nil {
-		return nil, mapErr(err)
-	}
-	out := make([]webhook.Event, 0, len(rows))
-	for _, r := range rows {
-		out = append(out, eventFromRow(r))
-	}
-	return out, nil
+	return mapRows(rows, err, eventFromRow)
 }
 
 func endpointFromRow(r pgdb.WebhookEndpoint) (webhook.Endpoint, error) {

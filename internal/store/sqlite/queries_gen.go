@@ -96,6 +96,18 @@ func timeRange(gte, lt time.Time) (time.Time, time.Time) {
 	return ts(gte), ts(lt)
 }
 
+// mapRows converts the rows of a list query to domain values, or maps the query's error.
+func mapRows[R, T any](rows []R, err error, from func(R) T) ([]T, error) {
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	out := make([]T, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, from(r))
+	}
+	return out, nil
+}
+
 func reverse[T any](s []T) []T {
 	for i, j := 0, len(s)-1; i < j; i, j = i+1, j-1 {
 		s[i], s[j] = s[j], s[i]

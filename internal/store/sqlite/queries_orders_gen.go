@@ -67,12 +67,5 @@ func (s queries) ListOrders(ctx context.Context, f store.OrderFilter) ([]checkou
 	rows, err := s.q.ListOrders(ctx, litedb.ListOrdersParams{
 		MerchantID: f.MerchantID, Livemode: f.Livemode, StartingAfter: f.StartingAfter, Status: f.Status, RowLimit: int64(f.Limit),
 	})
-	if err != nil {
-		return nil, mapErr(err)
-	}
-	out := make([]checkout.Order, 0, len(rows))
-	for _, r := range rows {
-		out = append(out, orderFromRow(r))
-	}
-	return out, nil
+	return mapRows(rows, err, orderFromRow)
 }
