@@ -242,16 +242,7 @@ func (g *Gateway) RecoverOperation(ctx context.Context, paymentID, operationID s
 	}
 	res, callErr := g.callOperation(ctx, prov, p, providerTimeout)
 	if callErr != nil {
-		attempts := 0
-		err := g.store.InTx(ctx, func(tx store.Tx) error {
-			cur, err := tx.LockPayment(ctx, p.ID)
-			if err != nil {
-				return err
-			}
-			cur.RecoveryAttempts++
-			attempts, cur.UpdatedAt = cur.RecoveryAttempts, g.Now()
-			return tx.UpdatePayment(ctx, cur)
-		})
+		attempts, err := g.countRecoveryAttempt(ctx, p.ID)
 		if err != nil {
 			return err
 		}

@@ -441,6 +441,8 @@ func (g *Gateway) voidOrderAuthorization(ctx context.Context, prov provider.Prov
 	return g.store.InsertTransaction(ctx, providerTransaction(p, payment.TxnVoid, p.Amount, res, g.Now()))
 }
 
+// countRecoveryAttempt counts one more provider call of a payment's recovery that got no answer, under the payment's
+// row lock, and returns the count (maxRecoveryAttempts of them end in a timeout).
 func (g *Gateway) countRecoveryAttempt(ctx context.Context, paymentID string) (int, error) {
 	attempts := 0
 	err := g.store.InTx(ctx, func(tx store.Tx) error {

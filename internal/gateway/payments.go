@@ -356,17 +356,7 @@ func (g *Gateway) RecoverPayment(ctx context.Context, paymentID string) error {
 		Scenario: provider.Scenario(p.Scenario),
 	})
 	if callErr != nil {
-		attempts := 0
-		err := g.store.InTx(ctx, func(tx store.Tx) error {
-			cur, err := tx.LockPayment(ctx, p.ID)
-			if err != nil {
-				return err
-			}
-			cur.RecoveryAttempts++
-			attempts = cur.RecoveryAttempts
-			cur.UpdatedAt = g.Now()
-			return tx.UpdatePayment(ctx, cur)
-		})
+		attempts, err := g.countRecoveryAttempt(ctx, p.ID)
 		if err != nil {
 			return err
 		}
