@@ -11,17 +11,6 @@ import (
 	"github.com/kassapay/kassa/internal/store"
 )
 
-// The error codes of orders and their payments (listed here, next to the routes that return them).
-func init() {
-	for code, status := range map[string]int{
-		"invalid_amount": 400, "invalid_currency": 400, "invalid_vpa": 400, "invalid_card": 400, "expired_card": 400,
-		"order_already_paid": 409, "payment_in_progress": 409, "payments_not_configured": 422,
-		"non_refundable_state": 409, "over_refund": 409,
-	} {
-		ErrorCodes[code] = status
-	}
-}
-
 // CreateOrderInput is the body of POST /api/v1/orders.
 type CreateOrderInput struct {
 	Body struct {
