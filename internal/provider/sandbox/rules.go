@@ -2,7 +2,6 @@ package sandbox
 
 import (
 	"encoding/binary"
-	"regexp"
 	"strings"
 
 	"github.com/kassapay/kassa/internal/provider"
@@ -33,9 +32,6 @@ const (
 // upiSuccessPercent is the share of other VPAs that succeed, the success rate of UPI payments in the reference
 // gateway.
 const upiSuccessPercent = 90
-
-// vpaPattern is the format a VPA must have (DESIGN §10); callers check it first.
-var vpaPattern = regexp.MustCompile(`^[a-zA-Z0-9._-]+@[a-zA-Z0-9]+$`)
 
 // verdict is what the sandbox decided for a request.
 type verdict struct {

@@ -83,6 +83,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/kassapay/kassa/internal/payment"
 	"github.com/kassapay/kassa/internal/provider"
 )
 
@@ -221,7 +222,7 @@ func validate(r provider.Request) (verdict, bool) {
 			return invalid(bad, "send a card or a VPA, not both"), false
 		case r.VPA != "" && r.Operation == provider.OperationAuthorize:
 			return invalid(bad, "UPI payments are sales"), false
-		case r.VPA != "" && !vpaPattern.MatchString(r.VPA):
+		case r.VPA != "" && !payment.ValidVPA(r.VPA):
 			return invalid(bad, "malformed VPA"), false
 		case r.Card == nil && r.VPA == "":
 			return invalid(bad, "card required"), false
