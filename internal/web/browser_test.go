@@ -36,8 +36,10 @@ const (
 )
 
 // TestBrowserCheckout shares one browser among its subtests; each subtest gets its own tab and its own server.
-func TestBrowserCheckout(t *testing.T) {
-	t.Parallel()
+// startBrowser starts headless Debian Chromium for one test (skipping the test when it is not installed) and
+// closes it when the test and its parallel subtests are done.
+func startBrowser(t *testing.T) context.Context {
+	t.Helper()
 	chromium, err := exec.LookPath("chromium")
 	if err != nil {
 		t.Skipf("skipping the browser tests: no chromium binary on PATH (apt-get install chromium): %v", err)
@@ -53,12 +55,11 @@ func TestBrowserCheckout(t *testing.T) {
 		chromedp.UserDataDir(t.TempDir()),
 	)
 	browserCtx, cancelBrowser := chromedp.NewContext(allocCtx)
-	// Parallel subtests run after this function returns: close the browser when they are all done.
 	t.Cleanup(func() {
 		cancelBrowser()
 		cancelAlloc()
 	})
-	// Start the browser now, so that a browser that does not start fails once, with its output, and the subtests'
+	// Start the browser now, so that a browser that does not start fails once, with its output, and the tests'
 	// timings do not include the start. The first run's context is the browser's, so it cannot carry a timeout.
 	start := time.Now()
 	watchdog := time.AfterFunc(browserTimeout, cancelAlloc)
@@ -68,6 +69,12 @@ func TestBrowserCheckout(t *testing.T) {
 		t.Fatalf("start %s: %v", chromium, err)
 	}
 	t.Logf("chromium started in %v", time.Since(start).Round(time.Millisecond))
+	return browserCtx
+}
+
+func TestBrowserCheckout(t *testing.T) {
+	t.Parallel()
+	browserCtx := startBrowser(t)
 
 	t.Run("PayWith4242", func(t *testing.T) {
 		t.Parallel()

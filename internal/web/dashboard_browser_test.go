@@ -7,11 +7,9 @@ import (
 	"image/png"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -24,27 +22,9 @@ import (
 // paths are logged).
 func TestBrowserDashboard(t *testing.T) {
 	t.Parallel()
-	chromium, err := exec.LookPath("chromium")
-	if err != nil {
-		t.Skipf("skipping the browser tests: no chromium binary on PATH (apt-get install chromium): %v", err)
-	}
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
-		chromedp.ExecPath(chromium), chromedp.NoSandbox, chromedp.Headless, chromedp.DisableGPU,
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("no-first-run", true), chromedp.UserDataDir(t.TempDir()),
-	)
-	browserCtx, cancelBrowser := chromedp.NewContext(allocCtx)
-	t.Cleanup(func() {
-		cancelBrowser()
-		cancelAlloc()
-	})
-	watchdog := time.AfterFunc(browserTimeout, cancelAlloc)
-	err = chromedp.Do(browserCtx)
-	watchdog.Stop()
-	if err != nil {
-		t.Fatalf("start %s: %v", chromium, err)
-	}
+	browserCtx := startBrowser(t)
 	shots := os.Getenv("KASSA_SCREENSHOT_DIR")
+	var err error
 	if shots == "" {
 		if shots, err = os.MkdirTemp("", "kassa-dashboard-screenshots-"); err != nil {
 			t.Fatal(err)
