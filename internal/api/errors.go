@@ -216,6 +216,8 @@ var ErrorCodes = map[string]int{
 	"intent_already_succeeded": 409, "intent_canceled": 409, "payment_in_progress": 409,
 	"authorization_expired": 410, "intent_expired": 410, "max_attempts_reached": 410,
 	"payments_not_configured": 422,
+	// Refunds and sessions (document 000's codes).
+	"missing_target": 400, "missing_idempotency_key": 400, "transaction_not_found": 404, "session_not_open": 409,
 	// Orders and their payments (document 004's codes).
 	"invalid_vpa": 400, "invalid_card": 400, "order_already_paid": 409,
 }

@@ -219,6 +219,9 @@ func TestErrorCodesAreDocumented(t *testing.T) {
 		{Method: "GET", Path: "/api/v1/customers/cus_missing"},
 		{Method: "PUT", Path: "/api/v1/customers"},
 		{Method: "GET", Path: "/api/v1/zzz"},
+		{Method: "POST", Path: "/api/v1/refunds", Body: `{"amount":100}`, Headers: map[string]string{"Idempotency-Key": "refund-0001"}},
+		{Method: "POST", Path: "/api/v1/refunds", Body: `{"transaction_id":"txn_missing"}`},
+		{Method: "POST", Path: "/api/v1/refunds", Body: `{"transaction_id":"txn_missing"}`, Headers: map[string]string{"Idempotency-Key": "refund-0002"}},
 	} {
 		resp := e.Do(req)
 		code, _ := resp.Error(t)["code"].(string)
