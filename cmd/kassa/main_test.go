@@ -32,14 +32,15 @@ import (
 	"github.com/kassapay/kassa/internal/store/storetest"
 )
 
-var kassaBin string // built once by TestMain
+// kassaBin is built once by TestMain, with the crash points the crash tests fire (internal/crashpoint).
+var kassaBin string
 
 func TestMain(m *testing.M) {
 	dir, err := os.MkdirTemp("", "kassa-bin-")
 	code := 1
 	if err == nil {
 		kassaBin = filepath.Join(dir, "kassa")
-		build := exec.Command("go", "build", "-o", kassaBin, ".")
+		build := exec.Command("go", "build", "-tags", "kassa_crashpoints", "-o", kassaBin, ".")
 		build.Stdout, build.Stderr = os.Stderr, os.Stderr
 		err = build.Run()
 	}

@@ -4,11 +4,13 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"github.com/riverqueue/river"
 	"github.com/spf13/cobra"
 
 	"github.com/kassapay/kassa/internal/config"
+	"github.com/kassapay/kassa/internal/crashpoint"
 	"github.com/kassapay/kassa/internal/gateway"
 	"github.com/kassapay/kassa/internal/jobs"
 	"github.com/kassapay/kassa/internal/provider/sandbox"
@@ -86,7 +88,7 @@ func (c *cli) open(ctx context.Context, serving bool) (*env, error) {
 		}
 	}
 	gw := gateway.New(st, gateway.Options{
-		Logger: log, LiveModeAvailable: cfg.MasterKey != nil && !cfg.MasterKeyGenerated, ResponseSecrets: responses,
+		Now: crashpoint.Clock(time.Now), Logger: log, LiveModeAvailable: cfg.MasterKey != nil && !cfg.MasterKeyGenerated, ResponseSecrets: responses,
 		BaseURL:  cfg.BaseURL,
 		Payments: gateway.PaymentOptions{Provider: sandbox.New(sandbox.Options{UPIDelay: cfg.SandboxDelay}), Vault: cards, AsyncDelay: cfg.SandboxDelay},
 		Webhooks: gateway.WebhookOptions{
