@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strconv"
 
+	"github.com/kassapay/kassa/internal/crashpoint"
 	"github.com/kassapay/kassa/internal/gateway"
 	"github.com/kassapay/kassa/internal/idempotency"
 )
@@ -36,7 +37,11 @@ func (w *captureWriter) Write(b []byte) (int, error) {
 // idempotency_key field; a completed key replays the stored response byte for byte with Idempotent-Replayed: true;
 // another body under the same key is 409 idempotency_key_reused; a key whose first request is still running is 409
 // idempotency_request_in_progress with Retry-After.
-func (s *Server) idempotent(w http.ResponseWriter, r *http.Request, info *requestInfo, next func(http.ResponseWriter)) {
+//
+// The handler runs with the claim in its context (gateway.WithClaim): a money-moving use case binds the key to the
+// object its first phase creates, in that phase's transaction, and a retry that takes over a key abandoned by a
+// crashed run resumes that object instead of moving the money again (DESIGN §5).
+func (s *Server) idempotent(w http.ResponseWriter, r *http.Request, info *requestInfo, next func(http.ResponseWriter, *http.Request)) {
 	body, err := readBody(r)
 	if err != nil {
 		s.writeError(w, r, err)
@@ -48,14 +53,14 @@ func (s *Server) idempotent(w http.ResponseWriter, r *http.Request, info *reques
 		return
 	}
 	if key == "" {
-		next(w)
+		next(w, r)
 		return
 	}
 	route := r.Method + " " + r.URL.Path
 	hash := s.gw.RequestHash(route, body)
 	info.Idempotency = gateway.Idempotency{Key: key, Hash: hash}
 	sc := idempotency.Scope{MerchantID: info.Auth.Merchant.ID, Livemode: info.Auth.Livemode(), Route: route, Key: key}
-	replay, err := s.gw.BeginIdempotent(r.Context(), sc, hash)
+	replay, claim, err := s.gw.BeginIdempotent(r.Context(), sc, hash)
 	if err != nil {
 		if ge, ok := gateway.AsError(err); ok && ge.Code == "idempotency_request_in_progress" {
 			w.Header().Set("Retry-After", "1")
@@ -78,12 +83,14 @@ func (s *Server) idempotent(w http.ResponseWriter, r *http.Request, info *reques
 			s.gw.FinishIdempotent(r.Context(), sc, http.StatusInternalServerError, nil) //nolint:errcheck
 		}
 	}()
-	next(cw)
+	next(cw, r.WithContext(gateway.WithClaim(r.Context(), claim)))
 	finished = true
 	status := cw.status
 	if status == 0 {
 		status = http.StatusOK
 	}
+	_, pattern := s.mux.Handler(r)
+	crashpoint.Hit("respond " + pattern) // the outcome is committed, its response not yet stored
 	if err := s.gw.FinishIdempotent(r.Context(), sc, status, cw.buf.Bytes()); err != nil {
 		s.log.ErrorContext(r.Context(), "storing idempotent response failed", "request_id", info.ID, "err", err)
 	}

@@ -85,7 +85,7 @@ func TestIdempotencyKeyInProgress(t *testing.T) {
 		body := `{"email":"slow@example.com"}`
 		sc := idempotency.Scope{MerchantID: e.Merchant.Merchant.ID, Route: "POST /api/v1/customers", Key: "slow-1"}
 		// Another request holds the claim (as if it were still running).
-		if r, err := e.Gateway.BeginIdempotent(context.Background(), sc, e.Gateway.RequestHash(sc.Route, []byte(body))); err != nil || r != nil {
+		if r, _, err := e.Gateway.BeginIdempotent(context.Background(), sc, e.Gateway.RequestHash(sc.Route, []byte(body))); err != nil || r != nil {
 			t.Fatalf("claim: %v %v", r, err)
 		}
 		resp := e.Do(kassatest.Request{Method: "POST", Path: "/api/v1/customers", Body: body, Headers: map[string]string{"Idempotency-Key": "slow-1"}})
@@ -151,7 +151,7 @@ func TestIdempotencyBoundaries(t *testing.T) {
 		}
 		sc := idempotency.Scope{MerchantID: e.Merchant.Merchant.ID, Route: "POST /api/v1/customers", Key: "edge-2"}
 		body := `{"email":"edge2@example.com"}`
-		if _, err := e.Gateway.BeginIdempotent(context.Background(), sc, e.Gateway.RequestHash(sc.Route, []byte(body))); err != nil {
+		if _, _, err := e.Gateway.BeginIdempotent(context.Background(), sc, e.Gateway.RequestHash(sc.Route, []byte(body))); err != nil {
 			t.Fatal(err)
 		}
 		e.Clock.Advance(idempotency.LockTimeout)

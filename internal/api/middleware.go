@@ -135,7 +135,7 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request, info *requestInfo
 		return
 	}
 	if r.Method == http.MethodPost {
-		s.idempotent(w, r, info, func(w http.ResponseWriter) { s.mux.ServeHTTP(w, r) })
+		s.idempotent(w, r, info, s.mux.ServeHTTP)
 		return
 	}
 	s.mux.ServeHTTP(w, r)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/riverqueue/river"
 
+	"github.com/kassapay/kassa/internal/crashpoint"
 	"github.com/kassapay/kassa/internal/id"
 	"github.com/kassapay/kassa/internal/ledger"
 	"github.com/kassapay/kassa/internal/payment"
@@ -102,6 +103,7 @@ func (g *Gateway) vaultCard(ctx context.Context, tx store.Tx, p *payment.Payment
 // callCardProvider is phase 2: the provider call with a key derived from the payment. ok is false when the outcome
 // is unknown; the recovery job then asks again with the same key.
 func (g *Gateway) callCardProvider(ctx context.Context, at *cardAttempt) (provider.Result, bool) {
+	crashpoint.Hit("card.begun")
 	callCtx, cancel := providerContext(ctx)
 	defer cancel()
 	op := cardOperation(at.p)
@@ -110,6 +112,7 @@ func (g *Gateway) callCardProvider(ctx context.Context, at *cardAttempt) (provid
 		Card:     &provider.Card{Number: at.card.Number, ExpMonth: at.card.ExpMonth, ExpYear: at.card.ExpYear, CVV: at.cvv, Name: at.card.Name},
 		Scenario: at.scenario,
 	})
+	crashpoint.Hit("card.called")
 	if err != nil {
 		g.log.WarnContext(ctx, "provider call without an outcome; recovery will ask again", "payment_id", at.p.ID, "err", err)
 		return provider.Result{}, false
@@ -237,4 +240,23 @@ func declineError(p payment.Payment) *Error {
 	}
 	return &Error{Kind: KindCardDeclined, Code: "card_declined", Message: msg, DeclineCode: p.DeclineCode,
 		PaymentID: p.ID, ResponseCode: p.ResponseCode}
+}
+
+// abandonedAfter is how long a card payment stays pending before the front door's next attempt may finish it: a
+// request's provider call is bounded by providerTimeout, so by then no request is still waiting for its answer.
+const abandonedAfter = providerTimeout + 5*time.Second
+
+// finishAbandonedAttempt is the next attempt on a session, link or intent whose previous attempt's request died
+// after its first phase (the front door is still "being processed"): once that payment is abandoned, it is finished
+// now (finishPendingCardPayment) rather than left for the recovery job, so the customer's retry learns its outcome
+// and never starts a second charge beside it. done is false while the payment is not abandoned or stays pending.
+func (g *Gateway) finishAbandonedAttempt(ctx context.Context, p payment.Payment) (_ payment.Payment, done bool, err error) {
+	if p.Status != payment.StatusPending || p.Method != payment.MethodCard || g.Now().Sub(p.CreatedAt) < abandonedAfter {
+		return p, false, nil
+	}
+	g.log.InfoContext(ctx, "finishing an abandoned payment attempt on the next attempt", "payment_id", p.ID)
+	if p, err = g.finishPendingCardPayment(ctx, p.ID); err != nil {
+		return p, false, err
+	}
+	return p, p.Status != payment.StatusPending, nil
 }

@@ -66,6 +66,9 @@ func problemsError(problems []Problem) error {
 // over the §5 protocol. A decline answers 402 card_declined with the decline code, the response code and the failed
 // payment's id; a provider that does not answer leaves the payment pending for the recovery job.
 func (g *Gateway) ChargeCard(ctx context.Context, a Auth, in DirectInput, capture bool) (payment.Payment, error) {
+	if paymentID := resumePoint(ctx, "pay_"); paymentID != "" {
+		return g.resumeCardPayment(ctx, a, paymentID)
+	}
 	var problems []Problem
 	add := func(param, code, msg string) {
 		problems = append(problems, Problem{Param: param, Code: code, Message: msg})
@@ -119,8 +122,10 @@ func (g *Gateway) ChargeCard(ctx context.Context, a Auth, in DirectInput, captur
 	declined := false
 	err = g.store.InTx(ctx, func(tx store.Tx) error {
 		var err error
-		declined, err = g.beginCardPayment(ctx, tx, at)
-		return err
+		if declined, err = g.beginCardPayment(ctx, tx, at); err != nil {
+			return err
+		}
+		return g.bindRecoveryPoint(ctx, tx, at.p.ID)
 	})
 	if err != nil {
 		return payment.Payment{}, err
@@ -139,4 +144,35 @@ func (g *Gateway) ChargeCard(ctx context.Context, a Auth, in DirectInput, captur
 		return p, declineError(p)
 	}
 	return p, nil
+}
+
+// resumeCardPayment answers a retry that took over the idempotency key of a card payment whose first run died after
+// its first phase: it finishes the payment the key made (asking the provider with the payment's own key, as the
+// recovery job would) and answers as that run would have, a decline included. It never starts a second payment.
+func (g *Gateway) resumeCardPayment(ctx context.Context, a Auth, paymentID string) (payment.Payment, error) {
+	p, err := g.finishPendingCardPayment(ctx, paymentID)
+	if err != nil {
+		return payment.Payment{}, err
+	}
+	if p.MerchantID != a.Merchant.ID || p.Livemode != a.Livemode() {
+		return payment.Payment{}, NotFound("payment", paymentID)
+	}
+	if p.Status == payment.StatusFailed {
+		return p, declineError(p)
+	}
+	return p, nil
+}
+
+// finishPendingCardPayment returns a payment after giving a pending one the chance to finish now (RecoverPayment);
+// when the provider still gives no outcome the payment stays pending for the recovery job, as after a request
+// whose call went unanswered.
+func (g *Gateway) finishPendingCardPayment(ctx context.Context, paymentID string) (payment.Payment, error) {
+	p, err := g.store.GetPaymentByID(ctx, paymentID)
+	if err != nil || p.Status != payment.StatusPending {
+		return p, err
+	}
+	if err := g.RecoverPayment(ctx, paymentID); err != nil {
+		g.log.WarnContext(ctx, "resuming a payment: the provider gave no outcome; recovery will ask again", "payment_id", paymentID, "err", err)
+	}
+	return g.store.GetPaymentByID(ctx, paymentID)
 }

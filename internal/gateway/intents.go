@@ -246,7 +246,9 @@ type IntentResult struct {
 
 // ConfirmIntent is the browser confirming an intent with its client secret and card data. A wrong secret, or the
 // secret of a canceled intent, gets 401 invalid_client_secret; an expired intent 410 intent_expired; a decline 402
-// with remaining_attempts; after the 5th decline the intent is locked (410 max_attempts_reached).
+// with remaining_attempts; after the 5th decline the intent is locked (410 max_attempts_reached). The intent itself
+// guards the money (the route has no idempotency key): while an attempt is being processed another is refused, and
+// an attempt whose request died is finished by the next confirm, which answers with its outcome.
 func (g *Gateway) ConfirmIntent(ctx context.Context, intentID, secret string, in CardInput, email, clientIP string, scenario provider.Scenario) (IntentResult, error) {
 	pi, err := g.GetPublicIntent(ctx, intentID)
 	if err != nil {
@@ -254,6 +256,18 @@ func (g *Gateway) ConfirmIntent(ctx context.Context, intentID, secret string, in
 	}
 	if !pi.SecretMatches(secret) || pi.Status == checkout.IntentCanceled {
 		return IntentResult{}, errInvalidClientSecret
+	}
+	if pi.Status == checkout.IntentProcessing && pi.PaymentID != "" {
+		p, err := g.store.GetPaymentByID(ctx, pi.PaymentID)
+		if err != nil {
+			return IntentResult{}, err
+		}
+		if p, done, err := g.finishAbandonedAttempt(ctx, p); err != nil || done {
+			if err != nil {
+				return IntentResult{}, err
+			}
+			return g.intentResult(ctx, p)
+		}
 	}
 	if err := intentState(pi); err != nil {
 		return IntentResult{}, err
@@ -326,7 +340,14 @@ func (g *Gateway) ConfirmIntent(ctx context.Context, intentID, secret string, in
 			return IntentResult{}, err
 		}
 	}
-	if pi, err = g.store.GetPaymentIntentByID(ctx, intentID); err != nil {
+	return g.intentResult(ctx, p)
+}
+
+// intentResult is the answer to a confirm whose payment p has its outcome (or is still pending): the intent as it
+// stands, the redirect once it succeeded, or the decline with the attempts left.
+func (g *Gateway) intentResult(ctx context.Context, p payment.Payment) (IntentResult, error) {
+	pi, err := g.store.GetPaymentIntentByID(ctx, p.SourceID)
+	if err != nil {
 		return IntentResult{}, err
 	}
 	out := IntentResult{Intent: pi, Payment: p}

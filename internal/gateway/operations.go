@@ -16,6 +16,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/kassapay/kassa/internal/checkout"
+	"github.com/kassapay/kassa/internal/crashpoint"
 	"github.com/kassapay/kassa/internal/id"
 	"github.com/kassapay/kassa/internal/payment"
 	"github.com/kassapay/kassa/internal/provider"
@@ -89,6 +90,9 @@ func (g *Gateway) startOperation(ctx context.Context, a Auth, paymentID string, 
 	if _, err := g.store.GetPayment(ctx, a.Merchant.ID, a.Livemode(), paymentID); err != nil {
 		return payment.Payment{}, notFoundAs(err, "payment", paymentID)
 	}
+	if operationID := resumePoint(ctx, "txn_"); operationID != "" {
+		return g.resumeOperation(ctx, paymentID, operationID, op)
+	}
 	prov, err := g.providerFor(a.Livemode())
 	if err != nil {
 		return payment.Payment{}, err
@@ -106,12 +110,17 @@ func (g *Gateway) startOperation(ctx context.Context, a Auth, paymentID string, 
 		if err != nil {
 			return err
 		}
-		return g.markOperation(ctx, tx, &p, op, amount, reason)
+		if err := g.markOperation(ctx, tx, &p, op, amount, reason); err != nil {
+			return err
+		}
+		return g.bindRecoveryPoint(ctx, tx, p.OperationID)
 	})
 	if err != nil {
 		return payment.Payment{}, err
 	}
+	crashpoint.Hit("operation.begun")
 	res, callErr := g.callOperation(ctx, prov, p, providerTimeout)
+	crashpoint.Hit("operation.called")
 	if callErr != nil {
 		g.log.WarnContext(ctx, "provider call without an outcome; recovery will ask again", "payment_id", p.ID, "operation", p.Operation, "err", callErr)
 		return p, nil
@@ -121,8 +130,44 @@ func (g *Gateway) startOperation(ctx context.Context, a Auth, paymentID string, 
 		return p, err
 	}
 	if res.Status != provider.StatusSucceeded {
-		return p, &Error{Kind: KindCardDeclined, Code: op.String() + "_failed", DeclineCode: res.DeclineCode, PaymentID: p.ID,
-			ResponseCode: res.ResponseCode, Message: fmt.Sprintf("The provider refused the %s: %s (response code %s).", op, res.ResponseMessage, res.ResponseCode)}
+		return p, operationRefused(p, op, res)
+	}
+	return p, nil
+}
+
+// operationRefused is the 402 of a capture or void the provider refused.
+func operationRefused(p payment.Payment, op payment.Operation, res provider.Result) error {
+	return &Error{Kind: KindCardDeclined, Code: op.String() + "_failed", DeclineCode: res.DeclineCode, PaymentID: p.ID,
+		ResponseCode: res.ResponseCode, Message: fmt.Sprintf("The provider refused the %s: %s (response code %s).", op, res.ResponseMessage, res.ResponseCode)}
+}
+
+// resumeOperation answers a retry that took over the idempotency key of a capture or void whose first run died
+// after marking it in flight: it finishes that operation (asking the provider again with the operation's key, as
+// the recovery job would) and answers from its transaction as the first run would have. It never starts a second
+// capture or void.
+func (g *Gateway) resumeOperation(ctx context.Context, paymentID, operationID string, op payment.Operation) (payment.Payment, error) {
+	p, err := g.store.GetPaymentByID(ctx, paymentID)
+	if err != nil {
+		return p, err
+	}
+	if p.OperationID == operationID {
+		if err := g.RecoverOperation(ctx, paymentID, operationID); err != nil {
+			g.log.WarnContext(ctx, "resuming a payment operation: the provider gave no outcome; recovery will ask again",
+				"payment_id", paymentID, "operation_id", operationID, "err", err)
+			return p, nil
+		}
+		if p, err = g.store.GetPaymentByID(ctx, paymentID); err != nil {
+			return p, err
+		}
+	}
+	txn, err := g.store.GetTransaction(ctx, p.MerchantID, p.Livemode, operationID)
+	if err != nil {
+		return p, err
+	}
+	if txn.Status != payment.TxnSucceeded {
+		res := provider.ResultFor(txn.ResponseCode)
+		res.ResponseMessage = txn.ResponseMessage
+		return p, operationRefused(p, op, res)
 	}
 	return p, nil
 }
@@ -130,7 +175,9 @@ func (g *Gateway) startOperation(ctx context.Context, a Auth, paymentID string, 
 // markOperation is phase 1: the operation is recorded in flight with its recovery job.
 func (g *Gateway) markOperation(ctx context.Context, tx store.Tx, p *payment.Payment, op payment.Operation, amount int64, reason string) error {
 	now := g.Now()
-	p.Operation, p.OperationID, p.OperationAmount, p.OperationReason = op, id.New("op_", now), amount, reason
+	// The operation's id is that of the transaction that will record its outcome, so the idempotency key bound to
+	// it (bindRecoveryPoint) leads a retry to that outcome.
+	p.Operation, p.OperationID, p.OperationAmount, p.OperationReason = op, id.New("txn_", now), amount, reason
 	p.RecoveryAttempts, p.UpdatedAt = 0, now
 	if err := tx.UpdatePayment(ctx, *p); err != nil {
 		return err
@@ -175,6 +222,9 @@ func (g *Gateway) finishOperation(ctx context.Context, paymentID, operationID st
 			typ = payment.TxnCapture
 		}
 		txn := providerTransaction(p, typ, p.OperationAmount, res, now)
+		if id.HasPrefix(operationID, "txn_") {
+			txn.ID = operationID
+		}
 		ok := res.Status == provider.StatusSucceeded
 		if err := tx.InsertTransaction(ctx, txn); err != nil {
 			return err
@@ -350,14 +400,16 @@ func (g *Gateway) intentFollowsPayment(ctx context.Context, tx store.Tx, p payme
 }
 
 // RefundPayment refunds a payment named by its id (POST /api/v1/payments/{id}/refund): CreateRefund, with the
-// fully refunded case named.
+// fully refunded case named (unless the refund that refunded it is this request's own, retried).
 func (g *Gateway) RefundPayment(ctx context.Context, a Auth, in RefundInput, idem Idempotency) (refund.Refund, error) {
 	p, err := g.GetPayment(ctx, a, in.PaymentID)
 	if err != nil {
 		return refund.Refund{}, err
 	}
 	if p.Status == payment.StatusRefunded {
-		return refund.Refund{}, Errorf(KindConflict, "payment_already_refunded", "The payment is already fully refunded.")
+		if _, err := g.store.GetRefundByIdempotencyKey(ctx, a.Merchant.ID, a.Livemode(), idem.Key); err != nil {
+			return refund.Refund{}, Errorf(KindConflict, "payment_already_refunded", "The payment is already fully refunded.")
+		}
 	}
 	return g.CreateRefund(ctx, a, in, idem)
 }

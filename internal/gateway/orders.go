@@ -12,6 +12,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/kassapay/kassa/internal/checkout"
+	"github.com/kassapay/kassa/internal/crashpoint"
 	"github.com/kassapay/kassa/internal/customer"
 	"github.com/kassapay/kassa/internal/id"
 	"github.com/kassapay/kassa/internal/ledger"
@@ -171,6 +172,9 @@ func (g *Gateway) validateOrderCard(c CardInput) (vault.Card, error) {
 // the authorization went out, that repeat is the first call the provider sees: the authorization is then made
 // without CVV, as for a stored card, which the contract also requires providers to accept.
 func (g *Gateway) CreateOrderPayment(ctx context.Context, a Auth, in OrderPaymentInput) (payment.Payment, error) {
+	if paymentID := resumePoint(ctx, "pay_"); paymentID != "" {
+		return g.resumeOrderPayment(ctx, a, paymentID)
+	}
 	var card vault.Card
 	switch in.Method {
 	case string(payment.MethodUPI):
@@ -267,6 +271,9 @@ func (g *Gateway) CreateOrderPayment(ctx context.Context, a Auth, in OrderPaymen
 		if err := tx.UpdateOrder(ctx, o); err != nil {
 			return err
 		}
+		if err := g.bindRecoveryPoint(ctx, tx, p.ID); err != nil {
+			return err
+		}
 		if fraudDeclined {
 			res := provider.Result{Status: provider.StatusDeclined, DeclineCode: DeclineFraudulent,
 				ResponseMessage: fmt.Sprintf("Declined as high fraud risk (score %d)", p.Fraud.Score)}
@@ -284,9 +291,11 @@ func (g *Gateway) CreateOrderPayment(ctx context.Context, a Auth, in OrderPaymen
 	if p.Method == payment.MethodCard {
 		req.Card = &provider.Card{Number: card.Number, ExpMonth: card.ExpMonth, ExpYear: card.ExpYear, CVV: in.Card.CVV, Name: card.Name}
 	}
+	crashpoint.Hit("order.begun")
 	callCtx, cancel := providerContext(ctx)
 	defer cancel()
 	res, err := prov.Do(callCtx, req)
+	crashpoint.Hit("order.called")
 	if err != nil {
 		// The job repeats the call with the same key; nothing is lost.
 		g.log.WarnContext(ctx, "order payment: first provider call without an outcome; the worker asks again", "payment_id", p.ID, "err", err)
@@ -298,6 +307,20 @@ func (g *Gateway) CreateOrderPayment(ctx context.Context, a Auth, in OrderPaymen
 		if err := g.noteOrderAuthorization(ctx, p.ID, res); err != nil {
 			g.log.WarnContext(ctx, "order payment: recording the authorization's answer; the worker asks again", "payment_id", p.ID, "err", err)
 		}
+	}
+	return p, nil
+}
+
+// resumeOrderPayment answers a retry that took over the idempotency key of an order payment whose first run died
+// after recording it: the payment the key made, as it stands (its worker settles it as for any order payment), or the
+// fraud decline that run answered with. It never starts a second payment of the order.
+func (g *Gateway) resumeOrderPayment(ctx context.Context, a Auth, paymentID string) (payment.Payment, error) {
+	p, err := g.store.GetPayment(ctx, a.Merchant.ID, a.Livemode(), paymentID)
+	if err != nil {
+		return payment.Payment{}, notFoundAs(err, "payment", paymentID)
+	}
+	if p.Status == payment.StatusFailed && p.DeclineCode == DeclineFraudulent {
+		return payment.Payment{}, declineError(p)
 	}
 	return p, nil
 }

@@ -125,11 +125,20 @@ func (g *Gateway) providerFor(livemode bool) (provider.Provider, error) {
 	return g.payments.Provider, nil
 }
 
-// GetCheckoutPage returns a session or link for its hosted page, expiring it first if its time is up.
+// GetCheckoutPage returns a session or link for its hosted page, expiring it first if its time is up, and finishing
+// first the attempt it is "being processed" with when that attempt's request died (finishAbandonedAttempt), so that
+// the customer's reload or retry shows its outcome.
 func (g *Gateway) GetCheckoutPage(ctx context.Context, sessionID string) (checkout.Session, error) {
 	s, err := g.store.GetCheckoutSessionByID(ctx, sessionID)
 	if err != nil {
 		return s, notFoundAs(err, "checkout session", sessionID)
+	}
+	if s.Status == checkout.StatusPending {
+		if res, done, err := g.finishAbandonedSessionAttempt(ctx, s); err != nil {
+			return s, err
+		} else if done {
+			s = res.Session
+		}
 	}
 	if s.Status.Open() && s.Status != checkout.StatusPending && s.Expired(g.Now()) {
 		err = g.store.InTx(ctx, func(tx store.Tx) error {
@@ -159,12 +168,10 @@ func (g *Gateway) PaySession(ctx context.Context, sessionID string, in CardInput
 // PaySessionFrom is PaySession with the customer's address, for the fraud rules' velocity counts.
 func (g *Gateway) PaySessionFrom(ctx context.Context, sessionID string, in CardInput, email string, scenario provider.Scenario, clientIP string) (PayResult, error) {
 	// The session's state answers first: a card error on a paid or canceled session would mislead the customer.
-	if cur, err := g.store.GetCheckoutSessionByID(ctx, sessionID); err != nil {
-		return PayResult{}, notFoundAs(err, "checkout session", sessionID)
-	} else if !(cur.Status.Open() && cur.Status != checkout.StatusPending && cur.Expired(g.Now())) {
-		if err := payable(cur); err != nil {
-			return PayResult{}, err
-		}
+	if cur, err := g.GetCheckoutPage(ctx, sessionID); err != nil {
+		return PayResult{}, err
+	} else if err := payable(cur); err != nil {
+		return PayResult{}, err
 	}
 	card, err := g.validateCard(in, directCardCodes)
 	if err != nil {
@@ -235,6 +242,22 @@ func (g *Gateway) PaySessionFrom(ctx context.Context, sessionID string, in CardI
 		return PayResult{Session: s, Payment: at.p}, nil
 	}
 	return g.finishSale(ctx, at.p.ID, res)
+}
+
+// finishAbandonedSessionAttempt finishes the pending payment of a session whose attempt's request died
+// (finishAbandonedAttempt) and answers with its outcome; done is false while it is not abandoned.
+func (g *Gateway) finishAbandonedSessionAttempt(ctx context.Context, s checkout.Session) (PayResult, bool, error) {
+	pending, err := g.store.ListPayments(ctx, store.PaymentFilter{MerchantID: s.MerchantID, Livemode: s.Livemode, SourceID: s.ID,
+		Status: string(payment.StatusPending), Page: store.Page{Limit: 1}})
+	if err != nil || len(pending) == 0 {
+		return PayResult{}, false, err
+	}
+	p, done, err := g.finishAbandonedAttempt(ctx, pending[0])
+	if err != nil || !done {
+		return PayResult{}, false, err
+	}
+	res, err := g.sessionResult(ctx, p.ID)
+	return res, true, err
 }
 
 // payable answers why a session cannot take a payment attempt, if it cannot.

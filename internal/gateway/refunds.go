@@ -11,6 +11,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/kassapay/kassa/internal/checkout"
+	"github.com/kassapay/kassa/internal/crashpoint"
 	"github.com/kassapay/kassa/internal/id"
 	"github.com/kassapay/kassa/internal/ledger"
 	"github.com/kassapay/kassa/internal/payment"
@@ -85,8 +86,12 @@ func (g *Gateway) CreateRefund(ctx context.Context, a Auth, in RefundInput, idem
 		return refund.Refund{}, InvalidParam("metadata", "parameter_invalid", "metadata must be a JSON object of at most 8 KB.")
 	}
 	if existing, err := g.store.GetRefundByIdempotencyKey(ctx, a.Merchant.ID, a.Livemode(), idem.Key); err == nil {
+		// The key's refund exists: this is a retry, perhaps of a run that died after recording the refund pending.
 		if existing.IdempotencyHash != idem.Hash {
 			return refund.Refund{}, errKeyReused
+		}
+		if existing.Status == refund.StatusPending && !in.Async {
+			return g.finishPendingRefund(ctx, existing)
 		}
 		return existing, nil
 	}
@@ -136,6 +141,9 @@ func (g *Gateway) CreateRefund(ctx context.Context, a Auth, in RefundInput, idem
 		if err := tx.UpdatePayment(ctx, p); err != nil {
 			return err
 		}
+		if err := g.bindRecoveryPoint(ctx, tx, r.ID); err != nil {
+			return err
+		}
 		if in.Async {
 			return tx.Enqueue(ctx, ProcessRefundArgs{RefundID: r.ID}, &river.InsertOpts{ScheduledAt: now.Add(g.asyncDelay())})
 		}
@@ -147,17 +155,29 @@ func (g *Gateway) CreateRefund(ctx context.Context, a Auth, in RefundInput, idem
 	if in.Async {
 		return r, nil
 	}
+	crashpoint.Hit("refund.begun")
 	callCtx, cancel := providerContext(ctx)
 	defer cancel()
 	res, callErr := prov.Do(callCtx, provider.Request{
 		Operation: provider.OperationRefund, IdempotencyKey: r.ID + ":refund", Amount: r.Amount, Currency: r.Currency,
 		ProviderTransactionID: p.ProviderTransactionID,
 	})
+	crashpoint.Hit("refund.called")
 	if callErr != nil {
 		g.log.WarnContext(ctx, "refund call without an outcome; recovery will ask again", "refund_id", r.ID, "err", callErr)
 		return r, nil
 	}
 	return g.finishRefund(ctx, r.ID, res)
+}
+
+// finishPendingRefund gives a refund left pending by a run that died after recording it the chance to finish now
+// (RecoverRefund asks the provider with the refund's own key) and returns it as it stands: a retry answers with the
+// refund's outcome and never makes a second refund.
+func (g *Gateway) finishPendingRefund(ctx context.Context, r refund.Refund) (refund.Refund, error) {
+	if err := g.RecoverRefund(ctx, r.ID); err != nil {
+		g.log.WarnContext(ctx, "resuming a refund: the provider gave no outcome; recovery will ask again", "refund_id", r.ID, "err", err)
+	}
+	return g.store.GetRefundByID(ctx, r.ID)
 }
 
 // refundTarget resolves the payment a refund names; another merchant's objects are "not found".

@@ -14,7 +14,8 @@ import (
 const Retention = 24 * time.Hour
 
 // LockTimeout bounds how long a claim blocks retries: if its holder died without finishing, a retry of the same
-// request takes the claim over after this long. It exceeds any request's own deadline.
+// request takes the claim over after this long. It exceeds any request's own deadline. A takeover never repeats
+// money that moved: the claim's recovery point names what the first run made, and the retry resumes that.
 const LockTimeout = 2 * time.Minute
 
 // Scope is the uniqueness scope of a key: merchant, mode, route and the key itself.
@@ -39,8 +40,11 @@ const (
 // Record is a stored key.
 type Record struct {
 	Scope
-	RequestHash    string
-	Status         Status
+	RequestHash string
+	Status      Status
+	// RecoveryPoint is the object (pay_, txn_, ref_) the request created in the transaction of its first phase
+	// (DESIGN §5), or "" while it has moved no money.
+	RecoveryPoint  string
 	ResponseStatus int
 	ResponseBody   []byte
 	LockedUntil    time.Time

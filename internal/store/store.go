@@ -193,8 +193,13 @@ type Queries interface {
 	// matches; it reports whether it did.
 	TakeOverIdempotencyKey(ctx context.Context, s idempotency.Scope, requestHash string, now, lockedUntil time.Time) (bool, error)
 	CompleteIdempotencyKey(ctx context.Context, s idempotency.Scope, status int, body []byte) error
-	// DeleteIdempotencyKey frees an in-progress claim (the request failed before any side effect).
-	DeleteIdempotencyKey(ctx context.Context, s idempotency.Scope) error
+	// ReleaseIdempotencyKey ends an in-progress claim whose request left no response to keep: a claim that moved no
+	// money is deleted (a corrected retry may reuse the key); one bound to a recovery point is unlocked as of now,
+	// so the next retry takes it over at once and resumes that object.
+	ReleaseIdempotencyKey(ctx context.Context, s idempotency.Scope, now time.Time) error
+	// BindIdempotencyKey sets the recovery point of an in-progress claim that has none, inside the transaction of
+	// the request's first phase; it reports whether it did (false: another run of the key bound it first).
+	BindIdempotencyKey(ctx context.Context, s idempotency.Scope, recoveryPoint string) (bool, error)
 	// DeleteExpiredIdempotencyKey removes the scope's record if it expired before now; it reports whether it did.
 	DeleteExpiredIdempotencyKey(ctx context.Context, s idempotency.Scope, now time.Time) (bool, error)
 	// DeleteExpiredIdempotencyKeys removes every record that expired before now.

@@ -109,8 +109,8 @@ func (d *dashboard) paymentAction(act paymentAction) pageHandler {
 		}
 		idem := gateway.Idempotency{Key: key, Hash: formHash(act.Name, p.ID, raw, reason)}
 		if act.Record {
-			_, err = d.once(r, c, act.Name, idem.Hash, func() ([]byte, error) {
-				return nil, act.Run(r.Context(), d.gw, c.auth, p, amount, reason, idem)
+			_, err = d.once(r, c, act.Name, idem.Hash, func(ctx context.Context) ([]byte, error) {
+				return nil, act.Run(ctx, d.gw, c.auth, p, amount, reason, idem)
 			})
 		} else {
 			err = act.Run(r.Context(), d.gw, c.auth, p, amount, reason, idem)

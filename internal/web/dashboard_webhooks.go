@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"net/url"
@@ -69,8 +70,8 @@ func (d *dashboard) createEndpoint(w http.ResponseWriter, r *http.Request, c *dc
 		f.Events = []string{webhook.AllEvents}
 	}
 	var created endpointCreated
-	body, err := d.once(r, c, "create endpoint", formHash(append([]string{f.URL, f.Description}, f.Events...)...), func() ([]byte, error) {
-		ep, secret, err := d.gw.CreateEndpoint(r.Context(), c.auth, gateway.EndpointInput{URL: &f.URL, Description: &f.Description, EnabledEvents: &f.Events})
+	body, err := d.once(r, c, "create endpoint", formHash(append([]string{f.URL, f.Description}, f.Events...)...), func(ctx context.Context) ([]byte, error) {
+		ep, secret, err := d.gw.CreateEndpoint(ctx, c.auth, gateway.EndpointInput{URL: &f.URL, Description: &f.Description, EnabledEvents: &f.Events})
 		if err != nil {
 			return nil, err
 		}
@@ -188,8 +189,8 @@ func (d *dashboard) rotateSecret(w http.ResponseWriter, r *http.Request, c *dctx
 		"Rotate secret", "/dashboard/webhooks/"+epID, "grace_hours", "key") {
 		return
 	}
-	secret, err := d.once(r, c, "rotate secret", formHash(epID, strconv.Itoa(hours)), func() ([]byte, error) {
-		_, secret, err := d.gw.RotateSecret(r.Context(), c.auth, epID, time.Duration(hours)*time.Hour)
+	secret, err := d.once(r, c, "rotate secret", formHash(epID, strconv.Itoa(hours)), func(ctx context.Context) ([]byte, error) {
+		_, secret, err := d.gw.RotateSecret(ctx, c.auth, epID, time.Duration(hours)*time.Hour)
 		return []byte(secret), err
 	})
 	if err != nil {

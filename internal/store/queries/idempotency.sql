@@ -20,10 +20,25 @@ SET status = 'completed', response_status = sqlc.arg(response_status), response_
 WHERE merchant_id = sqlc.arg(merchant_id) AND livemode = sqlc.arg(livemode) AND route = sqlc.arg(route) AND key = sqlc.arg(key)
   AND status = 'in_progress';
 
--- name: DeleteIdempotencyKey :exec
+-- A claim whose request moved no money is deleted, so that a corrected retry may reuse the key.
+-- name: DeleteIdempotencyKey :execrows
 DELETE FROM idempotency_keys
 WHERE merchant_id = sqlc.arg(merchant_id) AND livemode = sqlc.arg(livemode) AND route = sqlc.arg(route) AND key = sqlc.arg(key)
-  AND status = 'in_progress';
+  AND status = 'in_progress' AND recovery_point = '';
+
+-- The first phase of a money-moving request binds its key to the object it created, in the same transaction; only
+-- one run of a key ever does.
+-- name: BindIdempotencyKey :execrows
+UPDATE idempotency_keys SET recovery_point = sqlc.arg(recovery_point)
+WHERE merchant_id = sqlc.arg(merchant_id) AND livemode = sqlc.arg(livemode) AND route = sqlc.arg(route) AND key = sqlc.arg(key)
+  AND status = 'in_progress' AND recovery_point = '';
+
+-- A claim bound to a recovery point whose request ended without a response to keep is unlocked, not deleted: the
+-- next retry takes it over at once and resumes the object.
+-- name: UnlockIdempotencyKey :exec
+UPDATE idempotency_keys SET locked_until = sqlc.arg(now)
+WHERE merchant_id = sqlc.arg(merchant_id) AND livemode = sqlc.arg(livemode) AND route = sqlc.arg(route) AND key = sqlc.arg(key)
+  AND status = 'in_progress' AND locked_until > sqlc.arg(now);
 
 -- name: DeleteExpiredIdempotencyKey :execrows
 DELETE FROM idempotency_keys

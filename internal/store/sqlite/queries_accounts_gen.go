@@ -262,7 +262,7 @@ func (s queries) GetIdempotencyKey(ctx context.Context, sc idempotency.Scope) (i
 	}
 	return idempotency.Record{
 		Scope:       idempotency.Scope{MerchantID: r.MerchantID, Livemode: r.Livemode, Route: r.Route, Key: r.Key},
-		RequestHash: r.RequestHash, Status: idempotency.Status(r.Status),
+		RequestHash: r.RequestHash, Status: idempotency.Status(r.Status), RecoveryPoint: r.RecoveryPoint,
 		ResponseStatus: int(r.ResponseStatus), ResponseBody: r.ResponseBody,
 		LockedUntil: r.LockedUntil.UTC(), CreatedAt: r.CreatedAt.UTC(), ExpiresAt: r.ExpiresAt.UTC(),
 	}, nil
@@ -284,10 +284,23 @@ func (s queries) CompleteIdempotencyKey(ctx context.Context, sc idempotency.Scop
 	return rowsErr(n, err, store.ErrNotUpdated)
 }
 
-func (s queries) DeleteIdempotencyKey(ctx context.Context, sc idempotency.Scope) error {
-	return mapErr(s.q.DeleteIdempotencyKey(ctx, litedb.DeleteIdempotencyKeyParams{
+func (s queries) ReleaseIdempotencyKey(ctx context.Context, sc idempotency.Scope, now time.Time) error {
+	n, err := s.q.DeleteIdempotencyKey(ctx, litedb.DeleteIdempotencyKeyParams{
 		MerchantID: sc.MerchantID, Livemode: sc.Livemode, Route: sc.Route, Key: sc.Key,
+	})
+	if err != nil || n == 1 {
+		return mapErr(err)
+	}
+	return mapErr(s.q.UnlockIdempotencyKey(ctx, litedb.UnlockIdempotencyKeyParams{
+		MerchantID: sc.MerchantID, Livemode: sc.Livemode, Route: sc.Route, Key: sc.Key, Now: ts(now),
 	}))
+}
+
+func (s queries) BindIdempotencyKey(ctx context.Context, sc idempotency.Scope, recoveryPoint string) (bool, error) {
+	n, err := s.q.BindIdempotencyKey(ctx, litedb.BindIdempotencyKeyParams{
+		MerchantID: sc.MerchantID, Livemode: sc.Livemode, Route: sc.Route, Key: sc.Key, RecoveryPoint: recoveryPoint,
+	})
+	return n == 1, mapErr(err)
 }
 
 func (s queries) DeleteExpiredIdempotencyKey(ctx context.Context, sc idempotency.Scope, now time.Time) (bool, error) {

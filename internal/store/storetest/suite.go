@@ -320,24 +320,73 @@ func testIdempotency(t *testing.T, s store.Store) {
 		t.Errorf("completed record (-want +got):\n%s", diff)
 	}
 	// A completed record is not deleted as a failed claim would be.
-	if err := s.DeleteIdempotencyKey(ctx, sc); err != nil {
+	if err := s.ReleaseIdempotencyKey(ctx, sc, later); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.GetIdempotencyKey(ctx, sc); err != nil {
-		t.Errorf("completed record deleted by DeleteIdempotencyKey: %v", err)
+		t.Errorf("completed record deleted by ReleaseIdempotencyKey: %v", err)
 	}
-	if err := s.DeleteIdempotencyKey(ctx, liveRec.Scope); err != nil {
+	if ok, err := s.BindIdempotencyKey(ctx, sc, "pay_1"); err != nil || ok {
+		t.Errorf("bound a completed record = %v, %v", ok, err)
+	}
+	if err := s.ReleaseIdempotencyKey(ctx, liveRec.Scope, Now); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.GetIdempotencyKey(ctx, liveRec.Scope); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("released claim still there: %v", err)
 	}
+
+	// A claim bound to a recovery point (in its first phase's transaction) is bound once, and a release unlocks it
+	// for the next retry instead of deleting it.
+	bound := rec
+	bound.Scope.Key = "k2"
+	if ok, err := s.ClaimIdempotencyKey(ctx, bound); err != nil || !ok {
+		t.Fatalf("claim k2 = %v, %v", ok, err)
+	}
+	err = s.InTx(ctx, func(tx store.Tx) error {
+		ok, err := tx.BindIdempotencyKey(ctx, bound.Scope, "pay_1")
+		if err == nil && !ok {
+			err = errors.New("not bound")
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatalf("bind in a transaction: %v", err)
+	}
+	if ok, err := s.BindIdempotencyKey(ctx, bound.Scope, "pay_2"); err != nil || ok {
+		t.Errorf("second bind = %v, %v; want false", ok, err)
+	}
+	err = s.InTx(ctx, func(tx store.Tx) error {
+		if _, err := tx.BindIdempotencyKey(ctx, liveRec.Scope, "pay_3"); err != nil {
+			return err
+		}
+		return errors.New("roll back")
+	})
+	if err == nil {
+		t.Fatal("InTx did not return the transaction's error")
+	}
+	if err := s.ReleaseIdempotencyKey(ctx, bound.Scope, Now); err != nil {
+		t.Fatal(err)
+	}
+	got, err = s.GetIdempotencyKey(ctx, bound.Scope)
+	if err != nil {
+		t.Fatalf("bound claim deleted by a release: %v", err)
+	}
+	if got.RecoveryPoint != "pay_1" || got.Status != idempotency.StatusInProgress || !got.LockedUntil.Equal(Now) {
+		t.Errorf("released bound claim = %+v; want in progress, recovery point pay_1, unlocked at %v", got, Now)
+	}
+	if ok, err := s.TakeOverIdempotencyKey(ctx, bound.Scope, "h1", Now, Now.Add(time.Minute)); err != nil || !ok {
+		t.Errorf("take-over of the released bound claim = %v, %v", ok, err)
+	}
+	if err := s.CompleteIdempotencyKey(ctx, bound.Scope, 200, body); err != nil {
+		t.Fatal(err)
+	}
 	if ok, _ := s.DeleteExpiredIdempotencyKey(ctx, sc, Now); ok {
 		t.Error("deleted an unexpired record")
 	}
 	n, err := s.DeleteExpiredIdempotencyKeys(ctx, Now.Add(idempotency.Retention+time.Second))
-	if err != nil || n != 1 {
-		t.Errorf("DeleteExpiredIdempotencyKeys = %d, %v; want 1", n, err)
+	if err != nil || n != 2 {
+		t.Errorf("DeleteExpiredIdempotencyKeys = %d, %v; want 2", n, err)
 	}
 }
 

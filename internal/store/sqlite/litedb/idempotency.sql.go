@@ -10,6 +10,36 @@ import (
 	"time"
 )
 
+const bindIdempotencyKey = `-- name: BindIdempotencyKey :execrows
+UPDATE idempotency_keys SET recovery_point = ?1
+WHERE merchant_id = ?2 AND livemode = ?3 AND route = ?4 AND key = ?5
+  AND status = 'in_progress' AND recovery_point = ''
+`
+
+type BindIdempotencyKeyParams struct {
+	RecoveryPoint string
+	MerchantID    string
+	Livemode      bool
+	Route         string
+	Key           string
+}
+
+// The first phase of a money-moving request binds its key to the object it created, in the same transaction; only
+// one run of a key ever does.
+func (q *Queries) BindIdempotencyKey(ctx context.Context, arg BindIdempotencyKeyParams) (int64, error) {
+	result, err := q.db.ExecContext(ctx, bindIdempotencyKey,
+		arg.RecoveryPoint,
+		arg.MerchantID,
+		arg.Livemode,
+		arg.Route,
+		arg.Key,
+	)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected()
+}
+
 const claimIdempotencyKey = `-- name: ClaimIdempotencyKey :execrows
 INSERT INTO idempotency_keys (merchant_id, livemode, route, key, request_hash, status, locked_until, created_at, expires_at)
 VALUES (?1, ?2, ?3, ?4, ?5, 'in_progress',
@@ -116,10 +146,10 @@ func (q *Queries) DeleteExpiredIdempotencyKeys(ctx context.Context, now time.Tim
 	return result.RowsAffected()
 }
 
-const deleteIdempotencyKey = `-- name: DeleteIdempotencyKey :exec
+const deleteIdempotencyKey = `-- name: DeleteIdempotencyKey :execrows
 DELETE FROM idempotency_keys
 WHERE merchant_id = ?1 AND livemode = ?2 AND route = ?3 AND key = ?4
-  AND status = 'in_progress'
+  AND status = 'in_progress' AND recovery_point = ''
 `
 
 type DeleteIdempotencyKeyParams struct {
@@ -129,18 +159,22 @@ type DeleteIdempotencyKeyParams struct {
 	Key        string
 }
 
-func (q *Queries) DeleteIdempotencyKey(ctx context.Context, arg DeleteIdempotencyKeyParams) error {
-	_, err := q.db.ExecContext(ctx, deleteIdempotencyKey,
+// A claim whose request moved no money is deleted, so that a corrected retry may reuse the key.
+func (q *Queries) DeleteIdempotencyKey(ctx context.Context, arg DeleteIdempotencyKeyParams) (int64, error) {
+	result, err := q.db.ExecContext(ctx, deleteIdempotencyKey,
 		arg.MerchantID,
 		arg.Livemode,
 		arg.Route,
 		arg.Key,
 	)
-	return err
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected()
 }
 
 const getIdempotencyKey = `-- name: GetIdempotencyKey :one
-SELECT merchant_id, livemode, route, "key", request_hash, status, response_status, response_body, locked_until, created_at, expires_at FROM idempotency_keys
+SELECT merchant_id, livemode, route, "key", request_hash, status, response_status, response_body, locked_until, created_at, expires_at, recovery_point FROM idempotency_keys
 WHERE merchant_id = ?1 AND livemode = ?2 AND route = ?3 AND key = ?4
 `
 
@@ -171,6 +205,7 @@ func (q *Queries) GetIdempotencyKey(ctx context.Context, arg GetIdempotencyKeyPa
 		&i.LockedUntil,
 		&i.CreatedAt,
 		&i.ExpiresAt,
+		&i.RecoveryPoint,
 	)
 	return i, err
 }
@@ -206,4 +241,31 @@ func (q *Queries) TakeOverIdempotencyKey(ctx context.Context, arg TakeOverIdempo
 		return 0, err
 	}
 	return result.RowsAffected()
+}
+
+const unlockIdempotencyKey = `-- name: UnlockIdempotencyKey :exec
+UPDATE idempotency_keys SET locked_until = ?1
+WHERE merchant_id = ?2 AND livemode = ?3 AND route = ?4 AND key = ?5
+  AND status = 'in_progress' AND locked_until > ?1
+`
+
+type UnlockIdempotencyKeyParams struct {
+	Now        time.Time
+	MerchantID string
+	Livemode   bool
+	Route      string
+	Key        string
+}
+
+// A claim bound to a recovery point whose request ended without a response to keep is unlocked, not deleted: the
+// next retry takes it over at once and resumes the object.
+func (q *Queries) UnlockIdempotencyKey(ctx context.Context, arg UnlockIdempotencyKeyParams) error {
+	_, err := q.db.ExecContext(ctx, unlockIdempotencyKey,
+		arg.Now,
+		arg.MerchantID,
+		arg.Livemode,
+		arg.Route,
+		arg.Key,
+	)
+	return err
 }

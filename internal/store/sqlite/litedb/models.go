@@ -126,6 +126,7 @@ type IdempotencyKey struct {
 	LockedUntil    time.Time
 	CreatedAt      time.Time
 	ExpiresAt      time.Time
+	RecoveryPoint  string
 }
 
 type InstanceSetting struct {
