@@ -68,11 +68,6 @@ func snoozeIfNotDue(err error) error {
 	return err
 }
 
-// Timeout bounds one attempt: the receiver's 10 s plus recording.
-func (w *DeliverWorker) Timeout(*river.Job[gateway.DeliverArgs]) time.Duration {
-	return 30 * time.Second
-}
-
 // SweepArgs asks for overdue deliveries and stale pending payments to be queued again (safety nets; see
 // gateway.EnqueueDueDeliveries and gateway.EnqueueStalePayments).
 type SweepArgs struct{}
@@ -187,8 +182,8 @@ func Config(workers *river.Workers, work bool, logger *slog.Logger) *river.Confi
 		Logger:                      logger,
 		FetchCooldown:               10 * time.Millisecond,
 		FetchPollInterval:           50 * time.Millisecond, // SQLite has no LISTEN/NOTIFY; PostgreSQL is woken by it
-		JobTimeout:                  time.Minute,
-		RescueStuckJobsAfter:        5 * time.Minute,
+		JobTimeout:                  maxJobTimeout,         // for a kind without a Timeout of its own; every worker here has one
+		RescueStuckJobsAfter:        rescueStuckJobsAfter,
 		CompletedJobRetentionPeriod: 24 * time.Hour,
 	}
 	if work {
