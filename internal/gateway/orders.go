@@ -12,6 +12,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/kassapay/kassa/internal/checkout"
+	"github.com/kassapay/kassa/internal/crashpoint"
 	"github.com/kassapay/kassa/internal/customer"
 	"github.com/kassapay/kassa/internal/id"
 	"github.com/kassapay/kassa/internal/ledger"
@@ -423,6 +424,7 @@ func (g *Gateway) ProcessOrderPayment(ctx context.Context, paymentID string) err
 			return g.voidOrderAuthorization(ctx, prov, p, first.ProviderTransactionID)
 		}
 	}
+	crashpoint.Hit("order.job.called")
 	return g.finishOrderPayment(ctx, p.ID, first, second)
 }
 
