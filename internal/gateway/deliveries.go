@@ -10,6 +10,7 @@ import (
 
 	"github.com/riverqueue/river"
 
+	"github.com/kassapay/kassa/internal/crashpoint"
 	"github.com/kassapay/kassa/internal/id"
 	"github.com/kassapay/kassa/internal/logging"
 	"github.com/kassapay/kassa/internal/store"
@@ -60,6 +61,7 @@ func (g *Gateway) AttemptDelivery(ctx context.Context, deliveryID string) error 
 
 	attempt := webhook.Attempt{ID: id.New("wha_", now), DeliveryID: d.ID, Number: d.Attempts + 1, StartedAt: now}
 	outcome := g.send(ctx, ep, ev, secrets, body, &attempt)
+	crashpoint.Hit("webhook.job.sent")
 	if g.webhooks.AfterSend != nil {
 		if err := g.webhooks.AfterSend(d.ID); err != nil {
 			return err

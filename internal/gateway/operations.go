@@ -290,7 +290,7 @@ func (g *Gateway) RecoverOperation(ctx context.Context, paymentID, operationID s
 	if err != nil {
 		return err
 	}
-	res, callErr := g.callOperation(ctx, prov, p, providerTimeout)
+	res, callErr := g.callOperation(ctx, prov, p, JobProviderTimeout)
 	if callErr != nil {
 		attempts, err := g.countRecoveryAttempt(ctx, p.ID)
 		if err != nil {
@@ -340,7 +340,7 @@ func (g *Gateway) ExpireAuthorizations(ctx context.Context) (int, error) {
 		if err != nil {
 			return n, err
 		}
-		res, callErr := g.callOperation(ctx, prov, p, providerTimeout)
+		res, callErr := g.callOperation(ctx, prov, p, JobProviderTimeout)
 		if callErr != nil {
 			continue // the recovery job finishes it
 		}

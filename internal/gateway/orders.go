@@ -404,7 +404,7 @@ func (g *Gateway) ProcessOrderPayment(ctx context.Context, paymentID string) err
 		}
 		req.Card = &provider.Card{Number: c.Number, ExpMonth: c.ExpMonth, ExpYear: c.ExpYear, Name: c.Name}
 	}
-	callCtx, cancel := context.WithTimeout(ctx, providerTimeout)
+	callCtx, cancel := context.WithTimeout(ctx, JobProviderTimeout)
 	defer cancel()
 	first, callErr := prov.Do(callCtx, req)
 	second := first
@@ -446,6 +446,7 @@ func (g *Gateway) ProcessOrderPayment(ctx context.Context, paymentID string) err
 			return g.voidOrderAuthorization(ctx, prov, p, first.ProviderTransactionID)
 		}
 	}
+	crashpoint.Hit("order.job.called")
 	return g.finishOrderPayment(ctx, p.ID, first, second)
 }
 
@@ -453,7 +454,7 @@ func (g *Gateway) ProcessOrderPayment(ctx context.Context, paymentID string) err
 // the void as a transaction of the (failed) payment. A void without an answer is logged: the hold then lapses at
 // the issuer.
 func (g *Gateway) voidOrderAuthorization(ctx context.Context, prov provider.Provider, p payment.Payment, authID string) error {
-	callCtx, cancel := context.WithTimeout(ctx, providerTimeout)
+	callCtx, cancel := context.WithTimeout(ctx, JobProviderTimeout)
 	defer cancel()
 	res, err := prov.Do(callCtx, provider.Request{Operation: provider.OperationVoid, IdempotencyKey: p.ID + ":void",
 		Amount: p.Amount, Currency: p.Currency, ProviderTransactionID: authID})

@@ -53,6 +53,12 @@ func providerContext(ctx context.Context) (context.Context, context.CancelFunc) 
 	return context.WithTimeout(context.WithoutCancel(ctx), providerTimeout)
 }
 
+// JobProviderTimeout bounds a provider call made by a job (recovery, an order payment's worker, an asynchronous
+// refund), shorter than a request's providerTimeout: no customer waits on it, and an unanswered call is an unknown
+// outcome that the job's next run asks again with the same idempotency key. It keeps every job's attempt, and so
+// River's rescue of a killed instance's jobs (internal/jobs), within seconds.
+const JobProviderTimeout = 5 * time.Second
+
 // maxRecoveryAttempts is how often recovery asks a provider that does not answer before recording a timeout.
 const maxRecoveryAttempts = 3
 
@@ -370,7 +376,7 @@ func (g *Gateway) RecoverPayment(ctx context.Context, paymentID string) error {
 	if err != nil {
 		return fmt.Errorf("gateway: open vaulted card of %s: %w", p.ID, err)
 	}
-	callCtx, cancel := context.WithTimeout(ctx, providerTimeout)
+	callCtx, cancel := context.WithTimeout(ctx, JobProviderTimeout)
 	defer cancel()
 	op := cardOperation(p)
 	res, callErr := prov.Do(callCtx, provider.Request{

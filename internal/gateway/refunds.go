@@ -305,7 +305,7 @@ func (g *Gateway) RecoverRefund(ctx context.Context, refundID string) error {
 	if err != nil {
 		return err
 	}
-	callCtx, cancel := context.WithTimeout(ctx, providerTimeout)
+	callCtx, cancel := context.WithTimeout(ctx, JobProviderTimeout)
 	defer cancel()
 	res, callErr := prov.Do(callCtx, provider.Request{
 		Operation: provider.OperationRefund, IdempotencyKey: r.ID + ":refund", Amount: r.Amount, Currency: r.Currency,

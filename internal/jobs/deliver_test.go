@@ -127,3 +127,69 @@ func TestSlowEndpointDoesNotDelayOthers(t *testing.T) {
 		return len(healthy.Requests()) == events
 	})
 }
+
+// TestDeliveryJobRunAgainAfterItsAttemptSendsNothing: a delivery job whose attempt was recorded runs a second time,
+// as River's rescuer runs the job of an instance killed after recording and before River marked the job completed.
+// The recording queued the next attempt's job; the second run sends nothing and leaves that one job alone, instead of
+// snoozing beside it and doubling every later attempt.
+func TestDeliveryJobRunAgainAfterItsAttemptSendsNothing(t *testing.T) {
+	for _, b := range storetest.Backends() {
+		t.Run(b.Name, func(t *testing.T) {
+			ctx := context.Background()
+			st, gw := workerEnv(t, b, store.Options{}, webhook.Schedule{0, time.Hour})
+			recv := kassatest.NewReceiver(t, kassatest.Reply{Status: 500, Body: "not yet"})
+			m := storetest.NewMerchant(t, st)
+			auth := gateway.Auth{Merchant: m, Key: merchant.APIKey{MerchantID: m.ID}}
+			url := recv.URL + "/hooks"
+			if _, _, err := gw.CreateEndpoint(ctx, auth, gateway.EndpointInput{URL: &url}); err != nil {
+				t.Fatal(err)
+			}
+			if err := st.Jobs().Start(ctx); err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() {
+				stopCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+				defer cancel()
+				st.Jobs().Stop(stopCtx) //nolint:errcheck
+			})
+			ev, err := gw.TriggerTestEvent(ctx, auth, string(webhook.EventTestPing))
+			if err != nil {
+				t.Fatal(err)
+			}
+			kind := gateway.DeliverArgs{}.Kind()
+			count := func(state store.JobState) int {
+				n, err := st.Jobs().Count(ctx, kind, state)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return n
+			}
+			delivery := func() webhook.Delivery {
+				ds, _, err := gw.ListDeliveries(ctx, auth, store.DeliveryFilter{EventID: ev.ID, Page: store.Page{Limit: 1}})
+				if err != nil || len(ds) != 1 {
+					t.Fatalf("deliveries of %s: %v %v", ev.ID, ds, err)
+				}
+				return ds[0]
+			}
+			waitFor(t, "the first attempt to be recorded and its job completed", func() bool {
+				return delivery().Attempts == 1 && count(store.JobCompleted) == 1 && count(store.JobScheduled) == 1
+			})
+
+			// The first job, run again (the rescuer makes it available at once).
+			if err := st.Jobs().Enqueue(ctx, gateway.DeliverArgs{DeliveryID: delivery().ID}, nil); err != nil {
+				t.Fatal(err)
+			}
+			waitFor(t, "the second run to finish", func() bool {
+				return count(store.JobAvailable)+count(store.JobRunning)+count(store.JobRetryable) == 0 &&
+					count(store.JobCompleted)+count(store.JobScheduled) == 3
+			})
+			if got, want := [2]int{count(store.JobCompleted), count(store.JobScheduled)}, [2]int{2, 1}; got != want {
+				t.Errorf("delivery jobs completed and scheduled: %v, want %v (one job for the next attempt)", got, want)
+			}
+			if d := delivery(); d.Attempts != 1 || d.Status != webhook.DeliveryRetrying || len(recv.Requests()) != 1 {
+				t.Errorf("delivery %s after the second run: %d attempts, %s, receiver got %d requests; want 1, retrying, 1",
+					d.ID, d.Attempts, d.Status, len(recv.Requests()))
+			}
+		})
+	}
+}

@@ -47,16 +47,28 @@ func (w *ReapWorker) Work(ctx context.Context, _ *river.Job[ReapArgs]) error {
 const ReapInterval = 10 * time.Minute
 
 // DeliverWorker makes one attempt of a webhook delivery (gateway.AttemptDelivery). A delivery whose attempt is not
-// due yet is snoozed until it is; an error (the process could not record the attempt) makes River retry the job,
-// so a delivery is never lost.
+// due yet is snoozed until it is, unless the attempt it waits for has a job of its own (see Work); an error (the
+// process could not record the attempt) makes River retry the job, so a delivery is never lost.
 type DeliverWorker struct {
 	river.WorkerDefaults[gateway.DeliverArgs]
 	gw *gateway.Gateway
 }
 
 // Work implements river.Worker.
+//
+// Every change that sets a delivery's next attempt queues, in the same transaction, a job scheduled at that time.
+// So a job that was due well before the attempt the delivery now waits for is left over: an attempt was recorded
+// after it was scheduled (its own earlier run, on an instance killed before River marked the job completed and
+// rescued since; or a manual retry). It has nothing left to do. Snoozing it too would put two jobs on every later
+// attempt, each sending the event and queueing another. A job scheduled at the attempt's time but fetched a little
+// early (the clocks of instances and database differ) is snoozed.
 func (w *DeliverWorker) Work(ctx context.Context, job *river.Job[gateway.DeliverArgs]) error {
-	return snoozeIfNotDue(w.gw.AttemptDelivery(ctx, job.Args.DeliveryID))
+	err := w.gw.AttemptDelivery(ctx, job.Args.DeliveryID)
+	var notDue *gateway.NotDueError
+	if errors.As(err, &notDue) && job.ScheduledAt.Before(notDue.Until.Add(-time.Second)) {
+		return nil
+	}
+	return snoozeIfNotDue(err)
 }
 
 // snoozeIfNotDue turns a gateway.NotDueError into River's snooze until the work is due; other errors pass.
@@ -66,11 +78,6 @@ func snoozeIfNotDue(err error) error {
 		return river.JobSnooze(max(time.Until(notDue.Until), 10*time.Millisecond))
 	}
 	return err
-}
-
-// Timeout bounds one attempt: the receiver's 10 s plus recording.
-func (w *DeliverWorker) Timeout(*river.Job[gateway.DeliverArgs]) time.Duration {
-	return 30 * time.Second
 }
 
 // SweepArgs asks for overdue deliveries and stale pending payments to be queued again (safety nets; see
@@ -187,8 +194,8 @@ func Config(workers *river.Workers, work bool, logger *slog.Logger) *river.Confi
 		Logger:                      logger,
 		FetchCooldown:               10 * time.Millisecond,
 		FetchPollInterval:           50 * time.Millisecond, // SQLite has no LISTEN/NOTIFY; PostgreSQL is woken by it
-		JobTimeout:                  time.Minute,
-		RescueStuckJobsAfter:        5 * time.Minute,
+		JobTimeout:                  maxJobTimeout,         // for a kind without a Timeout of its own; every worker here has one
+		RescueStuckJobsAfter:        rescueStuckJobsAfter,
 		CompletedJobRetentionPeriod: 24 * time.Hour,
 	}
 	if work {

@@ -37,7 +37,7 @@ func (w *RefundWorker) Work(ctx context.Context, job *river.Job[gateway.ProcessR
 func Kinds() []string {
 	return []string{
 		gateway.ProcessOrderPaymentArgs{}.Kind(), gateway.ProcessRefundArgs{}.Kind(), gateway.DeliverArgs{}.Kind(),
-		gateway.RecoverPaymentArgs{}.Kind(), gateway.RecoverRefundArgs{}.Kind(), ExpireArgs{}.Kind(), SweepArgs{}.Kind(),
-		ReapArgs{}.Kind(),
+		gateway.RecoverPaymentArgs{}.Kind(), gateway.RecoverRefundArgs{}.Kind(), gateway.RecoverOperationArgs{}.Kind(),
+		ExpireArgs{}.Kind(), ExpireAuthorizationsArgs{}.Kind(), SweepArgs{}.Kind(), ReapArgs{}.Kind(),
 	}
 }
