@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -13,7 +12,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"runtime/debug"
-	"strconv"
 	"strings"
 	"time"
 
@@ -71,7 +69,7 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // ServeHTTP is the one entry point: request id, panic recovery, access log and metrics around routing, then the
-// API layers (body limit, content type, authentication, rate limit, idempotency) for API routes.
+// API layers (body limit, content type, readable text, authentication, rate limit, idempotency) for API routes.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	info := &requestInfo{ID: newRequestID(), ClientIP: s.opts.ClientIP.Of(r)}
@@ -115,7 +113,7 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request, info *requestInfo
 		s.writeError(w, r, err)
 		return
 	}
-	if err := rejectNUL(r); err != nil {
+	if err := rejectUnreadableText(r, pattern); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
@@ -143,72 +141,6 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request, info *requestInfo
 
 // requestTimeout bounds every API request; it must stay below idempotency.LockTimeout.
 const requestTimeout = 60 * time.Second
-
-// rejectNUL refuses U+0000 anywhere in the query, path or JSON body: PostgreSQL text cannot hold it, and no
-// legitimate value contains it. The body is read here (size-limited) and put back for the handler.
-func rejectNUL(r *http.Request) error {
-	if strings.ContainsRune(r.URL.Path, 0) {
-		return gateway.InvalidParam("", "parameter_invalid", "The path contains a NUL character.")
-	}
-	for k, vs := range r.URL.Query() {
-		for _, v := range vs {
-			if strings.ContainsRune(k, 0) || strings.ContainsRune(v, 0) {
-				return gateway.InvalidParam(strings.ReplaceAll(k, "\x00", ""), "parameter_invalid", "The value contains a NUL character.")
-			}
-		}
-	}
-	if r.Method == http.MethodGet || r.Method == http.MethodHead {
-		return nil
-	}
-	body, err := readBody(r)
-	if err != nil {
-		return err
-	}
-	if !bytes.Contains(body, []byte(`\u0000`)) && !bytes.Contains(body, []byte{0}) {
-		return nil
-	}
-	if bytes.Contains(body, []byte{0}) {
-		return &gateway.Error{Kind: gateway.KindInvalid, Code: "invalid_json", Message: "The request body contains a NUL byte."}
-	}
-	var v any
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.UseNumber()
-	if dec.Decode(&v) != nil {
-		return nil // not JSON: the handler reports that
-	}
-	if path, found := findNUL(v, ""); found {
-		return gateway.InvalidParam(path, "parameter_invalid", "The value contains a NUL character (\\u0000).")
-	}
-	return nil
-}
-
-// findNUL returns the path (a.b[2].c) of the first key or string value containing U+0000.
-func findNUL(v any, path string) (string, bool) {
-	switch v := v.(type) {
-	case string:
-		return path, strings.ContainsRune(v, 0)
-	case map[string]any:
-		for k, child := range v {
-			p := k
-			if path != "" {
-				p = path + "." + k
-			}
-			if strings.ContainsRune(k, 0) {
-				return path, true
-			}
-			if found, ok := findNUL(child, p); ok {
-				return found, true
-			}
-		}
-	case []any:
-		for i, child := range v {
-			if found, ok := findNUL(child, path+"["+strconv.Itoa(i)+"]"); ok {
-				return found, true
-			}
-		}
-	}
-	return "", false
-}
 
 // isRedirect reports whether the mux would answer with a trailing-slash redirect; the API never redirects.
 func (s *Server) isRedirect(r *http.Request, pattern string) bool {

@@ -3,38 +3,17 @@ package web
 import (
 	"net/http"
 	"net/url"
-	"strings"
-	"unicode/utf8"
 
 	"github.com/kassapay/kassa/internal/id"
 )
 
-// Every dashboard request's text is checked once, before any handler sees it: a query string, path or form value
-// with a NUL byte or invalid UTF-8 cannot be stored or compared by PostgreSQL, so it is refused with a 400 page
-// rather than failing deep in a query.
-
-// cleanText reports whether s is valid UTF-8 without NUL bytes.
-func cleanText(s string) bool { return utf8.ValidString(s) && !strings.ContainsRune(s, 0) }
-
-// cleanValues reports whether every name and value of vs is clean text.
-func cleanValues(vs url.Values) bool {
-	for k, v := range vs {
-		if !cleanText(k) {
-			return false
-		}
-		for _, s := range v {
-			if !cleanText(s) {
-				return false
-			}
-		}
-	}
-	return true
-}
+// The dashboard refuses unreadable text (input.go) with a 400 page, in its path too, and also a query string that
+// does not parse.
 
 // cleanURL reports whether a request's path and query string are readable and clean text.
 func cleanURL(r *http.Request) bool {
-	q, err := url.ParseQuery(r.URL.RawQuery)
-	return err == nil && cleanText(r.URL.Path) && cleanValues(q)
+	_, err := url.ParseQuery(r.URL.RawQuery)
+	return err == nil && urlProblem(r) == 0
 }
 
 // refuseInput answers a request whose text was not clean.

@@ -65,13 +65,31 @@ type embedView struct {
 // mountEmbed registers the SDK and the embed page.
 func mountEmbed(mux *http.ServeMux, h *handler) {
 	mux.HandleFunc("GET "+SDKPath, h.sdk)
-	mux.HandleFunc("GET /embed/order/{id}", h.embedOrder)
-	mux.HandleFunc("GET /embed/session/{id}", h.embedSession)
+	mux.Handle("GET /embed/order/{id}", readable(http.HandlerFunc(h.embedOrder), h.unreadableEmbed))
+	mux.Handle("GET /embed/session/{id}", readable(http.HandlerFunc(h.embedSession), h.unreadableEmbed))
 	csrf := http.NewCrossOriginProtection()
 	csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeEmbedJSON(w, http.StatusForbidden, embedError("cross_origin_request", "", "This request must come from Kassa's own page."))
 	}))
-	mux.Handle("POST /embed/session/{id}/pay", csrf.Handler(http.HandlerFunc(h.embedSessionPay)))
+	mux.Handle("POST /embed/session/{id}/pay", csrf.Handler(readable(http.HandlerFunc(h.embedSessionPay), unreadableEmbedPay)))
+}
+
+// unreadableEmbed answers an embed page whose URL is not clean text (readable).
+func (h *handler) unreadableEmbed(w http.ResponseWriter, r *http.Request, status int) {
+	if status == http.StatusNotFound {
+		h.embedRefused(w, r, status, "This checkout does not exist.")
+		return
+	}
+	h.embedRefused(w, r, status, "The address of this checkout contains characters that are not allowed.")
+}
+
+// unreadableEmbedPay answers an embedded payment whose URL is not clean text (readable), in the JSON it expects.
+func unreadableEmbedPay(w http.ResponseWriter, _ *http.Request, status int) {
+	if status == http.StatusNotFound {
+		writeEmbedJSON(w, status, embedError("resource_missing", "id", "No such checkout session."))
+		return
+	}
+	writeEmbedJSON(w, status, embedError("parameter_invalid", "", "The address contains characters that are not allowed."))
 }
 
 // sdk serves the SDK to any site: cacheable for a year, readable cross-origin so that the integrity attribute can

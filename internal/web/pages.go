@@ -420,7 +420,18 @@ var (
 	errorCrossOrigin = errorKind{"Request refused", "This form was sent from another site, so it was not processed. Open the payment page again and pay there."}
 	errorForbidden   = errorKind{"Payments unavailable", "This shop cannot take payments here right now. You were not charged."}
 	errorFailed      = errorKind{"Something went wrong on our side", "Your payment was not processed. Please try again in a moment."}
+	errorUnreadable  = errorKind{"Address not readable", "The address of this page contains characters that are not allowed. Check the link you were given."}
 )
+
+// unreadable answers a request whose URL is not clean text (readable): the page is not found when its id is not
+// readable, and the address is refused when its query string is not.
+func (h *handler) unreadable(w http.ResponseWriter, r *http.Request, status int) {
+	if status == http.StatusNotFound {
+		h.errorPage(w, r, status, errorNotFound)
+		return
+	}
+	h.errorPage(w, r, status, errorUnreadable)
+}
 
 // errorPage renders a page without a session: the headers allow no form targets and no framing.
 func (h *handler) errorPage(w http.ResponseWriter, r *http.Request, status int, k errorKind) {

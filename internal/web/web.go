@@ -66,16 +66,17 @@ func Mount(mux *http.ServeMux, opts Options) {
 	h := &handler{gw: opts.Gateway, log: opts.Logger, pages: mustParsePages(), assets: mustLoadAssets(), clientIP: opts.ClientIP}
 	csrf := http.NewCrossOriginProtection()
 	csrf.SetDenyHandler(http.HandlerFunc(h.crossOrigin))
+	page := func(hf http.HandlerFunc) http.Handler { return readable(hf, h.unreadable) }
 	for _, f := range fronts {
-		mux.HandleFunc("GET "+f.base+"{id}", h.show(f))
-		mux.Handle("POST "+f.base+"{id}/pay", csrf.Handler(h.pay(f)))
-		mux.Handle("POST "+f.base+"{id}/cancel", csrf.Handler(h.cancel(f)))
+		mux.Handle("GET "+f.base+"{id}", page(h.show(f)))
+		mux.Handle("POST "+f.base+"{id}/pay", csrf.Handler(page(h.pay(f))))
+		mux.Handle("POST "+f.base+"{id}/cancel", csrf.Handler(page(h.cancel(f))))
 	}
-	mux.HandleFunc("GET /pay/{id}/qr.svg", h.qrImage("svg"))
-	mux.HandleFunc("GET /pay/{id}/qr.png", h.qrImage("png"))
+	mux.Handle("GET /pay/{id}/qr.svg", page(h.qrImage("svg")))
+	mux.Handle("GET /pay/{id}/qr.png", page(h.qrImage("png")))
 	mux.HandleFunc("GET /static/{file...}", h.static)
 	mountEmbed(mux, h)
-	mux.HandleFunc("GET /brand/{file}", h.brandCSS)
+	mux.Handle("GET /brand/{file}", page(h.brandCSS))
 	mountDashboard(mux, opts.Gateway, opts.Logger, h.assets)
 }
 

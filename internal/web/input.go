@@ -1,0 +1,57 @@
+package web
+
+// The text of every request is checked once, before any handler sees it: a path, query string or form value with a
+// NUL byte or invalid UTF-8 cannot be stored or compared by PostgreSQL (it fails the query with SQLSTATE 22021),
+// and no legitimate value holds either. The hosted pages and the embed refuse such a URL through readable, the
+// dashboard through cleanRequest and signedIn (dashboard_input.go).
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"unicode/utf8"
+)
+
+// cleanText reports whether s is valid UTF-8 without NUL bytes.
+func cleanText(s string) bool { return utf8.ValidString(s) && !strings.ContainsRune(s, 0) }
+
+// cleanValues reports whether every name and value of vs is clean text.
+func cleanValues(vs url.Values) bool {
+	for k, v := range vs {
+		if !cleanText(k) {
+			return false
+		}
+		for _, s := range v {
+			if !cleanText(s) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// urlProblem is the status that refuses a request whose URL is not clean text: 404 for the path (every wildcard of
+// these routes is an id, and ids are ASCII, so such an id names nothing), 400 for the query string; 0 for a clean
+// URL. Pairs of the query string that do not parse (a malformed escape) are left out, as r.URL.Query leaves them
+// out for the handlers.
+func urlProblem(r *http.Request) int {
+	switch {
+	case !cleanText(r.URL.Path):
+		return http.StatusNotFound
+	case !cleanValues(r.URL.Query()):
+		return http.StatusBadRequest
+	}
+	return 0
+}
+
+// readable runs next only for a request whose URL is clean text; refuse answers the others, in the route's own
+// format, with urlProblem's status.
+func readable(next http.Handler, refuse func(w http.ResponseWriter, r *http.Request, status int)) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if status := urlProblem(r); status != 0 {
+			refuse(w, r, status)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
