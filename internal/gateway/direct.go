@@ -66,6 +66,7 @@ func problemsError(problems []Problem) error {
 // over the §5 protocol. A decline answers 402 card_declined with the decline code, the response code and the failed
 // payment's id; a provider that does not answer leaves the payment pending for the recovery job.
 func (g *Gateway) ChargeCard(ctx context.Context, a Auth, in DirectInput, capture bool) (payment.Payment, error) {
+	in.maskCardNumbers()
 	var problems []Problem
 	add := func(param, code, msg string) {
 		problems = append(problems, Problem{Param: param, Code: code, Message: msg})

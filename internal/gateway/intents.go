@@ -45,6 +45,7 @@ var errInvalidClientSecret = &Error{Kind: KindUnauthenticated, Code: "invalid_cl
 
 // CreateIntent creates a payment intent and returns it with its client secret (shown only here).
 func (g *Gateway) CreateIntent(ctx context.Context, a Auth, in IntentInput) (checkout.Intent, string, error) {
+	in.maskCardNumbers()
 	var problems []Problem
 	add := func(param, code, msg string) {
 		problems = append(problems, Problem{Param: param, Code: code, Message: msg})
@@ -248,6 +249,7 @@ type IntentResult struct {
 // secret of a canceled intent, gets 401 invalid_client_secret; an expired intent 410 intent_expired; a decline 402
 // with remaining_attempts; after the 5th decline the intent is locked (410 max_attempts_reached).
 func (g *Gateway) ConfirmIntent(ctx context.Context, intentID, secret string, in CardInput, email, clientIP string, scenario provider.Scenario) (IntentResult, error) {
+	in.maskCardNumbers()
 	pi, err := g.GetPublicIntent(ctx, intentID)
 	if err != nil {
 		return IntentResult{}, err

@@ -37,6 +37,7 @@ type OrderInput struct {
 // CreateOrder records an order to be paid with CreateOrderPayment. Every invalid field is reported, the first in
 // param.
 func (g *Gateway) CreateOrder(ctx context.Context, a Auth, in OrderInput) (checkout.Order, error) {
+	in.maskCardNumbers()
 	var problems []Problem
 	add := func(param, code, msg string) {
 		problems = append(problems, Problem{Param: param, Code: code, Message: msg})
@@ -171,6 +172,7 @@ func (g *Gateway) validateOrderCard(c CardInput) (vault.Card, error) {
 // the authorization went out, that repeat is the first call the provider sees: the authorization is then made
 // without CVV, as for a stored card, which the contract also requires providers to accept.
 func (g *Gateway) CreateOrderPayment(ctx context.Context, a Auth, in OrderPaymentInput) (payment.Payment, error) {
+	in.maskCardNumbers()
 	var card vault.Card
 	switch in.Method {
 	case string(payment.MethodUPI):
