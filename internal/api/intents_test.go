@@ -203,9 +203,7 @@ func TestPaymentIntents(t *testing.T) {
 				t.Errorf("client secret found in the logs or the database")
 			}
 		}
-		if strings.Contains(logs, "4242424242424242") || strings.Contains(dump, "4242424242424242") {
-			t.Error("a card number is in the logs or the database")
-		}
+		assertNoTestCardNumberAtRest(t, e)
 	})
 }
 

@@ -29,6 +29,7 @@ type Idempotency struct {
 // the first customer: the key is unique per merchant and mode in the customers table itself, so this holds even
 // after the request-level idempotency record is gone. The same key with another request is 409.
 func (g *Gateway) CreateCustomer(ctx context.Context, a Auth, in CustomerInput, idem Idempotency) (customer.Customer, error) {
+	in.maskCardNumbers()
 	now := g.Now()
 	c := customer.Customer{
 		ID: id.New("cus_", now), MerchantID: a.Merchant.ID, Livemode: a.Livemode(),

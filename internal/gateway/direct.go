@@ -69,6 +69,7 @@ func (g *Gateway) ChargeCard(ctx context.Context, a Auth, in DirectInput, captur
 	if paymentID := resumePoint(ctx, "pay_"); paymentID != "" {
 		return g.resumeCardPayment(ctx, a, paymentID)
 	}
+	in.maskCardNumbers()
 	var problems []Problem
 	add := func(param, code, msg string) {
 		problems = append(problems, Problem{Param: param, Code: code, Message: msg})

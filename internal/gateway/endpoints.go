@@ -98,6 +98,7 @@ func (g *Gateway) validateEndpoint(in EndpointInput, livemode bool) error {
 // CreateEndpoint registers a webhook endpoint and returns it with its signing secret, which exists in plaintext
 // only in this return value: show it once.
 func (g *Gateway) CreateEndpoint(ctx context.Context, a Auth, in EndpointInput) (webhook.Endpoint, string, error) {
+	in.maskCardNumbers()
 	if in.URL == nil {
 		return webhook.Endpoint{}, "", InvalidParam("url", "parameter_missing", "url is required.")
 	}
@@ -184,6 +185,7 @@ func lockEndpoint(ctx context.Context, tx store.Tx, a Auth, endpointID string) (
 
 // UpdateEndpoint changes an endpoint. Enabling a disabled endpoint clears the reason and the failure streak.
 func (g *Gateway) UpdateEndpoint(ctx context.Context, a Auth, endpointID string, in EndpointInput) (webhook.Endpoint, error) {
+	in.maskCardNumbers()
 	if err := g.validateEndpoint(in, a.Livemode()); err != nil {
 		return webhook.Endpoint{}, err
 	}

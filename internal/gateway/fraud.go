@@ -212,6 +212,7 @@ type BlockInput struct {
 
 // AddBlock adds an entry to the caller's blocklist; adding an existing kind and value returns the existing entry.
 func (g *Gateway) AddBlock(ctx context.Context, a Auth, in BlockInput) (store.BlocklistEntry, bool, error) {
+	in.maskCardNumbers()
 	kind := fraud.BlockKind(in.Kind)
 	if !kind.Valid() {
 		return store.BlocklistEntry{}, false, InvalidParam("kind", "parameter_invalid", "kind must be one of card_fingerprint, email, ip, bin.")

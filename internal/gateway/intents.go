@@ -45,6 +45,7 @@ var errInvalidClientSecret = &Error{Kind: KindUnauthenticated, Code: "invalid_cl
 
 // CreateIntent creates a payment intent and returns it with its client secret (shown only here).
 func (g *Gateway) CreateIntent(ctx context.Context, a Auth, in IntentInput) (checkout.Intent, string, error) {
+	in.maskCardNumbers()
 	var problems []Problem
 	add := func(param, code, msg string) {
 		problems = append(problems, Problem{Param: param, Code: code, Message: msg})
@@ -250,6 +251,7 @@ type IntentResult struct {
 // guards the money (the route has no idempotency key): while an attempt is being processed another is refused, and
 // an attempt whose request died is finished by the next confirm, which answers with its outcome.
 func (g *Gateway) ConfirmIntent(ctx context.Context, intentID, secret string, in CardInput, email, clientIP string, scenario provider.Scenario) (IntentResult, error) {
+	in.maskCardNumbers()
 	pi, err := g.GetPublicIntent(ctx, intentID)
 	if err != nil {
 		return IntentResult{}, err

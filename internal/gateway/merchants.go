@@ -49,6 +49,7 @@ func (g *Gateway) CreateMerchant(ctx context.Context, in NewMerchant) (Credentia
 
 // createMerchant inserts the merchant under merchantID, or a new id when it is empty.
 func (g *Gateway) createMerchant(ctx context.Context, tx store.Tx, merchantID string, in NewMerchant) (Credentials, error) {
+	in.maskCardNumbers()
 	if err := merchant.ValidateName("name", in.Name); err != nil {
 		return Credentials{}, fieldError(err)
 	}
@@ -210,6 +211,7 @@ type MerchantPatch struct {
 // UpdateMerchant applies a patch under the merchant's row lock. Origins are normalized; the first invalid one is
 // named in the error.
 func (g *Gateway) UpdateMerchant(ctx context.Context, merchantID string, p MerchantPatch) (merchant.Merchant, error) {
+	p.maskCardNumbers()
 	var origins []string
 	if p.CheckoutAllowedOrigins != nil {
 		var err error

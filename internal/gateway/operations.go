@@ -72,6 +72,7 @@ func (g *Gateway) CapturePayment(ctx context.Context, a Auth, paymentID string, 
 
 // VoidPayment releases an authorization before capture; the reason is required and kept for the audit trail.
 func (g *Gateway) VoidPayment(ctx context.Context, a Auth, paymentID, reason string) (payment.Payment, error) {
+	reason = maskCardNumbers(reason)
 	reason = strings.TrimSpace(reason)
 	if reason == "" {
 		return payment.Payment{}, InvalidParam("reason", "parameter_missing", "reason is required: why the authorization is voided.")

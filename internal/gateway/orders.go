@@ -38,6 +38,7 @@ type OrderInput struct {
 // CreateOrder records an order to be paid with CreateOrderPayment. Every invalid field is reported, the first in
 // param.
 func (g *Gateway) CreateOrder(ctx context.Context, a Auth, in OrderInput) (checkout.Order, error) {
+	in.maskCardNumbers()
 	var problems []Problem
 	add := func(param, code, msg string) {
 		problems = append(problems, Problem{Param: param, Code: code, Message: msg})
@@ -175,6 +176,7 @@ func (g *Gateway) CreateOrderPayment(ctx context.Context, a Auth, in OrderPaymen
 	if paymentID := resumePoint(ctx, "pay_"); paymentID != "" {
 		return g.resumeOrderPayment(ctx, a, paymentID)
 	}
+	in.maskCardNumbers()
 	var card vault.Card
 	switch in.Method {
 	case string(payment.MethodUPI):

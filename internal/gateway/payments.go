@@ -173,6 +173,7 @@ func (g *Gateway) PaySession(ctx context.Context, sessionID string, in CardInput
 
 // PaySessionFrom is PaySession with the customer's address, for the fraud rules' velocity counts.
 func (g *Gateway) PaySessionFrom(ctx context.Context, sessionID string, in CardInput, email string, scenario provider.Scenario, clientIP string) (PayResult, error) {
+	in.maskCardNumbers()
 	// The session's state answers first: a card error on a paid or canceled session would mislead the customer.
 	if cur, err := g.GetCheckoutPage(ctx, sessionID); err != nil {
 		return PayResult{}, err

@@ -61,6 +61,7 @@ var errTransactionNotFound = &Error{Kind: KindNotFound, Code: "transaction_not_f
 // and the outcome is recorded with its transaction, ledger journal and refund.succeeded / refund.failed. The
 // idempotency key (8–128 characters) is required: the same key and request return the same refund.
 func (g *Gateway) CreateRefund(ctx context.Context, a Auth, in RefundInput, idem Idempotency) (refund.Refund, error) {
+	in.maskCardNumbers()
 	if in.TransactionID == "" && in.PaymentID == "" && in.ExternalOrderID == "" {
 		return refund.Refund{}, InvalidParam("transaction_id", "missing_target", "Name what to refund: transaction_id, payment_id or external_order_id.")
 	}

@@ -147,6 +147,7 @@ func sortProblems(ps []Problem) {
 // a new key for the same order starts a fresh attempt. A webhook_url is matched to an endpoint of the merchant with
 // that URL or registered as a new one, whose secret comes back once.
 func (g *Gateway) CreateSession(ctx context.Context, a Auth, kind checkout.Kind, in SessionInput, idem Idempotency) (CreatedSession, error) {
+	in.maskCardNumbers()
 	if idem.Key == "" {
 		return CreatedSession{}, InvalidParam("idempotency_key", "missing_idempotency_key",
 			"An idempotency key is required: send the Idempotency-Key header (or idempotency_key in the body).")

@@ -1,6 +1,6 @@
 // Package vault owns cardholder data: it validates card numbers, expiries and CVVs, tells a card's brand from its
-// number, and seals cards for storage. It is security-critical: a change here can put card numbers in clear in the
-// database or the logs, or make every stored card unreadable.
+// number, seals cards for storage, and masks card numbers typed into free text (MaskPANs). It is security-critical:
+// a change here can put card numbers in clear in the database or the logs, or make every stored card unreadable.
 //
 // Outside this package a card is a sealed record (Sealed) referenced by its id, plus the Display data that may be
 // shown; the number in clear exists only in memory between the request that carries it and Seal, and after Open for

@@ -12,7 +12,8 @@ import (
 )
 
 // Dump returns every row of every table of the store as text, for tests that prove something (a card number, a
-// secret) is stored nowhere in clear.
+// secret) is stored nowhere in clear. Binary columns (SQLite BLOBs, PostgreSQL BYTEA) appear as their raw bytes on
+// both engines, so that what a sealed column holds is scanned as stored: ciphertext, or a leak in clear.
 func Dump(t testing.TB, s store.Store) []byte {
 	t.Helper()
 	ctx := context.Background()
@@ -74,16 +75,28 @@ func Dump(t testing.TB, s store.Store) []byte {
 		}
 		rows.Close()
 		for _, n := range names {
-			r, err := st.Pool().Query(ctx, fmt.Sprintf("SELECT t::text FROM %q t", n))
+			// A row's text form shows BYTEA columns as hex, where a card number stored in clear would hide; they
+			// follow the row as raw bytes, as SQLite shows its BLOBs.
+			query := "SELECT t::text"
+			for _, c := range byteaColumns(t, st, n) {
+				query += fmt.Sprintf(", t.%q", c)
+			}
+			r, err := st.Pool().Query(ctx, query+fmt.Sprintf(" FROM %q t", n))
 			if err != nil {
 				t.Fatal(err)
 			}
 			for r.Next() {
-				var line string
-				if err := r.Scan(&line); err != nil {
+				vals, err := r.Values()
+				if err != nil {
 					t.Fatal(err)
 				}
-				out.WriteString(line)
+				out.WriteString(vals[0].(string))
+				for _, v := range vals[1:] {
+					out.WriteByte('\t')
+					if b, ok := v.([]byte); ok {
+						out.Write(b)
+					}
+				}
 				out.WriteByte('\n')
 			}
 			r.Close()
@@ -92,4 +105,27 @@ func Dump(t testing.TB, s store.Store) []byte {
 		t.Fatalf("storetest.Dump: unknown store %T", s)
 	}
 	return out.Bytes()
+}
+
+// byteaColumns names the BYTEA columns of a PostgreSQL table.
+func byteaColumns(t testing.TB, st *postgres.Store, table string) []string {
+	t.Helper()
+	rows, err := st.Pool().Query(context.Background(), "SELECT column_name FROM information_schema.columns "+
+		"WHERE table_schema = current_schema() AND table_name = $1 AND data_type = 'bytea' ORDER BY ordinal_position", table)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var cols []string
+	for rows.Next() {
+		var c string
+		if err := rows.Scan(&c); err != nil {
+			t.Fatal(err)
+		}
+		cols = append(cols, c)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return cols
 }
