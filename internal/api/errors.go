@@ -194,7 +194,7 @@ var ErrorCodes = map[string]int{
 	"parameter_invalid": 400, "parameter_missing": 400, "parameter_unknown": 400, "parameter_conflict": 400,
 	"invalid_json": 400, "idempotency_key_mismatch": 400, "invalid_idempotency_key": 400, "body_read_failed": 400,
 	"email_taken": 400, "invalid_grace_period": 400, "invalid_key_kind": 400, "invalid_status": 400,
-	"url_invalid": 400, "unknown_event_type": 400, "unsupported_api_version": 400,
+	"url_invalid": 400, "url_not_allowed": 400, "unknown_event_type": 400, "unsupported_api_version": 400,
 	"too_many_endpoints": 400, "event_type_not_triggerable": 400, "body_missing": 400,
 	"missing_api_key": 401, "invalid_api_key": 401, "api_key_expired": 401, "invalid_authorization_header": 401,
 	"conflicting_api_keys": 401,

@@ -20,7 +20,7 @@ type CreateSessionBody struct {
 	Currency          string          `json:"currency,omitempty" maxLength:"3" doc:"ISO 4217, upper case. Default USD."`
 	SuccessURL        string          `json:"success_url" maxLength:"2048" doc:"Where the customer goes after paying; https (http for localhost); may contain {CHECKOUT_SESSION_ID}; must match checkout_allowed_origins when the merchant set them."`
 	CancelURL         string          `json:"cancel_url" maxLength:"2048" doc:"Where the customer goes after Cancel; same rules as success_url."`
-	WebhookURL        string          `json:"webhook_url,omitempty" maxLength:"2048" doc:"Matched to your webhook endpoint with this URL, or registered as a new one (its secret is in this response only)."`
+	WebhookURL        string          `json:"webhook_url,omitempty" maxLength:"2048" doc:"Matched to your webhook endpoint with this URL, or registered as a new one (its secret is in this response only); the same rules as a webhook endpoint's url."`
 	IdempotencyKey    string          `json:"idempotency_key,omitempty" maxLength:"255" doc:"Required here, here or in the Idempotency-Key header."`
 	CustomerEmail     string          `json:"customer_email,omitempty" maxLength:"254"`
 	CustomerName      string          `json:"customer_name,omitempty" maxLength:"200"`
@@ -83,7 +83,7 @@ func sessionOps(kind checkout.Kind) (create, get, list, cancel huma.Operation) {
 	create = huma.Operation{OperationID: "create-" + id, Method: http.MethodPost, Path: base, Tags: []string{tag},
 		Summary: "Create a " + noun, DefaultStatus: http.StatusCreated,
 		Description: extra + " An idempotency key is required; the same key and body return the same " + noun + ". " +
-			"Errors: missing_idempotency_key, parameter_missing, invalid_amount, invalid_currency, url_invalid, origin_not_allowed."}
+			"Errors: missing_idempotency_key, parameter_missing, invalid_amount, invalid_currency, url_invalid, url_not_allowed (webhook_url), origin_not_allowed."}
 	get = huma.Operation{OperationID: "get-" + id, Method: http.MethodGet, Path: base + "/{id}", Tags: []string{tag},
 		Summary: "Retrieve a " + noun}
 	list = huma.Operation{OperationID: "list-" + id + "s", Method: http.MethodGet, Path: base, Tags: []string{tag},

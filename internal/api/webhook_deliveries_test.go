@@ -314,12 +314,27 @@ func TestFailedDeliveriesCanBeRetriedReplayedAndFiltered(t *testing.T) {
 	})
 }
 
+// TestSSRFRefusedDeliveryIsRecordedAndRetried: registration refuses loopback URLs when no network is allowed, but
+// an endpoint can still point there at delivery time (stored before that check existed, or a name DNS now resolves
+// to loopback); the dialer refuses the connection and the attempt is recorded.
 func TestSSRFRefusedDeliveryIsRecordedAndRetried(t *testing.T) {
 	t.Parallel()
 	kassatest.ForEachBackend(t, func(t *testing.T, b storetest.Backend) {
 		e := kassatest.Setup(t, b, kassatest.Options{BlockLoopback: true})
 		rcv := kassatest.NewReceiver(t)
-		deliveryID := testDelivery(t, e, newEndpoint(t, e, rcv.URL)["id"].(string))
+		endpointID := newEndpoint(t, e, "https://shop.example/hooks")["id"].(string)
+		ctx := context.Background()
+		if err := e.Store.InTx(ctx, func(tx store.Tx) error {
+			ep, err := tx.LockWebhookEndpoint(ctx, endpointID)
+			if err != nil {
+				return err
+			}
+			ep.URL = rcv.URL
+			return tx.UpdateWebhookEndpoint(ctx, ep)
+		}); err != nil {
+			t.Fatal(err)
+		}
+		deliveryID := testDelivery(t, e, endpointID)
 		attempt(t, e, deliveryID)
 		if n := len(rcv.Requests()); n != 0 {
 			t.Errorf("the loopback receiver got %d requests", n)

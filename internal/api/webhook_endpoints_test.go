@@ -484,3 +484,88 @@ func TestEventsListAndFilters(t *testing.T) {
 		}
 	})
 }
+
+// internalHosts name loopback, private, link-local or unspecified addresses, most in spellings the C resolver, the
+// dialer or a browser accept besides the dotted quad, and localhost, loopback by definition.
+var internalHosts = []string{"127.0.0.1", "127.1", "0177.0.0.1", "0x7f000001", "2130706433", "127.0.0.1.", "0.0.0.0",
+	"0", "[::ffff:127.0.0.1]", "[::1]", "localhost", "LOCALHOST.", "hooks.localhost", "0x7f.1", "017700000001", "10.1",
+	"0xa000001", "192.168.1", "[::ffff:10.0.0.1]", "0xa9.0xfe.0xa9.0xfe", "[fe80::1%25eth0]"}
+
+// TestInternalWebhookURLsAreRefusedAtRegistration: on an instance that allows no network (production), every path
+// that registers a webhook URL refuses an internal host, however it is spelled, with 400 url_not_allowed naming the
+// host and the URL field, and registers nothing; public hosts and addresses are accepted.
+func TestInternalWebhookURLsAreRefusedAtRegistration(t *testing.T) {
+	t.Parallel()
+	kassatest.ForEachBackend(t, func(t *testing.T, b storetest.Backend) {
+		e := kassatest.Setup(t, b, kassatest.Options{BlockLoopback: true})
+		id := newEndpoint(t, e, "https://shop.example/hooks")["id"].(string)
+		session := func(path, hookURL, key string) kassatest.Request {
+			body := fmt.Sprintf(`{"external_order_id":"O-1","amount":1500,"success_url":"https://shop.example/ok",`+
+				`"cancel_url":"https://shop.example/no","webhook_url":%q}`, hookURL)
+			return kassatest.Request{Method: "POST", Path: path, Body: body, Headers: map[string]string{"Idempotency-Key": key}}
+		}
+		for i, host := range internalHosts {
+			hookURL := "http://" + host + ":4000/hooks"
+			body := fmt.Sprintf(`{"url":%q}`, hookURL)
+			cases := []errorCase{
+				{"POST " + hookURL, kassatest.Request{Method: "POST", Path: "/api/v1/webhook-endpoints", Body: body}, 400, "invalid_request_error", "url_not_allowed", "url"},
+				{"PATCH " + hookURL, kassatest.Request{Method: "PATCH", Path: "/api/v1/webhook-endpoints/" + id, Body: body}, 400, "invalid_request_error", "url_not_allowed", "url"},
+				{"session with " + hookURL, session("/api/v1/checkout-sessions", hookURL, fmt.Sprint("cs-", i)), 400, "invalid_request_error", "url_not_allowed", "webhook_url"},
+				{"link with " + hookURL, session("/api/v1/payment-links", hookURL, fmt.Sprint("pl-", i)), 400, "invalid_request_error", "url_not_allowed", "webhook_url"},
+			}
+			checkErrors(t, e, cases)
+			msg, _ := e.Do(cases[0].req).Error(t)["message"].(string)
+			if name, _, _ := strings.Cut(strings.Trim(host, "[]"), "%"); !strings.Contains(msg, name) || !strings.Contains(msg, "public host") {
+				t.Errorf("POST %s: message %q does not name the host and what to do", hookURL, msg)
+			}
+		}
+		if status := api.ErrorCodes["url_not_allowed"]; status != 400 {
+			t.Errorf("url_not_allowed is listed with status %d", status)
+		}
+		// Nothing was registered or changed.
+		if got := ids(mustDo(t, e, kassatest.Request{Method: "GET", Path: "/api/v1/webhook-endpoints"}, 200)); !slices.Equal(got, []string{id}) {
+			t.Errorf("endpoints after the refusals: %v", got)
+		}
+		if got := mustDo(t, e, kassatest.Request{Method: "GET", Path: "/api/v1/webhook-endpoints/" + id}, 200); got["url"] != "https://shop.example/hooks" {
+			t.Errorf("refused PATCHes changed the URL: %v", got["url"])
+		}
+		for _, path := range []string{"/api/v1/checkout-sessions", "/api/v1/payment-links"} {
+			if list := mustDo(t, e, kassatest.Request{Method: "GET", Path: path}, 200); len(list["data"].([]any)) != 0 {
+				t.Errorf("GET %s after the refusals: %v", path, list["data"])
+			}
+		}
+		// Public hosts and addresses, in any spelling, are accepted; names are not resolved.
+		for _, u := range []string{"https://8.8.8.8/hooks", "https://93.184.216.34/hooks", "https://134744072/hooks",
+			"https://example.com/hooks", "https://[2606:4700:4700::1111]/hooks"} {
+			mustDo(t, e, kassatest.Request{Method: "POST", Path: "/api/v1/webhook-endpoints", Body: fmt.Sprintf(`{"url":%q}`, u)}, 201)
+		}
+		if r := e.Do(session("/api/v1/checkout-sessions", "https://example.com/session-hooks", "cs-public")); r.Status != 201 {
+			t.Errorf("session with a public webhook_url: %d %s", r.Status, r.Body)
+		}
+	})
+}
+
+// TestAllowListedNetworksStayRegistrable: with loopback allowed (the zero-setup default and the test servers),
+// loopback URLs in any spelling are accepted and delivered to, and other internal networks are still refused.
+func TestAllowListedNetworksStayRegistrable(t *testing.T) {
+	t.Parallel()
+	kassatest.ForEachBackend(t, func(t *testing.T, b storetest.Backend) {
+		e := kassatest.Setup(t, b, kassatest.Options{})
+		rcv := kassatest.NewReceiver(t)
+		port := rcv.URL[strings.LastIndex(rcv.URL, ":")+1:]
+		for _, host := range []string{"127.0.0.1", "127.1", "0x7f000001", "localhost", "[::ffff:127.0.0.1]"} {
+			mustDo(t, e, kassatest.Request{Method: "POST", Path: "/api/v1/webhook-endpoints", Body: fmt.Sprintf(`{"url":"http://%s:4000/hooks"}`, host)}, 201)
+		}
+		id := newEndpoint(t, e, "http://127.0.0.1:"+port+"/hooks")["id"].(string)
+		d := testDelivery(t, e, id)
+		attempt(t, e, d)
+		if got := getDelivery(t, e, d); got["status"] != "delivered" || len(rcv.Requests()) != 1 {
+			t.Errorf("delivery to the allow-listed receiver: %v, %d requests", got["status"], len(rcv.Requests()))
+		}
+		checkErrors(t, e, []errorCase{
+			{"private", kassatest.Request{Method: "POST", Path: "/api/v1/webhook-endpoints", Body: `{"url":"http://10.1/hooks"}`}, 400, "invalid_request_error", "url_not_allowed", "url"},
+			{"link-local", kassatest.Request{Method: "POST", Path: "/api/v1/webhook-endpoints", Body: `{"url":"http://0xa9fea9fe/hooks"}`}, 400, "invalid_request_error", "url_not_allowed", "url"},
+			{"unspecified", kassatest.Request{Method: "POST", Path: "/api/v1/webhook-endpoints", Body: `{"url":"http://0/hooks"}`}, 400, "invalid_request_error", "url_not_allowed", "url"},
+		})
+	})
+}

@@ -32,7 +32,7 @@ type EndpointIDInput struct {
 // CreateEndpointInput is the body of POST /api/v1/webhook-endpoints.
 type CreateEndpointInput struct {
 	Body struct {
-		URL            string   `json:"url" maxLength:"2048" doc:"Absolute https URL (http is accepted in test mode); no credentials, no fragment."`
+		URL            string   `json:"url" maxLength:"2048" doc:"Absolute https URL (http is accepted in test mode); no credentials, no fragment. A host that is a loopback, private, link-local, shared, multicast or reserved address (in any spelling, e.g. 127.1 or 0x7f000001) or localhost is refused unless the instance allows that network."`
 		EnabledEvents  []string `json:"enabled_events,omitempty" minItems:"1" maxItems:"100" doc:"Event types to receive, or [\"*\"] for all (opt-in types such as checkout.session.created must be named). Default [\"*\"]."`
 		Description    string   `json:"description,omitempty" maxLength:"500"`
 		APIVersion     string   `json:"api_version,omitempty" doc:"The API version of the payloads; only the current version is supported."`
@@ -45,7 +45,7 @@ var createEndpointOp = huma.Operation{
 	Summary: "Create a webhook endpoint", DefaultStatus: http.StatusCreated,
 	Description: "Registers a URL to receive events. The response is the only one that contains the signing secret (whsec_…): " +
 		"store it now; later responses show only secret_hint. At most 16 endpoints per mode. " +
-		"Errors: parameter_missing and url_invalid (param url), unknown_event_type (param enabled_events[i]), " +
+		"Errors: parameter_missing, url_invalid and url_not_allowed (param url), unknown_event_type (param enabled_events[i]), " +
 		"unsupported_api_version, too_many_endpoints.",
 }
 

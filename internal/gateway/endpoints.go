@@ -21,7 +21,8 @@ type WebhookOptions struct {
 	Secrets *sealed.Box
 	// Schedule is the retry schedule (default DESIGN §7's).
 	Schedule webhook.Schedule
-	// AllowedNetworks may be reached despite the SSRF guard (configuration; loopback in local development).
+	// AllowedNetworks may be registered and reached despite the SSRF guard (configuration; loopback in local
+	// development).
 	AllowedNetworks []netip.Prefix
 	// Client overrides the HTTP client deliveries are sent with (default: webhook.NewHTTPClient).
 	Client *http.Client
@@ -63,10 +64,26 @@ type EndpointInput struct {
 
 var errNoSecrets = errors.New("gateway: webhook secrets need a master key (WebhookOptions.Secrets)")
 
+// endpointURLProblem checks a URL about to be registered as a webhook endpoint, by every path that registers one
+// (POST and PATCH of an endpoint, the dashboard's forms, a session's or link's webhook_url), and names what is wrong
+// under param: url_not_allowed for a host the SSRF policy refuses with this instance's allowed networks,
+// url_invalid for the rest. Nil: the URL may be registered.
+func (g *Gateway) endpointURLProblem(param, raw string, livemode bool) *Problem {
+	err := webhook.ValidateEndpointURL(raw, livemode, g.webhooks.AllowedNetworks)
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, webhook.ErrEndpointURLNotAllowed):
+		return &Problem{Param: param, Code: "url_not_allowed", Message: err.Error()}
+	default:
+		return &Problem{Param: param, Code: "url_invalid", Message: err.Error()}
+	}
+}
+
 func (g *Gateway) validateEndpoint(in EndpointInput, livemode bool) error {
 	if in.URL != nil {
-		if err := webhook.ValidateEndpointURL(*in.URL, livemode); err != nil {
-			return InvalidParam("url", "url_invalid", err.Error())
+		if p := g.endpointURLProblem("url", *in.URL, livemode); p != nil {
+			return InvalidParam(p.Param, p.Code, p.Message)
 		}
 	}
 	if in.EnabledEvents != nil {

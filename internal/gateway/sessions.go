@@ -75,8 +75,8 @@ func (g *Gateway) validateSession(a Auth, in *SessionInput) error {
 	}
 	webhookOrigin := ""
 	if in.WebhookURL != "" {
-		if err := webhook.ValidateEndpointURL(in.WebhookURL, a.Livemode()); err != nil {
-			add("webhook_url", "url_invalid", err.Error())
+		if p := g.endpointURLProblem("webhook_url", in.WebhookURL, a.Livemode()); p != nil {
+			add(p.Param, p.Code, p.Message)
 		} else {
 			webhookOrigin = in.WebhookURL
 		}

@@ -99,8 +99,9 @@ type Options struct {
 	MaxBodyBytes int64
 	// WebhookSchedule overrides the delivery schedule (default DESIGN §7's; tests drive it with Clock).
 	WebhookSchedule webhook.Schedule
-	// BlockLoopback leaves the webhook SSRF guard without its loopback allowance, as in production. By default
-	// tests may deliver to receivers on 127.0.0.1.
+	// BlockLoopback leaves the webhook SSRF guard without its loopback allowance, as in production: loopback URLs
+	// are refused at registration (url_not_allowed) and at every delivery. By default tests may register and deliver
+	// to receivers on 127.0.0.1.
 	BlockLoopback bool
 	// AfterSend is passed to the gateway (fault injection between sending a delivery and recording it).
 	AfterSend func(deliveryID string) error

@@ -30,20 +30,7 @@ func NewHTTPClient(allowed []netip.Prefix, timeout time.Duration) *http.Client {
 	if timeout <= 0 {
 		timeout = DefaultTimeout
 	}
-	var v4, v6 []netip.Prefix
-	for _, p := range allowed {
-		p = p.Masked()
-		if p.Addr().Is4() {
-			v4 = append(v4, p)
-		} else {
-			v6 = append(v6, p)
-		}
-	}
-	guard := ssrf.New(
-		ssrf.WithAnyPort(),
-		ssrf.WithAllowedV4Prefixes(v4...),
-		ssrf.WithAllowedV6Prefixes(v6...),
-	)
+	guard := newGuard(allowed)
 	dialer := &net.Dialer{
 		Timeout: timeout,
 		Control: func(network, address string, _ syscall.RawConn) error {
@@ -71,4 +58,23 @@ func NewHTTPClient(allowed []netip.Prefix, timeout time.Duration) *http.Client {
 			return http.ErrUseLastResponse
 		},
 	}
+}
+
+// newGuard is the SSRF policy: the one set of rules every delivery connection (NewHTTPClient) and every registered
+// URL's literal address (ValidateEndpointURL) are checked against.
+func newGuard(allowed []netip.Prefix) *ssrf.Guardian {
+	var v4, v6 []netip.Prefix
+	for _, p := range allowed {
+		p = p.Masked()
+		if p.Addr().Is4() {
+			v4 = append(v4, p)
+		} else {
+			v6 = append(v6, p)
+		}
+	}
+	return ssrf.New(
+		ssrf.WithAnyPort(),
+		ssrf.WithAllowedV4Prefixes(v4...),
+		ssrf.WithAllowedV6Prefixes(v6...),
+	)
 }

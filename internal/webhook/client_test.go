@@ -197,3 +197,28 @@ func TestClientTimesOut(t *testing.T) {
 		t.Fatalf("Classify = %+v; want a retry with a timeout reason", got)
 	}
 }
+
+// TestRegistrationAgreesWithTheDialer: for address literals, ValidateEndpointURL refuses exactly what the delivery
+// client refuses to dial, with and without an allow-list, so a URL accepted at registration is not then refused at
+// every delivery (and the reverse). Port 1 on loopback has no listener: an allowed dial fails with a refused
+// connection, not with ErrForbiddenAddress.
+func TestRegistrationAgreesWithTheDialer(t *testing.T) {
+	t.Parallel()
+	hosts := []string{"127.0.0.1", "127.0.0.2", "[::ffff:127.0.0.1]", "[::1]", "10.0.0.1", "[::ffff:10.0.0.1]",
+		"169.254.169.254", "0.0.0.0", "100.64.0.1", "[fe80::1]", "[::]", "[fc00::1]"}
+	for name, allowed := range map[string][]netip.Prefix{"nothing allowed": nil, "loopback allowed": loopback} {
+		client := NewHTTPClient(allowed, time.Second)
+		for _, host := range hosts {
+			u := "http://" + host + ":1/hook"
+			resp, err := client.Get(u)
+			if err == nil {
+				resp.Body.Close()
+			}
+			dialRefused := errors.Is(err, ErrForbiddenAddress)
+			regErr := ValidateEndpointURL(u, false, allowed)
+			if regRefused := errors.Is(regErr, ErrEndpointURLNotAllowed); regRefused != dialRefused {
+				t.Errorf("%s, %s: registration refused %v (%v), dialer refused %v (%v)", name, host, regRefused, regErr, dialRefused, err)
+			}
+		}
+	}
+}

@@ -5,7 +5,10 @@
 // This package is security-critical. The signatures are what merchants trust to tell a real payment notification
 // from a forged one, and the HTTP client is the only way Kassa connects to a URL a merchant typed in: it must never
 // reach loopback, private, link-local, shared (CGNAT), multicast or reserved addresses unless the operator's
-// configuration allow-lists a network. Changes here need a test that shows the guarantee still holds.
+// configuration allow-lists a network. ValidateEndpointURL applies the same policy (newGuard) at registration to
+// hosts that are such an address in any spelling ("127.1", "0x7f000001", "[::ffff:10.0.0.1]") and to localhost, so
+// the merchant learns at once; names are not resolved there, and the client stays the guard, since only it sees the
+// address a name resolves to when it is dialled. Changes here need a test that shows the guarantee still holds.
 //
 // Storage, the API and the delivery worker live elsewhere (store, api, jobs); this package knows nothing of SQL and
 // only uses net/http for headers, responses and the outbound client.
