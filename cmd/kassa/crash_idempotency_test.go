@@ -132,6 +132,29 @@ func crashRoutes() []crashRoute {
 				}
 				c.wantTransactions(t, p["id"].(string), "refund", 1)
 			}},
+		{name: "refunds", pattern: "POST /api/v1/refunds", points: []string{"refund.begun", "refund.called"}, wantStatus: http.StatusCreated,
+			prepare: func(t *testing.T, c *crashClient) crashRequest {
+				return crashRequest{path: "/api/v1/refunds", body: `{"payment_id":"` + captured(t, c) + `","amount":1500}`}
+			},
+			check: func(t *testing.T, c *crashClient, req crashRequest, answer map[string]any) {
+				refunds := c.list(t, "/api/v1/refunds?limit=100")
+				if len(refunds) != 1 || refunds[0]["id"] != answer["id"] || refunds[0]["status"] != "succeeded" {
+					t.Fatalf("refunds after the crash and retry: %v; want the answer's (%v), succeeded", refunds, answer["id"])
+				}
+				c.wantTransactions(t, refunds[0]["payment_id"].(string), "refund", 1)
+			}},
+		{name: "public_order_payment", pattern: "POST /api/public/orders/{id}/payments", points: []string{"order.begun", "order.called"}, wantStatus: http.StatusCreated,
+			prepare: func(t *testing.T, c *crashClient) crashRequest {
+				o := c.post(t, "/api/v1/orders", `{"amount":50000}`, "", nil, http.StatusCreated)
+				return crashRequest{path: "/api/public/orders/" + o["id"].(string) + "/payments", body: `{"method":"upi","vpa":"success@kassa"}`,
+					headers: map[string]string{"Authorization": "Bearer " + c.pk}}
+			},
+			check: func(t *testing.T, c *crashClient, _ crashRequest, answer map[string]any) {
+				payments := c.list(t, "/api/v1/payments?limit=100")
+				if len(payments) != 1 || payments[0]["id"] != answer["id"] {
+					t.Fatalf("payments after the crash and retry: %v; want only the answer's (%v)", payments, answer["id"])
+				}
+			}},
 		{name: "order_payment", pattern: "POST /api/v1/payments", points: []string{"order.begun", "order.called"}, wantStatus: http.StatusCreated,
 			prepare: func(t *testing.T, c *crashClient) crashRequest {
 				o := c.post(t, "/api/v1/orders", `{"amount":50000}`, "", nil, http.StatusCreated)
