@@ -1,6 +1,10 @@
 package logging
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/kassapay/kassa/internal/pan"
+)
 
 const (
 	// secretMask stands in for the hidden part of a secret token.
@@ -8,10 +12,6 @@ const (
 	// minTailBody is the shortest token body whose last four characters stay visible. Kassa's tokens are far longer;
 	// for a short body four characters would give away too large a share, so it is masked completely.
 	minTailBody = 12
-
-	// minPANDigits and maxPANDigits bound the length of a card number (ISO/IEC 7812).
-	minPANDigits = 13
-	maxPANDigits = 19
 )
 
 // secretPrefix is a token prefix that marks a Kassa secret. Publishable keys (pk_) are absent on purpose: they are
@@ -116,113 +116,24 @@ func isTokenByte(c byte, base64 bool) bool {
 
 func isDigit(c byte) bool { return '0' <= c && c <= '9' }
 
-// digitGroup is a maximal run of contiguous digits, s[start:end].
-type digitGroup struct{ start, end int }
-
-// redactCards replaces card-number-like digit runs. It returns s itself when there is nothing to replace.
-//
-// It looks at clusters: digit groups joined by single spaces or dashes. Within a cluster every span of consecutive
-// whole groups holding 13–19 digits is a candidate, and every candidate that passes the Luhn check is replaced;
-// overlapping candidates are replaced as one. Because a lone group is a candidate too, no contiguous Luhn-valid run
-// of 13–19 digits survives, and because replacements start with '[' and end with ']', none is formed either.
+// redactCards replaces card-number-like digit runs (pan.Find) with "[card ****1234]". It returns s itself when there
+// is nothing to replace. Replacements start with '[' and end with ']', so they form no new run.
 func redactCards(s string) string {
-	if !hasDigits(s, minPANDigits) {
-		return s
-	}
 	var b strings.Builder
 	last := 0
-	for i := 0; i < len(s); {
-		if !isDigit(s[i]) {
-			i++
-			continue
+	pan.Find(s, func(r pan.Run) {
+		if last == 0 {
+			b.Grow(len(s))
 		}
-		end, digits := clusterEnd(s, i)
-		if digits >= minPANDigits {
-			last = redactCluster(&b, s, i, end, last)
-		}
-		i = end
-	}
+		b.WriteString(s[last:r.Start])
+		writeCardMask(&b, s[r.Start:r.End])
+		last = r.End
+	})
 	if last == 0 {
 		return s
 	}
 	b.WriteString(s[last:])
 	return b.String()
-}
-
-// hasDigits reports whether s holds at least n ASCII digits, the cheap test that keeps most lines off the slow path.
-func hasDigits(s string, n int) bool {
-	for i := 0; i < len(s); i++ {
-		if isDigit(s[i]) {
-			if n--; n == 0 {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-// clusterEnd returns the end of the cluster of digit groups that starts at s[i], a digit, and how many digits it holds.
-func clusterEnd(s string, i int) (end, digits int) {
-	for {
-		for i < len(s) && isDigit(s[i]) {
-			i++
-			digits++
-		}
-		if i+1 < len(s) && (s[i] == ' ' || s[i] == '-') && isDigit(s[i+1]) {
-			i++
-			continue
-		}
-		return i, digits
-	}
-}
-
-// redactCluster writes to b the part of s from last up to each card number found in the cluster s[start:end],
-// followed by the number's replacement, and returns the new last: the end of what b now covers. b is untouched when
-// the cluster holds no card number.
-func redactCluster(b *strings.Builder, s string, start, end, last int) int {
-	var buf [16]digitGroup
-	groups := buf[:0]
-	for i := start; i < end; {
-		j := i
-		for j < end && isDigit(s[j]) {
-			j++
-		}
-		groups = append(groups, digitGroup{i, j})
-		i = j + 1 // skip the separator
-	}
-
-	from, to := -1, -1 // the groups of the current run of overlapping card numbers
-	flush := func() {
-		if from < 0 {
-			return
-		}
-		if last == 0 {
-			b.Grow(len(s))
-		}
-		b.WriteString(s[last:groups[from].start])
-		writeCardMask(b, s[groups[from].start:groups[to].end])
-		last = groups[to].end
-	}
-	for i := range groups {
-		digits := 0
-		for j := i; j < len(groups); j++ {
-			digits += groups[j].end - groups[j].start
-			if digits > maxPANDigits {
-				break
-			}
-			if digits < minPANDigits || !luhnValid(s[groups[i].start:groups[j].end]) {
-				continue
-			}
-			if from >= 0 && i <= to {
-				to = max(to, j)
-				continue
-			}
-			flush()
-			from, to = i, j
-		}
-	}
-	flush()
-	return last
 }
 
 // writeCardMask writes the replacement of the card number run, which may hold separators: its last four digits only.
@@ -238,23 +149,4 @@ func writeCardMask(b *strings.Builder, run string) {
 	b.WriteString("[card ****")
 	b.Write(last4[n:])
 	b.WriteByte(']')
-}
-
-// luhnValid reports whether the digits of s, ignoring any other byte, pass the Luhn check.
-func luhnValid(s string) bool {
-	sum, double := 0, false
-	for i := len(s) - 1; i >= 0; i-- {
-		if !isDigit(s[i]) {
-			continue
-		}
-		d := int(s[i] - '0')
-		if double {
-			if d *= 2; d > 9 {
-				d -= 9
-			}
-		}
-		sum += d
-		double = !double
-	}
-	return sum%10 == 0
 }

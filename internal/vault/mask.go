@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"strings"
+
+	"github.com/kassapay/kassa/internal/pan"
 )
 
 // maskChar replaces each hidden digit of a card number that MaskPANs finds.
@@ -35,24 +37,16 @@ const (
 // digits on that side too ("424242********** 1225 123"), because those digits would otherwise join the neighbouring
 // group into a new Luhn-valid run one time in ten.
 //
-// The result never holds a card-number-like run, so MaskPANs is idempotent. logging.Redact finds runs by the same
-// rule for log lines (and replaces them differently); a change to the rule belongs in both.
+// The result never holds a card-number-like run, so MaskPANs is idempotent. Runs are found by package pan, the rule
+// logging.Redact uses for log lines too.
 func MaskPANs(s string) string {
-	if !hasDigits(s, minPANDigits) {
-		return s
-	}
 	var out []byte // a copy of s, made at the first run to mask
-	for i := 0; i < len(s); {
-		if !isDigit(s[i]) {
-			i++
-			continue
+	pan.Find(s, func(r pan.Run) {
+		if out == nil {
+			out = []byte(s)
 		}
-		end, digits := clusterEnd(s, i)
-		if digits >= minPANDigits {
-			out = maskCluster(out, s, i, end)
-		}
-		i = end
-	}
+		maskRun(out, r)
+	})
 	if out == nil {
 		return s
 	}
@@ -66,7 +60,7 @@ func MaskPANs(s string) string {
 // ("424242******4242"): kept as a number it would be the card number. A doc that is not valid JSON is masked as
 // plain text, so that nothing passes in clear whatever the caller does with it.
 func MaskPANsInJSON(doc json.RawMessage) json.RawMessage {
-	if !hasDigits(string(doc), minPANDigits) { // an escaped digit (\u0034) shows four digits, so this holds
+	if !pan.MayHold(string(doc)) { // an escaped digit (\u0034) shows four digits, so this holds
 		return doc
 	}
 	if !json.Valid(doc) {
@@ -140,7 +134,7 @@ func jsonKey(doc []byte, end int) bool {
 // maskJSONString masks the value of the JSON string literal lit; ok is false when it holds nothing to mask. The
 // literal is decoded first, so that digits written as escapes are seen too.
 func maskJSONString(lit []byte) (masked []byte, ok bool) {
-	if !hasDigits(string(lit), minPANDigits) {
+	if !pan.MayHold(string(lit)) {
 		return nil, false
 	}
 	var s string
@@ -163,108 +157,32 @@ func encodeJSONString(s string) []byte {
 	return bytes.TrimSuffix(b.Bytes(), []byte("\n"))
 }
 
-func isDigit(c byte) bool { return '0' <= c && c <= '9' }
-
-// hasDigits reports whether s holds at least n ASCII digits, the cheap test that keeps most text off the slow path.
-func hasDigits(s string, n int) bool {
-	for i := 0; i < len(s); i++ {
-		if isDigit(s[i]) {
-			if n--; n == 0 {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-// clusterEnd returns the end of the cluster of digit groups that starts at s[i], a digit, and how many digits it
-// holds. Groups join when exactly one space or dash lies between them.
-func clusterEnd(s string, i int) (end, digits int) {
-	for {
-		for i < len(s) && isDigit(s[i]) {
-			i++
-			digits++
-		}
-		if i+1 < len(s) && (s[i] == ' ' || s[i] == '-') && isDigit(s[i+1]) {
-			i++
-			continue
-		}
-		return i, digits
-	}
-}
-
-// digitGroup is a maximal run of contiguous digits, s[start:end].
-type digitGroup struct{ start, end int }
-
-// maskCluster masks the card-number-like runs of the cluster s[start:end] in out, a copy of s that it makes when
-// out is nil and there is something to mask, and returns out.
-func maskCluster(out []byte, s string, start, end int) []byte {
-	var buf [16]digitGroup
-	groups := buf[:0]
-	for i := start; i < end; {
-		j := i
-		for j < end && isDigit(s[j]) {
-			j++
-		}
-		groups = append(groups, digitGroup{i, j})
-		i = j + 1 // past the separator
-	}
-
-	from, to := -1, -1 // the groups of the current run of overlapping card numbers
-	flush := func() {
-		if from < 0 {
-			return
-		}
-		if out == nil {
-			out = []byte(s)
-		}
-		maskRun(out, groups[from:to+1], from > 0, to < len(groups)-1)
-	}
-	var digits [maxPANDigits]byte
-	for i := range groups {
-		n := 0
-		for j := i; j < len(groups); j++ {
-			g := groups[j]
-			if n+g.end-g.start > maxPANDigits {
-				break
-			}
-			n += copy(digits[n:], s[g.start:g.end])
-			if n < minPANDigits || !Luhn(string(digits[:n])) {
-				continue
-			}
-			if from >= 0 && i <= to {
-				to = max(to, j)
-				continue
-			}
-			flush()
-			from, to = i, j
-		}
-	}
-	flush()
-	return out
-}
-
-// maskRun replaces with maskChar the digits of the run made of groups (positions in out) but its first six, unless
-// gluedBefore (another group of the cluster precedes it), and its last four, unless gluedAfter.
-func maskRun(out []byte, groups []digitGroup, gluedBefore, gluedAfter bool) {
+// maskRun replaces with maskChar the digits of the run r (positions in out) but its first six, unless digits of its
+// cluster are glued before it, and its last four, unless digits are glued after it.
+func maskRun(out []byte, r pan.Run) {
 	total := 0
-	for _, g := range groups {
-		total += g.end - g.start
+	for i := r.Start; i < r.End; i++ {
+		if isDigit(out[i]) {
+			total++
+		}
 	}
 	keepFirst, keepLast := keptFirstDigits, keptLastDigits
-	if gluedBefore {
+	if r.GluedBefore {
 		keepFirst = 0
 	}
-	if gluedAfter {
+	if r.GluedAfter {
 		keepLast = 0
 	}
 	k := 0 // index of the digit among the run's digits
-	for _, g := range groups {
-		for i := g.start; i < g.end; i++ {
-			if k >= keepFirst && k < total-keepLast {
-				out[i] = maskChar
-			}
-			k++
+	for i := r.Start; i < r.End; i++ {
+		if !isDigit(out[i]) {
+			continue
 		}
+		if k >= keepFirst && k < total-keepLast {
+			out[i] = maskChar
+		}
+		k++
 	}
 }
+
+func isDigit(c byte) bool { return '0' <= c && c <= '9' }

@@ -3,6 +3,8 @@ package vault
 import (
 	"errors"
 	"time"
+
+	"github.com/kassapay/kassa/internal/pan"
 )
 
 // Validation errors. They are bare sentinels on purpose: a message never carries the number, the expiry or the CVV
@@ -18,8 +20,8 @@ var (
 
 const (
 	// minPANDigits and maxPANDigits bound the length of a card number (ISO/IEC 7812-1).
-	minPANDigits = 13
-	maxPANDigits = 19
+	minPANDigits = pan.MinDigits
+	maxPANDigits = pan.MaxDigits
 
 	// maxExpiryYearsAhead is how far in the future an expiry may lie. Cards are issued for a few years; a date
 	// further out is a typo (or a probe), and rejecting it keeps junk out of the vault.
@@ -65,32 +67,9 @@ func panDigits(s string) (string, error) {
 	return string(buf[:n]), nil
 }
 
-// Luhn reports whether digits, a non-empty string of ASCII digits only, passes the Luhn (mod 10) check of
-// ISO/IEC 7812-1: from the rightmost digit, every second digit is doubled (less 9 when that exceeds 9) and the sum
-// of all digits must be a multiple of 10.
-func Luhn(digits string) bool {
-	if digits == "" {
-		return false
-	}
-	sum := 0
-	double := false
-	for i := len(digits) - 1; i >= 0; i-- {
-		c := digits[i]
-		if c < '0' || c > '9' {
-			return false
-		}
-		d := int(c - '0')
-		if double {
-			d *= 2
-			if d > 9 {
-				d -= 9
-			}
-		}
-		sum += d
-		double = !double
-	}
-	return sum%10 == 0
-}
+// Luhn reports whether digits, a non-empty string of ASCII digits only, passes the Luhn (mod 10) check
+// (pan.Luhn, the check every card number rule of Kassa uses).
+func Luhn(digits string) bool { return pan.Luhn(digits) }
 
 // lastTimeZone is the zone where a calendar month ends last (UTC−12). ValidateExpiry reads the current month there:
 // a card is good through the last day of its month, and the gateway cannot know the issuer's zone. Accepting a card

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"strings"
 
+	"github.com/kassapay/kassa/internal/pan"
 	"github.com/kassapay/kassa/internal/provider"
 )
 
@@ -104,22 +105,5 @@ func upiVerdict(vpa string) verdict {
 // luhnValid reports whether number is 12 to 19 digits with a valid Luhn check digit. Callers validate numbers
 // before the call; the sandbox checks again only to answer a bad one as a processor would.
 func luhnValid(number string) bool {
-	if len(number) < 12 || len(number) > 19 {
-		return false
-	}
-	sum, double := 0, false
-	for i := len(number) - 1; i >= 0; i-- {
-		d := int(number[i] - '0')
-		if d < 0 || d > 9 {
-			return false
-		}
-		if double {
-			if d *= 2; d > 9 {
-				d -= 9
-			}
-		}
-		sum += d
-		double = !double
-	}
-	return sum%10 == 0
+	return len(number) >= 12 && len(number) <= pan.MaxDigits && pan.Luhn(number)
 }
