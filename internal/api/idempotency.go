@@ -89,8 +89,7 @@ func (s *Server) idempotent(w http.ResponseWriter, r *http.Request, info *reques
 	if status == 0 {
 		status = http.StatusOK
 	}
-	_, pattern := s.mux.Handler(r)
-	crashpoint.Hit("respond " + pattern) // the outcome is committed, its response not yet stored
+	crashpoint.Hit("respond " + info.Route) // the outcome is committed, its response not yet stored
 	if err := s.gw.FinishIdempotent(r.Context(), sc, status, cw.buf.Bytes()); err != nil {
 		s.log.ErrorContext(r.Context(), "storing idempotent response failed", "request_id", info.ID, "err", err)
 	}
