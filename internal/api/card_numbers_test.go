@@ -141,7 +141,7 @@ func TestCardNumbersTypedIntoTextAreMasked(t *testing.T) {
 			}
 			if path == "/api/v1/checkout-sessions" {
 				if _, err := e.Gateway.PaySession(context.Background(), s["id"].(string), gateway.CardInput{Number: sandbox.CardVisa,
-					ExpMonth: 12, ExpYear: 2030, CVV: "123", Name: "Jane 4242 4242 4242 4242"}, "", ""); err != nil {
+					ExpMonth: 12, ExpYear: 2030, CVV: "123", Name: "Jane 4242 4242 4242 4242"}, "", "", ""); err != nil {
 					t.Fatalf("pay the session: %v", err)
 				}
 			}

@@ -45,27 +45,6 @@ func (e *ErrorResponse) Error() string { return e.Body.Code + ": " + e.Body.Mess
 // GetStatus implements huma.StatusError.
 func (e *ErrorResponse) GetStatus() int { return e.status }
 
-// kindStatus is the one map from error kinds to HTTP status and error type.
-var kindStatus = map[gateway.Kind]struct {
-	status int
-	typ    string
-}{
-	gateway.KindInvalid:          {http.StatusBadRequest, "invalid_request_error"},
-	gateway.KindUnauthenticated:  {http.StatusUnauthorized, "authentication_error"},
-	gateway.KindCardDeclined:     {http.StatusPaymentRequired, "card_error"},
-	gateway.KindForbidden:        {http.StatusForbidden, "permission_error"},
-	gateway.KindNotFound:         {http.StatusNotFound, "invalid_request_error"},
-	gateway.KindConflict:         {http.StatusConflict, "invalid_request_error"},
-	gateway.KindIdempotency:      {http.StatusConflict, "idempotency_error"},
-	gateway.KindGone:             {http.StatusGone, "invalid_request_error"},
-	gateway.KindUnprocessable:    {http.StatusUnprocessableEntity, "invalid_request_error"},
-	gateway.KindRateLimited:      {http.StatusTooManyRequests, "rate_limit_error"},
-	gateway.KindUnavailable:      {http.StatusServiceUnavailable, "api_error"},
-	gateway.KindMethodNotAllowed: {http.StatusMethodNotAllowed, "invalid_request_error"},
-	gateway.KindTooLarge:         {http.StatusRequestEntityTooLarge, "invalid_request_error"},
-	gateway.KindUnsupportedMedia: {http.StatusUnsupportedMediaType, "invalid_request_error"},
-}
-
 // toResponse maps any error to the response a client sees. Errors that are not *gateway.Error are internal: the
 // client gets a generic 500 and the caller logs the cause.
 func toResponse(err error, requestID string) (*ErrorResponse, bool) {
@@ -75,15 +54,12 @@ func toResponse(err error, requestID string) (*ErrorResponse, bool) {
 		return resp, resp.status < 500
 	}
 	if ge, ok := gateway.AsError(err); ok {
-		ks, known := kindStatus[ge.Kind]
-		if !known {
-			ks.status, ks.typ = http.StatusInternalServerError, "api_error"
-		}
-		return &ErrorResponse{status: ks.status, Body: ErrorBody{
-			Type: ks.typ, Code: ge.Code, Message: logging.Redact(ge.Message), Param: ge.Param,
+		status := ge.Kind.Status()
+		return &ErrorResponse{status: status, Body: ErrorBody{
+			Type: ge.Kind.Type(), Code: ge.Code, Message: logging.Redact(ge.Message), Param: ge.Param,
 			DeclineCode: ge.DeclineCode, RequestID: requestID, Errors: ge.Problems,
 			PaymentID: ge.PaymentID, ResponseCode: ge.ResponseCode, RemainingAttempts: ge.RemainingAttempts,
-		}}, ks.status < 500
+		}}, status < 500
 	}
 	return &ErrorResponse{status: http.StatusInternalServerError, Body: ErrorBody{
 		Type: "api_error", Code: "internal_error", RequestID: requestID,

@@ -298,7 +298,7 @@ func TestBlocklist(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		res, err := e.Gateway.PaySession(ctx, cs.Session.ID, gateway.CardInput{Number: "5555555555554444", ExpMonth: 1, ExpYear: 2031, CVV: "123"}, "", "")
+		res, err := e.Gateway.PaySession(ctx, cs.Session.ID, gateway.CardInput{Number: "5555555555554444", ExpMonth: 1, ExpYear: 2031, CVV: "123"}, "", "", "")
 		if err != nil || res.Session.Status != "failed" || res.Session.FailureCode != "fraudulent" || res.Payment.Fraud.Decision != "decline" {
 			t.Errorf("hosted checkout with a blocked BIN: %v %+v %+v", err, res.Session.Status, res.Payment.Fraud)
 		}

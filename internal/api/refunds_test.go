@@ -19,7 +19,7 @@ func paidSession(t *testing.T, e *kassatest.Env, order string) (string, string) 
 	t.Helper()
 	body := strings.Replace(sessionBody, "ORDER-5001", order, 1)
 	id := createSession(t, e, "/api/v1/checkout-sessions", body, "create-"+order).JSON(t)["id"].(string)
-	res, err := e.Gateway.PaySession(context.Background(), id, gateway.CardInput{Number: "4242424242424242", ExpMonth: 12, ExpYear: 2030, CVV: "123"}, "", "")
+	res, err := e.Gateway.PaySession(context.Background(), id, gateway.CardInput{Number: "4242424242424242", ExpMonth: 12, ExpYear: 2030, CVV: "123"}, "", "", "")
 	if err != nil || res.Payment.ID == "" {
 		t.Fatalf("pay: %v", err)
 	}
@@ -86,7 +86,7 @@ func TestRefunds(t *testing.T) {
 		_, otherKey, _ := e.NewMerchant("Other", "other@example.com")
 		_, payID2 := paidSession(t, e, "ORDER-R2")
 		unpaid := createSession(t, e, "/api/v1/checkout-sessions", strings.Replace(sessionBody, "ORDER-5001", "ORDER-UNPAID", 1), "unpaid").JSON(t)["id"].(string)
-		failed, err := e.Gateway.PaySession(context.Background(), unpaid, gateway.CardInput{Number: "4000000000000002", ExpMonth: 12, ExpYear: 2030, CVV: "123"}, "", "")
+		failed, err := e.Gateway.PaySession(context.Background(), unpaid, gateway.CardInput{Number: "4000000000000002", ExpMonth: 12, ExpYear: 2030, CVV: "123"}, "", "", "")
 		if err != nil {
 			t.Fatal(err)
 		}

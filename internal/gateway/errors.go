@@ -3,10 +3,12 @@ package gateway
 import (
 	"errors"
 	"fmt"
+	"net/http"
+	"slices"
 )
 
-// Kind classifies an Error for the transport layer, which maps each kind to one HTTP status and error type in one
-// place (internal/api).
+// Kind classifies an Error for the transport layer. Every front (the JSON API, the hosted pages, the embed and the
+// dashboard) answers a kind with the one HTTP status and error type of kindTable.
 type Kind int
 
 // Error kinds.
@@ -26,6 +28,61 @@ const (
 	KindTooLarge                         // the request body exceeds the limit (413)
 	KindUnsupportedMedia                 // the request body is not JSON (415)
 )
+
+// kindTable is the one map from error kinds to HTTP status and error type (DESIGN §6).
+var kindTable = map[Kind]struct {
+	status int
+	typ    string
+}{
+	KindInvalid:          {http.StatusBadRequest, "invalid_request_error"},
+	KindUnauthenticated:  {http.StatusUnauthorized, "authentication_error"},
+	KindCardDeclined:     {http.StatusPaymentRequired, "card_error"},
+	KindForbidden:        {http.StatusForbidden, "permission_error"},
+	KindNotFound:         {http.StatusNotFound, "invalid_request_error"},
+	KindConflict:         {http.StatusConflict, "invalid_request_error"},
+	KindIdempotency:      {http.StatusConflict, "idempotency_error"},
+	KindGone:             {http.StatusGone, "invalid_request_error"},
+	KindUnprocessable:    {http.StatusUnprocessableEntity, "invalid_request_error"},
+	KindRateLimited:      {http.StatusTooManyRequests, "rate_limit_error"},
+	KindUnavailable:      {http.StatusServiceUnavailable, "api_error"},
+	KindMethodNotAllowed: {http.StatusMethodNotAllowed, "invalid_request_error"},
+	KindTooLarge:         {http.StatusRequestEntityTooLarge, "invalid_request_error"},
+	KindUnsupportedMedia: {http.StatusUnsupportedMediaType, "invalid_request_error"},
+}
+
+// Kinds lists every error kind, for tests that send each through each front.
+func Kinds() []Kind {
+	out := make([]Kind, 0, len(kindTable))
+	for k := range kindTable {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// Status is the HTTP status a client sees for an error of this kind; 500 for a kind the table does not know.
+func (k Kind) Status() int {
+	if e, ok := kindTable[k]; ok {
+		return e.status
+	}
+	return http.StatusInternalServerError
+}
+
+// Type is the error type of DESIGN §6 for this kind ("api_error" for a kind the table does not know).
+func (k Kind) Type() string {
+	if e, ok := kindTable[k]; ok {
+		return e.typ
+	}
+	return "api_error"
+}
+
+// StatusOf is the HTTP status for err: its kind's status for an *Error, 500 for anything else (an internal failure).
+func StatusOf(err error) int {
+	if e, ok := AsError(err); ok {
+		return e.Kind.Status()
+	}
+	return http.StatusInternalServerError
+}
 
 // Error is the one error type use cases return for anything a client should see. Code is stable snake_case and
 // documented in the OpenAPI spec; Param names the offending field.

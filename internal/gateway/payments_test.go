@@ -84,7 +84,7 @@ func TestSandboxCardsAndScenarios(t *testing.T) {
 		}
 		for i, tt := range tests {
 			s := newSession(t, e, a, "ORDER-"+string(rune('A'+i)))
-			res, err := e.Gateway.PaySession(ctx, s.ID, card(tt.number), "", tt.scenario)
+			res, err := e.Gateway.PaySession(ctx, s.ID, card(tt.number), "", tt.scenario, "")
 			if err != nil {
 				t.Fatalf("%s/%s: %v", tt.number, tt.scenario, err)
 			}
@@ -137,12 +137,12 @@ func TestSessionLocksAfterFiveDeclines(t *testing.T) {
 	ctx := context.Background()
 	s := newSession(t, e, a, "ORDER-LOCK")
 	for i := range checkout.MaxFailedAttempts {
-		res, err := e.Gateway.PaySession(ctx, s.ID, card("4000000000000002"), "", "")
+		res, err := e.Gateway.PaySession(ctx, s.ID, card("4000000000000002"), "", "", "")
 		if err != nil || res.Session.FailedAttempts != i+1 {
 			t.Fatalf("attempt %d: %v %+v", i+1, err, res.Session)
 		}
 	}
-	_, err := e.Gateway.PaySession(ctx, s.ID, card("4242424242424242"), "", "")
+	_, err := e.Gateway.PaySession(ctx, s.ID, card("4242424242424242"), "", "", "")
 	if ge, ok := gateway.AsError(err); !ok || ge.Code != "max_attempts_reached" || ge.Kind != gateway.KindGone {
 		t.Errorf("sixth attempt: %v", err)
 	}
@@ -154,7 +154,7 @@ func TestPaySessionRefusals(t *testing.T) {
 	a := authOf(t, e)
 	ctx := context.Background()
 	paid := newSession(t, e, a, "ORDER-PAID")
-	if _, err := e.Gateway.PaySession(ctx, paid.ID, card("4242424242424242"), "", ""); err != nil {
+	if _, err := e.Gateway.PaySession(ctx, paid.ID, card("4242424242424242"), "", "", ""); err != nil {
 		t.Fatal(err)
 	}
 	canceled := newSession(t, e, a, "ORDER-CANCELED")
@@ -175,7 +175,7 @@ func TestPaySessionRefusals(t *testing.T) {
 		"short cvv":    {fresh.ID, gateway.CardInput{Number: "4242424242424242", ExpMonth: 1, ExpYear: 2030, CVV: "12"}, "invalid_cvc"},
 		"unknown":      {"cs_0000000000000000000000", card("4242424242424242"), "resource_missing"},
 	} {
-		_, err := e.Gateway.PaySession(ctx, tt.sessionID, tt.card, "", "")
+		_, err := e.Gateway.PaySession(ctx, tt.sessionID, tt.card, "", "", "")
 		ge, ok := gateway.AsError(err)
 		if !ok || ge.Code != tt.wantCode {
 			t.Errorf("%s: %v, want %s", name, err, tt.wantCode)
@@ -185,7 +185,7 @@ func TestPaySessionRefusals(t *testing.T) {
 		}
 	}
 	e.Clock.Advance(31 * time.Minute)
-	if _, err := e.Gateway.PaySession(ctx, fresh.ID, card("4242424242424242"), "", ""); err == nil {
+	if _, err := e.Gateway.PaySession(ctx, fresh.ID, card("4242424242424242"), "", "", ""); err == nil {
 		t.Error("paid an expired session")
 	} else if ge, _ := gateway.AsError(err); ge.Code != "session_expired" {
 		t.Errorf("expired session: %v", err)
@@ -221,11 +221,11 @@ func TestRecoveryFinishesAnInterruptedPayment(t *testing.T) {
 		a := authOf(t, e)
 		ctx := context.Background()
 		s := newSession(t, e, a, "ORDER-LOST")
-		res, err := e.Gateway.PaySession(ctx, s.ID, card("4242424242424242"), "", "")
+		res, err := e.Gateway.PaySession(ctx, s.ID, card("4242424242424242"), "", "", "")
 		if err != nil || res.Payment.Status != payment.StatusPending || res.Session.Status != checkout.StatusPending {
 			t.Fatalf("lost answer: %v, payment %s, session %s", err, res.Payment.Status, res.Session.Status)
 		}
-		if _, err := e.Gateway.PaySession(ctx, s.ID, card("4242424242424242"), "", ""); err == nil {
+		if _, err := e.Gateway.PaySession(ctx, s.ID, card("4242424242424242"), "", "", ""); err == nil {
 			t.Error("a second attempt while the first is pending was accepted")
 		}
 		if err := e.Gateway.RecoverPayment(ctx, res.Payment.ID); err != nil {
@@ -257,7 +257,7 @@ func TestTimeoutCardEndsInATimeoutFailure(t *testing.T) {
 	a := authOf(t, e)
 	ctx := context.Background()
 	s := newSession(t, e, a, "ORDER-TIMEOUT")
-	res, err := e.Gateway.PaySession(ctx, s.ID, card(sandbox.CardTimeout), "", "")
+	res, err := e.Gateway.PaySession(ctx, s.ID, card(sandbox.CardTimeout), "", "", "")
 	if err != nil || res.Payment.Status != payment.StatusPending {
 		t.Fatalf("%v %s", err, res.Payment.Status)
 	}
@@ -274,7 +274,7 @@ func TestTimeoutCardEndsInATimeoutFailure(t *testing.T) {
 	if p.Status != payment.StatusFailed || p.FailureCode != "TIMEOUT" || got.Status != checkout.StatusFailed {
 		t.Errorf("payment %s %s, session %s", p.Status, p.FailureCode, got.Status)
 	}
-	if _, err := e.Gateway.PaySession(ctx, s.ID, card("4242424242424242"), "", ""); err != nil {
+	if _, err := e.Gateway.PaySession(ctx, s.ID, card("4242424242424242"), "", "", ""); err != nil {
 		t.Errorf("retry after a timeout: %v", err)
 	}
 }
@@ -293,7 +293,7 @@ func TestConcurrentPaymentsOfOneSessionChargeOnce(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				_, errs[i] = e.Gateway.PaySession(ctx, s.ID, card("4242424242424242"), "", "")
+				_, errs[i] = e.Gateway.PaySession(ctx, s.ID, card("4242424242424242"), "", "", "")
 			}()
 		}
 		wg.Wait()
@@ -327,19 +327,19 @@ func TestPaySessionRefusesBadCustomerInputAndInactiveMerchants(t *testing.T) {
 		s := newSession(t, e, a, "ORDER-INPUT")
 		bad := card("4242424242424242")
 		bad.Name = "Jane\x00Doe"
-		if _, err := e.Gateway.PaySession(ctx, s.ID, bad, "", ""); err == nil {
+		if _, err := e.Gateway.PaySession(ctx, s.ID, bad, "", "", ""); err == nil {
 			t.Error("a NUL in the cardholder name was accepted")
 		} else if ge, _ := gateway.AsError(err); ge == nil || ge.Param != "card.name" {
 			t.Errorf("NUL name: %v", err)
 		}
-		if _, err := e.Gateway.PaySession(ctx, s.ID, card("4242424242424242"), "not an email", ""); err == nil {
+		if _, err := e.Gateway.PaySession(ctx, s.ID, card("4242424242424242"), "not an email", "", ""); err == nil {
 			t.Error("a bad email was accepted")
 		}
 		// A card error on a paid session reports the session's state, not the card.
-		if _, err := e.Gateway.PaySession(ctx, s.ID, card("4242424242424242"), "", ""); err != nil {
+		if _, err := e.Gateway.PaySession(ctx, s.ID, card("4242424242424242"), "", "", ""); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := e.Gateway.PaySession(ctx, s.ID, card("1234"), "", ""); err == nil {
+		if _, err := e.Gateway.PaySession(ctx, s.ID, card("1234"), "", "", ""); err == nil {
 			t.Error("paid twice")
 		} else if ge, _ := gateway.AsError(err); ge == nil || ge.Code != "session_already_paid" {
 			t.Errorf("bad card on a paid session: %v", err)
@@ -349,7 +349,7 @@ func TestPaySessionRefusesBadCustomerInputAndInactiveMerchants(t *testing.T) {
 			t.Fatal(err)
 		}
 		s2 := newSession(t, e, a, "ORDER-INACTIVE")
-		if _, err := e.Gateway.PaySession(ctx, s2.ID, card("4242424242424242"), "", ""); err == nil {
+		if _, err := e.Gateway.PaySession(ctx, s2.ID, card("4242424242424242"), "", "", ""); err == nil {
 			t.Error("an inactive merchant took a payment")
 		} else if ge, _ := gateway.AsError(err); ge == nil || ge.Code != "merchant_inactive" {
 			t.Errorf("inactive merchant: %v", err)
@@ -390,7 +390,7 @@ func TestSessionWebhookURLReceivesOnlyItsSessions(t *testing.T) {
 			t.Fatalf("%d endpoints for one webhook_url", len(eps))
 		}
 		siteB := create("SITE-B-1", "https://b.example/hooks")
-		if _, err := e.Gateway.PaySession(ctx, siteB.ID, card("4242424242424242"), "", ""); err != nil {
+		if _, err := e.Gateway.PaySession(ctx, siteB.ID, card("4242424242424242"), "", "", ""); err != nil {
 			t.Fatal(err)
 		}
 		ds, _, _ := e.Gateway.ListDeliveries(ctx, a, store.DeliveryFilter{EndpointID: sessions[0].WebhookEndpointID, EventType: "payment.succeeded", Page: store.Page{Limit: 10}})
@@ -412,7 +412,7 @@ func TestSessionWebhookURLReceivesOnlyItsSessions(t *testing.T) {
 		if siteC.WebhookEndpointID != ep.ID {
 			t.Fatalf("webhook_url not matched to the existing endpoint")
 		}
-		if _, err := e.Gateway.PaySession(ctx, siteC.ID, card("4242424242424242"), "", ""); err != nil {
+		if _, err := e.Gateway.PaySession(ctx, siteC.ID, card("4242424242424242"), "", "", ""); err != nil {
 			t.Fatal(err)
 		}
 		ds, _, _ = e.Gateway.ListDeliveries(ctx, a, store.DeliveryFilter{EndpointID: ep.ID, EventType: "payment.succeeded", Page: store.Page{Limit: 10}})
@@ -436,7 +436,7 @@ func TestRefundByOrderSkipsRefundedSessions(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		res, err := e.Gateway.PaySession(ctx, cs.ID, card("4242424242424242"), "", "")
+		res, err := e.Gateway.PaySession(ctx, cs.ID, card("4242424242424242"), "", "", "")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -471,7 +471,7 @@ func TestRejectedRefundLeavesThePaymentUnchanged(t *testing.T) {
 		a := authOf(t, e)
 		ctx := context.Background()
 		s := newSession(t, e, a, "ORDER-REJECT")
-		res, err := e.Gateway.PaySession(ctx, s.ID, card("4242424242424242"), "", "")
+		res, err := e.Gateway.PaySession(ctx, s.ID, card("4242424242424242"), "", "", "")
 		if err != nil {
 			t.Fatal(err)
 		}

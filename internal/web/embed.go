@@ -208,7 +208,7 @@ func (h *handler) embedSessionPay(w http.ResponseWriter, r *http.Request) {
 	}
 	month, year := parseExpiry(strings.TrimSpace(in.Exp))
 	res, err := h.gw.PaySession(r.Context(), r.PathValue("id"), gateway.CardInput{Number: in.Number, ExpMonth: month,
-		ExpYear: year, CVV: strings.TrimSpace(in.CVV), Name: strings.TrimSpace(in.Name)}, strings.TrimSpace(in.Email), provider.ScenarioNone)
+		ExpYear: year, CVV: strings.TrimSpace(in.CVV), Name: strings.TrimSpace(in.Name)}, strings.TrimSpace(in.Email), provider.ScenarioNone, h.clientIP.Of(r))
 	if err != nil {
 		ge, ok := gateway.AsError(err)
 		if !ok {
@@ -216,12 +216,7 @@ func (h *handler) embedSessionPay(w http.ResponseWriter, r *http.Request) {
 			writeEmbedJSON(w, http.StatusInternalServerError, embedError("internal_error", "", "Your payment was not processed. Please try again in a moment."))
 			return
 		}
-		status := map[gateway.Kind]int{gateway.KindInvalid: 400, gateway.KindNotFound: 404, gateway.KindConflict: 409,
-			gateway.KindGone: 410, gateway.KindForbidden: 403, gateway.KindUnprocessable: 422}[ge.Kind]
-		if status == 0 {
-			status = http.StatusInternalServerError
-		}
-		writeEmbedJSON(w, status, embedError(ge.Code, ge.Param, ge.Message))
+		writeEmbedJSON(w, ge.Kind.Status(), embedError(ge.Code, ge.Param, ge.Message))
 		return
 	}
 	s := res.Session

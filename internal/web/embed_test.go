@@ -210,3 +210,34 @@ func TestEmbedSession(t *testing.T) {
 		}
 	})
 }
+
+// TestEmbedSessionPayIsScoredOnTheShoppersAddress: a card payment made in the embed reaches the fraud rules with the
+// shopper's IP address, as on the hosted page: a blocked address is declined as fraudulent.
+func TestEmbedSessionPayIsScoredOnTheShoppersAddress(t *testing.T) {
+	t.Parallel()
+	kassatest.ForEachBackend(t, func(t *testing.T, b storetest.Backend) {
+		e, br := setup(t, b, kassatest.Options{})
+		// The test server's client is the loopback address; block it.
+		if r := e.Do(kassatest.Request{Method: "POST", Path: "/api/v1/blocklist", Body: `{"kind":"ip","value":"127.0.0.1"}`}); r.Status != 201 {
+			t.Fatalf("block: %d %s", r.Status, r.Body)
+		}
+		cs := newSession(t, e, "cs", "EMB-IP")
+		req, err := http.NewRequest(http.MethodPost, e.HTTP.URL+"/embed/session/"+cs+"/pay",
+			strings.NewReader(fmt.Sprintf(`{"number":"4242424242424242","exp":"12/%d","cvv":"123"}`, kassatest.Start.Year()%100+2)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Sec-Fetch-Site", "same-origin")
+		resp := br.do(req)
+		var m map[string]any
+		if err := json.Unmarshal([]byte(resp.Body), &m); err != nil || resp.Status != 200 || m["status"] != "failed" {
+			t.Fatalf("pay from a blocked address: %d %s", resp.Status, resp.Body)
+		}
+		pay := e.Do(kassatest.Request{Method: "GET", Path: "/api/v1/payments/" + fmt.Sprint(m["payment_id"])})
+		p := pay.JSON(t)
+		if p["fraud_decision"] != "decline" || p["failure_code"] != "fraudulent" || !strings.Contains(string(pay.Body), "IP address") {
+			t.Errorf("payment from a blocked address: %s", pay.Body)
+		}
+	})
+}

@@ -222,7 +222,7 @@ func (h *handler) pay(f front) http.HandlerFunc {
 		}
 		month, year := parseExpiry(in.Exp)
 		card := gateway.CardInput{Number: in.Number, ExpMonth: month, ExpYear: year, CVV: in.CVV, Name: in.Name}
-		res, err := h.gw.PaySessionFrom(ctx, s.ID, card, in.Email, provider.Scenario(in.Scenario), h.clientIP.Of(r))
+		res, err := h.gw.PaySession(ctx, s.ID, card, in.Email, provider.Scenario(in.Scenario), h.clientIP.Of(r))
 		if err != nil {
 			h.payFailed(w, r, f, v, err)
 			return
