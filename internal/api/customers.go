@@ -122,3 +122,10 @@ func (s *Server) listCustomers(ctx context.Context, in *ListCustomersInput) (*Cu
 	}
 	return &CustomerListOutput{Body: newList("/api/v1/customers", views, more)}, nil
 }
+
+// registerCustomers registers the routes of customers.
+func (s *Server) registerCustomers() {
+	register(s, authSecret, createCustomerOp, s.createCustomer)
+	register(s, authSecret, getCustomerOp, s.getCustomer)
+	register(s, authSecret, listCustomersOp, s.listCustomers)
+}

@@ -124,3 +124,10 @@ func (s *Server) triggerEvent(ctx context.Context, in *TriggerEventInput) (*Even
 	}
 	return &EventOutput{Body: eventView(ev)}, nil
 }
+
+// registerEvents registers the routes of events.
+func (s *Server) registerEvents() {
+	register(s, authSecret, listEventsOp, s.listEvents)
+	register(s, authSecret, getEventOp, s.getEvent)
+	register(s, authSecret, triggerEventOp, s.triggerEvent)
+}

@@ -78,16 +78,16 @@ type ListBlocksInput struct {
 	Kind          string `query:"kind" enum:"card_fingerprint,email,ip,bin"`
 }
 
-var (
-	createBlockOp = huma.Operation{OperationID: "create-blocklist-entry", Method: http.MethodPost, Path: "/api/v1/blocklist",
-		Tags: []string{"Fraud"}, Summary: "Block a card, email, IP or BIN", DefaultStatus: http.StatusCreated,
-		Description: "Card payments matching an entry score the blocklist rule's weight (100 by default: declined, decline_code fraudulent). " +
-			"Blocking a value twice returns the existing entry (200). Errors: parameter_invalid (400, param kind or value)."}
-	listBlocksOp = huma.Operation{OperationID: "list-blocklist", Method: http.MethodGet, Path: "/api/v1/blocklist",
-		Tags: []string{"Fraud"}, Summary: "List the blocklist"}
-	deleteBlockOp = huma.Operation{OperationID: "delete-blocklist-entry", Method: http.MethodDelete, Path: "/api/v1/blocklist/{id}",
-		Tags: []string{"Fraud"}, Summary: "Remove a blocklist entry"}
-)
+var createBlockOp = huma.Operation{OperationID: "create-blocklist-entry", Method: http.MethodPost, Path: "/api/v1/blocklist",
+	Tags: []string{"Fraud"}, Summary: "Block a card, email, IP or BIN", DefaultStatus: http.StatusCreated,
+	Description: "Card payments matching an entry score the blocklist rule's weight (100 by default: declined, decline_code fraudulent). " +
+		"Blocking a value twice returns the existing entry (200). Errors: parameter_invalid (400, param kind or value)."}
+
+var listBlocksOp = huma.Operation{OperationID: "list-blocklist", Method: http.MethodGet, Path: "/api/v1/blocklist",
+	Tags: []string{"Fraud"}, Summary: "List the blocklist"}
+
+var deleteBlockOp = huma.Operation{OperationID: "delete-blocklist-entry", Method: http.MethodDelete, Path: "/api/v1/blocklist/{id}",
+	Tags: []string{"Fraud"}, Summary: "Remove a blocklist entry"}
 
 func (s *Server) createBlock(ctx context.Context, in *CreateBlockInput) (*BlockOutput, error) {
 	e, created, err := s.gw.AddBlock(ctx, merchantOf(ctx), gateway.BlockInput{Kind: in.Body.Kind, Value: in.Body.Value, Reason: in.Body.Reason})
@@ -121,4 +121,11 @@ func (s *Server) deleteBlock(ctx context.Context, in *GetSessionInput) (*BlockOu
 	v := blockView(e)
 	v.Deleted = true
 	return &BlockOutput{Status: http.StatusOK, Body: v}, nil
+}
+
+// registerFraud registers the routes of the fraud blocklist.
+func (s *Server) registerFraud() {
+	register(s, authSecret, createBlockOp, s.createBlock)
+	register(s, authSecret, listBlocksOp, s.listBlocks)
+	register(s, authSecret, deleteBlockOp, s.deleteBlock)
 }

@@ -75,30 +75,33 @@ type PublicIntentOutput struct {
 	Body gateway.PublicIntentObject
 }
 
-var (
-	createIntentOp = huma.Operation{OperationID: "create-payment-intent", Method: http.MethodPost, Path: "/api/v1/payment-intents",
-		Tags: []string{"Payment intents"}, Summary: "Create a payment intent", DefaultStatus: http.StatusCreated,
-		Description: "An amount the customer's browser confirms within 1 hour with the client_secret (shown only here; at least 128 bits), " +
-			"on the hosted page (checkout_url) or your own form (POST /api/public/payment-intents/{id}/confirm). Events: payment_intent.created, " +
-			"then payment.authorized or payment.captured and payment_intent.succeeded, payment.failed per declined attempt, payment_intent.canceled."}
-	getIntentOp = huma.Operation{OperationID: "get-payment-intent", Method: http.MethodGet, Path: "/api/v1/payment-intents/{id}",
-		Tags: []string{"Payment intents"}, Summary: "Retrieve a payment intent"}
-	listIntentsOp = huma.Operation{OperationID: "list-payment-intents", Method: http.MethodGet, Path: "/api/v1/payment-intents",
-		Tags: []string{"Payment intents"}, Summary: "List payment intents"}
-	cancelIntentOp = huma.Operation{OperationID: "cancel-payment-intent", Method: http.MethodPost, Path: "/api/v1/payment-intents/{id}/cancel",
-		Tags: []string{"Payment intents"}, Summary: "Cancel a payment intent",
-		Description: "Its client secret stops working. Errors: resource_missing (404); intent_already_succeeded, intent_canceled, " +
-			"payment_in_progress (409); intent_expired, max_attempts_reached (410)."}
-	getPublicIntentOp = huma.Operation{OperationID: "get-public-payment-intent", Method: http.MethodGet, Path: "/api/public/payment-intents/{id}",
-		Tags: []string{"Public"}, Summary: "Retrieve a payment intent (browser)",
-		Description: "No credentials: what a checkout form shows. Never the client secret, metadata or customer data."}
-	confirmIntentOp = huma.Operation{OperationID: "confirm-payment-intent", Method: http.MethodPost, Path: "/api/public/payment-intents/{id}/confirm",
-		Tags: []string{"Public"}, Summary: "Confirm a payment intent (browser)",
-		Description: "Authenticate with the intent's client secret in X-Client-Secret (or ?client_secret=). Errors: invalid_client_secret " +
-			"(401, the same for a wrong, missing or revoked secret); card validation codes (400); card_declined (402, with decline_code, " +
-			"response_code and remaining_attempts); intent_already_succeeded, payment_in_progress (409); intent_expired, max_attempts_reached " +
-			"(410, after 5 declined attempts); rate_limited (429, 50/s per IP)."}
-)
+var createIntentOp = huma.Operation{OperationID: "create-payment-intent", Method: http.MethodPost, Path: "/api/v1/payment-intents",
+	Tags: []string{"Payment intents"}, Summary: "Create a payment intent", DefaultStatus: http.StatusCreated,
+	Description: "An amount the customer's browser confirms within 1 hour with the client_secret (shown only here; at least 128 bits), " +
+		"on the hosted page (checkout_url) or your own form (POST /api/public/payment-intents/{id}/confirm). Events: payment_intent.created, " +
+		"then payment.authorized or payment.captured and payment_intent.succeeded, payment.failed per declined attempt, payment_intent.canceled."}
+
+var getIntentOp = huma.Operation{OperationID: "get-payment-intent", Method: http.MethodGet, Path: "/api/v1/payment-intents/{id}",
+	Tags: []string{"Payment intents"}, Summary: "Retrieve a payment intent"}
+
+var listIntentsOp = huma.Operation{OperationID: "list-payment-intents", Method: http.MethodGet, Path: "/api/v1/payment-intents",
+	Tags: []string{"Payment intents"}, Summary: "List payment intents"}
+
+var cancelIntentOp = huma.Operation{OperationID: "cancel-payment-intent", Method: http.MethodPost, Path: "/api/v1/payment-intents/{id}/cancel",
+	Tags: []string{"Payment intents"}, Summary: "Cancel a payment intent",
+	Description: "Its client secret stops working. Errors: resource_missing (404); intent_already_succeeded, intent_canceled, " +
+		"payment_in_progress (409); intent_expired, max_attempts_reached (410)."}
+
+var getPublicIntentOp = huma.Operation{OperationID: "get-public-payment-intent", Method: http.MethodGet, Path: "/api/public/payment-intents/{id}",
+	Tags: []string{"Public"}, Summary: "Retrieve a payment intent (browser)",
+	Description: "No credentials: what a checkout form shows. Never the client secret, metadata or customer data."}
+
+var confirmIntentOp = huma.Operation{OperationID: "confirm-payment-intent", Method: http.MethodPost, Path: "/api/public/payment-intents/{id}/confirm",
+	Tags: []string{"Public"}, Summary: "Confirm a payment intent (browser)",
+	Description: "Authenticate with the intent's client secret in X-Client-Secret (or ?client_secret=). Errors: invalid_client_secret " +
+		"(401, the same for a wrong, missing or revoked secret); card validation codes (400); card_declined (402, with decline_code, " +
+		"response_code and remaining_attempts); intent_already_succeeded, payment_in_progress (409); intent_expired, max_attempts_reached " +
+		"(410, after 5 declined attempts); rate_limited (429, 50/s per IP)."}
 
 func (s *Server) createIntent(ctx context.Context, in *CreateIntentInput) (*IntentOutput, error) {
 	b := in.Body
@@ -170,4 +173,14 @@ func (s *Server) confirmIntent(ctx context.Context, in *ConfirmIntentInput) (*Co
 		out.Body.RedirectURL = &res.RedirectURL
 	}
 	return out, nil
+}
+
+// registerIntents registers the routes of payment intents.
+func (s *Server) registerIntents() {
+	register(s, authSecret, createIntentOp, s.createIntent)
+	register(s, authSecret, getIntentOp, s.getIntent)
+	register(s, authSecret, listIntentsOp, s.listIntents)
+	register(s, authSecret, cancelIntentOp, s.cancelIntent)
+	register(s, authClientSecret, getPublicIntentOp, s.getPublicIntent)
+	register(s, authClientSecret, confirmIntentOp, s.confirmIntent)
 }

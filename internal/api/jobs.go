@@ -78,3 +78,8 @@ func (s *Server) getJobStats(ctx context.Context, _ *struct{}) (*JobStatsOutput,
 	out.Workers.Alive = out.Workers.ThisInstance == "running" || !last.IsZero() && time.Since(last) < 15*time.Minute
 	return &JobStatsOutput{Body: out}, nil
 }
+
+// registerJobs registers the routes of job statistics.
+func (s *Server) registerJobs() {
+	register(s, authSecret, getJobStatsOp, s.getJobStats)
+}

@@ -131,3 +131,10 @@ func (s *Server) getPublicMerchant(ctx context.Context, _ *struct{}) (*PublicMer
 	a := merchantOf(ctx)
 	return &PublicMerchantOutput{Body: PublicMerchant{Object: "merchant.public", ID: a.Merchant.ID, Name: a.Merchant.Name, Livemode: a.Livemode()}}, nil
 }
+
+// registerMerchant registers the routes of the merchant's own settings.
+func (s *Server) registerMerchant() {
+	register(s, authSecret, getMerchantOp, s.getMerchant)
+	register(s, authSecret, updateMerchantOp, s.updateMerchant)
+	register(s, authPublishable, getPublicMerchantOp, s.getPublicMerchant)
+}

@@ -4,10 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"strings"
 
 	"github.com/danielgtaylor/huma/v2"
 
 	"github.com/kassapay/kassa/internal/gateway"
+	"github.com/kassapay/kassa/internal/id"
 	"github.com/kassapay/kassa/internal/store"
 )
 
@@ -43,17 +45,17 @@ type ListRefundsInput struct {
 	Status        string `query:"status" enum:"pending,succeeded,failed"`
 }
 
-var (
-	createRefundOp = huma.Operation{OperationID: "create-refund", Method: http.MethodPost, Path: "/api/v1/refunds",
-		Tags: []string{"Refunds"}, Summary: "Refund a payment", DefaultStatus: http.StatusCreated,
-		Description: "Full or partial, many per payment, never more than captured. Errors: missing_target, missing_idempotency_key, " +
-			"invalid_amount (400); transaction_not_found (404, also for another merchant's); non_refundable_state, over_refund (409); " +
-			"payments_not_configured (422). A provider rejection is a refund with status failed (and refund.failed); the payment is unchanged."}
-	getRefundOp = huma.Operation{OperationID: "get-refund", Method: http.MethodGet, Path: "/api/v1/refunds/{id}",
-		Tags: []string{"Refunds"}, Summary: "Retrieve a refund"}
-	listRefundsOp = huma.Operation{OperationID: "list-refunds", Method: http.MethodGet, Path: "/api/v1/refunds",
-		Tags: []string{"Refunds"}, Summary: "List refunds"}
-)
+var createRefundOp = huma.Operation{OperationID: "create-refund", Method: http.MethodPost, Path: "/api/v1/refunds",
+	Tags: []string{"Refunds"}, Summary: "Refund a payment", DefaultStatus: http.StatusCreated,
+	Description: "Full or partial, many per payment, never more than captured. Errors: missing_target, missing_idempotency_key, " +
+		"invalid_amount (400); transaction_not_found (404, also for another merchant's); non_refundable_state, over_refund (409); " +
+		"payments_not_configured (422). A provider rejection is a refund with status failed (and refund.failed); the payment is unchanged."}
+
+var getRefundOp = huma.Operation{OperationID: "get-refund", Method: http.MethodGet, Path: "/api/v1/refunds/{id}",
+	Tags: []string{"Refunds"}, Summary: "Retrieve a refund"}
+
+var listRefundsOp = huma.Operation{OperationID: "list-refunds", Method: http.MethodGet, Path: "/api/v1/refunds",
+	Tags: []string{"Refunds"}, Summary: "List refunds"}
 
 func (s *Server) createRefund(ctx context.Context, in *CreateRefundInput) (*RefundOutput, error) {
 	a := merchantOf(ctx)
@@ -100,4 +102,99 @@ func (s *Server) listRefunds(ctx context.Context, in *ListRefundsInput) (*Refund
 		views = append(views, gateway.RefundView(r, p, gateway.SessionStatusOf(p)))
 	}
 	return &RefundListOutput{Body: newList(listRefundsOp.Path, views, more)}, nil
+}
+
+var refundPaymentOp = huma.Operation{OperationID: "refund-payment", Method: http.MethodPost, Path: "/api/v1/payments/{id}/refund",
+	Tags: []string{"Card payments"}, Summary: "Refund a payment", DefaultStatus: http.StatusCreated,
+	Description: "Returns all (amount omitted) or part of the captured amount; many partial refunds may follow until it is all " +
+		"refunded. The same use case as POST /api/v1/refunds. Errors: invalid_amount, parameter_missing (400); resource_missing (404); " +
+		"non_refundable_state, payment_already_refunded, over_refund (409)."}
+
+// RefundPaymentInput is the body of POST /api/v1/payments/{id}/refund.
+type RefundPaymentInput struct {
+	ID   string `path:"id"`
+	Body *struct {
+		Amount         *int64          `json:"amount,omitempty" doc:"Minor units; omit to refund the whole remaining balance."`
+		Reason         string          `json:"reason" maxLength:"512" doc:"Required: why the money goes back."`
+		Metadata       json.RawMessage `json:"metadata,omitempty"`
+		IdempotencyKey string          `json:"idempotency_key,omitempty" maxLength:"128"`
+	}
+}
+
+func (s *Server) refundPayment(ctx context.Context, in *RefundPaymentInput) (*RefundOutput, error) {
+	a := merchantOf(ctx)
+	if in.Body == nil || strings.TrimSpace(in.Body.Reason) == "" {
+		// Document 002 requires a reason on this route (it goes to the audit trail); /api/v1/refunds keeps it optional.
+		return nil, gateway.InvalidParam("reason", "parameter_missing", "reason is required: say why the money goes back.")
+	}
+	if _, err := s.gw.GetPayment(ctx, a, in.ID); err != nil {
+		return nil, err
+	}
+	idem := gateway.Idempotency{}
+	if info := infoFrom(ctx); info != nil {
+		idem = info.Idempotency
+	}
+	if idem.Key == "" {
+		// Without a key each request is a new refund, as for any POST without one; the refund still needs a key
+		// of its own.
+		idem = gateway.Idempotency{Key: id.New("rfk_", s.opts.Now()), Hash: id.Random(16)}
+	}
+	rin := gateway.RefundInput{PaymentID: in.ID}
+	if in.Body != nil {
+		rin.Amount, rin.Reason, rin.Metadata = in.Body.Amount, in.Body.Reason, in.Body.Metadata
+	}
+	r, err := s.gw.RefundPayment(ctx, a, rin, idem)
+	if err != nil {
+		return nil, err
+	}
+	_, p, err := s.gw.GetRefund(ctx, a, r.ID)
+	if err != nil {
+		return nil, err
+	}
+	return &RefundOutput{Status: http.StatusCreated, Body: gateway.RefundView(r, p, gateway.SessionStatusOf(p))}, nil
+}
+
+// CreatePaymentRefundInput is POST /api/v1/payments/{id}/refunds.
+type CreatePaymentRefundInput struct {
+	ID   string `path:"id" maxLength:"64"`
+	Body struct {
+		Amount   *int64          `json:"amount,omitempty" doc:"Minor units; omit to refund the whole remaining balance."`
+		Reason   string          `json:"reason,omitempty" maxLength:"512"`
+		Metadata json.RawMessage `json:"metadata,omitempty" doc:"Your JSON object; keys starting with _ are never shown."`
+		// IdempotencyKey is read by the idempotency layer; it is a field here so the body may carry it.
+		IdempotencyKey string `json:"idempotency_key,omitempty" maxLength:"255" doc:"Same as the Idempotency-Key header."`
+	}
+}
+
+var createPaymentRefundOp = huma.Operation{OperationID: "create-payment-refund", Method: http.MethodPost, Path: "/api/v1/payments/{id}/refunds",
+	Tags: []string{"Refunds"}, Summary: "Refund a payment asynchronously", DefaultStatus: http.StatusCreated,
+	Description: "Answers 201 with the refund pending; a background worker sends it to the provider and records succeeded (refund.succeeded) " +
+		"or failed (refund.failed). Pending refunds count against the refundable balance, so refunds never sum past the capture. " +
+		"An Idempotency-Key is optional here. Errors: invalid_amount (400); transaction_not_found (404); non_refundable_state, over_refund (409)."}
+
+func (s *Server) createPaymentRefund(ctx context.Context, in *CreatePaymentRefundInput) (*RefundOutput, error) {
+	a := merchantOf(ctx)
+	idem := gateway.Idempotency{}
+	if info := infoFrom(ctx); info != nil {
+		idem = info.Idempotency
+	}
+	r, err := s.gw.CreateRefund(ctx, a, gateway.RefundInput{PaymentID: in.ID, Amount: in.Body.Amount, Reason: in.Body.Reason,
+		Metadata: in.Body.Metadata, Async: true}, idem)
+	if err != nil {
+		return nil, err
+	}
+	p, err := s.gw.GetPayment(ctx, a, r.PaymentID)
+	if err != nil {
+		return nil, err
+	}
+	return &RefundOutput{Status: http.StatusCreated, Body: gateway.RefundView(r, p, gateway.SessionStatusOf(p))}, nil
+}
+
+// registerRefunds registers the routes of every refund route.
+func (s *Server) registerRefunds() {
+	register(s, authSecret, createRefundOp, s.createRefund)
+	register(s, authSecret, getRefundOp, s.getRefund)
+	register(s, authSecret, listRefundsOp, s.listRefunds)
+	register(s, authSecret, refundPaymentOp, s.refundPayment)
+	register(s, authSecret, createPaymentRefundOp, s.createPaymentRefund)
 }

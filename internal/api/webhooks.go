@@ -386,3 +386,18 @@ func (s *Server) createTestDeliveries(ctx context.Context, in *TestDeliveriesInp
 	}
 	return &DeliveryCreatedListOutput{Body: newList("/api/v1/webhook-deliveries", deliveryViews(ds), false)}, nil
 }
+
+// registerWebhooks registers the routes of webhook endpoints and their deliveries.
+func (s *Server) registerWebhooks() {
+	register(s, authSecret, createEndpointOp, s.createEndpoint)
+	register(s, authSecret, listEndpointsOp, s.listEndpoints)
+	register(s, authSecret, getEndpointOp, s.getEndpoint)
+	register(s, authSecret, updateEndpointOp, s.updateEndpoint)
+	register(s, authSecret, deleteEndpointOp, s.deleteEndpoint)
+	register(s, authSecret, rotateSecretOp, s.rotateSecret)
+	register(s, authSecret, replayEndpointOp, s.replayEndpoint)
+	register(s, authSecret, listDeliveriesOp, s.listDeliveries)
+	register(s, authSecret, getDeliveryOp, s.getDelivery)
+	register(s, authSecret, retryDeliveryOp, s.retryDelivery)
+	register(s, authSecret, createTestDeliveriesOp, s.createTestDeliveries)
+}

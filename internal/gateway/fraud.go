@@ -267,3 +267,6 @@ func (g *Gateway) RemoveBlock(ctx context.Context, a Auth, entryID string) (stor
 	}
 	return e, notFoundAs(g.store.DeleteBlocklistEntry(ctx, a.Merchant.ID, a.Livemode(), entryID), "blocklist entry", entryID)
 }
+
+// DeclineFraudulent is the decline code of an attempt the fraud rules declined before any provider call.
+const DeclineFraudulent = "fraudulent"

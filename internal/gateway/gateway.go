@@ -1,6 +1,34 @@
 // Package gateway holds Kassa's use cases. Each one validates its input, opens a transaction, locks what it
-// changes, writes rows, events and jobs together, and returns domain objects or an *Error. The HTTP API, the
-// dashboard, the CLI and the job workers all call these; none of them re-implements a rule.
+// changes, writes rows, events and jobs together, and returns domain objects or an *Error. The HTTP API, the hosted
+// pages, the dashboard, the CLI and the job workers all call these; none of them re-implements a rule.
+//
+// Files are named by resource. Use case → file:
+//
+//	ChargeCard (authorize, sale), CapturePayment, VoidPayment,
+//	GetPayment, ListPayments, SearchPayments, PaymentStats, GetPaymentTimeline    payments.go
+//	a card payment's phases (§5), RecoverPayment, EnqueueStalePayments             payments_charge.go
+//	a capture's, void's or expiry's phases (§5), RecoverOperation,
+//	ExpireAuthorizations, EnqueueStaleOperations                                   payments_operations.go
+//	PaymentView, PaymentStatusView (what the API and events show)                  payments_view.go
+//	CreateRefund, RefundPayment, RecoverRefund, GetRefund, ListRefunds, RefundStats refunds.go
+//	GetTransaction, ListTransactions                                               transactions.go
+//	LedgerBalances and the journal of a capture                                    ledger.go
+//	CreateSession, GetSession, ListSessions, CancelSession, ExpireSessions         sessions.go
+//	GetCheckoutPage, PaySession, CancelCheckout (the hosted page and the embed)    sessions_page.go
+//	CreateIntent, ConfirmIntent, CancelIntent, ExpireIntents, …                    intents.go
+//	GetIntentPage, PayIntentPage (the intent's hosted page)                        intents_page.go
+//	CreateOrder, CreateOrderPayment, ProcessOrderPayment, …                        orders.go
+//	CreateCustomer, GetCustomer, ListCustomers                                     customers.go
+//	CreateEndpoint, UpdateEndpoint, RotateSecret, …                                endpoints.go
+//	RecordEvent, GetEvent, ListEvents                                              events.go
+//	AttemptDelivery, RetryDelivery, ReplayEndpoint, SendTestDeliveries, …          deliveries.go
+//	FraudSettings, AddBlock, … and the scoring of a card payment                   fraud.go
+//	CreateMerchant, Bootstrap, RollKey, UpdateMerchant, GetProfile, …              merchants.go
+//	Authenticate (API keys)                                                        auth.go
+//	SignIn, DashboardSession, SwitchDashboard, CreateOperator (dashboard users)    users.go
+//	BeginIdempotent, FinishIdempotent and recovery points                          idempotency.go
+//	Error, Kind and the one kind → HTTP status table                               errors.go
+//	validation and card-number masking of inputs                                   input.go, free_text.go
 package gateway
 
 import (
@@ -108,4 +136,17 @@ func notFoundAs(err error, what, id string) error {
 		return NotFound(what, id)
 	}
 	return err
+}
+
+// BaseURL is the public URL of this instance (KASSA_BASE_URL).
+func (g *Gateway) BaseURL() string { return g.baseURL }
+
+// LiveModeAvailable reports whether live mode can be used on this instance.
+func (g *Gateway) LiveModeAvailable() bool { return g.live }
+
+func firstNonEmpty(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
 }

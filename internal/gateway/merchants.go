@@ -275,3 +275,23 @@ func fieldError(err error) error {
 	}
 	return err
 }
+
+// GetProfile returns a merchant's profile (time zone, branding); a merchant that never saved one gets the zero
+// profile (UTC, no branding).
+func (g *Gateway) GetProfile(ctx context.Context, merchantID string) (merchant.Profile, error) {
+	p, err := g.store.GetMerchantProfile(ctx, merchantID)
+	if errors.Is(err, store.ErrNotFound) {
+		return merchant.Profile{MerchantID: merchantID}, nil
+	}
+	return p, err
+}
+
+// UpdateProfile validates and saves a merchant's profile.
+func (g *Gateway) UpdateProfile(ctx context.Context, a Auth, p merchant.Profile) (merchant.Profile, error) {
+	p.Normalize()
+	if err := p.Validate(); err != nil {
+		return p, fieldError(err)
+	}
+	p.MerchantID, p.UpdatedAt = a.Merchant.ID, g.Now()
+	return p, g.store.SaveMerchantProfile(ctx, p)
+}

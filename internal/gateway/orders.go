@@ -564,29 +564,3 @@ func (g *Gateway) recordOrderOutcome(ctx context.Context, paymentID string, firs
 	})
 	return recorded, err
 }
-
-// PaymentStatusObject is what the browser may see of a payment while it waits: no customer or card data.
-type PaymentStatusObject struct {
-	Object           string  `json:"object" enum:"payment_status"`
-	ID               string  `json:"id"`
-	Status           string  `json:"status" enum:"pending,authorized,captured,partially_refunded,refunded,voided,expired,failed"`
-	Method           string  `json:"method" enum:"card,upi,crypto"`
-	Amount           int64   `json:"amount"`
-	Currency         string  `json:"currency"`
-	OrderID          *string `json:"order_id"`
-	ErrorCode        *string `json:"error_code" doc:"Why the payment failed (a decline code such as do_not_honor or upi_debit_failed)."`
-	ErrorDescription *string `json:"error_description"`
-}
-
-// PaymentStatusView renders the browser-safe status of a payment.
-func PaymentStatusView(p payment.Payment) PaymentStatusObject {
-	var orderID *string
-	if p.SourceKind == sourceOrder {
-		orderID = optional(p.SourceID)
-	}
-	return PaymentStatusObject{
-		Object: "payment_status", ID: p.ID, Status: string(p.Status), Method: string(p.Method), Amount: p.Amount,
-		Currency: p.Currency, OrderID: orderID, ErrorCode: optional(firstNonEmpty(p.DeclineCode, p.FailureCode)),
-		ErrorDescription: optional(p.FailureMessage),
-	}
-}

@@ -2,429 +2,322 @@ package gateway
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
 
-	"github.com/riverqueue/river"
-
-	"github.com/kassapay/kassa/internal/checkout"
 	"github.com/kassapay/kassa/internal/customer"
 	"github.com/kassapay/kassa/internal/id"
 	"github.com/kassapay/kassa/internal/merchant"
 	"github.com/kassapay/kassa/internal/payment"
-	"github.com/kassapay/kassa/internal/provider"
+	"github.com/kassapay/kassa/internal/refund"
 	"github.com/kassapay/kassa/internal/store"
-	"github.com/kassapay/kassa/internal/vault"
 	"github.com/kassapay/kassa/internal/webhook"
 )
 
-// CardInput is card data as a customer typed it. It lives only in memory: the number goes to the vault, the CVV
-// only to the provider call.
-type CardInput struct {
-	Number   string
-	ExpMonth int
-	ExpYear  int
-	CVV      string
-	Name     string
-}
-
-// RecoverPaymentArgs is the job that finishes a payment whose provider call may have been interrupted (§5): it asks
-// the provider again with the same idempotency key.
-type RecoverPaymentArgs struct {
-	PaymentID string `json:"payment_id"`
-}
-
-// Kind implements river.JobArgs.
-func (RecoverPaymentArgs) Kind() string { return "payment_recovery" }
-
-// recoveryDelay is when the recovery job first looks at a payment; by then the request that made it has answered.
-const recoveryDelay = 30 * time.Second
-
-// providerTimeout bounds a request's provider call, well below recoveryDelay: when recovery runs, the request's
-// call has ended, so recovery never races it (and never records a timeout while a charge is still in flight).
-const providerTimeout = 20 * time.Second
-
-// providerContext is the context of a provider call made for a request: bounded by providerTimeout and not
-// cancelled when the client goes away, so a charge the provider makes is always recorded by phase 3.
-func providerContext(ctx context.Context) (context.Context, context.CancelFunc) {
-	return context.WithTimeout(context.WithoutCancel(ctx), providerTimeout)
-}
-
-// JobProviderTimeout bounds a provider call made by a job (recovery, an order payment's worker, an asynchronous
-// refund), shorter than a request's providerTimeout: no customer waits on it, and an unanswered call is an unknown
-// outcome that the job's next run asks again with the same idempotency key. It keeps every job's attempt, and so
-// River's rescue of a killed instance's jobs (internal/jobs), within seconds.
-const JobProviderTimeout = 5 * time.Second
-
-// maxRecoveryAttempts is how often recovery asks a provider that does not answer before recording a timeout.
-const maxRecoveryAttempts = 3
-
-// PayResult is the outcome of a customer's attempt to pay a session.
-type PayResult struct {
-	Session checkout.Session
-	Payment payment.Payment
-	// RedirectURL is where to send the customer when the session is paid.
-	RedirectURL string
-}
-
-// cardCodes are the error codes bad card data gets: the hosted page, the direct API and intents use document 002's,
-// orders document 004's (invalid_card, expired_card).
-type cardCodes struct{ number, luhn, expiryMonth, expiryYear, expired, cvv string }
-
-var (
-	directCardCodes = cardCodes{number: "invalid_card_number", luhn: "invalid_card_number", expiryMonth: "invalid_expiry_month",
-		expiryYear: "invalid_expiry_year", expired: "expired_card", cvv: "invalid_cvc"}
-	orderCardCodes = cardCodes{number: "invalid_card", luhn: "invalid_card", expiryMonth: "expired_card",
-		expiryYear: "expired_card", expired: "expired_card", cvv: "invalid_card"}
+// Front doors, as payments record them (payment.Payment.SourceKind).
+const (
+	SourceSession = "checkout_session"
+	SourceLink    = "payment_link"
+	SourceIntent  = "payment_intent"
+	SourceDirect  = "direct"
 )
 
-// validateCard checks card data (number and Luhn, expiry, CVV for the brand) before anything is stored or sent, and
-// names the field at fault with the front door's code.
-func (g *Gateway) validateCard(c CardInput, codes cardCodes) (vault.Card, error) {
-	number, err := vault.NormalizeNumber(c.Number)
-	switch {
-	case errors.Is(err, vault.ErrNumberLuhn):
-		return vault.Card{}, InvalidParam("card.number", codes.luhn, "The card number is not valid (check digit).")
-	case err != nil:
-		return vault.Card{}, InvalidParam("card.number", codes.number, "The card number must be 13 to 19 digits.")
-	}
-	year, err := vault.ValidateExpiry(c.ExpMonth, c.ExpYear, g.Now())
-	switch {
-	case errors.Is(err, vault.ErrExpired):
-		return vault.Card{}, InvalidParam("card.exp_year", codes.expired, "The card has expired.")
-	case errors.Is(err, vault.ErrExpiryMonth):
-		return vault.Card{}, InvalidParam("card.exp_month", codes.expiryMonth, "The expiry month must be 1 to 12.")
-	case err != nil:
-		return vault.Card{}, InvalidParam("card.exp_year", codes.expiryYear, "The expiry year must have 2 or 4 digits and lie at most 20 years ahead.")
-	}
-	if err := vault.ValidateCVV(c.CVV, vault.DetectBrand(number)); err != nil {
-		return vault.Card{}, InvalidParam("card.cvv", codes.cvv, "The security code must be 3 digits (4 for American Express).")
-	}
-	return vault.Card{Number: number, ExpMonth: c.ExpMonth, ExpYear: year, Name: c.Name}, nil
+// DirectInput is a card payment the merchant's server sends with the card data (document 002's authorize and
+// sale): the merchant runs its own checkout form.
+type DirectInput struct {
+	Amount        int64
+	Currency      string
+	Card          CardInput
+	CustomerEmail string
+	CustomerName  string
+	Description   string
+	Metadata      json.RawMessage
+	// ClientIP is the customer's address as the merchant saw it (optional), for the fraud rules.
+	ClientIP string
 }
 
-// errMerchantNotTakingPayments refuses a payment of a merchant that is not active.
-var errMerchantNotTakingPayments = &Error{Kind: KindForbidden, Code: "merchant_inactive", Message: "This merchant cannot take payments at the moment."}
-
-// takingPayments reads the merchant in the payment's transaction and refuses the payment unless it is active (a
-// customer-facing front door has no API key whose check would have refused it earlier).
-func takingPayments(ctx context.Context, tx store.Tx, merchantID string) error {
-	m, err := tx.GetMerchant(ctx, merchantID)
-	if err != nil {
-		return err
+// ChargeCard authorizes (capture false: held for 7 days, captured later) or sells (capture true) with card data
+// sent by the merchant's server. The card is vaulted, the attempt is scored for fraud and the provider is called
+// over the §5 protocol. A decline answers 402 card_declined with the decline code, the response code and the failed
+// payment's id; a provider that does not answer leaves the payment pending for the recovery job.
+func (g *Gateway) ChargeCard(ctx context.Context, a Auth, in DirectInput, capture bool) (payment.Payment, error) {
+	if paymentID := resumePoint(ctx, "pay_"); paymentID != "" {
+		return g.resumeCardPayment(ctx, a, paymentID)
 	}
-	if m.Status != merchant.StatusActive {
-		return errMerchantNotTakingPayments
-	}
-	return nil
-}
-
-// providerFor returns the provider of a mode: the sandbox in test mode; live mode has none configured yet.
-func (g *Gateway) providerFor(livemode bool) (provider.Provider, error) {
-	if livemode || g.payments.Provider == nil || g.payments.Vault == nil {
-		return nil, &Error{Kind: KindUnprocessable, Code: "payments_not_configured",
-			Message: "No payment provider is configured for this mode."}
-	}
-	return g.payments.Provider, nil
-}
-
-// GetCheckoutPage returns a session or link for its hosted page, expiring it first if its time is up, and finishing
-// first the attempt it is "being processed" with when that attempt's request died (finishAbandonedAttempt), so that
-// the customer's reload or retry shows its outcome.
-func (g *Gateway) GetCheckoutPage(ctx context.Context, sessionID string) (checkout.Session, error) {
-	s, err := g.store.GetCheckoutSessionByID(ctx, sessionID)
-	if err != nil {
-		return s, notFoundAs(err, "checkout session", sessionID)
-	}
-	if s.Status == checkout.StatusPending {
-		if res, done, err := g.finishAbandonedSessionAttempt(ctx, s); err != nil {
-			return s, err
-		} else if done {
-			s = res.Session
-		}
-	}
-	if s.Status.Open() && s.Status != checkout.StatusPending && s.Expired(g.Now()) {
-		err = g.store.InTx(ctx, func(tx store.Tx) error {
-			cur, err := tx.LockCheckoutSession(ctx, sessionID)
-			if err != nil {
-				return err
-			}
-			if cur.Status.Open() && cur.Status != checkout.StatusPending {
-				if err := g.expire(ctx, tx, &cur); err != nil {
-					return err
-				}
-			}
-			s = cur
-			return nil
-		})
-	}
-	return s, err
-}
-
-// PaySession is a customer paying a session or link with a card on the hosted page or the embed (DESIGN §5): the
-// payment is recorded pending with a recovery job, the provider is called, and the outcome is recorded with its
-// transaction, ledger entries and events. scenario forces a sandbox outcome and is ignored in live mode; clientIP is
-// the customer's address (clientip.Resolver), which the fraud rules count and match.
-func (g *Gateway) PaySession(ctx context.Context, sessionID string, in CardInput, email string, scenario provider.Scenario, clientIP string) (PayResult, error) {
 	in.maskCardNumbers()
-	// The session's state answers first: a card error on a paid or canceled session would mislead the customer.
-	if cur, err := g.GetCheckoutPage(ctx, sessionID); err != nil {
-		return PayResult{}, err
-	} else if err := payable(cur); err != nil {
-		return PayResult{}, err
+	var problems []Problem
+	add := func(param, code, msg string) {
+		problems = append(problems, Problem{Param: param, Code: code, Message: msg})
 	}
-	card, err := g.validateCard(in, directCardCodes)
+	validateAmount(in.Amount, in.Currency, add)
+	if in.CustomerEmail != "" && !customer.ValidEmail(in.CustomerEmail) {
+		add("customer.email", "parameter_invalid", "customer.email must be an email address.")
+	}
+	if !customer.Printable(in.CustomerName) || utf8.RuneCountInString(in.CustomerName) > 200 {
+		add("customer.name", "parameter_invalid", "customer.name must be at most 200 printable characters.")
+	}
+	if !customer.Printable(in.Card.Name) || utf8.RuneCountInString(in.Card.Name) > 200 {
+		add("card.cardholder_name", "parameter_invalid", "card.cardholder_name must be at most 200 printable characters.")
+	}
+	if utf8.RuneCountInString(in.Description) > 1000 {
+		add("description", "parameter_invalid", "description is longer than 1000 characters.")
+	}
+	if !validMetadata(in.Metadata) {
+		add("metadata", "parameter_invalid", "metadata must be a JSON object of at most 8 KB.")
+	}
+	clientIP, ipErr := normalizeClientIP(in.ClientIP)
+	if ipErr != nil {
+		add("client_ip", "parameter_invalid", "client_ip must be an IPv4 or IPv6 address.")
+	}
+	if err := problemsError(problems); err != nil {
+		return payment.Payment{}, err
+	}
+	card, err := g.validateCard(in.Card, directCardCodes)
 	if err != nil {
-		return PayResult{}, err
+		return payment.Payment{}, err
 	}
-	if !customer.Printable(in.Name) || utf8.RuneCountInString(in.Name) > 200 {
-		return PayResult{}, InvalidParam("card.name", "parameter_invalid", "The cardholder name must be at most 200 printable characters.")
+	if a.Merchant.Status != merchant.StatusActive {
+		return payment.Payment{}, errMerchantNotTakingPayments
 	}
-	if email != "" && !customer.ValidEmail(email) {
-		return PayResult{}, InvalidParam("email", "parameter_invalid", "The email address is not valid.")
+	prov, err := g.providerFor(a.Livemode())
+	if err != nil {
+		return payment.Payment{}, err
 	}
-	if !scenario.Valid() {
-		scenario = provider.ScenarioNone
+	now := g.Now()
+	method := payment.CaptureAutomatic
+	if !capture {
+		method = payment.CaptureManual
 	}
-	var s checkout.Session
-	at := &cardAttempt{card: card, cvv: in.CVV}
+	at := &cardAttempt{card: card, cvv: in.Card.CVV, prov: prov, p: payment.Payment{
+		ID: id.New("pay_", now), MerchantID: a.Merchant.ID, Livemode: a.Livemode(), CaptureMethod: method,
+		Amount: in.Amount, Currency: in.Currency, CustomerEmail: strings.ToLower(in.CustomerEmail),
+		CustomerName: firstNonEmpty(in.CustomerName, in.Card.Name), Description: in.Description, Metadata: in.Metadata,
+		SourceKind: SourceDirect, Provider: prov.Name(), Direct: payment.Direct{ClientIP: clientIP},
+	}}
+	at.p.SourceID = at.p.ID
 	declined := false
 	err = g.store.InTx(ctx, func(tx store.Tx) error {
 		var err error
-		s, err = tx.LockCheckoutSession(ctx, sessionID)
-		if err != nil {
-			return notFoundAs(err, "checkout session", sessionID)
-		}
-		now := g.Now()
-		if s.Status.Open() && s.Status != checkout.StatusPending && s.Expired(now) {
-			if err := g.expire(ctx, tx, &s); err != nil {
-				return err
-			}
-		}
-		if err := payable(s); err != nil {
+		if declined, err = g.beginCardPayment(ctx, tx, at); err != nil {
 			return err
 		}
-		if err := takingPayments(ctx, tx, s.MerchantID); err != nil {
-			return err
-		}
-		if at.prov, err = g.providerFor(s.Livemode); err != nil {
-			return err
-		}
-		if s.Livemode {
-			scenario = provider.ScenarioNone
-		}
-		at.scenario = scenario
-		at.p = payment.Payment{
-			ID: id.New("pay_", now), MerchantID: s.MerchantID, Livemode: s.Livemode,
-			CaptureMethod: payment.CaptureAutomatic, Amount: s.Amount, Currency: s.Currency,
-			CustomerEmail: strings.ToLower(firstNonEmpty(email, s.Customer.Email)), CustomerName: firstNonEmpty(in.Name, s.Customer.Name),
-			Description: s.Description, Metadata: s.Metadata, ExternalOrderID: s.ExternalOrderID,
-			ExternalInvoiceID: s.ExternalInvoiceID, SourceKind: sourceKind(s.Kind), SourceID: s.ID, Provider: at.prov.Name(),
-			Scenario: string(scenario), Direct: payment.Direct{ClientIP: clientIP},
-		}
-		s.Status, s.UpdatedAt = checkout.StatusPending, now
-		if err := tx.UpdateCheckoutSession(ctx, s); err != nil {
-			return err
-		}
-		declined, err = g.beginCardPayment(ctx, tx, at)
-		return err
+		return g.bindRecoveryPoint(ctx, tx, at.p.ID)
 	})
 	if err != nil {
-		return PayResult{}, err
+		return payment.Payment{}, err
 	}
-	if declined {
-		return g.sessionResult(ctx, at.p.ID)
+	p := at.p
+	if !declined {
+		res, ok := g.callCardProvider(ctx, at)
+		if !ok {
+			return p, nil
+		}
+		if p, err = g.finishCardPayment(ctx, p.ID, res); err != nil {
+			return p, err
+		}
 	}
-	res, ok := g.callCardProvider(ctx, at)
-	if !ok {
-		// The outcome is unknown; the recovery job asks again with the same key. The customer sees it pending.
-		s.Status = checkout.StatusPending
-		return PayResult{Session: s, Payment: at.p}, nil
+	if p.Status == payment.StatusFailed {
+		return p, declineError(p)
 	}
-	return g.finishSale(ctx, at.p.ID, res)
+	return p, nil
 }
 
-// finishAbandonedSessionAttempt finishes the pending payment of a session whose attempt's request died
-// (finishAbandonedAttempt) and answers with its outcome; done is false while it is not abandoned.
-func (g *Gateway) finishAbandonedSessionAttempt(ctx context.Context, s checkout.Session) (PayResult, bool, error) {
-	pending, err := g.store.ListPayments(ctx, store.PaymentFilter{MerchantID: s.MerchantID, Livemode: s.Livemode, SourceID: s.ID,
-		Status: string(payment.StatusPending), Page: store.Page{Limit: 1}})
-	if err != nil || len(pending) == 0 {
-		return PayResult{}, false, err
+// resumeCardPayment answers a retry that took over the idempotency key of a card payment whose first run died after
+// its first phase: it finishes the payment the key made (asking the provider with the payment's own key, as the
+// recovery job would) and answers as that run would have, a decline included. It never starts a second payment.
+func (g *Gateway) resumeCardPayment(ctx context.Context, a Auth, paymentID string) (payment.Payment, error) {
+	p, err := g.finishPendingCardPayment(ctx, paymentID)
+	if err != nil {
+		return payment.Payment{}, err
 	}
-	p, done, err := g.finishAbandonedAttempt(ctx, pending[0])
-	if err != nil || !done {
-		return PayResult{}, false, err
+	if p.MerchantID != a.Merchant.ID || p.Livemode != a.Livemode() {
+		return payment.Payment{}, NotFound("payment", paymentID)
 	}
-	res, err := g.sessionResult(ctx, p.ID)
-	return res, true, err
+	if p.Status == payment.StatusFailed {
+		return p, declineError(p)
+	}
+	return p, nil
 }
 
-// payable answers why a session cannot take a payment attempt, if it cannot.
-func payable(s checkout.Session) error {
-	noun := sessionNoun(s.Kind)
+// finishPendingCardPayment returns a payment after giving a pending one the chance to finish now (RecoverPayment);
+// when the provider still gives no outcome the payment stays pending for the recovery job, as after a request
+// whose call went unanswered.
+func (g *Gateway) finishPendingCardPayment(ctx context.Context, paymentID string) (payment.Payment, error) {
+	p, err := g.store.GetPaymentByID(ctx, paymentID)
+	if err != nil || p.Status != payment.StatusPending {
+		return p, err
+	}
+	if err := g.RecoverPayment(ctx, paymentID); err != nil {
+		g.log.WarnContext(ctx, "resuming a payment: the provider gave no outcome; recovery will ask again", "payment_id", paymentID, "err", err)
+	}
+	return g.store.GetPaymentByID(ctx, paymentID)
+}
+
+// CapturePayment captures an authorization in full (amount nil) or in part (the rest is released).
+func (g *Gateway) CapturePayment(ctx context.Context, a Auth, paymentID string, amount *int64) (payment.Payment, error) {
+	if amount != nil && *amount <= 0 {
+		return payment.Payment{}, InvalidParam("amount", "invalid_amount", "amount must be a positive integer in minor units (omit it to capture the whole authorization).")
+	}
+	return g.startOperation(ctx, a, paymentID, payment.OperationCapture, func(p payment.Payment) (int64, error) {
+		if amount == nil {
+			return p.Amount, nil
+		}
+		if *amount > p.Amount {
+			return 0, &Error{Kind: KindInvalid, Code: "capture_amount_exceeds_authorized", Param: "amount",
+				Message: fmt.Sprintf("The capture amount %d exceeds the authorized amount %d.", *amount, p.Amount)}
+		}
+		return *amount, nil
+	}, "")
+}
+
+// VoidPayment releases an authorization before capture; the reason is required and kept for the audit trail.
+func (g *Gateway) VoidPayment(ctx context.Context, a Auth, paymentID, reason string) (payment.Payment, error) {
+	reason = maskCardNumbers(reason)
+	reason = strings.TrimSpace(reason)
+	if reason == "" {
+		return payment.Payment{}, InvalidParam("reason", "parameter_missing", "reason is required: why the authorization is voided.")
+	}
+	if utf8.RuneCountInString(reason) > 500 {
+		return payment.Payment{}, InvalidParam("reason", "parameter_invalid", "reason is longer than 500 characters.")
+	}
+	return g.startOperation(ctx, a, paymentID, payment.OperationVoid, func(p payment.Payment) (int64, error) { return p.Amount, nil }, reason)
+}
+
+// operationError maps payment.CheckOperation's errors to the API's codes.
+func operationError(p payment.Payment, op payment.Operation, err error) error {
 	switch {
-	case s.Status == checkout.StatusPaid || s.Status == checkout.StatusPartiallyRefunded || s.Status == checkout.StatusRefunded:
-		return Errorf(KindConflict, "session_already_paid", "This %s is already paid.", noun)
-	case s.Status == checkout.StatusCanceled:
-		return Errorf(KindGone, "session_canceled", "This %s was canceled.", noun)
-	case s.Status == checkout.StatusExpired:
-		return Errorf(KindGone, "session_expired", "This %s has expired.", noun)
-	case s.Status == checkout.StatusPending:
-		return Errorf(KindConflict, "payment_in_progress", "A payment for this %s is being processed.", noun)
-	case s.FailedAttempts >= checkout.MaxFailedAttempts:
-		return Errorf(KindGone, "max_attempts_reached", "This %s took %d declined attempts and is locked.", noun, checkout.MaxFailedAttempts)
+	case errors.Is(err, payment.ErrOperationInFlight):
+		return Errorf(KindConflict, "payment_operation_in_progress", "A %s of this payment is being processed; retry after it is recorded.", p.Operation)
+	case errors.Is(err, payment.ErrAlreadyCaptured) && op == payment.OperationVoid:
+		return Errorf(KindConflict, "payment_already_captured", "The payment is captured and cannot be voided; refund it instead (POST /api/v1/payments/%s/refund).", p.ID)
+	case errors.Is(err, payment.ErrAlreadyCaptured):
+		return Errorf(KindConflict, "payment_already_captured", "The payment is already captured.")
+	case errors.Is(err, payment.ErrAlreadyVoided):
+		return Errorf(KindConflict, "payment_already_voided", "The payment is already voided.")
+	case errors.Is(err, payment.ErrAuthorizationExpired):
+		return Errorf(KindGone, "authorization_expired", "The authorization expired (authorizations are valid for 7 days); create a new payment.")
+	case errors.Is(err, payment.ErrNotAuthorized):
+		return Errorf(KindConflict, "payment_not_authorized", "The payment is %s; only authorized payments can be captured or voided.", p.Status)
 	}
-	return nil
+	return err
 }
 
-func sourceKind(k checkout.Kind) string {
-	if k == checkout.KindLink {
-		return "payment_link"
+// GetPayment returns one of the caller's payments.
+func (g *Gateway) GetPayment(ctx context.Context, a Auth, paymentID string) (payment.Payment, error) {
+	if !id.HasPrefix(paymentID, "pay_") {
+		return payment.Payment{}, NotFound("payment", paymentID)
 	}
-	return "checkout_session"
+	p, err := g.store.GetPayment(ctx, a.Merchant.ID, a.Livemode(), paymentID)
+	return p, notFoundAs(err, "payment", paymentID)
 }
 
-func firstNonEmpty(a, b string) string {
-	if a != "" {
-		return a
+// ListPayments returns a page of the caller's payments, newest first.
+func (g *Gateway) ListPayments(ctx context.Context, a Auth, f store.PaymentFilter) ([]payment.Payment, bool, error) {
+	f.MerchantID, f.Livemode = a.Merchant.ID, a.Livemode()
+	want := f.Limit
+	f.Limit++
+	rows, err := g.store.ListPayments(ctx, f)
+	if err != nil {
+		return nil, false, err
 	}
-	return b
+	return trimPage(rows, want, false)
 }
 
-// finishSale records a session payment's outcome (phase 3 of §5) unless it was recorded already, and returns the
-// session as it stands.
-func (g *Gateway) finishSale(ctx context.Context, paymentID string, res provider.Result) (PayResult, error) {
-	if _, err := g.finishCardPayment(ctx, paymentID, res); err != nil {
-		return PayResult{}, err
+// ListCardPayments returns a page of the caller's payments, newest first, with the created range, front door and
+// offset filters.
+func (g *Gateway) ListCardPayments(ctx context.Context, a Auth, f store.CardPaymentFilter) ([]payment.Payment, bool, error) {
+	f.MerchantID, f.Livemode = a.Merchant.ID, a.Livemode()
+	want := f.Limit
+	f.Limit++
+	rows, err := g.store.ListCardPayments(ctx, f)
+	if err != nil {
+		return nil, false, err
 	}
-	return g.sessionResult(ctx, paymentID)
+	return trimPage(rows, want, false)
 }
 
-// sessionResult reads a session payment and its session after the outcome was recorded.
-func (g *Gateway) sessionResult(ctx context.Context, paymentID string) (PayResult, error) {
-	var out PayResult
-	var err error
-	if out.Payment, err = g.store.GetPaymentByID(ctx, paymentID); err != nil {
-		return out, err
+// SearchPayments returns a page of the caller's payments matching the dashboard's filters, newest first.
+func (g *Gateway) SearchPayments(ctx context.Context, a Auth, f store.PaymentSearch) ([]payment.Payment, bool, error) {
+	f.MerchantID, f.Livemode = a.Merchant.ID, a.Livemode()
+	want := f.Limit
+	f.Limit++
+	rows, err := g.store.SearchPayments(ctx, f)
+	if err != nil {
+		return nil, false, err
 	}
-	if out.Session, err = g.store.GetCheckoutSessionByID(ctx, out.Payment.SourceID); err != nil {
-		return out, err
-	}
-	if out.Session.Status == checkout.StatusPaid && out.Session.PaymentID == paymentID {
-		out.RedirectURL = checkout.ResolveReturnURL(out.Session.SuccessURL, out.Session.ID)
+	return trimPage(rows, want, false)
+}
+
+// PaymentStats sums the caller's payments created in each of the ranges bounds[i] ≤ t < bounds[i+1], by status and
+// currency: one list per range.
+func (g *Gateway) PaymentStats(ctx context.Context, a Auth, bounds []time.Time) ([][]store.PaymentStat, error) {
+	out := make([][]store.PaymentStat, 0, len(bounds))
+	for i := 0; i+1 < len(bounds); i++ {
+		rows, err := g.store.PaymentStats(ctx, a.Merchant.ID, a.Livemode(), bounds[i], bounds[i+1])
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, rows)
 	}
 	return out, nil
 }
 
-// sessionOutcome moves a session or link with the outcome of its payment and records payment.succeeded or
-// payment.failed with the session as data.
-func (g *Gateway) sessionOutcome(ctx context.Context, tx store.Tx, p payment.Payment) error {
-	s, err := tx.LockCheckoutSession(ctx, p.SourceID)
-	if err != nil {
-		return err
-	}
-	s.Provider, s.ProviderTransactionID, s.UpdatedAt = p.Provider, p.ProviderTransactionID, p.UpdatedAt
-	evType := webhook.EventPaymentFailed
-	if p.Status == payment.StatusCaptured {
-		s.Status, s.PaymentID, s.FailureCode, s.FailureMessage = checkout.StatusPaid, p.ID, "", ""
-		evType = webhook.EventPaymentSucceeded
-	} else {
-		// payment_id names the latest attempt, so payment.failed leads to the payment and its response code.
-		s.Status, s.FailedAttempts, s.PaymentID = checkout.StatusFailed, s.FailedAttempts+1, p.ID
-		s.FailureCode, s.FailureMessage = p.DeclineCode, p.FailureMessage
-	}
-	if err := tx.UpdateCheckoutSession(ctx, s); err != nil {
-		return err
-	}
-	_, err = g.RecordEvent(ctx, tx, EventInput{MerchantID: s.MerchantID, Livemode: s.Livemode, Type: evType, ObjectID: s.ID, Data: g.SessionView(s), SessionEndpointID: s.WebhookEndpointID})
-	return err
+// PaymentTimeline is everything the dashboard shows about one payment.
+type PaymentTimeline struct {
+	Payment      payment.Payment
+	Transactions []payment.Transaction
+	Refunds      []refund.Refund
+	// Events are the payment's, its refunds' and its checkout session's, oldest first.
+	Events []webhook.Event
+	// Deliveries are those of Events, by event id.
+	Deliveries map[string][]webhook.Delivery
 }
 
-// RecoverPayment finishes a payment left pending by an interrupted provider call: it asks the provider again with
-// the same idempotency key (the card comes from the vault; the CVV is gone, which providers accept on a retried
-// key). After maxRecoveryAttempts unanswered calls it records a timeout.
-func (g *Gateway) RecoverPayment(ctx context.Context, paymentID string) error {
-	p, err := g.store.GetPaymentByID(ctx, paymentID)
+// timelineLimit bounds each list of a timeline.
+const timelineLimit = 100
+
+// GetPaymentTimeline returns one of the caller's payments with its transactions, refunds, events and deliveries.
+func (g *Gateway) GetPaymentTimeline(ctx context.Context, a Auth, paymentID string) (PaymentTimeline, error) {
+	p, err := g.GetPayment(ctx, a, paymentID)
 	if err != nil {
-		if errors.Is(err, store.ErrNotFound) {
-			return nil
-		}
-		return err
+		return PaymentTimeline{}, err
 	}
-	if p.SourceKind == sourceOrder {
-		return g.ProcessOrderPayment(ctx, p.ID) // the stale-payment sweep finds order payments too
+	t := PaymentTimeline{Payment: p, Deliveries: map[string][]webhook.Delivery{}}
+	page := store.Page{Limit: timelineLimit}
+	if t.Transactions, err = g.store.ListTransactions(ctx, store.TransactionFilter{MerchantID: p.MerchantID, Livemode: p.Livemode, PaymentID: p.ID, Page: page}); err != nil {
+		return t, err
 	}
-	if p.Status != payment.StatusPending || p.Method != payment.MethodCard {
-		return nil
+	if t.Refunds, err = g.store.ListRefunds(ctx, store.RefundFilter{MerchantID: p.MerchantID, Livemode: p.Livemode, PaymentID: p.ID, Page: page}); err != nil {
+		return t, err
 	}
-	prov, err := g.providerFor(p.Livemode)
-	if err != nil {
-		return err
+	objects := []string{p.ID}
+	if p.SourceID != "" {
+		objects = append(objects, p.SourceID)
 	}
-	saved, err := g.store.GetSavedCard(ctx, p.PaymentMethodID)
-	if err != nil {
-		return err
+	for _, r := range t.Refunds {
+		objects = append(objects, r.ID)
 	}
-	card, err := g.payments.Vault.Open(saved.ID, saved.Sealed)
-	if err != nil {
-		return fmt.Errorf("gateway: open vaulted card of %s: %w", p.ID, err)
-	}
-	callCtx, cancel := context.WithTimeout(ctx, JobProviderTimeout)
-	defer cancel()
-	op := cardOperation(p)
-	res, callErr := prov.Do(callCtx, provider.Request{
-		Operation: op, IdempotencyKey: p.ID + ":" + string(op), Amount: p.Amount, Currency: p.Currency,
-		Card:     &provider.Card{Number: card.Number, ExpMonth: card.ExpMonth, ExpYear: card.ExpYear, Name: card.Name},
-		Scenario: provider.Scenario(p.Scenario),
-	})
-	if callErr != nil {
-		attempts, err := g.countRecoveryAttempt(ctx, p.ID)
+	for _, obj := range objects {
+		evs, err := g.store.ListEvents(ctx, store.EventFilter{MerchantID: p.MerchantID, Livemode: p.Livemode, ObjectID: obj, Page: page})
 		if err != nil {
-			return err
+			return t, err
 		}
-		if attempts < maxRecoveryAttempts {
-			return fmt.Errorf("gateway: recovery of %s: provider gave no outcome (attempt %d): %w", p.ID, attempts, callErr)
+		t.Events = append(t.Events, evs...)
+	}
+	slices.SortFunc(t.Events, func(x, y webhook.Event) int { return strings.Compare(x.ID, y.ID) })
+	for _, ev := range t.Events {
+		ds, err := g.store.ListWebhookDeliveries(ctx, store.DeliveryFilter{MerchantID: p.MerchantID, Livemode: p.Livemode, EventID: ev.ID, Page: page})
+		if err != nil {
+			return t, err
 		}
-		res = provider.TimeoutResult()
+		t.Deliveries[ev.ID] = ds
 	}
-	_, err = g.finishCardPayment(ctx, p.ID, res)
-	return err
-}
-
-// EnqueueStalePayments queues recovery for card payments pending for over two minutes (a safety net for lost
-// recovery jobs).
-func (g *Gateway) EnqueueStalePayments(ctx context.Context) (int, error) {
-	stale, err := g.store.ListStalePendingPayments(ctx, g.Now().Add(-2*time.Minute), 500)
-	if err != nil || len(stale) == 0 {
-		return 0, err
-	}
-	err = g.store.InTx(ctx, func(tx store.Tx) error {
-		for _, p := range stale {
-			opts := &river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true, ByPeriod: 5 * time.Minute}}
-			if err := tx.Enqueue(ctx, RecoverPaymentArgs{PaymentID: p.ID}, opts); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	return len(stale), err
-}
-
-// CancelCheckout is the customer's Cancel link on a hosted page: the session is canceled (payment.canceled) and the
-// customer goes to cancel_url.
-func (g *Gateway) CancelCheckout(ctx context.Context, sessionID string) (checkout.Session, string, error) {
-	s, err := g.store.GetCheckoutSessionByID(ctx, sessionID)
-	if err != nil {
-		return s, "", notFoundAs(err, "checkout session", sessionID)
-	}
-	m, err := g.store.GetMerchant(ctx, s.MerchantID)
-	if err != nil {
-		return s, "", err
-	}
-	s, err = g.CancelSession(ctx, Auth{Merchant: m, Key: keyOfMode(s.Livemode)}, s.Kind, sessionID)
-	return s, checkout.ResolveReturnURL(s.CancelURL, s.ID), err
+	slices.Reverse(t.Transactions)
+	slices.Reverse(t.Refunds)
+	return t, nil
 }

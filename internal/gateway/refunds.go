@@ -414,3 +414,23 @@ func SessionStatusOf(p payment.Payment) string {
 	}
 	return ""
 }
+
+// RefundPayment refunds a payment named by its id (POST /api/v1/payments/{id}/refund): CreateRefund, with the
+// fully refunded case named (unless the refund that refunded it is this request's own, retried).
+func (g *Gateway) RefundPayment(ctx context.Context, a Auth, in RefundInput, idem Idempotency) (refund.Refund, error) {
+	p, err := g.GetPayment(ctx, a, in.PaymentID)
+	if err != nil {
+		return refund.Refund{}, err
+	}
+	if p.Status == payment.StatusRefunded {
+		if _, err := g.store.GetRefundByIdempotencyKey(ctx, a.Merchant.ID, a.Livemode(), idem.Key); err != nil {
+			return refund.Refund{}, Errorf(KindConflict, "payment_already_refunded", "The payment is already fully refunded.")
+		}
+	}
+	return g.CreateRefund(ctx, a, in, idem)
+}
+
+// RefundStats sums the caller's succeeded refunds created in [from, to) by currency.
+func (g *Gateway) RefundStats(ctx context.Context, a Auth, from, to time.Time) ([]store.RefundStat, error) {
+	return g.store.RefundStats(ctx, a.Merchant.ID, a.Livemode(), from, to)
+}

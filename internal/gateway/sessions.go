@@ -42,9 +42,6 @@ type CreatedSession struct {
 	Replayed      bool
 }
 
-// maxMetadataBytes bounds a session's metadata object.
-const maxMetadataBytes = 8 << 10
-
 func (g *Gateway) validateSession(a Auth, in *SessionInput) error {
 	var problems []Problem
 	add := func(param, code, msg string) {
@@ -120,26 +117,6 @@ func (g *Gateway) validateSession(a Auth, in *SessionInput) error {
 		return e
 	}
 	return nil
-}
-
-// sortProblems orders problems by the order of fields in the request documentation, so the first is stable.
-func sortProblems(ps []Problem) {
-	order := []string{"external_order_id", "amount", "currency", "success_url", "cancel_url", "webhook_url",
-		"customer_email", "customer_name", "customer_phone", "description", "expires_in_seconds", "metadata",
-		"external_invoice_id", "website_key"}
-	rank := func(p string) int {
-		for i, o := range order {
-			if o == p {
-				return i
-			}
-		}
-		return len(order)
-	}
-	for i := 1; i < len(ps); i++ {
-		for j := i; j > 0 && rank(ps[j].Param) < rank(ps[j-1].Param); j-- {
-			ps[j], ps[j-1] = ps[j-1], ps[j]
-		}
-	}
 }
 
 // CreateSession creates a checkout session (kind session) or payment link (kind link). The idempotency key is
@@ -352,4 +329,68 @@ func (g *Gateway) ExpireSessions(ctx context.Context) (int, error) {
 		}
 	}
 	return n, nil
+}
+
+// SessionObject is a checkout session or payment link as the API (and its events) show it.
+type SessionObject struct {
+	Object              string          `json:"object" enum:"checkout.session,payment_link"`
+	ID                  string          `json:"id"`
+	Livemode            bool            `json:"livemode"`
+	Status              string          `json:"status" enum:"created,pending,paid,failed,canceled,expired,partially_refunded,refunded"`
+	URL                 string          `json:"checkout_url" doc:"Send the customer here: the hosted page (/checkout/{id} for sessions, /pay/{id} for links)."`
+	LinkURL             string          `json:"url,omitempty" doc:"Payment links: the link to share, /pay/{id} (the same as checkout_url)."`
+	ProviderCheckoutURL *string         `json:"provider_checkout_url" doc:"Set when the routed provider has its own hosted page; the hosted page redirects there by itself."`
+	ExternalOrderID     string          `json:"external_order_id"`
+	ExternalInvoiceID   *string         `json:"external_invoice_id"`
+	WebsiteKey          *string         `json:"website_key"`
+	Amount              int64           `json:"amount" doc:"Minor units of currency."`
+	Currency            string          `json:"currency"`
+	Description         string          `json:"description"`
+	SuccessURL          string          `json:"success_url"`
+	CancelURL           string          `json:"cancel_url"`
+	WebhookEndpointID   *string         `json:"webhook_endpoint_id"`
+	CustomerEmail       string          `json:"customer_email"`
+	CustomerName        string          `json:"customer_name"`
+	CustomerPhone       string          `json:"customer_phone"`
+	Metadata            json.RawMessage `json:"metadata" doc:"Your object as sent, without keys starting with _."`
+	FailedAttempts      int             `json:"failed_attempts"`
+	Provider            *string         `json:"provider" doc:"The provider of the latest payment attempt."`
+	ProviderTxnID       *string         `json:"provider_transaction_id"`
+	FailureCode         *string         `json:"failure_code" doc:"Why the latest attempt failed, e.g. insufficient_funds."`
+	FailureMessage      *string         `json:"failure_message"`
+	PaymentID           *string         `json:"payment_id"`
+	ExpiresAt           time.Time       `json:"expires_at"`
+	CreatedAt           time.Time       `json:"created_at"`
+	UpdatedAt           time.Time       `json:"updated_at"`
+}
+
+// SessionURL is the hosted page of a session or link.
+func (g *Gateway) SessionURL(s checkout.Session) string {
+	if s.Kind == checkout.KindLink {
+		return g.baseURL + "/pay/" + s.ID
+	}
+	return g.baseURL + "/checkout/" + s.ID
+}
+
+// SessionView renders a session or link.
+func (g *Gateway) SessionView(s checkout.Session) SessionObject {
+	object := "checkout.session"
+	if s.Kind == checkout.KindLink {
+		object = "payment_link"
+	}
+	linkURL := ""
+	if s.Kind == checkout.KindLink {
+		linkURL = g.SessionURL(s)
+	}
+	return SessionObject{
+		Object: object, ID: s.ID, Livemode: s.Livemode, Status: string(s.Status), URL: g.SessionURL(s), LinkURL: linkURL,
+		ProviderCheckoutURL: optional(s.ProviderCheckoutURL),
+		ExternalOrderID:     s.ExternalOrderID, ExternalInvoiceID: optional(s.ExternalInvoiceID), WebsiteKey: optional(s.WebsiteKey),
+		Amount: s.Amount, Currency: s.Currency, Description: s.Description, SuccessURL: s.SuccessURL, CancelURL: s.CancelURL,
+		WebhookEndpointID: optional(s.WebhookEndpointID), CustomerEmail: s.Customer.Email, CustomerName: s.Customer.Name,
+		CustomerPhone: s.Customer.Phone, Metadata: PublicMetadata(s.Metadata), FailedAttempts: s.FailedAttempts,
+		Provider: optional(s.Provider), ProviderTxnID: optional(s.ProviderTransactionID), FailureCode: optional(s.FailureCode),
+		FailureMessage: optional(s.FailureMessage),
+		PaymentID:      optional(s.PaymentID), ExpiresAt: s.ExpiresAt, CreatedAt: s.CreatedAt, UpdatedAt: s.UpdatedAt,
+	}
 }

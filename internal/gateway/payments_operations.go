@@ -1,28 +1,19 @@
 package gateway
 
-// Captures, voids and expiries of authorizations, each over the §5 protocol: phase 1 marks the operation in flight
-// on the payment under its row lock (so a second capture or void waits for the first to be recorded and then sees
-// its outcome), phase 2 calls the provider with a key derived from the operation, phase 3 records the transaction,
-// the new status, the ledger journal and the event.
-
 import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
-	"unicode/utf8"
-
-	"github.com/riverqueue/river"
 
 	"github.com/kassapay/kassa/internal/checkout"
 	"github.com/kassapay/kassa/internal/crashpoint"
 	"github.com/kassapay/kassa/internal/id"
 	"github.com/kassapay/kassa/internal/payment"
 	"github.com/kassapay/kassa/internal/provider"
-	"github.com/kassapay/kassa/internal/refund"
 	"github.com/kassapay/kassa/internal/store"
 	"github.com/kassapay/kassa/internal/webhook"
+	"github.com/riverqueue/river"
 )
 
 // RecoverOperationArgs is the job that finishes a capture, void or expiry whose provider call was interrupted.
@@ -33,55 +24,6 @@ type RecoverOperationArgs struct {
 
 // Kind implements river.JobArgs.
 func (RecoverOperationArgs) Kind() string { return "payment_operation_recovery" }
-
-// operationError maps payment.CheckOperation's errors to the API's codes.
-func operationError(p payment.Payment, op payment.Operation, err error) error {
-	switch {
-	case errors.Is(err, payment.ErrOperationInFlight):
-		return Errorf(KindConflict, "payment_operation_in_progress", "A %s of this payment is being processed; retry after it is recorded.", p.Operation)
-	case errors.Is(err, payment.ErrAlreadyCaptured) && op == payment.OperationVoid:
-		return Errorf(KindConflict, "payment_already_captured", "The payment is captured and cannot be voided; refund it instead (POST /api/v1/payments/%s/refund).", p.ID)
-	case errors.Is(err, payment.ErrAlreadyCaptured):
-		return Errorf(KindConflict, "payment_already_captured", "The payment is already captured.")
-	case errors.Is(err, payment.ErrAlreadyVoided):
-		return Errorf(KindConflict, "payment_already_voided", "The payment is already voided.")
-	case errors.Is(err, payment.ErrAuthorizationExpired):
-		return Errorf(KindGone, "authorization_expired", "The authorization expired (authorizations are valid for 7 days); create a new payment.")
-	case errors.Is(err, payment.ErrNotAuthorized):
-		return Errorf(KindConflict, "payment_not_authorized", "The payment is %s; only authorized payments can be captured or voided.", p.Status)
-	}
-	return err
-}
-
-// CapturePayment captures an authorization in full (amount nil) or in part (the rest is released).
-func (g *Gateway) CapturePayment(ctx context.Context, a Auth, paymentID string, amount *int64) (payment.Payment, error) {
-	if amount != nil && *amount <= 0 {
-		return payment.Payment{}, InvalidParam("amount", "invalid_amount", "amount must be a positive integer in minor units (omit it to capture the whole authorization).")
-	}
-	return g.startOperation(ctx, a, paymentID, payment.OperationCapture, func(p payment.Payment) (int64, error) {
-		if amount == nil {
-			return p.Amount, nil
-		}
-		if *amount > p.Amount {
-			return 0, &Error{Kind: KindInvalid, Code: "capture_amount_exceeds_authorized", Param: "amount",
-				Message: fmt.Sprintf("The capture amount %d exceeds the authorized amount %d.", *amount, p.Amount)}
-		}
-		return *amount, nil
-	}, "")
-}
-
-// VoidPayment releases an authorization before capture; the reason is required and kept for the audit trail.
-func (g *Gateway) VoidPayment(ctx context.Context, a Auth, paymentID, reason string) (payment.Payment, error) {
-	reason = maskCardNumbers(reason)
-	reason = strings.TrimSpace(reason)
-	if reason == "" {
-		return payment.Payment{}, InvalidParam("reason", "parameter_missing", "reason is required: why the authorization is voided.")
-	}
-	if utf8.RuneCountInString(reason) > 500 {
-		return payment.Payment{}, InvalidParam("reason", "parameter_invalid", "reason is longer than 500 characters.")
-	}
-	return g.startOperation(ctx, a, paymentID, payment.OperationVoid, func(p payment.Payment) (int64, error) { return p.Amount, nil }, reason)
-}
 
 // startOperation runs a capture or void requested by the merchant.
 func (g *Gateway) startOperation(ctx context.Context, a Auth, paymentID string, op payment.Operation, amountOf func(payment.Payment) (int64, error), reason string) (payment.Payment, error) {
@@ -306,6 +248,25 @@ func (g *Gateway) RecoverOperation(ctx context.Context, paymentID, operationID s
 	return err
 }
 
+// EnqueueStaleOperations queues recovery for captures, voids and expiries in flight for over two minutes (a safety
+// net for lost recovery jobs).
+func (g *Gateway) EnqueueStaleOperations(ctx context.Context) (int, error) {
+	stale, err := g.store.ListStaleOperations(ctx, g.Now().Add(-2*time.Minute), 500)
+	if err != nil || len(stale) == 0 {
+		return 0, err
+	}
+	err = g.store.InTx(ctx, func(tx store.Tx) error {
+		for _, p := range stale {
+			opts := &river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true, ByPeriod: 5 * time.Minute}}
+			if err := tx.Enqueue(ctx, RecoverOperationArgs{PaymentID: p.ID, OperationID: p.OperationID}, opts); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return len(stale), err
+}
+
 // ExpireAuthorizations voids authorizations past their expires_at (payment.expired) and expires open payment
 // intents past theirs. It returns how many payments expired.
 func (g *Gateway) ExpireAuthorizations(ctx context.Context) (int, error) {
@@ -353,25 +314,6 @@ func (g *Gateway) ExpireAuthorizations(ctx context.Context) (int, error) {
 	return n, nil
 }
 
-// EnqueueStaleOperations queues recovery for captures, voids and expiries in flight for over two minutes (a safety
-// net for lost recovery jobs).
-func (g *Gateway) EnqueueStaleOperations(ctx context.Context) (int, error) {
-	stale, err := g.store.ListStaleOperations(ctx, g.Now().Add(-2*time.Minute), 500)
-	if err != nil || len(stale) == 0 {
-		return 0, err
-	}
-	err = g.store.InTx(ctx, func(tx store.Tx) error {
-		for _, p := range stale {
-			opts := &river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true, ByPeriod: 5 * time.Minute}}
-			if err := tx.Enqueue(ctx, RecoverOperationArgs{PaymentID: p.ID, OperationID: p.OperationID}, opts); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	return len(stale), err
-}
-
 // intentFollowsPayment moves a manual-capture intent along with its authorized payment: captured when it is
 // captured, canceled when it is voided (payment_intent.canceled), expired when the authorization lapses.
 func (g *Gateway) intentFollowsPayment(ctx context.Context, tx store.Tx, p payment.Payment) error {
@@ -398,19 +340,4 @@ func (g *Gateway) intentFollowsPayment(ctx context.Context, tx store.Tx, p payme
 		return g.recordIntentEvent(ctx, tx, pi, webhook.EventPaymentIntentCanceled)
 	}
 	return nil
-}
-
-// RefundPayment refunds a payment named by its id (POST /api/v1/payments/{id}/refund): CreateRefund, with the
-// fully refunded case named (unless the refund that refunded it is this request's own, retried).
-func (g *Gateway) RefundPayment(ctx context.Context, a Auth, in RefundInput, idem Idempotency) (refund.Refund, error) {
-	p, err := g.GetPayment(ctx, a, in.PaymentID)
-	if err != nil {
-		return refund.Refund{}, err
-	}
-	if p.Status == payment.StatusRefunded {
-		if _, err := g.store.GetRefundByIdempotencyKey(ctx, a.Merchant.ID, a.Livemode(), idem.Key); err != nil {
-			return refund.Refund{}, Errorf(KindConflict, "payment_already_refunded", "The payment is already fully refunded.")
-		}
-	}
-	return g.CreateRefund(ctx, a, in, idem)
 }

@@ -1,36 +1,67 @@
 package gateway
 
-// The card payment engine every front door uses (hosted sessions and links, payment intents, the direct card API):
-// phase 1 vaults the card, scores the attempt for fraud and records the payment pending with its recovery job;
-// phase 2 calls the provider; phase 3 records the outcome, the front door's bookkeeping and the events (DESIGN §5).
-
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
-	"github.com/riverqueue/river"
-
 	"github.com/kassapay/kassa/internal/crashpoint"
 	"github.com/kassapay/kassa/internal/id"
-	"github.com/kassapay/kassa/internal/ledger"
+	"github.com/kassapay/kassa/internal/merchant"
 	"github.com/kassapay/kassa/internal/payment"
 	"github.com/kassapay/kassa/internal/provider"
 	"github.com/kassapay/kassa/internal/store"
 	"github.com/kassapay/kassa/internal/vault"
 	"github.com/kassapay/kassa/internal/webhook"
+	"github.com/riverqueue/river"
 )
 
-// Front doors, as payments record them (payment.Payment.SourceKind).
-const (
-	SourceSession = "checkout_session"
-	SourceLink    = "payment_link"
-	SourceIntent  = "payment_intent"
-	SourceDirect  = "direct"
+// CardInput is card data as a customer typed it. It lives only in memory: the number goes to the vault, the CVV
+// only to the provider call.
+type CardInput struct {
+	Number   string
+	ExpMonth int
+	ExpYear  int
+	CVV      string
+	Name     string
+}
+
+// cardCodes are the error codes bad card data gets: the hosted page, the direct API and intents use document 002's,
+// orders document 004's (invalid_card, expired_card).
+type cardCodes struct{ number, luhn, expiryMonth, expiryYear, expired, cvv string }
+
+var (
+	directCardCodes = cardCodes{number: "invalid_card_number", luhn: "invalid_card_number", expiryMonth: "invalid_expiry_month",
+		expiryYear: "invalid_expiry_year", expired: "expired_card", cvv: "invalid_cvc"}
+	orderCardCodes = cardCodes{number: "invalid_card", luhn: "invalid_card", expiryMonth: "expired_card",
+		expiryYear: "expired_card", expired: "expired_card", cvv: "invalid_card"}
 )
 
-// DeclineFraudulent is the decline code of an attempt the fraud rules declined before any provider call.
-const DeclineFraudulent = "fraudulent"
+// validateCard checks card data (number and Luhn, expiry, CVV for the brand) before anything is stored or sent, and
+// names the field at fault with the front door's code.
+func (g *Gateway) validateCard(c CardInput, codes cardCodes) (vault.Card, error) {
+	number, err := vault.NormalizeNumber(c.Number)
+	switch {
+	case errors.Is(err, vault.ErrNumberLuhn):
+		return vault.Card{}, InvalidParam("card.number", codes.luhn, "The card number is not valid (check digit).")
+	case err != nil:
+		return vault.Card{}, InvalidParam("card.number", codes.number, "The card number must be 13 to 19 digits.")
+	}
+	year, err := vault.ValidateExpiry(c.ExpMonth, c.ExpYear, g.Now())
+	switch {
+	case errors.Is(err, vault.ErrExpired):
+		return vault.Card{}, InvalidParam("card.exp_year", codes.expired, "The card has expired.")
+	case errors.Is(err, vault.ErrExpiryMonth):
+		return vault.Card{}, InvalidParam("card.exp_month", codes.expiryMonth, "The expiry month must be 1 to 12.")
+	case err != nil:
+		return vault.Card{}, InvalidParam("card.exp_year", codes.expiryYear, "The expiry year must have 2 or 4 digits and lie at most 20 years ahead.")
+	}
+	if err := vault.ValidateCVV(c.CVV, vault.DetectBrand(number)); err != nil {
+		return vault.Card{}, InvalidParam("card.cvv", codes.cvv, "The security code must be 3 digits (4 for American Express).")
+	}
+	return vault.Card{Number: number, ExpMonth: c.ExpMonth, ExpYear: year, Name: c.Name}, nil
+}
 
 // cardAttempt is one card payment attempt on its way to the provider. The card (with its number) and the CVV live
 // only here, in memory.
@@ -202,34 +233,10 @@ func paymentEventOf(p payment.Payment) webhook.EventType {
 	return webhook.EventPaymentFailed
 }
 
-// providerTransaction is the append-only row of one provider answer about p: succeeded when the provider says so,
-// failed otherwise.
-func providerTransaction(p payment.Payment, typ payment.TransactionType, amount int64, res provider.Result, now time.Time) payment.Transaction {
-	t := payment.Transaction{
-		ID: id.New("txn_", now), PaymentID: p.ID, MerchantID: p.MerchantID, Livemode: p.Livemode, Type: typ,
-		Status: payment.TxnFailed, Amount: amount, Currency: p.Currency, Provider: p.Provider,
-		ProviderTransactionID: res.ProviderTransactionID, AuthCode: res.AuthCode, ResponseCode: res.ResponseCode,
-		ResponseMessage: res.ResponseMessage, CreatedAt: now,
-	}
-	if res.Status == provider.StatusSucceeded {
-		t.Status = payment.TxnSucceeded
-	}
-	return t
-}
-
 // recordPaymentEvent records an event whose data is the payment.
 func (g *Gateway) recordPaymentEvent(ctx context.Context, tx store.Tx, p payment.Payment, typ webhook.EventType) error {
 	_, err := g.RecordEvent(ctx, tx, EventInput{MerchantID: p.MerchantID, Livemode: p.Livemode, Type: typ, ObjectID: p.ID, Data: PaymentView(p)})
 	return err
-}
-
-// journalCapture writes the ledger journal of a capture (or sale) of amount.
-func (g *Gateway) journalCapture(ctx context.Context, tx store.Tx, p payment.Payment, amount int64, ref string, now time.Time) error {
-	j := ledger.Capture(p.MerchantID, p.Livemode, p.Currency, amount, ref)
-	if err := j.Validate(); err != nil {
-		return err
-	}
-	return tx.InsertJournal(ctx, id.New("jrn_", now), j, now)
 }
 
 // declineError is the 402 a declined card payment answers with.
@@ -259,4 +266,130 @@ func (g *Gateway) finishAbandonedAttempt(ctx context.Context, p payment.Payment)
 		return p, false, err
 	}
 	return p, p.Status != payment.StatusPending, nil
+}
+
+// RecoverPaymentArgs is the job that finishes a payment whose provider call may have been interrupted (§5): it asks
+// the provider again with the same idempotency key.
+type RecoverPaymentArgs struct {
+	PaymentID string `json:"payment_id"`
+}
+
+// Kind implements river.JobArgs.
+func (RecoverPaymentArgs) Kind() string { return "payment_recovery" }
+
+// recoveryDelay is when the recovery job first looks at a payment; by then the request that made it has answered.
+const recoveryDelay = 30 * time.Second
+
+// providerTimeout bounds a request's provider call, well below recoveryDelay: when recovery runs, the request's
+// call has ended, so recovery never races it (and never records a timeout while a charge is still in flight).
+const providerTimeout = 20 * time.Second
+
+// providerContext is the context of a provider call made for a request: bounded by providerTimeout and not
+// cancelled when the client goes away, so a charge the provider makes is always recorded by phase 3.
+func providerContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(ctx), providerTimeout)
+}
+
+// JobProviderTimeout bounds a provider call made by a job (recovery, an order payment's worker, an asynchronous
+// refund), shorter than a request's providerTimeout: no customer waits on it, and an unanswered call is an unknown
+// outcome that the job's next run asks again with the same idempotency key. It keeps every job's attempt, and so
+// River's rescue of a killed instance's jobs (internal/jobs), within seconds.
+const JobProviderTimeout = 5 * time.Second
+
+// maxRecoveryAttempts is how often recovery asks a provider that does not answer before recording a timeout.
+const maxRecoveryAttempts = 3
+
+// errMerchantNotTakingPayments refuses a payment of a merchant that is not active.
+var errMerchantNotTakingPayments = &Error{Kind: KindForbidden, Code: "merchant_inactive", Message: "This merchant cannot take payments at the moment."}
+
+// takingPayments reads the merchant in the payment's transaction and refuses the payment unless it is active (a
+// customer-facing front door has no API key whose check would have refused it earlier).
+func takingPayments(ctx context.Context, tx store.Tx, merchantID string) error {
+	m, err := tx.GetMerchant(ctx, merchantID)
+	if err != nil {
+		return err
+	}
+	if m.Status != merchant.StatusActive {
+		return errMerchantNotTakingPayments
+	}
+	return nil
+}
+
+// providerFor returns the provider of a mode: the sandbox in test mode; live mode has none configured yet.
+func (g *Gateway) providerFor(livemode bool) (provider.Provider, error) {
+	if livemode || g.payments.Provider == nil || g.payments.Vault == nil {
+		return nil, &Error{Kind: KindUnprocessable, Code: "payments_not_configured",
+			Message: "No payment provider is configured for this mode."}
+	}
+	return g.payments.Provider, nil
+}
+
+// RecoverPayment finishes a payment left pending by an interrupted provider call: it asks the provider again with
+// the same idempotency key (the card comes from the vault; the CVV is gone, which providers accept on a retried
+// key). After maxRecoveryAttempts unanswered calls it records a timeout.
+func (g *Gateway) RecoverPayment(ctx context.Context, paymentID string) error {
+	p, err := g.store.GetPaymentByID(ctx, paymentID)
+	if err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			return nil
+		}
+		return err
+	}
+	if p.SourceKind == sourceOrder {
+		return g.ProcessOrderPayment(ctx, p.ID) // the stale-payment sweep finds order payments too
+	}
+	if p.Status != payment.StatusPending || p.Method != payment.MethodCard {
+		return nil
+	}
+	prov, err := g.providerFor(p.Livemode)
+	if err != nil {
+		return err
+	}
+	saved, err := g.store.GetSavedCard(ctx, p.PaymentMethodID)
+	if err != nil {
+		return err
+	}
+	card, err := g.payments.Vault.Open(saved.ID, saved.Sealed)
+	if err != nil {
+		return fmt.Errorf("gateway: open vaulted card of %s: %w", p.ID, err)
+	}
+	callCtx, cancel := context.WithTimeout(ctx, JobProviderTimeout)
+	defer cancel()
+	op := cardOperation(p)
+	res, callErr := prov.Do(callCtx, provider.Request{
+		Operation: op, IdempotencyKey: p.ID + ":" + string(op), Amount: p.Amount, Currency: p.Currency,
+		Card:     &provider.Card{Number: card.Number, ExpMonth: card.ExpMonth, ExpYear: card.ExpYear, Name: card.Name},
+		Scenario: provider.Scenario(p.Scenario),
+	})
+	if callErr != nil {
+		attempts, err := g.countRecoveryAttempt(ctx, p.ID)
+		if err != nil {
+			return err
+		}
+		if attempts < maxRecoveryAttempts {
+			return fmt.Errorf("gateway: recovery of %s: provider gave no outcome (attempt %d): %w", p.ID, attempts, callErr)
+		}
+		res = provider.TimeoutResult()
+	}
+	_, err = g.finishCardPayment(ctx, p.ID, res)
+	return err
+}
+
+// EnqueueStalePayments queues recovery for card payments pending for over two minutes (a safety net for lost
+// recovery jobs).
+func (g *Gateway) EnqueueStalePayments(ctx context.Context) (int, error) {
+	stale, err := g.store.ListStalePendingPayments(ctx, g.Now().Add(-2*time.Minute), 500)
+	if err != nil || len(stale) == 0 {
+		return 0, err
+	}
+	err = g.store.InTx(ctx, func(tx store.Tx) error {
+		for _, p := range stale {
+			opts := &river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true, ByPeriod: 5 * time.Minute}}
+			if err := tx.Enqueue(ctx, RecoverPaymentArgs{PaymentID: p.ID}, opts); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return len(stale), err
 }

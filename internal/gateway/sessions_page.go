@@ -1,0 +1,244 @@
+package gateway
+
+import (
+	"context"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/kassapay/kassa/internal/checkout"
+	"github.com/kassapay/kassa/internal/customer"
+	"github.com/kassapay/kassa/internal/id"
+	"github.com/kassapay/kassa/internal/payment"
+	"github.com/kassapay/kassa/internal/provider"
+	"github.com/kassapay/kassa/internal/store"
+	"github.com/kassapay/kassa/internal/webhook"
+)
+
+// PayResult is the outcome of a customer's attempt to pay a session.
+type PayResult struct {
+	Session checkout.Session
+	Payment payment.Payment
+	// RedirectURL is where to send the customer when the session is paid.
+	RedirectURL string
+}
+
+// GetCheckoutPage returns a session or link for its hosted page, expiring it first if its time is up, and finishing
+// first the attempt it is "being processed" with when that attempt's request died (finishAbandonedAttempt), so that
+// the customer's reload or retry shows its outcome.
+func (g *Gateway) GetCheckoutPage(ctx context.Context, sessionID string) (checkout.Session, error) {
+	s, err := g.store.GetCheckoutSessionByID(ctx, sessionID)
+	if err != nil {
+		return s, notFoundAs(err, "checkout session", sessionID)
+	}
+	if s.Status == checkout.StatusPending {
+		if res, done, err := g.finishAbandonedSessionAttempt(ctx, s); err != nil {
+			return s, err
+		} else if done {
+			s = res.Session
+		}
+	}
+	if s.Status.Open() && s.Status != checkout.StatusPending && s.Expired(g.Now()) {
+		err = g.store.InTx(ctx, func(tx store.Tx) error {
+			cur, err := tx.LockCheckoutSession(ctx, sessionID)
+			if err != nil {
+				return err
+			}
+			if cur.Status.Open() && cur.Status != checkout.StatusPending {
+				if err := g.expire(ctx, tx, &cur); err != nil {
+					return err
+				}
+			}
+			s = cur
+			return nil
+		})
+	}
+	return s, err
+}
+
+// PaySession is a customer paying a session or link with a card on the hosted page or the embed (DESIGN §5): the
+// payment is recorded pending with a recovery job, the provider is called, and the outcome is recorded with its
+// transaction, ledger entries and events. scenario forces a sandbox outcome and is ignored in live mode; clientIP is
+// the customer's address (clientip.Resolver), which the fraud rules count and match.
+func (g *Gateway) PaySession(ctx context.Context, sessionID string, in CardInput, email string, scenario provider.Scenario, clientIP string) (PayResult, error) {
+	in.maskCardNumbers()
+	// The session's state answers first: a card error on a paid or canceled session would mislead the customer.
+	if cur, err := g.GetCheckoutPage(ctx, sessionID); err != nil {
+		return PayResult{}, err
+	} else if err := payable(cur); err != nil {
+		return PayResult{}, err
+	}
+	card, err := g.validateCard(in, directCardCodes)
+	if err != nil {
+		return PayResult{}, err
+	}
+	if !customer.Printable(in.Name) || utf8.RuneCountInString(in.Name) > 200 {
+		return PayResult{}, InvalidParam("card.name", "parameter_invalid", "The cardholder name must be at most 200 printable characters.")
+	}
+	if email != "" && !customer.ValidEmail(email) {
+		return PayResult{}, InvalidParam("email", "parameter_invalid", "The email address is not valid.")
+	}
+	if !scenario.Valid() {
+		scenario = provider.ScenarioNone
+	}
+	var s checkout.Session
+	at := &cardAttempt{card: card, cvv: in.CVV}
+	declined := false
+	err = g.store.InTx(ctx, func(tx store.Tx) error {
+		var err error
+		s, err = tx.LockCheckoutSession(ctx, sessionID)
+		if err != nil {
+			return notFoundAs(err, "checkout session", sessionID)
+		}
+		now := g.Now()
+		if s.Status.Open() && s.Status != checkout.StatusPending && s.Expired(now) {
+			if err := g.expire(ctx, tx, &s); err != nil {
+				return err
+			}
+		}
+		if err := payable(s); err != nil {
+			return err
+		}
+		if err := takingPayments(ctx, tx, s.MerchantID); err != nil {
+			return err
+		}
+		if at.prov, err = g.providerFor(s.Livemode); err != nil {
+			return err
+		}
+		if s.Livemode {
+			scenario = provider.ScenarioNone
+		}
+		at.scenario = scenario
+		at.p = payment.Payment{
+			ID: id.New("pay_", now), MerchantID: s.MerchantID, Livemode: s.Livemode,
+			CaptureMethod: payment.CaptureAutomatic, Amount: s.Amount, Currency: s.Currency,
+			CustomerEmail: strings.ToLower(firstNonEmpty(email, s.Customer.Email)), CustomerName: firstNonEmpty(in.Name, s.Customer.Name),
+			Description: s.Description, Metadata: s.Metadata, ExternalOrderID: s.ExternalOrderID,
+			ExternalInvoiceID: s.ExternalInvoiceID, SourceKind: sourceKind(s.Kind), SourceID: s.ID, Provider: at.prov.Name(),
+			Scenario: string(scenario), Direct: payment.Direct{ClientIP: clientIP},
+		}
+		s.Status, s.UpdatedAt = checkout.StatusPending, now
+		if err := tx.UpdateCheckoutSession(ctx, s); err != nil {
+			return err
+		}
+		declined, err = g.beginCardPayment(ctx, tx, at)
+		return err
+	})
+	if err != nil {
+		return PayResult{}, err
+	}
+	if declined {
+		return g.sessionResult(ctx, at.p.ID)
+	}
+	res, ok := g.callCardProvider(ctx, at)
+	if !ok {
+		// The outcome is unknown; the recovery job asks again with the same key. The customer sees it pending.
+		s.Status = checkout.StatusPending
+		return PayResult{Session: s, Payment: at.p}, nil
+	}
+	return g.finishSale(ctx, at.p.ID, res)
+}
+
+// finishAbandonedSessionAttempt finishes the pending payment of a session whose attempt's request died
+// (finishAbandonedAttempt) and answers with its outcome; done is false while it is not abandoned.
+func (g *Gateway) finishAbandonedSessionAttempt(ctx context.Context, s checkout.Session) (PayResult, bool, error) {
+	pending, err := g.store.ListPayments(ctx, store.PaymentFilter{MerchantID: s.MerchantID, Livemode: s.Livemode, SourceID: s.ID,
+		Status: string(payment.StatusPending), Page: store.Page{Limit: 1}})
+	if err != nil || len(pending) == 0 {
+		return PayResult{}, false, err
+	}
+	p, done, err := g.finishAbandonedAttempt(ctx, pending[0])
+	if err != nil || !done {
+		return PayResult{}, false, err
+	}
+	res, err := g.sessionResult(ctx, p.ID)
+	return res, true, err
+}
+
+// payable answers why a session cannot take a payment attempt, if it cannot.
+func payable(s checkout.Session) error {
+	noun := sessionNoun(s.Kind)
+	switch {
+	case s.Status == checkout.StatusPaid || s.Status == checkout.StatusPartiallyRefunded || s.Status == checkout.StatusRefunded:
+		return Errorf(KindConflict, "session_already_paid", "This %s is already paid.", noun)
+	case s.Status == checkout.StatusCanceled:
+		return Errorf(KindGone, "session_canceled", "This %s was canceled.", noun)
+	case s.Status == checkout.StatusExpired:
+		return Errorf(KindGone, "session_expired", "This %s has expired.", noun)
+	case s.Status == checkout.StatusPending:
+		return Errorf(KindConflict, "payment_in_progress", "A payment for this %s is being processed.", noun)
+	case s.FailedAttempts >= checkout.MaxFailedAttempts:
+		return Errorf(KindGone, "max_attempts_reached", "This %s took %d declined attempts and is locked.", noun, checkout.MaxFailedAttempts)
+	}
+	return nil
+}
+
+func sourceKind(k checkout.Kind) string {
+	if k == checkout.KindLink {
+		return "payment_link"
+	}
+	return "checkout_session"
+}
+
+// finishSale records a session payment's outcome (phase 3 of §5) unless it was recorded already, and returns the
+// session as it stands.
+func (g *Gateway) finishSale(ctx context.Context, paymentID string, res provider.Result) (PayResult, error) {
+	if _, err := g.finishCardPayment(ctx, paymentID, res); err != nil {
+		return PayResult{}, err
+	}
+	return g.sessionResult(ctx, paymentID)
+}
+
+// sessionResult reads a session payment and its session after the outcome was recorded.
+func (g *Gateway) sessionResult(ctx context.Context, paymentID string) (PayResult, error) {
+	var out PayResult
+	var err error
+	if out.Payment, err = g.store.GetPaymentByID(ctx, paymentID); err != nil {
+		return out, err
+	}
+	if out.Session, err = g.store.GetCheckoutSessionByID(ctx, out.Payment.SourceID); err != nil {
+		return out, err
+	}
+	if out.Session.Status == checkout.StatusPaid && out.Session.PaymentID == paymentID {
+		out.RedirectURL = checkout.ResolveReturnURL(out.Session.SuccessURL, out.Session.ID)
+	}
+	return out, nil
+}
+
+// sessionOutcome moves a session or link with the outcome of its payment and records payment.succeeded or
+// payment.failed with the session as data.
+func (g *Gateway) sessionOutcome(ctx context.Context, tx store.Tx, p payment.Payment) error {
+	s, err := tx.LockCheckoutSession(ctx, p.SourceID)
+	if err != nil {
+		return err
+	}
+	s.Provider, s.ProviderTransactionID, s.UpdatedAt = p.Provider, p.ProviderTransactionID, p.UpdatedAt
+	evType := webhook.EventPaymentFailed
+	if p.Status == payment.StatusCaptured {
+		s.Status, s.PaymentID, s.FailureCode, s.FailureMessage = checkout.StatusPaid, p.ID, "", ""
+		evType = webhook.EventPaymentSucceeded
+	} else {
+		// payment_id names the latest attempt, so payment.failed leads to the payment and its response code.
+		s.Status, s.FailedAttempts, s.PaymentID = checkout.StatusFailed, s.FailedAttempts+1, p.ID
+		s.FailureCode, s.FailureMessage = p.DeclineCode, p.FailureMessage
+	}
+	if err := tx.UpdateCheckoutSession(ctx, s); err != nil {
+		return err
+	}
+	_, err = g.RecordEvent(ctx, tx, EventInput{MerchantID: s.MerchantID, Livemode: s.Livemode, Type: evType, ObjectID: s.ID, Data: g.SessionView(s), SessionEndpointID: s.WebhookEndpointID})
+	return err
+}
+
+// CancelCheckout is the customer's Cancel link on a hosted page: the session is canceled (payment.canceled) and the
+// customer goes to cancel_url.
+func (g *Gateway) CancelCheckout(ctx context.Context, sessionID string) (checkout.Session, string, error) {
+	s, err := g.store.GetCheckoutSessionByID(ctx, sessionID)
+	if err != nil {
+		return s, "", notFoundAs(err, "checkout session", sessionID)
+	}
+	m, err := g.store.GetMerchant(ctx, s.MerchantID)
+	if err != nil {
+		return s, "", err
+	}
+	s, err = g.CancelSession(ctx, Auth{Merchant: m, Key: keyOfMode(s.Livemode)}, s.Kind, sessionID)
+	return s, checkout.ResolveReturnURL(s.CancelURL, s.ID), err
+}
