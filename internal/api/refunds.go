@@ -64,14 +64,10 @@ func (s *Server) createRefund(ctx context.Context, in *CreateRefundInput) (*Refu
 		idem = info.Idempotency
 	}
 	b := in.Body
-	r, err := s.gw.CreateRefund(ctx, a, gateway.RefundInput{
+	r, p, err := s.gw.CreateRefund(ctx, a, gateway.RefundInput{
 		TransactionID: b.TransactionID, PaymentID: b.PaymentID, ExternalOrderID: b.ExternalOrderID, Amount: b.Amount,
 		Reason: b.Reason, Metadata: b.Metadata,
 	}, idem)
-	if err != nil {
-		return nil, err
-	}
-	_, p, err := s.gw.GetRefund(ctx, a, r.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -127,9 +123,6 @@ func (s *Server) refundPayment(ctx context.Context, in *RefundPaymentInput) (*Re
 		// Document 002 requires a reason on this route (it goes to the audit trail); /api/v1/refunds keeps it optional.
 		return nil, gateway.InvalidParam("reason", "parameter_missing", "reason is required: say why the money goes back.")
 	}
-	if _, err := s.gw.GetPayment(ctx, a, in.ID); err != nil {
-		return nil, err
-	}
 	idem := gateway.Idempotency{}
 	if info := infoFrom(ctx); info != nil {
 		idem = info.Idempotency
@@ -143,11 +136,7 @@ func (s *Server) refundPayment(ctx context.Context, in *RefundPaymentInput) (*Re
 	if in.Body != nil {
 		rin.Amount, rin.Reason, rin.Metadata = in.Body.Amount, in.Body.Reason, in.Body.Metadata
 	}
-	r, err := s.gw.RefundPayment(ctx, a, rin, idem)
-	if err != nil {
-		return nil, err
-	}
-	_, p, err := s.gw.GetRefund(ctx, a, r.ID)
+	r, p, err := s.gw.RefundPayment(ctx, a, rin, idem)
 	if err != nil {
 		return nil, err
 	}
@@ -178,12 +167,8 @@ func (s *Server) createPaymentRefund(ctx context.Context, in *CreatePaymentRefun
 	if info := infoFrom(ctx); info != nil {
 		idem = info.Idempotency
 	}
-	r, err := s.gw.CreateRefund(ctx, a, gateway.RefundInput{PaymentID: in.ID, Amount: in.Body.Amount, Reason: in.Body.Reason,
+	r, p, err := s.gw.CreateRefund(ctx, a, gateway.RefundInput{PaymentID: in.ID, Amount: in.Body.Amount, Reason: in.Body.Reason,
 		Metadata: in.Body.Metadata, Async: true}, idem)
-	if err != nil {
-		return nil, err
-	}
-	p, err := s.gw.GetPayment(ctx, a, r.PaymentID)
 	if err != nil {
 		return nil, err
 	}

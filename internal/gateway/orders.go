@@ -279,7 +279,8 @@ func (g *Gateway) CreateOrderPayment(ctx context.Context, a Auth, in OrderPaymen
 		if fraudDeclined {
 			res := provider.Result{Status: provider.StatusDeclined, DeclineCode: DeclineFraudulent,
 				ResponseMessage: fmt.Sprintf("Declined as high fraud risk (score %d)", p.Fraud.Score)}
-			return g.recordCardOutcome(ctx, tx, &p, res, false)
+			_, err := g.recordCardOutcome(ctx, tx, &p, res, false)
+			return err
 		}
 		return tx.Enqueue(ctx, ProcessOrderPaymentArgs{PaymentID: p.ID}, &river.InsertOpts{ScheduledAt: now.Add(g.asyncDelay())})
 	})

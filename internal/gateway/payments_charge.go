@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/kassapay/kassa/internal/checkout"
 	"github.com/kassapay/kassa/internal/crashpoint"
 	"github.com/kassapay/kassa/internal/id"
 	"github.com/kassapay/kassa/internal/merchant"
@@ -71,6 +72,8 @@ type cardAttempt struct {
 	cvv      string
 	scenario provider.Scenario
 	prov     provider.Provider
+	// settled is the session a fraud decline settled, for a session's or link's payment.
+	settled checkout.Session
 }
 
 // cardOperation is the provider operation of a card payment: a sale, or an authorization for manual capture.
@@ -108,7 +111,8 @@ func (g *Gateway) beginCardPayment(ctx context.Context, tx store.Tx, at *cardAtt
 	if decline {
 		res := provider.Result{Status: provider.StatusDeclined, DeclineCode: DeclineFraudulent,
 			ResponseMessage: fmt.Sprintf("Declined as high fraud risk (score %d)", p.Fraud.Score)}
-		return true, g.recordCardOutcome(ctx, tx, p, res, false)
+		at.settled, err = g.recordCardOutcome(ctx, tx, p, res, false)
+		return true, err
 	}
 	return false, tx.Enqueue(ctx, RecoverPaymentArgs{PaymentID: p.ID}, &river.InsertOpts{ScheduledAt: now.Add(recoveryDelay)})
 }
@@ -154,35 +158,39 @@ func (g *Gateway) callCardProvider(ctx context.Context, at *cardAttempt) (provid
 // finishCardPayment is phase 3: it records a card payment's outcome unless it was recorded already (the request and
 // the recovery job raced), and returns the payment as it stands.
 func (g *Gateway) finishCardPayment(ctx context.Context, paymentID string, res provider.Result) (payment.Payment, error) {
-	var out payment.Payment
-	err := g.store.InTx(ctx, func(tx store.Tx) error {
-		p, err := tx.LockPayment(ctx, paymentID)
-		if err != nil {
+	p, _, _, err := g.settleCardPayment(ctx, paymentID, res)
+	return p, err
+}
+
+// settleCardPayment is finishCardPayment that also returns the session the outcome settled, for a session's
+// payment; recorded is false when the outcome had been recorded already (and the session was not read).
+func (g *Gateway) settleCardPayment(ctx context.Context, paymentID string, res provider.Result) (p payment.Payment, s checkout.Session, recorded bool, err error) {
+	err = g.store.InTx(ctx, func(tx store.Tx) error {
+		var err error
+		if p, err = tx.LockPayment(ctx, paymentID); err != nil {
 			return err
 		}
-		out = p
 		if p.Status != payment.StatusPending {
 			return nil
 		}
-		if err := g.recordCardOutcome(ctx, tx, &p, res, true); err != nil {
-			return err
-		}
-		out = p
-		return nil
+		s, err = g.recordCardOutcome(ctx, tx, &p, res, true)
+		recorded = err == nil
+		return err
 	})
-	return out, err
+	return p, s, recorded, err
 }
 
 // recordCardOutcome moves a pending card payment to its outcome: the transaction (when the provider was called),
-// the new status, the ledger journal of a capture, the front door's bookkeeping and the events.
-func (g *Gateway) recordCardOutcome(ctx context.Context, tx store.Tx, p *payment.Payment, res provider.Result, called bool) error {
+// the new status, the ledger journal of a capture, the front door's bookkeeping and the events. A session's or
+// link's payment returns the session as the outcome left it.
+func (g *Gateway) recordCardOutcome(ctx context.Context, tx store.Tx, p *payment.Payment, res provider.Result, called bool) (checkout.Session, error) {
 	from := p.Status
 	now := g.Now()
 	op := cardOperation(*p)
 	if called {
 		txn := providerTransaction(*p, payment.TransactionType(op), p.Amount, res, now)
 		if err := tx.InsertTransaction(ctx, txn); err != nil {
-			return err
+			return checkout.Session{}, err
 		}
 		p.LastTransactionID = txn.ID
 	}
@@ -196,7 +204,7 @@ func (g *Gateway) recordCardOutcome(ctx context.Context, tx store.Tx, p *payment
 		} else {
 			p.Status, p.Captured, p.CapturedAt = payment.StatusCaptured, p.Amount, &now
 			if err := g.journalCapture(ctx, tx, *p, p.Amount, p.LastTransactionID, now); err != nil {
-				return err
+				return checkout.Session{}, err
 			}
 		}
 	} else {
@@ -205,21 +213,21 @@ func (g *Gateway) recordCardOutcome(ctx context.Context, tx store.Tx, p *payment
 		p.FailureMessage, p.DeclineCode = res.ResponseMessage, res.DeclineCode
 	}
 	if err := payment.Transition(from, p.Status); err != nil {
-		return err
+		return checkout.Session{}, err
 	}
 	if err := tx.UpdatePayment(ctx, *p); err != nil {
-		return err
+		return checkout.Session{}, err
 	}
 	if err := tx.UpdatePaymentCard(ctx, *p); err != nil {
-		return err
+		return checkout.Session{}, err
 	}
 	switch p.SourceKind {
 	case SourceSession, SourceLink:
 		return g.sessionOutcome(ctx, tx, *p)
 	case SourceIntent:
-		return g.intentOutcome(ctx, tx, *p)
+		return checkout.Session{}, g.intentOutcome(ctx, tx, *p)
 	}
-	return g.recordPaymentEvent(ctx, tx, *p, paymentEventOf(*p))
+	return checkout.Session{}, g.recordPaymentEvent(ctx, tx, *p, paymentEventOf(*p))
 }
 
 // paymentEventOf is the event a card payment's outcome sends.

@@ -443,10 +443,10 @@ func TestRefundByOrderSkipsRefundedSessions(t *testing.T) {
 		return res.Payment.ID
 	}
 	older, newer := pay("attempt-1"), pay("attempt-2")
-	if _, err := e.Gateway.CreateRefund(ctx, a, gateway.RefundInput{PaymentID: newer}, gateway.Idempotency{Key: "refund-newer", Hash: "x"}); err != nil {
+	if _, _, err := e.Gateway.CreateRefund(ctx, a, gateway.RefundInput{PaymentID: newer}, gateway.Idempotency{Key: "refund-newer", Hash: "x"}); err != nil {
 		t.Fatal(err)
 	}
-	r, err := e.Gateway.CreateRefund(ctx, a, gateway.RefundInput{ExternalOrderID: "ORDER-TWICE"}, gateway.Idempotency{Key: "refund-by-order", Hash: "y"})
+	r, _, err := e.Gateway.CreateRefund(ctx, a, gateway.RefundInput{ExternalOrderID: "ORDER-TWICE"}, gateway.Idempotency{Key: "refund-by-order", Hash: "y"})
 	if err != nil || r.PaymentID != older {
 		t.Errorf("refund by order: %v, payment %s, want the older %s", err, r.PaymentID, older)
 	}
@@ -476,7 +476,7 @@ func TestRejectedRefundLeavesThePaymentUnchanged(t *testing.T) {
 			t.Fatal(err)
 		}
 		amount := int64(1000)
-		r, err := e.Gateway.CreateRefund(ctx, a, gateway.RefundInput{PaymentID: res.Payment.ID, Amount: &amount}, gateway.Idempotency{Key: "reject-1", Hash: "h"})
+		r, _, err := e.Gateway.CreateRefund(ctx, a, gateway.RefundInput{PaymentID: res.Payment.ID, Amount: &amount}, gateway.Idempotency{Key: "reject-1", Hash: "h"})
 		if err != nil || r.Status != "failed" || r.FailureCode == "" {
 			t.Fatalf("refund: %v %s %q", err, r.Status, r.FailureCode)
 		}

@@ -33,6 +33,9 @@ type RefundInput struct {
 	// Async answers with the refund pending and leaves the provider call to a job (ProcessRefundArgs), as
 	// POST /api/v1/payments/{id}/refunds does; the idempotency key is then optional.
 	Async bool
+	// byPaymentRoute is set by RefundPayment: the payment is named by the route, so a missing one is
+	// resource_missing and a fully refunded one payment_already_refunded.
+	byPaymentRoute bool
 }
 
 // RecoverRefundArgs is the job that finishes a refund whose provider call was interrupted.
@@ -59,57 +62,70 @@ var errTransactionNotFound = &Error{Kind: KindNotFound, Code: "transaction_not_f
 // CreateRefund refunds all or part of a captured payment (§5): the refund is recorded pending and counted against
 // the refundable balance under the payment's row lock, the provider is called with a key derived from the refund,
 // and the outcome is recorded with its transaction, ledger journal and refund.succeeded / refund.failed. The
-// idempotency key (8–128 characters) is required: the same key and request return the same refund.
-func (g *Gateway) CreateRefund(ctx context.Context, a Auth, in RefundInput, idem Idempotency) (refund.Refund, error) {
+// idempotency key (8–128 characters) is required: the same key and request return the same refund. It returns the
+// refund and its payment as the refund left them; the payment is read under its row lock only (once per phase).
+func (g *Gateway) CreateRefund(ctx context.Context, a Auth, in RefundInput, idem Idempotency) (refund.Refund, payment.Payment, error) {
 	in.maskCardNumbers()
 	if in.TransactionID == "" && in.PaymentID == "" && in.ExternalOrderID == "" {
-		return refund.Refund{}, InvalidParam("transaction_id", "missing_target", "Name what to refund: transaction_id, payment_id or external_order_id.")
+		return refund.Refund{}, payment.Payment{}, InvalidParam("transaction_id", "missing_target", "Name what to refund: transaction_id, payment_id or external_order_id.")
 	}
 	if idem.Key == "" && in.Async {
 		// Without a key every request is a new refund: a key of its own keeps the refunds' unique index satisfied.
 		idem = Idempotency{Key: id.New("auto_", g.Now()), Hash: "none"}
 	}
 	if idem.Key == "" {
-		return refund.Refund{}, InvalidParam("idempotency_key", "missing_idempotency_key", "An idempotency key (8 to 128 characters) is required for refunds.")
+		return refund.Refund{}, payment.Payment{}, InvalidParam("idempotency_key", "missing_idempotency_key", "An idempotency key (8 to 128 characters) is required for refunds.")
 	}
 	if n := len(idem.Key); n < 8 || n > 128 {
-		return refund.Refund{}, InvalidParam("idempotency_key", "invalid_idempotency_key", "A refund's idempotency key must be 8 to 128 characters.")
+		return refund.Refund{}, payment.Payment{}, InvalidParam("idempotency_key", "invalid_idempotency_key", "A refund's idempotency key must be 8 to 128 characters.")
 	}
 	if in.Amount != nil && *in.Amount <= 0 {
-		return refund.Refund{}, InvalidParam("amount", "invalid_amount", "amount must be a positive integer in minor units (omit it to refund the remaining balance).")
+		return refund.Refund{}, payment.Payment{}, InvalidParam("amount", "invalid_amount", "amount must be a positive integer in minor units (omit it to refund the remaining balance).")
 	}
 	if utf8.RuneCountInString(in.Reason) > 512 {
-		return refund.Refund{}, InvalidParam("reason", "parameter_invalid", "reason is longer than 512 characters.")
+		return refund.Refund{}, payment.Payment{}, InvalidParam("reason", "parameter_invalid", "reason is longer than 512 characters.")
 	}
 	if len(in.Metadata) == 0 || string(in.Metadata) == "null" {
 		in.Metadata = json.RawMessage("{}")
 	} else if !json.Valid(in.Metadata) || in.Metadata[0] != '{' || len(in.Metadata) > maxMetadataBytes {
-		return refund.Refund{}, InvalidParam("metadata", "parameter_invalid", "metadata must be a JSON object of at most 8 KB.")
+		return refund.Refund{}, payment.Payment{}, InvalidParam("metadata", "parameter_invalid", "metadata must be a JSON object of at most 8 KB.")
 	}
 	if existing, err := g.store.GetRefundByIdempotencyKey(ctx, a.Merchant.ID, a.Livemode(), idem.Key); err == nil {
 		// The key's refund exists: this is a retry, perhaps of a run that died after recording the refund pending.
 		if existing.IdempotencyHash != idem.Hash {
-			return refund.Refund{}, errKeyReused
+			return refund.Refund{}, payment.Payment{}, errKeyReused
 		}
 		if existing.Status == refund.StatusPending && !in.Async {
-			return g.finishPendingRefund(ctx, existing)
+			if existing, err = g.finishPendingRefund(ctx, existing); err != nil {
+				return refund.Refund{}, payment.Payment{}, err
+			}
 		}
-		return existing, nil
+		p, err := g.store.GetPaymentByID(ctx, existing.PaymentID)
+		return existing, p, err
 	}
 	paymentID, err := g.refundTarget(ctx, a, in)
 	if err != nil {
-		return refund.Refund{}, err
+		return refund.Refund{}, payment.Payment{}, err
 	}
 	prov, err := g.providerFor(a.Livemode())
 	if err != nil {
-		return refund.Refund{}, err
+		return refund.Refund{}, payment.Payment{}, err
 	}
 	var r refund.Refund
 	var p payment.Payment
 	err = g.store.InTx(ctx, func(tx store.Tx) error {
 		var err error
-		if p, err = tx.LockPayment(ctx, paymentID); err != nil {
-			return err
+		p, err = tx.LockPayment(ctx, paymentID)
+		if err == nil && (p.MerchantID != a.Merchant.ID || p.Livemode != a.Livemode()) {
+			err = store.ErrNotFound // another merchant's or mode's payment is not found
+		}
+		switch {
+		case errors.Is(err, store.ErrNotFound) && in.byPaymentRoute:
+			return NotFound("payment", paymentID)
+		case err != nil:
+			return notFoundAsCode(err)
+		case in.byPaymentRoute && p.Status == payment.StatusRefunded:
+			return Errorf(KindConflict, "payment_already_refunded", "The payment is already fully refunded.")
 		}
 		amount := int64(0)
 		if in.Amount != nil {
@@ -151,10 +167,10 @@ func (g *Gateway) CreateRefund(ctx context.Context, a Auth, in RefundInput, idem
 		return tx.Enqueue(ctx, RecoverRefundArgs{RefundID: r.ID}, &river.InsertOpts{ScheduledAt: now.Add(recoveryDelay)})
 	})
 	if err != nil {
-		return refund.Refund{}, err
+		return refund.Refund{}, payment.Payment{}, err
 	}
 	if in.Async {
-		return r, nil
+		return r, p, nil
 	}
 	crashpoint.Hit("refund.begun")
 	callCtx, cancel := providerContext(ctx)
@@ -166,7 +182,7 @@ func (g *Gateway) CreateRefund(ctx context.Context, a Auth, in RefundInput, idem
 	crashpoint.Hit("refund.called")
 	if callErr != nil {
 		g.log.WarnContext(ctx, "refund call without an outcome; recovery will ask again", "refund_id", r.ID, "err", callErr)
-		return r, nil
+		return r, p, nil
 	}
 	return g.finishRefund(ctx, r.ID, res)
 }
@@ -191,11 +207,8 @@ func (g *Gateway) refundTarget(ctx context.Context, a Auth, in RefundInput) (str
 		}
 		return t.PaymentID, nil
 	case in.PaymentID != "":
-		p, err := g.store.GetPayment(ctx, a.Merchant.ID, a.Livemode(), in.PaymentID)
-		if err != nil {
-			return "", notFoundAsCode(err)
-		}
-		return p.ID, nil
+		// Read under the row lock in CreateRefund's transaction, which checks the merchant and mode.
+		return in.PaymentID, nil
 	default:
 		s, err := g.store.GetPaidSessionByOrder(ctx, a.Merchant.ID, a.Livemode(), in.ExternalOrderID)
 		if err != nil {
@@ -213,8 +226,9 @@ func notFoundAsCode(err error) error {
 }
 
 // finishRefund records a refund's outcome unless it was recorded already.
-func (g *Gateway) finishRefund(ctx context.Context, refundID string, res provider.Result) (refund.Refund, error) {
+func (g *Gateway) finishRefund(ctx context.Context, refundID string, res provider.Result) (refund.Refund, payment.Payment, error) {
 	var out refund.Refund
+	var outP payment.Payment
 	err := g.store.InTx(ctx, func(tx store.Tx) error {
 		r, err := tx.LockRefund(ctx, refundID)
 		if err != nil {
@@ -224,7 +238,7 @@ func (g *Gateway) finishRefund(ctx context.Context, refundID string, res provide
 		if err != nil {
 			return err
 		}
-		out = r
+		out, outP = r, p
 		if r.Status != refund.StatusPending {
 			return nil
 		}
@@ -236,7 +250,11 @@ func (g *Gateway) finishRefund(ctx context.Context, refundID string, res provide
 		if res.Status == provider.StatusSucceeded {
 			r.Status = refund.StatusSucceeded
 			p.Refunded += r.Amount
-			p.Status = refund.PaymentStatusAfter(p.Amounts())
+			to := refund.PaymentStatusAfter(p.Amounts())
+			if err := payment.Transition(p.Status, to); err != nil {
+				return err
+			}
+			p.Status = to
 			j := ledger.Refund(p.MerchantID, p.Livemode, p.Currency, r.Amount, r.ID)
 			if err := j.Validate(); err != nil {
 				return err
@@ -264,15 +282,15 @@ func (g *Gateway) finishRefund(ctx context.Context, refundID string, res provide
 			if err != nil {
 				return err
 			}
-			if r.Status == refund.StatusSucceeded {
-				s.Status, s.UpdatedAt = checkout.Status(p.Status), now
+			if st := sessionStatusOf(p.Status); r.Status == refund.StatusSucceeded && st != "" {
+				s.Status, s.UpdatedAt = st, now
 				if err := tx.UpdateCheckoutSession(ctx, s); err != nil {
 					return err
 				}
 			}
 			sessionStatus, sessionEndpoint = string(s.Status), s.WebhookEndpointID
 		}
-		out = r
+		out, outP = r, p
 		view := RefundView(r, p, sessionStatus)
 		if _, err := g.RecordEvent(ctx, tx, EventInput{MerchantID: r.MerchantID, Livemode: r.Livemode, Type: evType, ObjectID: r.ID, Data: view, SessionEndpointID: sessionEndpoint}); err != nil {
 			return err
@@ -283,7 +301,7 @@ func (g *Gateway) finishRefund(ctx context.Context, refundID string, res provide
 		}
 		return nil
 	})
-	return out, err
+	return out, outP, err
 }
 
 // RecoverRefund finishes a refund left pending by an interrupted provider call, asking again with the same key.
@@ -331,7 +349,7 @@ func (g *Gateway) RecoverRefund(ctx context.Context, refundID string) error {
 		}
 		res = provider.TimeoutResult()
 	}
-	_, err = g.finishRefund(ctx, r.ID, res)
+	_, _, err = g.finishRefund(ctx, r.ID, res)
 	return err
 }
 
@@ -406,27 +424,31 @@ func SessionStatusOf(p payment.Payment) string {
 	if !fromSession(p) {
 		return ""
 	}
-	switch p.Status {
-	case payment.StatusPartiallyRefunded, payment.StatusRefunded:
-		return string(p.Status)
+	return string(sessionStatusOf(p.Status))
+}
+
+// sessionStatusOf is the status a paid session takes from its payment's ("" for a payment status a paid session
+// does not follow).
+func sessionStatusOf(s payment.Status) checkout.Status {
+	switch s {
 	case payment.StatusCaptured:
-		return string(checkout.StatusPaid)
+		return checkout.StatusPaid
+	case payment.StatusPartiallyRefunded:
+		return checkout.StatusPartiallyRefunded
+	case payment.StatusRefunded:
+		return checkout.StatusRefunded
 	}
 	return ""
 }
 
-// RefundPayment refunds a payment named by its id (POST /api/v1/payments/{id}/refund): CreateRefund, with the
-// fully refunded case named (unless the refund that refunded it is this request's own, retried).
-func (g *Gateway) RefundPayment(ctx context.Context, a Auth, in RefundInput, idem Idempotency) (refund.Refund, error) {
-	p, err := g.GetPayment(ctx, a, in.PaymentID)
-	if err != nil {
-		return refund.Refund{}, err
+// RefundPayment refunds a payment named by its id (POST /api/v1/payments/{id}/refund): CreateRefund, with a
+// missing payment named as such and the fully refunded case named (unless the refund that refunded it is this
+// request's own, retried: CreateRefund answers a known key before it looks at the payment).
+func (g *Gateway) RefundPayment(ctx context.Context, a Auth, in RefundInput, idem Idempotency) (refund.Refund, payment.Payment, error) {
+	if !id.HasPrefix(in.PaymentID, "pay_") {
+		return refund.Refund{}, payment.Payment{}, NotFound("payment", in.PaymentID)
 	}
-	if p.Status == payment.StatusRefunded {
-		if _, err := g.store.GetRefundByIdempotencyKey(ctx, a.Merchant.ID, a.Livemode(), idem.Key); err != nil {
-			return refund.Refund{}, Errorf(KindConflict, "payment_already_refunded", "The payment is already fully refunded.")
-		}
-	}
+	in.byPaymentRoute = true
 	return g.CreateRefund(ctx, a, in, idem)
 }
 

@@ -127,7 +127,7 @@ func (g *Gateway) PaySession(ctx context.Context, sessionID string, in CardInput
 		return PayResult{}, err
 	}
 	if declined {
-		return g.sessionResult(ctx, at.p.ID)
+		return payResult(at.p, at.settled), nil
 	}
 	res, ok := g.callCardProvider(ctx, at)
 	if !ok {
@@ -182,34 +182,45 @@ func sourceKind(k checkout.Kind) string {
 // finishSale records a session payment's outcome (phase 3 of §5) unless it was recorded already, and returns the
 // session as it stands.
 func (g *Gateway) finishSale(ctx context.Context, paymentID string, res provider.Result) (PayResult, error) {
-	if _, err := g.finishCardPayment(ctx, paymentID, res); err != nil {
+	p, s, recorded, err := g.settleCardPayment(ctx, paymentID, res)
+	if err != nil {
 		return PayResult{}, err
 	}
-	return g.sessionResult(ctx, paymentID)
+	if !recorded {
+		// Recovery recorded it first; read the session as it left it.
+		return g.sessionResult(ctx, paymentID)
+	}
+	return payResult(p, s), nil
 }
 
 // sessionResult reads a session payment and its session after the outcome was recorded.
 func (g *Gateway) sessionResult(ctx context.Context, paymentID string) (PayResult, error) {
-	var out PayResult
-	var err error
-	if out.Payment, err = g.store.GetPaymentByID(ctx, paymentID); err != nil {
-		return out, err
+	p, err := g.store.GetPaymentByID(ctx, paymentID)
+	if err != nil {
+		return PayResult{}, err
 	}
-	if out.Session, err = g.store.GetCheckoutSessionByID(ctx, out.Payment.SourceID); err != nil {
-		return out, err
+	s, err := g.store.GetCheckoutSessionByID(ctx, p.SourceID)
+	if err != nil {
+		return PayResult{}, err
 	}
-	if out.Session.Status == checkout.StatusPaid && out.Session.PaymentID == paymentID {
-		out.RedirectURL = checkout.ResolveReturnURL(out.Session.SuccessURL, out.Session.ID)
+	return payResult(p, s), nil
+}
+
+// payResult is the outcome of a session payment: where the customer goes once the session is paid by this payment.
+func payResult(p payment.Payment, s checkout.Session) PayResult {
+	out := PayResult{Session: s, Payment: p}
+	if s.Status == checkout.StatusPaid && s.PaymentID == p.ID {
+		out.RedirectURL = checkout.ResolveReturnURL(s.SuccessURL, s.ID)
 	}
-	return out, nil
+	return out
 }
 
 // sessionOutcome moves a session or link with the outcome of its payment and records payment.succeeded or
 // payment.failed with the session as data.
-func (g *Gateway) sessionOutcome(ctx context.Context, tx store.Tx, p payment.Payment) error {
+func (g *Gateway) sessionOutcome(ctx context.Context, tx store.Tx, p payment.Payment) (checkout.Session, error) {
 	s, err := tx.LockCheckoutSession(ctx, p.SourceID)
 	if err != nil {
-		return err
+		return s, err
 	}
 	s.Provider, s.ProviderTransactionID, s.UpdatedAt = p.Provider, p.ProviderTransactionID, p.UpdatedAt
 	evType := webhook.EventPaymentFailed
@@ -222,10 +233,10 @@ func (g *Gateway) sessionOutcome(ctx context.Context, tx store.Tx, p payment.Pay
 		s.FailureCode, s.FailureMessage = p.DeclineCode, p.FailureMessage
 	}
 	if err := tx.UpdateCheckoutSession(ctx, s); err != nil {
-		return err
+		return s, err
 	}
 	_, err = g.RecordEvent(ctx, tx, EventInput{MerchantID: s.MerchantID, Livemode: s.Livemode, Type: evType, ObjectID: s.ID, Data: g.SessionView(s), SessionEndpointID: s.WebhookEndpointID})
-	return err
+	return s, err
 }
 
 // CancelCheckout is the customer's Cancel link on a hosted page: the session is canceled (payment.canceled) and the

@@ -109,6 +109,8 @@ type Options struct {
 	Provider provider.Provider
 	// TrustedProxies are reverse proxies whose X-Forwarded-For names the client (KASSA_TRUSTED_PROXIES).
 	TrustedProxies []netip.Prefix
+	// WrapStore wraps the store the gateway uses (tests count or fail chosen calls); Env.Store stays the real one.
+	WrapStore func(store.Store) store.Store
 }
 
 // MasterKey is the master key of every test Env.
@@ -149,7 +151,11 @@ func Setup(t testing.TB, b storetest.Backend, opts Options) *Env {
 	e.HTTP = httptest.NewUnstartedServer(nil)
 	e.HTTP.Start()
 	t.Cleanup(e.HTTP.Close)
-	e.Gateway = gateway.New(e.Store, gateway.Options{
+	gwStore := e.Store
+	if opts.WrapStore != nil {
+		gwStore = opts.WrapStore(e.Store)
+	}
+	e.Gateway = gateway.New(gwStore, gateway.Options{
 		Now: e.Clock.Now, Logger: logger, LiveModeAvailable: opts.LiveMode, ResponseSecrets: responses, BaseURL: e.HTTP.URL,
 		Webhooks: gateway.WebhookOptions{Secrets: box, Schedule: opts.WebhookSchedule, AllowedNetworks: allowed, AfterSend: opts.AfterSend},
 		Payments: gateway.PaymentOptions{Provider: opts.Provider, Vault: v},

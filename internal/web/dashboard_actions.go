@@ -37,7 +37,7 @@ var refundAction = paymentAction{
 	Button:   "Refund %s",
 	Whole:    "the remaining balance",
 	Run: func(ctx context.Context, gw *gateway.Gateway, a gateway.Auth, p payment.Payment, amount *int64, reason string, idem gateway.Idempotency) error {
-		_, err := gw.CreateRefund(ctx, a, gateway.RefundInput{PaymentID: p.ID, Amount: amount, Reason: reason}, idem)
+		_, _, err := gw.CreateRefund(ctx, a, gateway.RefundInput{PaymentID: p.ID, Amount: amount, Reason: reason}, idem)
 		return err
 	},
 }
