@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"io"
 	"strings"
@@ -31,63 +32,58 @@ func readPassword(in io.Reader, fromStdin bool) (string, bool, error) {
 }
 
 func (c *cli) userResetPasswordCmd() *cobra.Command {
-	var email string
-	var fromStdin bool
-	cmd := &cobra.Command{
-		Use:   "reset-password --email EMAIL [--password-stdin]",
-		Short: "Set a dashboard user's password (generated and printed once unless given on stdin); signs the user out everywhere and lifts a lock-out",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			password, generated, err := readPassword(cmd.InOrStdin(), fromStdin)
+	return c.userPasswordCmd("reset-password --email EMAIL [--password-stdin]",
+		"Set a dashboard user's password (generated and printed once unless given on stdin); signs the user out everywhere and lifts a lock-out",
+		"the user's email (required)", "read the new password (at least 12 characters) from the first line of stdin",
+		func(ctx context.Context, e *env, email, password string, generated bool) error {
+			u, err := e.gw.ResetPassword(ctx, email, password)
 			if err != nil {
 				return err
 			}
-			return c.withEnv(cmd, func(e *env) error {
-				u, err := e.gw.ResetPassword(cmd.Context(), email, password)
-				if err != nil {
-					return err
-				}
-				fmt.Fprintf(c.stdout, "Password of %s reset; its dashboard sessions ended.\n", u.Email)
-				if generated {
-					fmt.Fprintf(c.stdout, "New password (shown once): %s\n", password)
-				}
-				return nil
-			})
-		},
-	}
-	cmd.Flags().StringVar(&email, "email", "", "the user's email (required)")
-	cmd.Flags().BoolVar(&fromStdin, "password-stdin", false, "read the new password (at least 12 characters) from the first line of stdin")
-	cmd.MarkFlagRequired("email") //nolint:errcheck
-	return cmd
+			fmt.Fprintf(c.stdout, "Password of %s reset; its dashboard sessions ended.\n", u.Email)
+			if generated {
+				fmt.Fprintf(c.stdout, "New password (shown once): %s\n", password)
+			}
+			return nil
+		})
 }
 
 func (c *cli) userAddOperatorCmd() *cobra.Command {
+	return c.userPasswordCmd("add-operator --email EMAIL [--password-stdin]",
+		"Add an operator: a dashboard user who sees every merchant and can redeliver webhooks and disable endpoints",
+		"the operator's email (required)", "read the password (at least 12 characters) from the first line of stdin",
+		func(ctx context.Context, e *env, email, password string, generated bool) error {
+			u, err := e.gw.CreateOperator(ctx, email, password)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(c.stdout, "Operator %s added (%s).\n", u.Email, u.ID)
+			if generated {
+				fmt.Fprintf(c.stdout, "Password (shown once): %s\n", password)
+			}
+			return nil
+		})
+}
+
+// userPasswordCmd is a user subcommand that takes --email and a password (generated, or the first line of stdin with
+// --password-stdin) and runs act with them.
+func (c *cli) userPasswordCmd(use, short, emailUsage, stdinUsage string, act func(ctx context.Context, e *env, email, password string, generated bool) error) *cobra.Command {
 	var email string
 	var fromStdin bool
 	cmd := &cobra.Command{
-		Use:   "add-operator --email EMAIL [--password-stdin]",
-		Short: "Add an operator: a dashboard user who sees every merchant and can redeliver webhooks and disable endpoints",
+		Use:   use,
+		Short: short,
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			password, generated, err := readPassword(cmd.InOrStdin(), fromStdin)
 			if err != nil {
 				return err
 			}
-			return c.withEnv(cmd, func(e *env) error {
-				u, err := e.gw.CreateOperator(cmd.Context(), email, password)
-				if err != nil {
-					return err
-				}
-				fmt.Fprintf(c.stdout, "Operator %s added (%s).\n", u.Email, u.ID)
-				if generated {
-					fmt.Fprintf(c.stdout, "Password (shown once): %s\n", password)
-				}
-				return nil
-			})
+			return c.withEnv(cmd, func(e *env) error { return act(cmd.Context(), e, email, password, generated) })
 		},
 	}
-	cmd.Flags().StringVar(&email, "email", "", "the operator's email (required)")
-	cmd.Flags().BoolVar(&fromStdin, "password-stdin", false, "read the password (at least 12 characters) from the first line of stdin")
+	cmd.Flags().StringVar(&email, "email", "", emailUsage)
+	cmd.Flags().BoolVar(&fromStdin, "password-stdin", false, stdinUsage)
 	cmd.MarkFlagRequired("email") //nolint:errcheck
 	return cmd
 }

@@ -114,13 +114,18 @@ func (g *Gateway) GetEvent(ctx context.Context, a Auth, eventID string) (webhook
 // ListEvents returns a page of the caller's events, newest first.
 func (g *Gateway) ListEvents(ctx context.Context, a Auth, f store.EventFilter) ([]webhook.Event, bool, error) {
 	f.MerchantID, f.Livemode = a.Merchant.ID, a.Livemode()
-	want := f.Limit
-	f.Limit++
-	evs, err := g.store.ListEvents(ctx, f)
+	return listPage(&f.Limit, f.EndingBefore != "", func() ([]webhook.Event, error) { return g.store.ListEvents(ctx, f) })
+}
+
+// listPage lists one row more than the page's limit, to know whether there are more, and trims it (trimPage).
+func listPage[T any](limit *int, endingBefore bool, list func() ([]T, error)) ([]T, bool, error) {
+	want := *limit
+	*limit++
+	rows, err := list()
 	if err != nil {
 		return nil, false, err
 	}
-	return trimPage(evs, want, f.EndingBefore != "")
+	return trimPage(rows, want, endingBefore)
 }
 
 // trimPage drops the extra row a list asked for to learn whether more exist.

@@ -274,20 +274,10 @@ func (g *Gateway) ConfirmIntent(ctx context.Context, intentID, secret string, in
 	if err := intentState(pi); err != nil {
 		return IntentResult{}, err
 	}
-	card, err := g.validateCard(in, directCardCodes)
+	at, err := g.shopperAttempt(in, email, scenario, "card.cardholder_name", "customer_email")
 	if err != nil {
 		return IntentResult{}, err
 	}
-	if !customer.Printable(in.Name) || utf8.RuneCountInString(in.Name) > 200 {
-		return IntentResult{}, InvalidParam("card.cardholder_name", "parameter_invalid", "The cardholder name must be at most 200 printable characters.")
-	}
-	if email != "" && !customer.ValidEmail(email) {
-		return IntentResult{}, InvalidParam("customer_email", "parameter_invalid", "The email address is not valid.")
-	}
-	if !scenario.Valid() {
-		scenario = provider.ScenarioNone
-	}
-	at := &cardAttempt{card: card, cvv: in.CVV}
 	declined := false
 	err = g.store.InTx(ctx, func(tx store.Tx) error {
 		var err error
@@ -310,16 +300,15 @@ func (g *Gateway) ConfirmIntent(ctx context.Context, intentID, secret string, in
 			return err
 		}
 		if pi.Livemode {
-			scenario = provider.ScenarioNone
+			at.scenario = provider.ScenarioNone
 		}
 		now := g.Now()
-		at.scenario = scenario
 		at.p = payment.Payment{
 			ID: id.New("pay_", now), MerchantID: pi.MerchantID, Livemode: pi.Livemode,
 			CaptureMethod: payment.CaptureMethod(pi.CaptureMethod), Amount: pi.Amount, Currency: pi.Currency,
 			CustomerEmail: strings.ToLower(firstNonEmpty(email, pi.CustomerEmail)), CustomerName: in.Name,
 			Description: pi.Description, Metadata: pi.Metadata, ExternalOrderID: pi.ExternalOrderID,
-			SourceKind: SourceIntent, SourceID: pi.ID, Provider: at.prov.Name(), Scenario: string(scenario),
+			SourceKind: SourceIntent, SourceID: pi.ID, Provider: at.prov.Name(), Scenario: string(at.scenario),
 			Direct: payment.Direct{ClientIP: clientIP},
 		}
 		pi.Status, pi.PaymentID, pi.UpdatedAt = checkout.IntentProcessing, at.p.ID, now

@@ -88,13 +88,7 @@ func (g *Gateway) GetOrder(ctx context.Context, a Auth, orderID string) (checkou
 // ListOrders returns a page of the caller's orders, newest first.
 func (g *Gateway) ListOrders(ctx context.Context, a Auth, f store.OrderFilter) ([]checkout.Order, bool, error) {
 	f.MerchantID, f.Livemode = a.Merchant.ID, a.Livemode()
-	want := f.Limit
-	f.Limit++
-	rows, err := g.store.ListOrders(ctx, f)
-	if err != nil {
-		return nil, false, err
-	}
-	return trimPage(rows, want, false)
+	return listPage(&f.Limit, false, func() ([]checkout.Order, error) { return g.store.ListOrders(ctx, f) })
 }
 
 // OrderObject is an order as the API shows it.

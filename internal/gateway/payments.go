@@ -219,38 +219,20 @@ func (g *Gateway) GetPayment(ctx context.Context, a Auth, paymentID string) (pay
 // ListPayments returns a page of the caller's payments, newest first.
 func (g *Gateway) ListPayments(ctx context.Context, a Auth, f store.PaymentFilter) ([]payment.Payment, bool, error) {
 	f.MerchantID, f.Livemode = a.Merchant.ID, a.Livemode()
-	want := f.Limit
-	f.Limit++
-	rows, err := g.store.ListPayments(ctx, f)
-	if err != nil {
-		return nil, false, err
-	}
-	return trimPage(rows, want, false)
+	return listPage(&f.Limit, false, func() ([]payment.Payment, error) { return g.store.ListPayments(ctx, f) })
 }
 
 // ListCardPayments returns a page of the caller's payments, newest first, with the created range, front door and
 // offset filters.
 func (g *Gateway) ListCardPayments(ctx context.Context, a Auth, f store.CardPaymentFilter) ([]payment.Payment, bool, error) {
 	f.MerchantID, f.Livemode = a.Merchant.ID, a.Livemode()
-	want := f.Limit
-	f.Limit++
-	rows, err := g.store.ListCardPayments(ctx, f)
-	if err != nil {
-		return nil, false, err
-	}
-	return trimPage(rows, want, false)
+	return listPage(&f.Limit, false, func() ([]payment.Payment, error) { return g.store.ListCardPayments(ctx, f) })
 }
 
 // SearchPayments returns a page of the caller's payments matching the dashboard's filters, newest first.
 func (g *Gateway) SearchPayments(ctx context.Context, a Auth, f store.PaymentSearch) ([]payment.Payment, bool, error) {
 	f.MerchantID, f.Livemode = a.Merchant.ID, a.Livemode()
-	want := f.Limit
-	f.Limit++
-	rows, err := g.store.SearchPayments(ctx, f)
-	if err != nil {
-		return nil, false, err
-	}
-	return trimPage(rows, want, false)
+	return listPage(&f.Limit, false, func() ([]payment.Payment, error) { return g.store.SearchPayments(ctx, f) })
 }
 
 // PaymentStats sums the caller's payments created in each of the ranges bounds[i] ≤ t < bounds[i+1], by status and

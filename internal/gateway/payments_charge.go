@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"time"
+	"unicode/utf8"
 
 	"github.com/kassapay/kassa/internal/checkout"
 	"github.com/kassapay/kassa/internal/crashpoint"
+	"github.com/kassapay/kassa/internal/customer"
 	"github.com/kassapay/kassa/internal/id"
 	"github.com/kassapay/kassa/internal/merchant"
 	"github.com/kassapay/kassa/internal/payment"
@@ -74,6 +76,26 @@ type cardAttempt struct {
 	prov     provider.Provider
 	// settled is the session a fraud decline settled, for a session's or link's payment.
 	settled checkout.Session
+}
+
+// shopperAttempt checks what a shopper typed on a page (the card, the cardholder name, the e-mail) before anything
+// is locked or stored, and starts the attempt; nameParam and emailParam name the fields as the page's front door
+// does. An unknown scenario is none.
+func (g *Gateway) shopperAttempt(in CardInput, email string, scenario provider.Scenario, nameParam, emailParam string) (*cardAttempt, error) {
+	card, err := g.validateCard(in, directCardCodes)
+	if err != nil {
+		return nil, err
+	}
+	if !customer.Printable(in.Name) || utf8.RuneCountInString(in.Name) > 200 {
+		return nil, InvalidParam(nameParam, "parameter_invalid", "The cardholder name must be at most 200 printable characters.")
+	}
+	if email != "" && !customer.ValidEmail(email) {
+		return nil, InvalidParam(emailParam, "parameter_invalid", "The email address is not valid.")
+	}
+	if !scenario.Valid() {
+		scenario = provider.ScenarioNone
+	}
+	return &cardAttempt{card: card, cvv: in.CVV, scenario: scenario}, nil
 }
 
 // cardOperation is the provider operation of a card payment: a sale, or an authorization for manual capture.

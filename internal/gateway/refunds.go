@@ -369,13 +369,7 @@ func (g *Gateway) GetRefund(ctx context.Context, a Auth, refundID string) (refun
 // ListRefunds returns a page of the caller's refunds, newest first.
 func (g *Gateway) ListRefunds(ctx context.Context, a Auth, f store.RefundFilter) ([]refund.Refund, bool, error) {
 	f.MerchantID, f.Livemode = a.Merchant.ID, a.Livemode()
-	want := f.Limit
-	f.Limit++
-	rows, err := g.store.ListRefunds(ctx, f)
-	if err != nil {
-		return nil, false, err
-	}
-	return trimPage(rows, want, false)
+	return listPage(&f.Limit, false, func() ([]refund.Refund, error) { return g.store.ListRefunds(ctx, f) })
 }
 
 // RefundObject is a refund as the API and its events show it.

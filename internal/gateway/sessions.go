@@ -243,13 +243,7 @@ func sessionNoun(kind checkout.Kind) string {
 // ListSessions returns a page of sessions or links, newest first.
 func (g *Gateway) ListSessions(ctx context.Context, a Auth, f store.SessionFilter) ([]checkout.Session, bool, error) {
 	f.MerchantID, f.Livemode = a.Merchant.ID, a.Livemode()
-	want := f.Limit
-	f.Limit++
-	rows, err := g.store.ListCheckoutSessions(ctx, f)
-	if err != nil {
-		return nil, false, err
-	}
-	return trimPage(rows, want, f.EndingBefore != "")
+	return listPage(&f.Limit, f.EndingBefore != "", func() ([]checkout.Session, error) { return g.store.ListCheckoutSessions(ctx, f) })
 }
 
 // CancelSession cancels an open session or link (the merchant's API, or the customer's Cancel link on the hosted

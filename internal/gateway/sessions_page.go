@@ -3,10 +3,8 @@ package gateway
 import (
 	"context"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/kassapay/kassa/internal/checkout"
-	"github.com/kassapay/kassa/internal/customer"
 	"github.com/kassapay/kassa/internal/id"
 	"github.com/kassapay/kassa/internal/payment"
 	"github.com/kassapay/kassa/internal/provider"
@@ -67,21 +65,11 @@ func (g *Gateway) PaySession(ctx context.Context, sessionID string, in CardInput
 	} else if err := payable(cur); err != nil {
 		return PayResult{}, err
 	}
-	card, err := g.validateCard(in, directCardCodes)
+	at, err := g.shopperAttempt(in, email, scenario, "card.name", "email")
 	if err != nil {
 		return PayResult{}, err
 	}
-	if !customer.Printable(in.Name) || utf8.RuneCountInString(in.Name) > 200 {
-		return PayResult{}, InvalidParam("card.name", "parameter_invalid", "The cardholder name must be at most 200 printable characters.")
-	}
-	if email != "" && !customer.ValidEmail(email) {
-		return PayResult{}, InvalidParam("email", "parameter_invalid", "The email address is not valid.")
-	}
-	if !scenario.Valid() {
-		scenario = provider.ScenarioNone
-	}
 	var s checkout.Session
-	at := &cardAttempt{card: card, cvv: in.CVV}
 	declined := false
 	err = g.store.InTx(ctx, func(tx store.Tx) error {
 		var err error
@@ -105,16 +93,15 @@ func (g *Gateway) PaySession(ctx context.Context, sessionID string, in CardInput
 			return err
 		}
 		if s.Livemode {
-			scenario = provider.ScenarioNone
+			at.scenario = provider.ScenarioNone
 		}
-		at.scenario = scenario
 		at.p = payment.Payment{
 			ID: id.New("pay_", now), MerchantID: s.MerchantID, Livemode: s.Livemode,
 			CaptureMethod: payment.CaptureAutomatic, Amount: s.Amount, Currency: s.Currency,
 			CustomerEmail: strings.ToLower(firstNonEmpty(email, s.Customer.Email)), CustomerName: firstNonEmpty(in.Name, s.Customer.Name),
 			Description: s.Description, Metadata: s.Metadata, ExternalOrderID: s.ExternalOrderID,
 			ExternalInvoiceID: s.ExternalInvoiceID, SourceKind: sourceKind(s.Kind), SourceID: s.ID, Provider: at.prov.Name(),
-			Scenario: string(scenario), Direct: payment.Direct{ClientIP: clientIP},
+			Scenario: string(at.scenario), Direct: payment.Direct{ClientIP: clientIP},
 		}
 		s.Status, s.UpdatedAt = checkout.StatusPending, now
 		if err := tx.UpdateCheckoutSession(ctx, s); err != nil {

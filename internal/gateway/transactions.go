@@ -22,13 +22,7 @@ func (g *Gateway) GetTransaction(ctx context.Context, a Auth, txnID string) (pay
 // ListTransactions returns a page of the caller's transactions, newest first.
 func (g *Gateway) ListTransactions(ctx context.Context, a Auth, f store.TransactionFilter) ([]payment.Transaction, bool, error) {
 	f.MerchantID, f.Livemode = a.Merchant.ID, a.Livemode()
-	want := f.Limit
-	f.Limit++
-	rows, err := g.store.ListTransactions(ctx, f)
-	if err != nil {
-		return nil, false, err
-	}
-	return trimPage(rows, want, false)
+	return listPage(&f.Limit, false, func() ([]payment.Transaction, error) { return g.store.ListTransactions(ctx, f) })
 }
 
 // ListTransactionsOffset is ListTransactions with document 002's offset.

@@ -31,18 +31,9 @@ type ExpireAuthorizationsWorker struct {
 
 // Work implements river.Worker.
 func (w *ExpireAuthorizationsWorker) Work(ctx context.Context, _ *river.Job[ExpireAuthorizationsArgs]) error {
-	n, err := w.gw.ExpireAuthorizations(ctx)
-	if n > 0 {
-		w.log.InfoContext(ctx, "expired authorizations", "count", n)
-	}
-	if err != nil {
-		return err
-	}
-	n, err = w.gw.EnqueueStaleOperations(ctx)
-	if n > 0 {
-		w.log.WarnContext(ctx, "queued recovery of stale captures and voids", "count", n)
-	}
-	return err
+	return runChores(ctx, w.log,
+		chore{w.gw.ExpireAuthorizations, slog.LevelInfo, "expired authorizations"},
+		chore{w.gw.EnqueueStaleOperations, slog.LevelWarn, "queued recovery of stale captures and voids"})
 }
 
 // RecoverOperationWorker finishes captures, voids and expiries whose provider call was interrupted

@@ -71,6 +71,28 @@ func (w *DeliverWorker) Work(ctx context.Context, job *river.Job[gateway.Deliver
 	return snoozeIfNotDue(err)
 }
 
+// chore is one step of a periodic job: a gateway call that answers how many things it did, and the line logged when
+// it did any.
+type chore struct {
+	run   func(context.Context) (int, error)
+	level slog.Level
+	msg   string
+}
+
+// runChores runs the steps in order, logging each one that did something, and stops at the first error.
+func runChores(ctx context.Context, log *slog.Logger, chores ...chore) error {
+	for _, c := range chores {
+		n, err := c.run(ctx)
+		if n > 0 {
+			log.Log(ctx, c.level, c.msg, "count", n)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // snoozeIfNotDue turns a gateway.NotDueError into River's snooze until the work is due; other errors pass.
 func snoozeIfNotDue(err error) error {
 	var notDue *gateway.NotDueError
@@ -96,18 +118,9 @@ type SweepWorker struct {
 
 // Work implements river.Worker.
 func (w *SweepWorker) Work(ctx context.Context, _ *river.Job[SweepArgs]) error {
-	n, err := w.gw.EnqueueDueDeliveries(ctx)
-	if n > 0 {
-		w.log.WarnContext(ctx, "re-queued overdue webhook deliveries", "count", n)
-	}
-	if err != nil {
-		return err
-	}
-	n, err = w.gw.EnqueueStalePayments(ctx)
-	if n > 0 {
-		w.log.WarnContext(ctx, "queued recovery of stale pending payments", "count", n)
-	}
-	return err
+	return runChores(ctx, w.log,
+		chore{w.gw.EnqueueDueDeliveries, slog.LevelWarn, "re-queued overdue webhook deliveries"},
+		chore{w.gw.EnqueueStalePayments, slog.LevelWarn, "queued recovery of stale pending payments"})
 }
 
 // ExpireArgs asks for open checkout sessions and payment links past their expires_at to be expired.
@@ -125,11 +138,7 @@ type ExpireWorker struct {
 
 // Work implements river.Worker.
 func (w *ExpireWorker) Work(ctx context.Context, _ *river.Job[ExpireArgs]) error {
-	n, err := w.gw.ExpireSessions(ctx)
-	if n > 0 {
-		w.log.InfoContext(ctx, "expired checkout sessions and payment links", "count", n)
-	}
-	return err
+	return runChores(ctx, w.log, chore{w.gw.ExpireSessions, slog.LevelInfo, "expired checkout sessions and payment links"})
 }
 
 // RecoverWorker finishes payments whose provider call was interrupted (gateway.RecoverPayment). An error makes
