@@ -421,12 +421,8 @@ func (g *Gateway) ProcessOrderPayment(ctx context.Context, paymentID string) err
 		}
 	}
 	if callErr != nil {
-		attempts, err := g.countRecoveryAttempt(ctx, p.ID)
-		if err != nil {
+		if err := g.unanswered(ctx, "order payment "+p.ID, p.ID, callErr); err != nil {
 			return err
-		}
-		if attempts < maxRecoveryAttempts {
-			return fmt.Errorf("gateway: order payment %s: provider gave no outcome (attempt %d): %w", p.ID, attempts, callErr)
 		}
 		if first.ProviderTransactionID == "" {
 			first = provider.TimeoutResult()
@@ -460,22 +456,6 @@ func (g *Gateway) voidOrderAuthorization(ctx context.Context, prov provider.Prov
 		return nil
 	}
 	return g.store.InsertTransaction(ctx, providerTransaction(p, payment.TxnVoid, p.Amount, res, g.Now()))
-}
-
-// countRecoveryAttempt counts one more provider call of a payment's recovery that got no answer, under the payment's
-// row lock, and returns the count (maxRecoveryAttempts of them end in a timeout).
-func (g *Gateway) countRecoveryAttempt(ctx context.Context, paymentID string) (int, error) {
-	attempts := 0
-	err := g.store.InTx(ctx, func(tx store.Tx) error {
-		cur, err := tx.LockPayment(ctx, paymentID)
-		if err != nil {
-			return err
-		}
-		cur.RecoveryAttempts++
-		attempts, cur.UpdatedAt = cur.RecoveryAttempts, g.Now()
-		return tx.UpdatePayment(ctx, cur)
-	})
-	return attempts, err
 }
 
 // finishOrderPayment records an order payment's outcome unless it was recorded already. For a card, first is the

@@ -392,12 +392,8 @@ func (g *Gateway) RecoverPayment(ctx context.Context, paymentID string) error {
 		Scenario: provider.Scenario(p.Scenario),
 	})
 	if callErr != nil {
-		attempts, err := g.countRecoveryAttempt(ctx, p.ID)
-		if err != nil {
+		if err := g.unanswered(ctx, "recovery of "+p.ID, p.ID, callErr); err != nil {
 			return err
-		}
-		if attempts < maxRecoveryAttempts {
-			return fmt.Errorf("gateway: recovery of %s: provider gave no outcome (attempt %d): %w", p.ID, attempts, callErr)
 		}
 		res = provider.TimeoutResult()
 	}
@@ -422,4 +418,33 @@ func (g *Gateway) EnqueueStalePayments(ctx context.Context) (int, error) {
 		return nil
 	})
 	return len(stale), err
+}
+
+// unanswered handles a job's provider call that got no outcome: it counts the attempt on the payment and asks the
+// job to run again (an error naming what) until maxRecoveryAttempts, then answers nil: record a timeout.
+func (g *Gateway) unanswered(ctx context.Context, what, paymentID string, callErr error) error {
+	attempts, err := g.countRecoveryAttempt(ctx, paymentID)
+	if err != nil {
+		return err
+	}
+	if attempts < maxRecoveryAttempts {
+		return fmt.Errorf("gateway: %s: provider gave no outcome (attempt %d): %w", what, attempts, callErr)
+	}
+	return nil
+}
+
+// countRecoveryAttempt counts one more provider call of a payment's recovery that got no answer, under the payment's
+// row lock, and returns the count (maxRecoveryAttempts of them end in a timeout).
+func (g *Gateway) countRecoveryAttempt(ctx context.Context, paymentID string) (int, error) {
+	attempts := 0
+	err := g.store.InTx(ctx, func(tx store.Tx) error {
+		cur, err := tx.LockPayment(ctx, paymentID)
+		if err != nil {
+			return err
+		}
+		cur.RecoveryAttempts++
+		attempts, cur.UpdatedAt = cur.RecoveryAttempts, g.Now()
+		return tx.UpdatePayment(ctx, cur)
+	})
+	return attempts, err
 }

@@ -235,12 +235,8 @@ func (g *Gateway) RecoverOperation(ctx context.Context, paymentID, operationID s
 	}
 	res, callErr := g.callOperation(ctx, prov, p, JobProviderTimeout)
 	if callErr != nil {
-		attempts, err := g.countRecoveryAttempt(ctx, p.ID)
-		if err != nil {
+		if err := g.unanswered(ctx, fmt.Sprintf("recovery of %s %s", p.Operation, p.ID), p.ID, callErr); err != nil {
 			return err
-		}
-		if attempts < maxRecoveryAttempts {
-			return fmt.Errorf("gateway: recovery of %s %s: provider gave no outcome (attempt %d): %w", p.Operation, p.ID, attempts, callErr)
 		}
 		res = provider.TimeoutResult()
 	}
