@@ -157,10 +157,12 @@ type Payment struct {
 	Metadata        json.RawMessage
 	ExternalOrderID string
 	// ExternalInvoiceID and the source name the front door the payment came from.
-	ExternalInvoiceID     string
-	SourceKind            string // checkout_session, payment_link, payment_intent, order, direct
-	SourceID              string
-	Provider              string
+	ExternalInvoiceID string
+	SourceKind        string // checkout_session, payment_link, payment_intent, order, direct
+	SourceID          string
+	Provider          string
+	// ProfileID is the payment profile that took the payment (the last one tried when routing fell back).
+	ProfileID             string
 	ProviderTransactionID string
 	// Scenario is the sandbox outcome forced from the hosted page (test mode), kept for recovery.
 	Scenario         string

@@ -156,6 +156,7 @@ type Queries interface {
 	OrderQueries
 	CardQueries
 	FraudQueries
+	ProfileQueries
 	DashboardQueries
 
 	InsertMerchant(ctx context.Context, m merchant.Merchant) error

@@ -13,7 +13,8 @@ INSERT INTO payments (id, merchant_id, livemode, status, method, capture_method,
                       amount_refunded, amount_refunds_pending, payment_method_id, card_brand, card_first6, card_last4,
                       card_exp_month, card_exp_year, customer_email, customer_name, description, metadata,
                       external_order_id, external_invoice_id, source_kind, source_id, provider, provider_transaction_id,
-                      scenario, failure_code, failure_message, decline_code, recovery_attempts, created_at, updated_at, vpa)
+                      scenario, failure_code, failure_message, decline_code, recovery_attempts, created_at, updated_at, vpa,
+                      profile_id)
 VALUES (sqlc.arg(id), sqlc.arg(merchant_id), sqlc.arg(livemode), sqlc.arg(status), sqlc.arg(method), sqlc.arg(capture_method),
         sqlc.arg(amount), sqlc.arg(currency), sqlc.arg(amount_captured), sqlc.arg(amount_refunded),
         sqlc.arg(amount_refunds_pending), sqlc.narg(payment_method_id), sqlc.arg(card_brand), sqlc.arg(card_first6),
@@ -21,7 +22,7 @@ VALUES (sqlc.arg(id), sqlc.arg(merchant_id), sqlc.arg(livemode), sqlc.arg(status
         sqlc.arg(customer_name), sqlc.arg(description), sqlc.arg(metadata), sqlc.arg(external_order_id),
         sqlc.arg(external_invoice_id), sqlc.arg(source_kind), sqlc.arg(source_id), sqlc.arg(provider),
         sqlc.arg(provider_transaction_id), sqlc.arg(scenario), sqlc.arg(failure_code), sqlc.arg(failure_message),
-        sqlc.arg(decline_code), sqlc.arg(recovery_attempts), sqlc.arg(created_at), sqlc.arg(updated_at), sqlc.arg(vpa));
+        sqlc.arg(decline_code), sqlc.arg(recovery_attempts), sqlc.arg(created_at), sqlc.arg(updated_at), sqlc.arg(vpa), sqlc.arg(profile_id));
 
 -- name: GetPayment :one
 SELECT * FROM payments WHERE merchant_id = sqlc.arg(merchant_id) AND livemode = sqlc.arg(livemode) AND id = sqlc.arg(id);
@@ -34,7 +35,8 @@ UPDATE payments
 SET status = sqlc.arg(status), amount_captured = sqlc.arg(amount_captured), amount_refunded = sqlc.arg(amount_refunded),
     amount_refunds_pending = sqlc.arg(amount_refunds_pending), provider_transaction_id = sqlc.arg(provider_transaction_id),
     failure_code = sqlc.arg(failure_code), failure_message = sqlc.arg(failure_message), decline_code = sqlc.arg(decline_code),
-    recovery_attempts = sqlc.arg(recovery_attempts), updated_at = sqlc.arg(updated_at)
+    recovery_attempts = sqlc.arg(recovery_attempts), provider = sqlc.arg(provider), profile_id = sqlc.arg(profile_id),
+    updated_at = sqlc.arg(updated_at)
 WHERE id = sqlc.arg(id);
 
 -- name: ListPayments :many
@@ -48,10 +50,10 @@ LIMIT CAST(sqlc.arg(row_limit) AS BIGINT);
 
 -- name: InsertTransaction :exec
 INSERT INTO transactions (id, payment_id, merchant_id, livemode, type, status, amount, currency, provider,
-                          provider_transaction_id, auth_code, response_code, response_message, created_at)
+                          provider_transaction_id, auth_code, response_code, response_message, created_at, profile_id)
 VALUES (sqlc.arg(id), sqlc.arg(payment_id), sqlc.arg(merchant_id), sqlc.arg(livemode), sqlc.arg(type), sqlc.arg(status),
         sqlc.arg(amount), sqlc.arg(currency), sqlc.arg(provider), sqlc.arg(provider_transaction_id), sqlc.arg(auth_code),
-        sqlc.arg(response_code), sqlc.arg(response_message), sqlc.arg(created_at));
+        sqlc.arg(response_code), sqlc.arg(response_message), sqlc.arg(created_at), sqlc.arg(profile_id));
 
 -- name: GetTransaction :one
 SELECT * FROM transactions WHERE merchant_id = sqlc.arg(merchant_id) AND livemode = sqlc.arg(livemode) AND id = sqlc.arg(id);

@@ -51,7 +51,7 @@ func paymentFromRow(r litedb.Payment) payment.Payment {
 		Card:          payment.CardDisplay{Brand: r.CardBrand, First6: r.CardFirst6, Last4: r.CardLast4, ExpMonth: int(r.CardExpMonth), ExpYear: int(r.CardExpYear)},
 		CustomerEmail: r.CustomerEmail, CustomerName: r.CustomerName, Description: r.Description, Metadata: []byte(r.Metadata),
 		ExternalOrderID: r.ExternalOrderID, ExternalInvoiceID: r.ExternalInvoiceID, SourceKind: r.SourceKind, SourceID: r.SourceID,
-		Provider: r.Provider, ProviderTransactionID: r.ProviderTransactionID, Scenario: r.Scenario, FailureCode: r.FailureCode,
+		Provider: r.Provider, ProfileID: r.ProfileID, ProviderTransactionID: r.ProviderTransactionID, Scenario: r.Scenario, FailureCode: r.FailureCode,
 		FailureMessage: r.FailureMessage, DeclineCode: r.DeclineCode, RecoveryAttempts: int(r.RecoveryAttempts), VPA: r.Vpa,
 		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(), Direct: directFromRow(r),
 	}
@@ -80,6 +80,7 @@ func (s queries) InsertPayment(ctx context.Context, p payment.Payment) error {
 		SourceKind: p.SourceKind, SourceID: p.SourceID, Provider: p.Provider, ProviderTransactionID: p.ProviderTransactionID,
 		Scenario: p.Scenario, FailureCode: p.FailureCode, FailureMessage: p.FailureMessage, DeclineCode: p.DeclineCode,
 		RecoveryAttempts: int64(p.RecoveryAttempts), CreatedAt: ts(p.CreatedAt), UpdatedAt: ts(p.UpdatedAt), Vpa: p.VPA,
+		ProfileID: p.ProfileID,
 	}))
 }
 
@@ -112,7 +113,7 @@ func (s queries) UpdatePayment(ctx context.Context, p payment.Payment) error {
 		ID: p.ID, Status: string(p.Status), AmountCaptured: p.Captured, AmountRefunded: p.Refunded,
 		AmountRefundsPending: p.RefundsPending, ProviderTransactionID: p.ProviderTransactionID, FailureCode: p.FailureCode,
 		FailureMessage: p.FailureMessage, DeclineCode: p.DeclineCode, RecoveryAttempts: int64(p.RecoveryAttempts),
-		UpdatedAt: ts(p.UpdatedAt),
+		Provider: p.Provider, ProfileID: p.ProfileID, UpdatedAt: ts(p.UpdatedAt),
 	})
 	return rowsErr(n, err, store.ErrNotFound)
 }
@@ -139,7 +140,7 @@ func (s queries) ListStalePendingPayments(ctx context.Context, before time.Time,
 func transactionFromRow(r litedb.Transaction) payment.Transaction {
 	return payment.Transaction{
 		ID: r.ID, PaymentID: r.PaymentID, MerchantID: r.MerchantID, Livemode: r.Livemode, Type: payment.TransactionType(r.Type),
-		Status: payment.TransactionStatus(r.Status), Amount: r.Amount, Currency: r.Currency, Provider: r.Provider,
+		Status: payment.TransactionStatus(r.Status), Amount: r.Amount, Currency: r.Currency, Provider: r.Provider, ProfileID: r.ProfileID,
 		ProviderTransactionID: r.ProviderTransactionID, AuthCode: r.AuthCode, ResponseCode: r.ResponseCode,
 		ResponseMessage: r.ResponseMessage, CreatedAt: r.CreatedAt.UTC(),
 	}
@@ -150,7 +151,7 @@ func (s queries) InsertTransaction(ctx context.Context, t payment.Transaction) e
 		ID: t.ID, PaymentID: t.PaymentID, MerchantID: t.MerchantID, Livemode: t.Livemode, Type: string(t.Type),
 		Status: string(t.Status), Amount: t.Amount, Currency: t.Currency, Provider: t.Provider,
 		ProviderTransactionID: t.ProviderTransactionID, AuthCode: t.AuthCode, ResponseCode: t.ResponseCode,
-		ResponseMessage: t.ResponseMessage, CreatedAt: ts(t.CreatedAt),
+		ResponseMessage: t.ResponseMessage, CreatedAt: ts(t.CreatedAt), ProfileID: t.ProfileID,
 	}))
 }
 

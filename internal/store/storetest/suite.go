@@ -39,6 +39,8 @@ func Run(t *testing.T, open func(t testing.TB) store.Store) {
 		"CardPayments":                  testCardPayments,
 		"DashboardSessions":             testDashboardSessions,
 		"PaymentSearchAndStats":         testPaymentSearchAndStats,
+		"PaymentProfiles":               testPaymentProfiles,
+		"RoutingRules":                  testRoutingRules,
 	}
 	for name, fn := range tests {
 		t.Run(name, func(t *testing.T) {

@@ -13,7 +13,7 @@ import (
 )
 
 const listExpiredAuthorizations = `-- name: ListExpiredAuthorizations :many
-SELECT id, merchant_id, livemode, status, method, capture_method, amount, currency, amount_captured, amount_refunded, amount_refunds_pending, payment_method_id, card_brand, card_first6, card_last4, card_exp_month, card_exp_year, customer_email, customer_name, description, metadata, external_order_id, external_invoice_id, source_kind, source_id, provider, provider_transaction_id, scenario, failure_code, failure_message, decline_code, recovery_attempts, created_at, updated_at, card_fingerprint, client_ip, fraud_score, fraud_decision, fraud_reasons, auth_code, response_code, response_message, last_transaction_id, authorized_at, expires_at, captured_at, voided_at, void_reason, operation, operation_id, operation_amount, operation_reason, vpa FROM payments
+SELECT id, merchant_id, livemode, status, method, capture_method, amount, currency, amount_captured, amount_refunded, amount_refunds_pending, payment_method_id, card_brand, card_first6, card_last4, card_exp_month, card_exp_year, customer_email, customer_name, description, metadata, external_order_id, external_invoice_id, source_kind, source_id, provider, provider_transaction_id, scenario, failure_code, failure_message, decline_code, recovery_attempts, created_at, updated_at, card_fingerprint, client_ip, fraud_score, fraud_decision, fraud_reasons, auth_code, response_code, response_message, last_transaction_id, authorized_at, expires_at, captured_at, voided_at, void_reason, operation, operation_id, operation_amount, operation_reason, vpa, profile_id FROM payments
 WHERE status = 'authorized' AND expires_at <= ?1
 ORDER BY expires_at
 LIMIT CAST(?2 AS BIGINT)
@@ -88,6 +88,7 @@ func (q *Queries) ListExpiredAuthorizations(ctx context.Context, arg ListExpired
 			&i.OperationAmount,
 			&i.OperationReason,
 			&i.Vpa,
+			&i.ProfileID,
 		); err != nil {
 			return nil, err
 		}
@@ -103,7 +104,7 @@ func (q *Queries) ListExpiredAuthorizations(ctx context.Context, arg ListExpired
 }
 
 const listPaymentsFiltered = `-- name: ListPaymentsFiltered :many
-SELECT id, merchant_id, livemode, status, method, capture_method, amount, currency, amount_captured, amount_refunded, amount_refunds_pending, payment_method_id, card_brand, card_first6, card_last4, card_exp_month, card_exp_year, customer_email, customer_name, description, metadata, external_order_id, external_invoice_id, source_kind, source_id, provider, provider_transaction_id, scenario, failure_code, failure_message, decline_code, recovery_attempts, created_at, updated_at, card_fingerprint, client_ip, fraud_score, fraud_decision, fraud_reasons, auth_code, response_code, response_message, last_transaction_id, authorized_at, expires_at, captured_at, voided_at, void_reason, operation, operation_id, operation_amount, operation_reason, vpa FROM payments
+SELECT id, merchant_id, livemode, status, method, capture_method, amount, currency, amount_captured, amount_refunded, amount_refunds_pending, payment_method_id, card_brand, card_first6, card_last4, card_exp_month, card_exp_year, customer_email, customer_name, description, metadata, external_order_id, external_invoice_id, source_kind, source_id, provider, provider_transaction_id, scenario, failure_code, failure_message, decline_code, recovery_attempts, created_at, updated_at, card_fingerprint, client_ip, fraud_score, fraud_decision, fraud_reasons, auth_code, response_code, response_message, last_transaction_id, authorized_at, expires_at, captured_at, voided_at, void_reason, operation, operation_id, operation_amount, operation_reason, vpa, profile_id FROM payments
 WHERE merchant_id = ?1 AND livemode = ?2
   AND (CAST(?3 AS TEXT) = '' OR id < CAST(?3 AS TEXT))
   AND (CAST(?4 AS TEXT) = '' OR id > CAST(?4 AS TEXT))
@@ -204,6 +205,7 @@ func (q *Queries) ListPaymentsFiltered(ctx context.Context, arg ListPaymentsFilt
 			&i.OperationAmount,
 			&i.OperationReason,
 			&i.Vpa,
+			&i.ProfileID,
 		); err != nil {
 			return nil, err
 		}
@@ -219,7 +221,7 @@ func (q *Queries) ListPaymentsFiltered(ctx context.Context, arg ListPaymentsFilt
 }
 
 const listStaleOperations = `-- name: ListStaleOperations :many
-SELECT id, merchant_id, livemode, status, method, capture_method, amount, currency, amount_captured, amount_refunded, amount_refunds_pending, payment_method_id, card_brand, card_first6, card_last4, card_exp_month, card_exp_year, customer_email, customer_name, description, metadata, external_order_id, external_invoice_id, source_kind, source_id, provider, provider_transaction_id, scenario, failure_code, failure_message, decline_code, recovery_attempts, created_at, updated_at, card_fingerprint, client_ip, fraud_score, fraud_decision, fraud_reasons, auth_code, response_code, response_message, last_transaction_id, authorized_at, expires_at, captured_at, voided_at, void_reason, operation, operation_id, operation_amount, operation_reason, vpa FROM payments
+SELECT id, merchant_id, livemode, status, method, capture_method, amount, currency, amount_captured, amount_refunded, amount_refunds_pending, payment_method_id, card_brand, card_first6, card_last4, card_exp_month, card_exp_year, customer_email, customer_name, description, metadata, external_order_id, external_invoice_id, source_kind, source_id, provider, provider_transaction_id, scenario, failure_code, failure_message, decline_code, recovery_attempts, created_at, updated_at, card_fingerprint, client_ip, fraud_score, fraud_decision, fraud_reasons, auth_code, response_code, response_message, last_transaction_id, authorized_at, expires_at, captured_at, voided_at, void_reason, operation, operation_id, operation_amount, operation_reason, vpa, profile_id FROM payments
 WHERE operation <> '' AND updated_at <= ?1
 ORDER BY updated_at
 LIMIT CAST(?2 AS BIGINT)
@@ -294,6 +296,7 @@ func (q *Queries) ListStaleOperations(ctx context.Context, arg ListStaleOperatio
 			&i.OperationAmount,
 			&i.OperationReason,
 			&i.Vpa,
+			&i.ProfileID,
 		); err != nil {
 			return nil, err
 		}
@@ -309,7 +312,7 @@ func (q *Queries) ListStaleOperations(ctx context.Context, arg ListStaleOperatio
 }
 
 const listTransactionsFiltered = `-- name: ListTransactionsFiltered :many
-SELECT id, payment_id, merchant_id, livemode, type, status, amount, currency, provider, provider_transaction_id, auth_code, response_code, response_message, created_at FROM transactions
+SELECT id, payment_id, merchant_id, livemode, type, status, amount, currency, provider, provider_transaction_id, auth_code, response_code, response_message, created_at, profile_id FROM transactions
 WHERE merchant_id = ?1 AND livemode = ?2
   AND (CAST(?3 AS TEXT) = '' OR id < CAST(?3 AS TEXT))
   AND (CAST(?4 AS TEXT) = '' OR payment_id = CAST(?4 AS TEXT))
@@ -370,6 +373,7 @@ func (q *Queries) ListTransactionsFiltered(ctx context.Context, arg ListTransact
 			&i.ResponseCode,
 			&i.ResponseMessage,
 			&i.CreatedAt,
+			&i.ProfileID,
 		); err != nil {
 			return nil, err
 		}

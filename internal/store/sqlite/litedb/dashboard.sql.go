@@ -327,7 +327,7 @@ func (q *Queries) RevokeAPIKeyOfMode(ctx context.Context, arg RevokeAPIKeyOfMode
 
 const searchPayments = `-- name: SearchPayments :many
 
-SELECT id, merchant_id, livemode, status, method, capture_method, amount, currency, amount_captured, amount_refunded, amount_refunds_pending, payment_method_id, card_brand, card_first6, card_last4, card_exp_month, card_exp_year, customer_email, customer_name, description, metadata, external_order_id, external_invoice_id, source_kind, source_id, provider, provider_transaction_id, scenario, failure_code, failure_message, decline_code, recovery_attempts, created_at, updated_at, card_fingerprint, client_ip, fraud_score, fraud_decision, fraud_reasons, auth_code, response_code, response_message, last_transaction_id, authorized_at, expires_at, captured_at, voided_at, void_reason, operation, operation_id, operation_amount, operation_reason, vpa FROM payments
+SELECT id, merchant_id, livemode, status, method, capture_method, amount, currency, amount_captured, amount_refunded, amount_refunds_pending, payment_method_id, card_brand, card_first6, card_last4, card_exp_month, card_exp_year, customer_email, customer_name, description, metadata, external_order_id, external_invoice_id, source_kind, source_id, provider, provider_transaction_id, scenario, failure_code, failure_message, decline_code, recovery_attempts, created_at, updated_at, card_fingerprint, client_ip, fraud_score, fraud_decision, fraud_reasons, auth_code, response_code, response_message, last_transaction_id, authorized_at, expires_at, captured_at, voided_at, void_reason, operation, operation_id, operation_amount, operation_reason, vpa, profile_id FROM payments
 WHERE merchant_id = ?1 AND livemode = ?2
   AND id >= CAST(?3 AS TEXT) AND id < CAST(?4 AS TEXT)
   AND (CAST(?5 AS TEXT) = '' OR status = CAST(?5 AS TEXT))
@@ -434,6 +434,7 @@ func (q *Queries) SearchPayments(ctx context.Context, arg SearchPaymentsParams) 
 			&i.OperationAmount,
 			&i.OperationReason,
 			&i.Vpa,
+			&i.ProfileID,
 		); err != nil {
 			return nil, err
 		}
@@ -449,7 +450,7 @@ func (q *Queries) SearchPayments(ctx context.Context, arg SearchPaymentsParams) 
 }
 
 const searchPaymentsByEmail = `-- name: SearchPaymentsByEmail :many
-SELECT id, merchant_id, livemode, status, method, capture_method, amount, currency, amount_captured, amount_refunded, amount_refunds_pending, payment_method_id, card_brand, card_first6, card_last4, card_exp_month, card_exp_year, customer_email, customer_name, description, metadata, external_order_id, external_invoice_id, source_kind, source_id, provider, provider_transaction_id, scenario, failure_code, failure_message, decline_code, recovery_attempts, created_at, updated_at, card_fingerprint, client_ip, fraud_score, fraud_decision, fraud_reasons, auth_code, response_code, response_message, last_transaction_id, authorized_at, expires_at, captured_at, voided_at, void_reason, operation, operation_id, operation_amount, operation_reason, vpa FROM payments
+SELECT id, merchant_id, livemode, status, method, capture_method, amount, currency, amount_captured, amount_refunded, amount_refunds_pending, payment_method_id, card_brand, card_first6, card_last4, card_exp_month, card_exp_year, customer_email, customer_name, description, metadata, external_order_id, external_invoice_id, source_kind, source_id, provider, provider_transaction_id, scenario, failure_code, failure_message, decline_code, recovery_attempts, created_at, updated_at, card_fingerprint, client_ip, fraud_score, fraud_decision, fraud_reasons, auth_code, response_code, response_message, last_transaction_id, authorized_at, expires_at, captured_at, voided_at, void_reason, operation, operation_id, operation_amount, operation_reason, vpa, profile_id FROM payments
 WHERE merchant_id = ?1 AND livemode = ?2
   AND customer_email = CAST(?3 AS TEXT)
   AND id >= CAST(?4 AS TEXT) AND id < CAST(?5 AS TEXT)
@@ -556,6 +557,7 @@ func (q *Queries) SearchPaymentsByEmail(ctx context.Context, arg SearchPaymentsB
 			&i.OperationAmount,
 			&i.OperationReason,
 			&i.Vpa,
+			&i.ProfileID,
 		); err != nil {
 			return nil, err
 		}
@@ -571,7 +573,7 @@ func (q *Queries) SearchPaymentsByEmail(ctx context.Context, arg SearchPaymentsB
 }
 
 const searchPaymentsByLast4 = `-- name: SearchPaymentsByLast4 :many
-SELECT id, merchant_id, livemode, status, method, capture_method, amount, currency, amount_captured, amount_refunded, amount_refunds_pending, payment_method_id, card_brand, card_first6, card_last4, card_exp_month, card_exp_year, customer_email, customer_name, description, metadata, external_order_id, external_invoice_id, source_kind, source_id, provider, provider_transaction_id, scenario, failure_code, failure_message, decline_code, recovery_attempts, created_at, updated_at, card_fingerprint, client_ip, fraud_score, fraud_decision, fraud_reasons, auth_code, response_code, response_message, last_transaction_id, authorized_at, expires_at, captured_at, voided_at, void_reason, operation, operation_id, operation_amount, operation_reason, vpa FROM payments
+SELECT id, merchant_id, livemode, status, method, capture_method, amount, currency, amount_captured, amount_refunded, amount_refunds_pending, payment_method_id, card_brand, card_first6, card_last4, card_exp_month, card_exp_year, customer_email, customer_name, description, metadata, external_order_id, external_invoice_id, source_kind, source_id, provider, provider_transaction_id, scenario, failure_code, failure_message, decline_code, recovery_attempts, created_at, updated_at, card_fingerprint, client_ip, fraud_score, fraud_decision, fraud_reasons, auth_code, response_code, response_message, last_transaction_id, authorized_at, expires_at, captured_at, voided_at, void_reason, operation, operation_id, operation_amount, operation_reason, vpa, profile_id FROM payments
 WHERE merchant_id = ?1 AND livemode = ?2
   AND card_last4 = CAST(?3 AS TEXT)
   AND id >= CAST(?4 AS TEXT) AND id < CAST(?5 AS TEXT)
@@ -678,6 +680,7 @@ func (q *Queries) SearchPaymentsByLast4(ctx context.Context, arg SearchPaymentsB
 			&i.OperationAmount,
 			&i.OperationReason,
 			&i.Vpa,
+			&i.ProfileID,
 		); err != nil {
 			return nil, err
 		}
@@ -693,7 +696,7 @@ func (q *Queries) SearchPaymentsByLast4(ctx context.Context, arg SearchPaymentsB
 }
 
 const searchPaymentsByOrder = `-- name: SearchPaymentsByOrder :many
-SELECT id, merchant_id, livemode, status, method, capture_method, amount, currency, amount_captured, amount_refunded, amount_refunds_pending, payment_method_id, card_brand, card_first6, card_last4, card_exp_month, card_exp_year, customer_email, customer_name, description, metadata, external_order_id, external_invoice_id, source_kind, source_id, provider, provider_transaction_id, scenario, failure_code, failure_message, decline_code, recovery_attempts, created_at, updated_at, card_fingerprint, client_ip, fraud_score, fraud_decision, fraud_reasons, auth_code, response_code, response_message, last_transaction_id, authorized_at, expires_at, captured_at, voided_at, void_reason, operation, operation_id, operation_amount, operation_reason, vpa FROM payments
+SELECT id, merchant_id, livemode, status, method, capture_method, amount, currency, amount_captured, amount_refunded, amount_refunds_pending, payment_method_id, card_brand, card_first6, card_last4, card_exp_month, card_exp_year, customer_email, customer_name, description, metadata, external_order_id, external_invoice_id, source_kind, source_id, provider, provider_transaction_id, scenario, failure_code, failure_message, decline_code, recovery_attempts, created_at, updated_at, card_fingerprint, client_ip, fraud_score, fraud_decision, fraud_reasons, auth_code, response_code, response_message, last_transaction_id, authorized_at, expires_at, captured_at, voided_at, void_reason, operation, operation_id, operation_amount, operation_reason, vpa, profile_id FROM payments
 WHERE merchant_id = ?1 AND livemode = ?2
   AND external_order_id = CAST(?3 AS TEXT)
   AND id >= CAST(?4 AS TEXT) AND id < CAST(?5 AS TEXT)
@@ -800,6 +803,7 @@ func (q *Queries) SearchPaymentsByOrder(ctx context.Context, arg SearchPaymentsB
 			&i.OperationAmount,
 			&i.OperationReason,
 			&i.Vpa,
+			&i.ProfileID,
 		); err != nil {
 			return nil, err
 		}

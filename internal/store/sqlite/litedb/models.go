@@ -242,6 +242,7 @@ type Payment struct {
 	OperationAmount       int64
 	OperationReason       string
 	Vpa                   string
+	ProfileID             string
 }
 
 type PaymentIntent struct {
@@ -284,6 +285,23 @@ type PaymentMethod struct {
 	CreatedAt   time.Time
 }
 
+type PaymentProfile struct {
+	ID                string
+	MerchantID        string
+	Livemode          bool
+	Connector         string
+	Name              string
+	Status            string
+	Methods           dbtype.JSON
+	Currencies        dbtype.JSON
+	ApiBaseUrl        string
+	HostedPage        bool
+	CredentialsSealed []byte
+	CredentialsHint   string
+	CreatedAt         time.Time
+	UpdatedAt         time.Time
+}
+
 type Refund struct {
 	ID                    string
 	PaymentID             string
@@ -304,6 +322,13 @@ type Refund struct {
 	UpdatedAt             time.Time
 }
 
+type RoutingRule struct {
+	MerchantID string
+	Livemode   bool
+	Rules      dbtype.JSON
+	UpdatedAt  time.Time
+}
+
 type Transaction struct {
 	ID                    string
 	PaymentID             string
@@ -319,6 +344,7 @@ type Transaction struct {
 	ResponseCode          string
 	ResponseMessage       string
 	CreatedAt             time.Time
+	ProfileID             string
 }
 
 type User struct {

@@ -13,7 +13,7 @@ import (
 )
 
 const getPayment = `-- name: GetPayment :one
-SELECT id, merchant_id, livemode, status, method, capture_method, amount, currency, amount_captured, amount_refunded, amount_refunds_pending, payment_method_id, card_brand, card_first6, card_last4, card_exp_month, card_exp_year, customer_email, customer_name, description, metadata, external_order_id, external_invoice_id, source_kind, source_id, provider, provider_transaction_id, scenario, failure_code, failure_message, decline_code, recovery_attempts, created_at, updated_at, card_fingerprint, client_ip, fraud_score, fraud_decision, fraud_reasons, auth_code, response_code, response_message, last_transaction_id, authorized_at, expires_at, captured_at, voided_at, void_reason, operation, operation_id, operation_amount, operation_reason, vpa FROM payments WHERE merchant_id = ?1 AND livemode = ?2 AND id = ?3
+SELECT id, merchant_id, livemode, status, method, capture_method, amount, currency, amount_captured, amount_refunded, amount_refunds_pending, payment_method_id, card_brand, card_first6, card_last4, card_exp_month, card_exp_year, customer_email, customer_name, description, metadata, external_order_id, external_invoice_id, source_kind, source_id, provider, provider_transaction_id, scenario, failure_code, failure_message, decline_code, recovery_attempts, created_at, updated_at, card_fingerprint, client_ip, fraud_score, fraud_decision, fraud_reasons, auth_code, response_code, response_message, last_transaction_id, authorized_at, expires_at, captured_at, voided_at, void_reason, operation, operation_id, operation_amount, operation_reason, vpa, profile_id FROM payments WHERE merchant_id = ?1 AND livemode = ?2 AND id = ?3
 `
 
 type GetPaymentParams struct {
@@ -79,12 +79,13 @@ func (q *Queries) GetPayment(ctx context.Context, arg GetPaymentParams) (Payment
 		&i.OperationAmount,
 		&i.OperationReason,
 		&i.Vpa,
+		&i.ProfileID,
 	)
 	return i, err
 }
 
 const getPaymentByID = `-- name: GetPaymentByID :one
-SELECT id, merchant_id, livemode, status, method, capture_method, amount, currency, amount_captured, amount_refunded, amount_refunds_pending, payment_method_id, card_brand, card_first6, card_last4, card_exp_month, card_exp_year, customer_email, customer_name, description, metadata, external_order_id, external_invoice_id, source_kind, source_id, provider, provider_transaction_id, scenario, failure_code, failure_message, decline_code, recovery_attempts, created_at, updated_at, card_fingerprint, client_ip, fraud_score, fraud_decision, fraud_reasons, auth_code, response_code, response_message, last_transaction_id, authorized_at, expires_at, captured_at, voided_at, void_reason, operation, operation_id, operation_amount, operation_reason, vpa FROM payments WHERE id = ?1
+SELECT id, merchant_id, livemode, status, method, capture_method, amount, currency, amount_captured, amount_refunded, amount_refunds_pending, payment_method_id, card_brand, card_first6, card_last4, card_exp_month, card_exp_year, customer_email, customer_name, description, metadata, external_order_id, external_invoice_id, source_kind, source_id, provider, provider_transaction_id, scenario, failure_code, failure_message, decline_code, recovery_attempts, created_at, updated_at, card_fingerprint, client_ip, fraud_score, fraud_decision, fraud_reasons, auth_code, response_code, response_message, last_transaction_id, authorized_at, expires_at, captured_at, voided_at, void_reason, operation, operation_id, operation_amount, operation_reason, vpa, profile_id FROM payments WHERE id = ?1
 `
 
 func (q *Queries) GetPaymentByID(ctx context.Context, id string) (Payment, error) {
@@ -144,6 +145,7 @@ func (q *Queries) GetPaymentByID(ctx context.Context, id string) (Payment, error
 		&i.OperationAmount,
 		&i.OperationReason,
 		&i.Vpa,
+		&i.ProfileID,
 	)
 	return i, err
 }
@@ -174,7 +176,7 @@ func (q *Queries) GetPaymentMethod(ctx context.Context, id string) (PaymentMetho
 }
 
 const getTransaction = `-- name: GetTransaction :one
-SELECT id, payment_id, merchant_id, livemode, type, status, amount, currency, provider, provider_transaction_id, auth_code, response_code, response_message, created_at FROM transactions WHERE merchant_id = ?1 AND livemode = ?2 AND id = ?3
+SELECT id, payment_id, merchant_id, livemode, type, status, amount, currency, provider, provider_transaction_id, auth_code, response_code, response_message, created_at, profile_id FROM transactions WHERE merchant_id = ?1 AND livemode = ?2 AND id = ?3
 `
 
 type GetTransactionParams struct {
@@ -201,6 +203,7 @@ func (q *Queries) GetTransaction(ctx context.Context, arg GetTransactionParams) 
 		&i.ResponseCode,
 		&i.ResponseMessage,
 		&i.CreatedAt,
+		&i.ProfileID,
 	)
 	return i, err
 }
@@ -247,7 +250,8 @@ INSERT INTO payments (id, merchant_id, livemode, status, method, capture_method,
                       amount_refunded, amount_refunds_pending, payment_method_id, card_brand, card_first6, card_last4,
                       card_exp_month, card_exp_year, customer_email, customer_name, description, metadata,
                       external_order_id, external_invoice_id, source_kind, source_id, provider, provider_transaction_id,
-                      scenario, failure_code, failure_message, decline_code, recovery_attempts, created_at, updated_at, vpa)
+                      scenario, failure_code, failure_message, decline_code, recovery_attempts, created_at, updated_at, vpa,
+                      profile_id)
 VALUES (?1, ?2, ?3, ?4, ?5, ?6,
         ?7, ?8, ?9, ?10,
         ?11, ?12, ?13, ?14,
@@ -255,7 +259,7 @@ VALUES (?1, ?2, ?3, ?4, ?5, ?6,
         ?19, ?20, ?21, ?22,
         ?23, ?24, ?25, ?26,
         ?27, ?28, ?29, ?30,
-        ?31, ?32, ?33, ?34, ?35)
+        ?31, ?32, ?33, ?34, ?35, ?36)
 `
 
 type InsertPaymentParams struct {
@@ -294,6 +298,7 @@ type InsertPaymentParams struct {
 	CreatedAt             time.Time
 	UpdatedAt             time.Time
 	Vpa                   string
+	ProfileID             string
 }
 
 func (q *Queries) InsertPayment(ctx context.Context, arg InsertPaymentParams) error {
@@ -333,6 +338,7 @@ func (q *Queries) InsertPayment(ctx context.Context, arg InsertPaymentParams) er
 		arg.CreatedAt,
 		arg.UpdatedAt,
 		arg.Vpa,
+		arg.ProfileID,
 	)
 	return err
 }
@@ -382,10 +388,10 @@ func (q *Queries) InsertPaymentMethod(ctx context.Context, arg InsertPaymentMeth
 
 const insertTransaction = `-- name: InsertTransaction :exec
 INSERT INTO transactions (id, payment_id, merchant_id, livemode, type, status, amount, currency, provider,
-                          provider_transaction_id, auth_code, response_code, response_message, created_at)
+                          provider_transaction_id, auth_code, response_code, response_message, created_at, profile_id)
 VALUES (?1, ?2, ?3, ?4, ?5, ?6,
         ?7, ?8, ?9, ?10, ?11,
-        ?12, ?13, ?14)
+        ?12, ?13, ?14, ?15)
 `
 
 type InsertTransactionParams struct {
@@ -403,6 +409,7 @@ type InsertTransactionParams struct {
 	ResponseCode          string
 	ResponseMessage       string
 	CreatedAt             time.Time
+	ProfileID             string
 }
 
 func (q *Queries) InsertTransaction(ctx context.Context, arg InsertTransactionParams) error {
@@ -421,12 +428,13 @@ func (q *Queries) InsertTransaction(ctx context.Context, arg InsertTransactionPa
 		arg.ResponseCode,
 		arg.ResponseMessage,
 		arg.CreatedAt,
+		arg.ProfileID,
 	)
 	return err
 }
 
 const listPayments = `-- name: ListPayments :many
-SELECT id, merchant_id, livemode, status, method, capture_method, amount, currency, amount_captured, amount_refunded, amount_refunds_pending, payment_method_id, card_brand, card_first6, card_last4, card_exp_month, card_exp_year, customer_email, customer_name, description, metadata, external_order_id, external_invoice_id, source_kind, source_id, provider, provider_transaction_id, scenario, failure_code, failure_message, decline_code, recovery_attempts, created_at, updated_at, card_fingerprint, client_ip, fraud_score, fraud_decision, fraud_reasons, auth_code, response_code, response_message, last_transaction_id, authorized_at, expires_at, captured_at, voided_at, void_reason, operation, operation_id, operation_amount, operation_reason, vpa FROM payments
+SELECT id, merchant_id, livemode, status, method, capture_method, amount, currency, amount_captured, amount_refunded, amount_refunds_pending, payment_method_id, card_brand, card_first6, card_last4, card_exp_month, card_exp_year, customer_email, customer_name, description, metadata, external_order_id, external_invoice_id, source_kind, source_id, provider, provider_transaction_id, scenario, failure_code, failure_message, decline_code, recovery_attempts, created_at, updated_at, card_fingerprint, client_ip, fraud_score, fraud_decision, fraud_reasons, auth_code, response_code, response_message, last_transaction_id, authorized_at, expires_at, captured_at, voided_at, void_reason, operation, operation_id, operation_amount, operation_reason, vpa, profile_id FROM payments
 WHERE merchant_id = ?1 AND livemode = ?2
   AND (CAST(?3 AS TEXT) = '' OR id < CAST(?3 AS TEXT))
   AND (CAST(?4 AS TEXT) = '' OR status = CAST(?4 AS TEXT))
@@ -514,6 +522,7 @@ func (q *Queries) ListPayments(ctx context.Context, arg ListPaymentsParams) ([]P
 			&i.OperationAmount,
 			&i.OperationReason,
 			&i.Vpa,
+			&i.ProfileID,
 		); err != nil {
 			return nil, err
 		}
@@ -529,7 +538,7 @@ func (q *Queries) ListPayments(ctx context.Context, arg ListPaymentsParams) ([]P
 }
 
 const listStalePendingPayments = `-- name: ListStalePendingPayments :many
-SELECT id, merchant_id, livemode, status, method, capture_method, amount, currency, amount_captured, amount_refunded, amount_refunds_pending, payment_method_id, card_brand, card_first6, card_last4, card_exp_month, card_exp_year, customer_email, customer_name, description, metadata, external_order_id, external_invoice_id, source_kind, source_id, provider, provider_transaction_id, scenario, failure_code, failure_message, decline_code, recovery_attempts, created_at, updated_at, card_fingerprint, client_ip, fraud_score, fraud_decision, fraud_reasons, auth_code, response_code, response_message, last_transaction_id, authorized_at, expires_at, captured_at, voided_at, void_reason, operation, operation_id, operation_amount, operation_reason, vpa FROM payments WHERE status = 'pending' AND method = 'card' AND updated_at <= ?1
+SELECT id, merchant_id, livemode, status, method, capture_method, amount, currency, amount_captured, amount_refunded, amount_refunds_pending, payment_method_id, card_brand, card_first6, card_last4, card_exp_month, card_exp_year, customer_email, customer_name, description, metadata, external_order_id, external_invoice_id, source_kind, source_id, provider, provider_transaction_id, scenario, failure_code, failure_message, decline_code, recovery_attempts, created_at, updated_at, card_fingerprint, client_ip, fraud_score, fraud_decision, fraud_reasons, auth_code, response_code, response_message, last_transaction_id, authorized_at, expires_at, captured_at, voided_at, void_reason, operation, operation_id, operation_amount, operation_reason, vpa, profile_id FROM payments WHERE status = 'pending' AND method = 'card' AND updated_at <= ?1
 ORDER BY updated_at
 LIMIT CAST(?2 AS BIGINT)
 `
@@ -603,6 +612,7 @@ func (q *Queries) ListStalePendingPayments(ctx context.Context, arg ListStalePen
 			&i.OperationAmount,
 			&i.OperationReason,
 			&i.Vpa,
+			&i.ProfileID,
 		); err != nil {
 			return nil, err
 		}
@@ -618,7 +628,7 @@ func (q *Queries) ListStalePendingPayments(ctx context.Context, arg ListStalePen
 }
 
 const listTransactions = `-- name: ListTransactions :many
-SELECT id, payment_id, merchant_id, livemode, type, status, amount, currency, provider, provider_transaction_id, auth_code, response_code, response_message, created_at FROM transactions
+SELECT id, payment_id, merchant_id, livemode, type, status, amount, currency, provider, provider_transaction_id, auth_code, response_code, response_message, created_at, profile_id FROM transactions
 WHERE merchant_id = ?1 AND livemode = ?2
   AND (CAST(?3 AS TEXT) = '' OR id < CAST(?3 AS TEXT))
   AND (CAST(?4 AS TEXT) = '' OR payment_id = CAST(?4 AS TEXT))
@@ -675,6 +685,7 @@ func (q *Queries) ListTransactions(ctx context.Context, arg ListTransactionsPara
 			&i.ResponseCode,
 			&i.ResponseMessage,
 			&i.CreatedAt,
+			&i.ProfileID,
 		); err != nil {
 			return nil, err
 		}
@@ -742,8 +753,9 @@ UPDATE payments
 SET status = ?1, amount_captured = ?2, amount_refunded = ?3,
     amount_refunds_pending = ?4, provider_transaction_id = ?5,
     failure_code = ?6, failure_message = ?7, decline_code = ?8,
-    recovery_attempts = ?9, updated_at = ?10
-WHERE id = ?11
+    recovery_attempts = ?9, provider = ?10, profile_id = ?11,
+    updated_at = ?12
+WHERE id = ?13
 `
 
 type UpdatePaymentParams struct {
@@ -756,6 +768,8 @@ type UpdatePaymentParams struct {
 	FailureMessage        string
 	DeclineCode           string
 	RecoveryAttempts      int64
+	Provider              string
+	ProfileID             string
 	UpdatedAt             time.Time
 	ID                    string
 }
@@ -771,6 +785,8 @@ func (q *Queries) UpdatePayment(ctx context.Context, arg UpdatePaymentParams) (i
 		arg.FailureMessage,
 		arg.DeclineCode,
 		arg.RecoveryAttempts,
+		arg.Provider,
+		arg.ProfileID,
 		arg.UpdatedAt,
 		arg.ID,
 	)

@@ -1,0 +1,112 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+
+	"github.com/kassapay/kassa/internal/merchant"
+	"github.com/kassapay/kassa/internal/provider"
+	"github.com/kassapay/kassa/internal/store"
+	"github.com/kassapay/kassa/internal/store/postgres/pgdb"
+)
+
+func profileFromRow(r pgdb.PaymentProfile) (merchant.PaymentProfile, error) {
+	p := merchant.PaymentProfile{
+		ID: r.ID, MerchantID: r.MerchantID, Livemode: r.Livemode, Connector: merchant.Connector(r.Connector), Name: r.Name,
+		Status: merchant.ProfileStatus(r.Status), APIBaseURL: r.ApiBaseUrl, HostedPage: r.HostedPage,
+		CredentialsSealed: r.CredentialsSealed, CredentialsHint: r.CredentialsHint,
+		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
+	}
+	if err := fromJSON(r.Methods, &p.Methods); err != nil {
+		return p, err
+	}
+	return p, fromJSON(r.Currencies, &p.Currencies)
+}
+
+func (s queries) InsertPaymentProfile(ctx context.Context, p merchant.PaymentProfile) error {
+	methods, err := toJSON(nonNil(p.Methods))
+	if err != nil {
+		return err
+	}
+	currencies, err := toJSON(nonNil(p.Currencies))
+	if err != nil {
+		return err
+	}
+	return mapErr(s.q.InsertPaymentProfile(ctx, pgdb.InsertPaymentProfileParams{
+		ID: p.ID, MerchantID: p.MerchantID, Livemode: p.Livemode, Connector: string(p.Connector), Name: p.Name,
+		Status: string(p.Status), Methods: methods, Currencies: currencies, ApiBaseUrl: p.APIBaseURL,
+		HostedPage: p.HostedPage, CredentialsSealed: p.CredentialsSealed, CredentialsHint: p.CredentialsHint,
+		CreatedAt: ts(p.CreatedAt), UpdatedAt: ts(p.UpdatedAt),
+	}))
+}
+
+func (s queries) GetPaymentProfile(ctx context.Context, merchantID string, livemode bool, id string) (merchant.PaymentProfile, error) {
+	r, err := s.q.GetPaymentProfile(ctx, pgdb.GetPaymentProfileParams{MerchantID: merchantID, Livemode: livemode, ID: id})
+	if err != nil {
+		return merchant.PaymentProfile{}, mapErr(err)
+	}
+	return profileFromRow(r)
+}
+
+func (s queries) ListPaymentProfiles(ctx context.Context, merchantID string, livemode bool) ([]merchant.PaymentProfile, error) {
+	rows, err := s.q.ListPaymentProfiles(ctx, pgdb.ListPaymentProfilesParams{MerchantID: merchantID, Livemode: livemode})
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	out := make([]merchant.PaymentProfile, 0, len(rows))
+	for _, r := range rows {
+		p, err := profileFromRow(r)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+func (s queries) UpdatePaymentProfile(ctx context.Context, p merchant.PaymentProfile) error {
+	methods, err := toJSON(nonNil(p.Methods))
+	if err != nil {
+		return err
+	}
+	currencies, err := toJSON(nonNil(p.Currencies))
+	if err != nil {
+		return err
+	}
+	n, err := s.q.UpdatePaymentProfile(ctx, pgdb.UpdatePaymentProfileParams{
+		ID: p.ID, Name: p.Name, Status: string(p.Status), Methods: methods, Currencies: currencies,
+		ApiBaseUrl: p.APIBaseURL, HostedPage: p.HostedPage, CredentialsSealed: p.CredentialsSealed,
+		CredentialsHint: p.CredentialsHint, UpdatedAt: ts(p.UpdatedAt),
+	})
+	return rowsErr(n, err, store.ErrNotFound)
+}
+
+func (s queries) DeletePaymentProfile(ctx context.Context, id string) error {
+	n, err := s.q.DeletePaymentProfile(ctx, id)
+	return rowsErr(n, err, store.ErrNotUpdated)
+}
+
+func (s queries) GetRoutingRules(ctx context.Context, merchantID string, livemode bool) (store.RoutingRules, error) {
+	r, err := s.q.GetRoutingRules(ctx, pgdb.GetRoutingRulesParams{MerchantID: merchantID, Livemode: livemode})
+	if err != nil {
+		if err = mapErr(err); errors.Is(err, store.ErrNotFound) {
+			return store.RoutingRules{}, nil
+		}
+		return store.RoutingRules{}, err
+	}
+	out := store.RoutingRules{UpdatedAt: r.UpdatedAt.UTC()}
+	return out, fromJSON(r.Rules, &out.Rules)
+}
+
+func (s queries) PutRoutingRules(ctx context.Context, merchantID string, livemode bool, r store.RoutingRules) error {
+	if r.Rules == nil {
+		r.Rules = []provider.Rule{}
+	}
+	rules, err := toJSON(r.Rules)
+	if err != nil {
+		return err
+	}
+	return mapErr(s.q.PutRoutingRules(ctx, pgdb.PutRoutingRulesParams{
+		MerchantID: merchantID, Livemode: livemode, Rules: rules, UpdatedAt: ts(r.UpdatedAt),
+	}))
+}

@@ -1,0 +1,40 @@
+-- +goose Up
+-- Payment profiles ("prof_"): a merchant's processor accounts per mode. Credentials are sealed with the
+-- master key (bound to the profile id) and only their last 4 characters are kept in clear. Test mode's built-in
+-- sandbox profile is not stored: every merchant has it.
+CREATE TABLE payment_profiles (
+    id                 TEXT PRIMARY KEY,
+    merchant_id        TEXT NOT NULL REFERENCES merchants (id),
+    livemode           BOOLEAN NOT NULL,
+    connector          TEXT NOT NULL CHECK (connector IN ('sandbox', 'stripe')),
+    name               TEXT NOT NULL,
+    status             TEXT NOT NULL CHECK (status IN ('enabled', 'disabled')),
+    methods            JSONTEXT NOT NULL,
+    currencies         JSONTEXT NOT NULL,
+    api_base_url       TEXT NOT NULL,
+    hosted_page        BOOLEAN NOT NULL,
+    credentials_sealed BLOB,
+    credentials_hint   TEXT NOT NULL,
+    created_at         TIMESTAMP NOT NULL,
+    updated_at         TIMESTAMP NOT NULL
+);
+CREATE INDEX payment_profiles_merchant_idx ON payment_profiles (merchant_id, livemode, id);
+
+-- A merchant's routing rules per mode: one ordered list, replaced as a whole (PUT /api/v1/routing-rules).
+CREATE TABLE routing_rules (
+    merchant_id TEXT NOT NULL REFERENCES merchants (id),
+    livemode    BOOLEAN NOT NULL,
+    rules       JSONTEXT NOT NULL,
+    updated_at  TIMESTAMP NOT NULL,
+    PRIMARY KEY (merchant_id, livemode)
+);
+
+-- Which profile took a payment, and which one each provider call went to (a fallback makes several).
+ALTER TABLE payments ADD COLUMN profile_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE transactions ADD COLUMN profile_id TEXT NOT NULL DEFAULT '';
+
+-- +goose Down
+ALTER TABLE transactions DROP COLUMN profile_id;
+ALTER TABLE payments DROP COLUMN profile_id;
+DROP TABLE routing_rules;
+DROP TABLE payment_profiles;
