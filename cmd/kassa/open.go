@@ -72,12 +72,15 @@ func (c *cli) open(ctx context.Context, serving bool) (*env, error) {
 		st.Close()
 		return nil, fmt.Errorf("migrate %s database: %w", st.Dialect(), err)
 	}
-	var secrets, responses *sealed.Box
+	var secrets, responses, credentials *sealed.Box
 	var cards *vault.Vault
 	if cfg.MasterKey != nil {
 		secrets, err = sealed.New(cfg.MasterKey, "webhook-secrets")
 		if err == nil {
 			responses, err = sealed.New(cfg.MasterKey, "idempotency-responses")
+		}
+		if err == nil {
+			credentials, err = sealed.New(cfg.MasterKey, "payment-profile-credentials")
 		}
 		if err == nil {
 			cards, err = vault.New(cfg.MasterKey)
@@ -89,8 +92,9 @@ func (c *cli) open(ctx context.Context, serving bool) (*env, error) {
 	}
 	gw := gateway.New(st, gateway.Options{
 		Now: crashpoint.Clock(time.Now), Logger: log, LiveModeAvailable: cfg.MasterKey != nil && !cfg.MasterKeyGenerated, ResponseSecrets: responses,
-		BaseURL:  cfg.BaseURL,
-		Payments: gateway.PaymentOptions{Provider: sandbox.New(sandbox.Options{UPIDelay: cfg.SandboxDelay}), Vault: cards, AsyncDelay: cfg.SandboxDelay},
+		BaseURL: cfg.BaseURL,
+		Payments: gateway.PaymentOptions{Provider: sandbox.New(sandbox.Options{UPIDelay: cfg.SandboxDelay}), Vault: cards, AsyncDelay: cfg.SandboxDelay,
+			Credentials: credentials},
 		Webhooks: gateway.WebhookOptions{
 			Secrets: secrets, Schedule: webhook.Schedule(cfg.WebhookRetrySchedule), AllowedNetworks: cfg.WebhookAllowedNetworks,
 		},

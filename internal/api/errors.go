@@ -196,6 +196,8 @@ var ErrorCodes = map[string]int{
 	"missing_target": 400, "missing_idempotency_key": 400, "transaction_not_found": 404, "session_not_open": 409,
 	// Orders and their payments (document 004's codes).
 	"invalid_vpa": 400, "invalid_card": 400, "order_already_paid": 409,
+	// Payment profiles and routing.
+	"sandbox_profile_fixed": 400, "invalid_routing_rule": 400, "profile_in_use": 409,
 }
 
 func documentErrorCodes(o *huma.OpenAPI) {

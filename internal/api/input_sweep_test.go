@@ -49,6 +49,9 @@ var sweepBodies = map[string]string{
 	"replay-webhook-endpoint":        `{"since":"2026-11-01T00:00:00Z","until":"2026-12-01T00:00:00Z","status":"failed"}`,
 	"rotate-webhook-endpoint-secret": `{"grace_period_seconds":3600}`,
 	"create-webhook-test-deliveries": `{"endpoint_ids":["{webhook-endpoints}"],"type":"payment.succeeded"}`,
+	"create-payment-profile":         `{"connector":"stripe","name":"Stripe","methods":["card"],"currencies":["USD"],"credentials":{"secret_key":"sk_test_sweep1234","webhook_secret":"whsec_sweep"},"api_base_url":"http://127.0.0.1:9"}`,
+	"update-payment-profile":         `{"name":"Stripe EU","currencies":["EUR"],"status":"enabled"}`,
+	"put-routing-rules":              `{"rules":[{"methods":["card"],"currencies":["EUR"],"min_amount":1,"max_amount":100000,"card_brands":["visa"],"bin_prefixes":["4242"],"profiles":["{payment-profiles}","prof_sandbox"]}]}`,
 }
 
 // Malformed values, as they appear in a URL (percent-encoded) or in a JSON body (raw JSON text).
@@ -475,6 +478,7 @@ func seedEveryCollection(t *testing.T, e *kassatest.Env, key, tag string) map[st
 	ids["webhook-deliveries"] = create("/api/v1/webhook-test-deliveries",
 		`{"endpoint_ids":["`+ids["webhook-endpoints"]+`"]}`)["data"].([]any)[0].(map[string]any)["id"].(string)
 	ids["events"] = first("/api/v1/events")
+	ids["payment-profiles"] = create("/api/v1/payment-profiles", sweepBodies["create-payment-profile"])["id"].(string)
 	return ids
 }
 

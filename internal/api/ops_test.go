@@ -164,6 +164,13 @@ func TestOpenAPIDocumentIsValidAndComplete(t *testing.T) {
 		"POST /api/v1/payments",
 		"POST /api/v1/payments/{id}/refunds",
 		"GET /api/v1/jobs/stats",
+		"GET /api/v1/payment-profiles",
+		"GET /api/v1/payment-profiles/{id}",
+		"POST /api/v1/payment-profiles",
+		"PATCH /api/v1/payment-profiles/{id}",
+		"DELETE /api/v1/payment-profiles/{id}",
+		"GET /api/v1/routing-rules",
+		"PUT /api/v1/routing-rules",
 	}
 	slices.Sort(want)
 	if diff := cmp.Diff(want, documented); diff != "" {

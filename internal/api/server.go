@@ -150,6 +150,7 @@ func (s *Server) routes() {
 	s.registerEvents()
 	s.registerOrders()
 	s.registerJobs()
+	s.registerPaymentProfiles()
 }
 
 // register adds a huma operation and records the credential its route needs.

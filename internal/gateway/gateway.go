@@ -125,6 +125,8 @@ type PaymentOptions struct {
 	Provider provider.Provider
 	// Vault seals card data (a key derived from KASSA_MASTER_KEY).
 	Vault *vault.Vault
+	// Credentials seals payment profiles' processor credentials (a key derived from KASSA_MASTER_KEY).
+	Credentials *sealed.Box
 	// AsyncDelay is how long an order payment waits before its worker settles it (the sandbox's UPI approval
 	// time, KASSA_SANDBOX_DELAY, default 5s). Zero: at once.
 	AsyncDelay time.Duration

@@ -136,6 +136,10 @@ func Setup(t testing.TB, b storetest.Backend, opts Options) *Env {
 	if err != nil {
 		t.Fatal(err)
 	}
+	credentials, err := sealed.New(MasterKey, "payment-profile-credentials")
+	if err != nil {
+		t.Fatal(err)
+	}
 	if opts.Provider == nil {
 		opts.Provider = sandbox.New(sandbox.Options{})
 	}
@@ -158,7 +162,7 @@ func Setup(t testing.TB, b storetest.Backend, opts Options) *Env {
 	e.Gateway = gateway.New(gwStore, gateway.Options{
 		Now: e.Clock.Now, Logger: logger, LiveModeAvailable: opts.LiveMode, ResponseSecrets: responses, BaseURL: e.HTTP.URL,
 		Webhooks: gateway.WebhookOptions{Secrets: box, Schedule: opts.WebhookSchedule, AllowedNetworks: allowed, AfterSend: opts.AfterSend},
-		Payments: gateway.PaymentOptions{Provider: opts.Provider, Vault: v},
+		Payments: gateway.PaymentOptions{Provider: opts.Provider, Vault: v, Credentials: credentials},
 	})
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector())

@@ -90,8 +90,8 @@ func (c Credentials) Hint() string {
 var ErrLiveSandbox = errors.New("the sandbox connector only serves test mode")
 
 // ValidateProfile checks a profile and its credentials before it is stored; name, methods and currencies are
-// normalised in place.
-func ValidateProfile(p *PaymentProfile, c Credentials) error {
+// normalised in place. A nil c keeps the stored credentials (a change of other fields).
+func ValidateProfile(p *PaymentProfile, c *Credentials) error {
 	fail := func(field, format string, args ...any) error {
 		return &FieldError{Field: field, Err: fmt.Errorf(format, args...)}
 	}
@@ -138,7 +138,7 @@ func ValidateProfile(p *PaymentProfile, c Credentials) error {
 		}
 		p.APIBaseURL = strings.TrimRight(p.APIBaseURL, "/")
 	}
-	if p.Connector == ConnectorStripe {
+	if p.Connector == ConnectorStripe && c != nil {
 		if !strings.HasPrefix(c.SecretKey, "sk_") && !strings.HasPrefix(c.SecretKey, "rk_") {
 			return fail("credentials.secret_key", "a Stripe secret (sk_…) or restricted (rk_…) key is required")
 		}

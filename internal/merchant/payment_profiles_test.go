@@ -12,7 +12,7 @@ func TestValidateProfile(t *testing.T) {
 			Credentials{SecretKey: "sk_live_abcdefgh1234", WebhookSecret: "whsec_x"}
 	}
 	p, c := good()
-	if err := ValidateProfile(&p, c); err != nil {
+	if err := ValidateProfile(&p, &c); err != nil {
 		t.Fatal(err)
 	}
 	if p.Name != "Stripe EU" || p.Currencies[0] != "USD" || p.APIBaseURL != "http://127.0.0.1:12111" || p.Status != ProfileEnabled || c.Hint() != "1234" {
@@ -45,12 +45,17 @@ func TestValidateProfile(t *testing.T) {
 		p, c := good()
 		tc.edit(&p, &c)
 		var fe *FieldError
-		if err := ValidateProfile(&p, c); !errors.As(err, &fe) || fe.Field != tc.field {
+		if err := ValidateProfile(&p, &c); !errors.As(err, &fe) || fe.Field != tc.field {
 			t.Errorf("%s: %v, want an error naming %s", tc.name, err, tc.field)
 		}
 	}
+	// A change that keeps the stored credentials is not asked for them again.
+	p, _ = good()
+	if err := ValidateProfile(&p, nil); err != nil {
+		t.Errorf("unchanged credentials: %v", err)
+	}
 	sandbox := PaymentProfile{Connector: ConnectorSandbox, Name: "Sandbox", Methods: []string{"card", "upi"}}
-	if err := ValidateProfile(&sandbox, Credentials{}); err != nil {
+	if err := ValidateProfile(&sandbox, &Credentials{}); err != nil {
 		t.Errorf("test-mode sandbox: %v", err)
 	}
 }
