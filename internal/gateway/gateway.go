@@ -40,6 +40,7 @@ import (
 	"time"
 
 	"github.com/kassapay/kassa/internal/idempotency"
+	"github.com/kassapay/kassa/internal/merchant"
 	"github.com/kassapay/kassa/internal/provider"
 	"github.com/kassapay/kassa/internal/sealed"
 	"github.com/kassapay/kassa/internal/store"
@@ -48,6 +49,7 @@ import (
 
 // Gateway runs the use cases against a store.
 type Gateway struct {
+	conns    connections
 	store    store.Store
 	now      func() time.Time
 	log      *slog.Logger
@@ -127,6 +129,9 @@ type PaymentOptions struct {
 	Vault *vault.Vault
 	// Credentials seals payment profiles' processor credentials (a key derived from KASSA_MASTER_KEY).
 	Credentials *sealed.Box
+	// Connect builds the provider of a payment profile whose connector is not the sandbox (Stripe), from its
+	// credentials. Nil: only sandbox profiles take payments.
+	Connect func(merchant.PaymentProfile, merchant.Credentials) (provider.Provider, error)
 	// AsyncDelay is how long an order payment waits before its worker settles it (the sandbox's UPI approval
 	// time, KASSA_SANDBOX_DELAY, default 5s). Zero: at once.
 	AsyncDelay time.Duration

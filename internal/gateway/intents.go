@@ -86,7 +86,7 @@ func (g *Gateway) CreateIntent(ctx context.Context, a Auth, in IntentInput) (che
 	if err := problemsError(problems); err != nil {
 		return checkout.Intent{}, "", err
 	}
-	if _, err := g.providerFor(a.Livemode()); err != nil {
+	if _, err := g.routesFor(ctx, g.store, a.Merchant.ID, a.Livemode(), provider.Route{Method: string(payment.MethodCard), Currency: in.Currency, Amount: in.Amount}); err != nil {
 		return checkout.Intent{}, "", err
 	}
 	now := g.Now()
@@ -296,9 +296,11 @@ func (g *Gateway) ConfirmIntent(ctx context.Context, intentID, secret string, in
 		if err := takingPayments(ctx, tx, pi.MerchantID); err != nil {
 			return err
 		}
-		if at.prov, err = g.providerFor(pi.Livemode); err != nil {
+		routes, err := g.routesFor(ctx, tx, pi.MerchantID, pi.Livemode, cardRoute(pi.Amount, pi.Currency, at.card))
+		if err != nil {
 			return err
 		}
+		at.useRoutes(routes)
 		if pi.Livemode {
 			at.scenario = provider.ScenarioNone
 		}
@@ -308,7 +310,7 @@ func (g *Gateway) ConfirmIntent(ctx context.Context, intentID, secret string, in
 			CaptureMethod: payment.CaptureMethod(pi.CaptureMethod), Amount: pi.Amount, Currency: pi.Currency,
 			CustomerEmail: strings.ToLower(firstNonEmpty(email, pi.CustomerEmail)), CustomerName: in.Name,
 			Description: pi.Description, Metadata: pi.Metadata, ExternalOrderID: pi.ExternalOrderID,
-			SourceKind: SourceIntent, SourceID: pi.ID, Provider: at.prov.Name(), Scenario: string(at.scenario),
+			SourceKind: SourceIntent, SourceID: pi.ID, Provider: at.prov.Name(), ProfileID: at.profileID, Scenario: string(at.scenario),
 			Direct: payment.Direct{ClientIP: clientIP},
 		}
 		pi.Status, pi.PaymentID, pi.UpdatedAt = checkout.IntentProcessing, at.p.ID, now

@@ -204,13 +204,20 @@ func (g *Gateway) CreateOrderPayment(ctx context.Context, a Auth, in OrderPaymen
 	if err != nil {
 		return payment.Payment{}, InvalidParam("client_ip", "parameter_invalid", "client_ip must be an IPv4 or IPv6 address.")
 	}
-	if _, err := g.GetOrder(ctx, a, in.OrderID); err != nil {
-		return payment.Payment{}, err
-	}
-	prov, err := g.providerFor(a.Livemode())
+	order, err := g.GetOrder(ctx, a, in.OrderID)
 	if err != nil {
 		return payment.Payment{}, err
 	}
+	// An order payment is tried on its first route only: its worker settles it later, with no customer waiting.
+	want := provider.Route{Method: in.Method, Currency: order.Currency, Amount: order.Amount}
+	if in.Method == string(payment.MethodCard) {
+		want = cardRoute(order.Amount, order.Currency, card)
+	}
+	routes, err := g.routesFor(ctx, g.store, a.Merchant.ID, a.Livemode(), want)
+	if err != nil {
+		return payment.Payment{}, err
+	}
+	prov := routes[0].prov
 	var p payment.Payment
 	var fraudDeclined bool
 	err = g.store.InTx(ctx, func(tx store.Tx) error {
@@ -238,7 +245,7 @@ func (g *Gateway) CreateOrderPayment(ctx context.Context, a Auth, in OrderPaymen
 		p = payment.Payment{
 			ID: id.New("pay_", now), MerchantID: o.MerchantID, Livemode: o.Livemode, Status: payment.StatusPending,
 			Method: payment.Method(in.Method), CaptureMethod: payment.CaptureAutomatic, Amount: o.Amount, Currency: o.Currency,
-			CustomerEmail: strings.ToLower(in.Email), Metadata: o.Notes, SourceKind: sourceOrder, SourceID: o.ID, Provider: prov.Name(),
+			CustomerEmail: strings.ToLower(in.Email), Metadata: o.Notes, SourceKind: sourceOrder, SourceID: o.ID, Provider: prov.Name(), ProfileID: routes[0].profile.ID,
 			VPA: in.VPA, CreatedAt: now, UpdatedAt: now,
 		}
 		if p.Method == payment.MethodCard {
@@ -385,7 +392,7 @@ func (g *Gateway) ProcessOrderPayment(ctx context.Context, paymentID string) err
 			return &NotDueError{Until: until}
 		}
 	}
-	prov, err := g.providerFor(p.Livemode)
+	prov, err := g.providerOf(ctx, g.store, p)
 	if err != nil {
 		return err
 	}

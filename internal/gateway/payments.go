@@ -84,7 +84,7 @@ func (g *Gateway) ChargeCard(ctx context.Context, a Auth, in DirectInput, captur
 	if a.Merchant.Status != merchant.StatusActive {
 		return payment.Payment{}, errMerchantNotTakingPayments
 	}
-	prov, err := g.providerFor(a.Livemode())
+	routes, err := g.routesFor(ctx, g.store, a.Merchant.ID, a.Livemode(), cardRoute(in.Amount, in.Currency, card))
 	if err != nil {
 		return payment.Payment{}, err
 	}
@@ -93,12 +93,14 @@ func (g *Gateway) ChargeCard(ctx context.Context, a Auth, in DirectInput, captur
 	if !capture {
 		method = payment.CaptureManual
 	}
-	at := &cardAttempt{card: card, cvv: in.Card.CVV, prov: prov, p: payment.Payment{
+	at := &cardAttempt{card: card, cvv: in.Card.CVV, p: payment.Payment{
 		ID: id.New("pay_", now), MerchantID: a.Merchant.ID, Livemode: a.Livemode(), CaptureMethod: method,
 		Amount: in.Amount, Currency: in.Currency, CustomerEmail: strings.ToLower(in.CustomerEmail),
 		CustomerName: firstNonEmpty(in.CustomerName, in.Card.Name), Description: in.Description, Metadata: in.Metadata,
-		SourceKind: SourceDirect, Provider: prov.Name(), Direct: payment.Direct{ClientIP: clientIP},
+		SourceKind: SourceDirect, Direct: payment.Direct{ClientIP: clientIP},
 	}}
+	at.useRoutes(routes)
+	at.p.Provider, at.p.ProfileID = at.prov.Name(), at.profileID
 	at.p.SourceID = at.p.ID
 	declined := false
 	err = g.store.InTx(ctx, func(tx store.Tx) error {

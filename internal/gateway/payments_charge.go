@@ -74,8 +74,16 @@ type cardAttempt struct {
 	cvv      string
 	scenario provider.Scenario
 	prov     provider.Provider
+	// profileID is the profile prov serves; next are the routes to fall back to, in order.
+	profileID string
+	next      []route
 	// settled is the session a fraud decline settled, for a session's or link's payment.
 	settled checkout.Session
+}
+
+// useRoutes puts the attempt on the first of routes and keeps the others to fall back to.
+func (at *cardAttempt) useRoutes(routes []route) {
+	at.prov, at.profileID, at.next = routes[0].prov, routes[0].profile.ID, routes[1:]
 }
 
 // shopperAttempt checks what a shopper typed on a page (the card, the cardholder name, the e-mail) before anything
@@ -157,15 +165,35 @@ func (g *Gateway) vaultCard(ctx context.Context, tx store.Tx, p *payment.Payment
 	return nil
 }
 
-// callCardProvider is phase 2: the provider call with a key derived from the payment. ok is false when the outcome
-// is unknown; the recovery job then asks again with the same key.
+// callCardProvider is phase 2: the provider call with a key derived from the payment and its profile. ok is false
+// when the outcome is unknown; the recovery job then asks the same profile again with the same key. A definitive
+// failure that moved no money moves the payment to the next route and calls again (fallBack); any other answer is
+// the outcome.
 func (g *Gateway) callCardProvider(ctx context.Context, at *cardAttempt) (provider.Result, bool) {
+	for {
+		res, ok := g.callRoute(ctx, at)
+		if !ok || len(at.next) == 0 || !provider.Fallback(res) {
+			return res, ok
+		}
+		moved, err := g.fallBack(ctx, &at.p, res, at.next[0])
+		if err != nil {
+			g.log.ErrorContext(ctx, "falling back to the next payment profile failed; the payment fails", "payment_id", at.p.ID, "err", err)
+		}
+		if !moved {
+			return res, true
+		}
+		at.useRoutes(at.next)
+	}
+}
+
+// callRoute is one provider call of phase 2, on the profile the attempt is on.
+func (g *Gateway) callRoute(ctx context.Context, at *cardAttempt) (provider.Result, bool) {
 	crashpoint.Hit("card.begun")
 	callCtx, cancel := providerContext(ctx)
 	defer cancel()
 	op := cardOperation(at.p)
 	res, err := at.prov.Do(callCtx, provider.Request{
-		Operation: op, IdempotencyKey: at.p.ID + ":" + string(op), Amount: at.p.Amount, Currency: at.p.Currency,
+		Operation: op, IdempotencyKey: chargeKey(at.p, op), Amount: at.p.Amount, Currency: at.p.Currency,
 		Card:     &provider.Card{Number: at.card.Number, ExpMonth: at.card.ExpMonth, ExpYear: at.card.ExpYear, CVV: at.cvv, Name: at.card.Name},
 		Scenario: at.scenario,
 	})
@@ -345,15 +373,6 @@ func takingPayments(ctx context.Context, tx store.Tx, merchantID string) error {
 	return nil
 }
 
-// providerFor returns the provider of a mode: the sandbox in test mode; live mode has none configured yet.
-func (g *Gateway) providerFor(livemode bool) (provider.Provider, error) {
-	if livemode || g.payments.Provider == nil || g.payments.Vault == nil {
-		return nil, &Error{Kind: KindUnprocessable, Code: "payments_not_configured",
-			Message: "No payment provider is configured for this mode."}
-	}
-	return g.payments.Provider, nil
-}
-
 // RecoverPayment finishes a payment left pending by an interrupted provider call: it asks the provider again with
 // the same idempotency key (the card comes from the vault; the CVV is gone, which providers accept on a retried
 // key). After maxRecoveryAttempts unanswered calls it records a timeout.
@@ -371,7 +390,7 @@ func (g *Gateway) RecoverPayment(ctx context.Context, paymentID string) error {
 	if p.Status != payment.StatusPending || p.Method != payment.MethodCard {
 		return nil
 	}
-	prov, err := g.providerFor(p.Livemode)
+	prov, err := g.providerOf(ctx, g.store, p)
 	if err != nil {
 		return err
 	}
@@ -387,7 +406,7 @@ func (g *Gateway) RecoverPayment(ctx context.Context, paymentID string) error {
 	defer cancel()
 	op := cardOperation(p)
 	res, callErr := prov.Do(callCtx, provider.Request{
-		Operation: op, IdempotencyKey: p.ID + ":" + string(op), Amount: p.Amount, Currency: p.Currency,
+		Operation: op, IdempotencyKey: chargeKey(p, op), Amount: p.Amount, Currency: p.Currency,
 		Card:     &provider.Card{Number: card.Number, ExpMonth: card.ExpMonth, ExpYear: card.ExpYear, Name: card.Name},
 		Scenario: provider.Scenario(p.Scenario),
 	})

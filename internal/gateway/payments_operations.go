@@ -30,13 +30,15 @@ func (g *Gateway) startOperation(ctx context.Context, a Auth, paymentID string, 
 	if !id.HasPrefix(paymentID, "pay_") {
 		return payment.Payment{}, NotFound("payment", paymentID)
 	}
-	if _, err := g.store.GetPayment(ctx, a.Merchant.ID, a.Livemode(), paymentID); err != nil {
+	cur, err := g.store.GetPayment(ctx, a.Merchant.ID, a.Livemode(), paymentID)
+	if err != nil {
 		return payment.Payment{}, notFoundAs(err, "payment", paymentID)
 	}
 	if operationID := resumePoint(ctx, "txn_"); operationID != "" {
 		return g.resumeOperation(ctx, paymentID, operationID, op)
 	}
-	prov, err := g.providerFor(a.Livemode())
+	// The operation goes to the profile that took the payment.
+	prov, err := g.providerOf(ctx, g.store, cur)
 	if err != nil {
 		return payment.Payment{}, err
 	}
@@ -229,7 +231,7 @@ func (g *Gateway) RecoverOperation(ctx context.Context, paymentID, operationID s
 	if p.OperationID != operationID || p.Operation == payment.OperationNone {
 		return nil
 	}
-	prov, err := g.providerFor(p.Livemode)
+	prov, err := g.providerOf(ctx, g.store, p)
 	if err != nil {
 		return err
 	}
@@ -294,7 +296,7 @@ func (g *Gateway) ExpireAuthorizations(ctx context.Context) (int, error) {
 		if !started {
 			continue
 		}
-		prov, err := g.providerFor(p.Livemode)
+		prov, err := g.providerOf(ctx, g.store, p)
 		if err != nil {
 			return n, err
 		}

@@ -107,10 +107,7 @@ func (g *Gateway) CreateRefund(ctx context.Context, a Auth, in RefundInput, idem
 	if err != nil {
 		return refund.Refund{}, payment.Payment{}, err
 	}
-	prov, err := g.providerFor(a.Livemode())
-	if err != nil {
-		return refund.Refund{}, payment.Payment{}, err
-	}
+	var prov provider.Provider
 	var r refund.Refund
 	var p payment.Payment
 	err = g.store.InTx(ctx, func(tx store.Tx) error {
@@ -126,6 +123,10 @@ func (g *Gateway) CreateRefund(ctx context.Context, a Auth, in RefundInput, idem
 			return notFoundAsCode(err)
 		case in.byPaymentRoute && p.Status == payment.StatusRefunded:
 			return Errorf(KindConflict, "payment_already_refunded", "The payment is already fully refunded.")
+		}
+		// The refund goes to the profile that took the payment.
+		if prov, err = g.providerOf(ctx, tx, p); err != nil {
+			return err
 		}
 		amount := int64(0)
 		if in.Amount != nil {
@@ -320,7 +321,7 @@ func (g *Gateway) RecoverRefund(ctx context.Context, refundID string) error {
 	if err != nil {
 		return err
 	}
-	prov, err := g.providerFor(r.Livemode)
+	prov, err := g.providerOf(ctx, g.store, p)
 	if err != nil {
 		return err
 	}

@@ -89,9 +89,11 @@ func (g *Gateway) PaySession(ctx context.Context, sessionID string, in CardInput
 		if err := takingPayments(ctx, tx, s.MerchantID); err != nil {
 			return err
 		}
-		if at.prov, err = g.providerFor(s.Livemode); err != nil {
+		routes, err := g.routesFor(ctx, tx, s.MerchantID, s.Livemode, cardRoute(s.Amount, s.Currency, at.card))
+		if err != nil {
 			return err
 		}
+		at.useRoutes(routes)
 		if s.Livemode {
 			at.scenario = provider.ScenarioNone
 		}
@@ -100,7 +102,7 @@ func (g *Gateway) PaySession(ctx context.Context, sessionID string, in CardInput
 			CaptureMethod: payment.CaptureAutomatic, Amount: s.Amount, Currency: s.Currency,
 			CustomerEmail: strings.ToLower(firstNonEmpty(email, s.Customer.Email)), CustomerName: firstNonEmpty(in.Name, s.Customer.Name),
 			Description: s.Description, Metadata: s.Metadata, ExternalOrderID: s.ExternalOrderID,
-			ExternalInvoiceID: s.ExternalInvoiceID, SourceKind: sourceKind(s.Kind), SourceID: s.ID, Provider: at.prov.Name(),
+			ExternalInvoiceID: s.ExternalInvoiceID, SourceKind: sourceKind(s.Kind), SourceID: s.ID, Provider: at.prov.Name(), ProfileID: at.profileID,
 			Scenario: string(at.scenario), Direct: payment.Direct{ClientIP: clientIP},
 		}
 		s.Status, s.UpdatedAt = checkout.StatusPending, now

@@ -70,7 +70,7 @@ func TransactionView(t payment.Transaction) TransactionObject {
 func providerTransaction(p payment.Payment, typ payment.TransactionType, amount int64, res provider.Result, now time.Time) payment.Transaction {
 	t := payment.Transaction{
 		ID: id.New("txn_", now), PaymentID: p.ID, MerchantID: p.MerchantID, Livemode: p.Livemode, Type: typ,
-		Status: payment.TxnFailed, Amount: amount, Currency: p.Currency, Provider: p.Provider,
+		Status: payment.TxnFailed, Amount: amount, Currency: p.Currency, Provider: p.Provider, ProfileID: p.ProfileID,
 		ProviderTransactionID: res.ProviderTransactionID, AuthCode: res.AuthCode, ResponseCode: res.ResponseCode,
 		ResponseMessage: res.ResponseMessage, CreatedAt: now,
 	}
