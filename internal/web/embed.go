@@ -237,8 +237,7 @@ func (h *handler) embedRefused(w http.ResponseWriter, r *http.Request, status in
 }
 
 func (h *handler) renderEmbed(w http.ResponseWriter, r *http.Request, status int, origin string, v *embedView) {
-	v.CSS = "/static/checkout.css?v=" + h.assets.files["checkout.css"].version
-	v.JS = "/static/embed.js?v=" + h.assets.files["embed.js"].version
+	v.CSS, v.JS = h.assets.URL("checkout.css"), h.assets.URL("embed.js")
 	var buf bytes.Buffer
 	if err := embedPage.Execute(&buf, v); err != nil {
 		h.failed(w, r, err)

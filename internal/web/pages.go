@@ -439,7 +439,7 @@ func (h *handler) errorPage(w http.ResponseWriter, r *http.Request, status int, 
 	if k == errorFailed {
 		v.RequestID = w.Header().Get("Request-Id") // for the customer to quote; the log line has it too
 		// render itself falls back to this page; execute it directly so a broken template cannot loop.
-		v.Assets = h.assets.urls
+		v.Assets = h.pageAssets()
 		hostedHeaders(w.Header(), v.policy)
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.WriteHeader(status)
