@@ -360,45 +360,32 @@ func (d *dashboard) message(w http.ResponseWriter, r *http.Request, c *dctx, sta
 	w.Write(buf.Bytes())
 }
 
-// failed answers an error of a use case: not found as 404, refusals with their message, anything else as 500.
+// failed answers an error of a use case (failedIn without a page context).
 func (d *dashboard) failed(w http.ResponseWriter, r *http.Request, err error) {
 	d.failedIn(w, r, nil, err)
 }
 
+// failedIn answers an error of a use case with the status of its kind (gateway.Kind.Status, the table every front
+// answers with): a missing object is "Not found", a refusal shows the gateway's message, and anything else (an
+// internal failure, an unavailable dependency) is logged and worded as ours.
 func (d *dashboard) failedIn(w http.ResponseWriter, r *http.Request, c *dctx, err error) {
-	if ge, ok := gateway.AsError(err); ok {
-		switch ge.Kind {
-		case gateway.KindNotFound:
-			d.message(w, r, c, http.StatusNotFound, "Not found", "There is no such object for this merchant and mode.")
-			return
-		case gateway.KindForbidden:
-			d.message(w, r, c, http.StatusForbidden, "Not allowed", ge.Message)
-			return
-		case gateway.KindInvalid, gateway.KindConflict, gateway.KindGone, gateway.KindIdempotency, gateway.KindUnprocessable:
-			d.message(w, r, c, statusOfKind(ge.Kind), "Not done", ge.Message)
-			return
-		}
+	status := gateway.StatusOf(err)
+	ge, _ := gateway.AsError(err)
+	switch {
+	case status >= http.StatusInternalServerError:
+		d.log.ErrorContext(r.Context(), "dashboard request failed", "path", r.URL.Path, "err", err)
+		d.message(w, r, c, status, "Something went wrong", "The request failed on our side. Try again in a moment.")
+	case ge.Kind == gateway.KindNotFound:
+		d.message(w, r, c, status, "Not found", "There is no such object for this merchant and mode.")
+	case ge.Kind == gateway.KindForbidden:
+		d.message(w, r, c, status, "Not allowed", ge.Message)
+	default:
+		d.message(w, r, c, status, "Not done", ge.Message)
 	}
-	d.log.ErrorContext(r.Context(), "dashboard request failed", "path", r.URL.Path, "err", err)
-	d.message(w, r, c, http.StatusInternalServerError, "Something went wrong", "The request failed on our side. Try again in a moment.")
 }
 
-// statusOfKind is the HTTP status of a refused form.
-func statusOfKind(k gateway.Kind) int {
-	switch k {
-	case gateway.KindConflict, gateway.KindIdempotency:
-		return http.StatusConflict
-	case gateway.KindGone:
-		return http.StatusGone
-	case gateway.KindUnprocessable:
-		return http.StatusUnprocessableEntity
-	case gateway.KindRateLimited:
-		return http.StatusTooManyRequests
-	}
-	return http.StatusBadRequest
-}
-
-// formError is a refused form's message, or "" when err is not the user's to fix.
+// formError is a refused form's message, or "" when err is not the user's to fix (failedIn answers those). The form
+// comes back with the status of the error's kind (gateway.StatusOf).
 func formError(err error) string {
 	if ge, ok := gateway.AsError(err); ok && ge.Kind != gateway.KindNotFound {
 		switch ge.Kind {
@@ -478,11 +465,7 @@ func (d *dashboard) login(w http.ResponseWriter, r *http.Request) {
 			d.failed(w, r, err)
 			return
 		}
-		status := http.StatusUnauthorized
-		if ge.Kind == gateway.KindRateLimited {
-			status = http.StatusTooManyRequests
-		}
-		d.renderLogin(w, r, status, loginData{Email: email, Next: next, Error: ge.Message})
+		d.renderLogin(w, r, ge.Kind.Status(), loginData{Email: email, Next: next, Error: ge.Message})
 		return
 	}
 	http.SetCookie(w, &http.Cookie{

@@ -378,9 +378,3 @@ func (d *dashboard) showPayment(w http.ResponseWriter, r *http.Request, c *dctx,
 	c.view.Data = data
 	d.render(w, r, status, "payment.html", c.view)
 }
-
-// mustKind is the kind of a gateway error (formError returned a message for it).
-func mustKind(err error) gateway.Kind {
-	ge, _ := gateway.AsError(err)
-	return ge.Kind
-}
