@@ -10,6 +10,7 @@ import (
 	"github.com/kassapay/kassa/internal/gateway"
 	"github.com/kassapay/kassa/internal/kassatest"
 	"github.com/kassapay/kassa/internal/payment"
+	"github.com/kassapay/kassa/internal/provider"
 	"github.com/kassapay/kassa/internal/provider/sandbox"
 	"github.com/kassapay/kassa/internal/store"
 	"github.com/kassapay/kassa/internal/store/storetest"
@@ -110,6 +111,35 @@ func TestDashboardCaptureAndVoid(t *testing.T) {
 		}
 		if got, _ := e.Gateway.GetPayment(ctx, a, mine.ID); got.Status != payment.StatusAuthorized {
 			t.Errorf("an operator's post made the payment %s", got.Status)
+		}
+	})
+}
+
+// refusingCaptures is the sandbox, except that the processor refuses every capture.
+type refusingCaptures struct{ provider.Provider }
+
+func (p refusingCaptures) Do(ctx context.Context, r provider.Request) (provider.Result, error) {
+	if r.Operation == provider.OperationCapture {
+		return provider.ResultFor(provider.CodeDoNotHonor), nil
+	}
+	return p.Provider.Do(ctx, r)
+}
+
+// TestDashboardCaptureRefusedByTheProcessor: a capture the processor refuses answers 402, the status of a declined
+// operation, with the processor's reason; the dashboard used to answer it with a 500 "Something went wrong".
+func TestDashboardCaptureRefusedByTheProcessor(t *testing.T) {
+	t.Parallel()
+	kassatest.ForEachBackend(t, func(t *testing.T, b storetest.Backend) {
+		e, _ := webtest.Setup(t, b, kassatest.Options{Provider: refusingCaptures{sandbox.New(sandbox.Options{})}})
+		a := gateway.Auth{Merchant: e.Merchant.Merchant}
+		p := authorized(t, e, a)
+		u := signInMerchant(t, e)
+		key := formKeyOf(t, u.get("/dashboard/payments/"+p.ID))
+		refused := u.post("/dashboard/payments/"+p.ID+"/capture", url.Values{"key": {key}, "confirm": {"yes"}})
+		webtest.WantStatus(t, "refused capture", refused, http.StatusPaymentRequired)
+		webtest.WantContains(t, "refused capture", refused, "The provider refused the capture")
+		if strings.Contains(refused.Body, "Something went wrong") || strings.Contains(e.Log.String(), "dashboard request failed") {
+			t.Errorf("a refused capture is answered as our failure:\n%s", refused.Body)
 		}
 	})
 }

@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"context"
 	"crypto/sha512"
 	"encoding/base64"
 	"encoding/json"
@@ -11,7 +12,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kassapay/kassa/internal/gateway"
 	"github.com/kassapay/kassa/internal/kassatest"
+	"github.com/kassapay/kassa/internal/merchant"
 	"github.com/kassapay/kassa/internal/store/storetest"
 	"github.com/kassapay/kassa/internal/web"
 	"github.com/kassapay/kassa/internal/webtest"
@@ -212,6 +215,19 @@ func TestEmbedSession(t *testing.T) {
 	})
 }
 
+// payVisaInEmbed posts the approved Visa card to a session's embedded payment, as Kassa's own embed page does.
+func payVisaInEmbed(t *testing.T, e *kassatest.Env, br *webtest.Browser, sessionID string) webtest.Page {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, e.HTTP.URL+"/embed/session/"+sessionID+"/pay",
+		strings.NewReader(fmt.Sprintf(`{"number":"4242424242424242","exp":"12/%d","cvv":"123"}`, kassatest.Start.Year()%100+2)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	return br.Do(req)
+}
+
 // TestEmbedSessionPayIsScoredOnTheShoppersAddress: a card payment made in the embed reaches the fraud rules with the
 // shopper's IP address, as on the hosted page: a blocked address is declined as fraudulent.
 func TestEmbedSessionPayIsScoredOnTheShoppersAddress(t *testing.T) {
@@ -223,14 +239,7 @@ func TestEmbedSessionPayIsScoredOnTheShoppersAddress(t *testing.T) {
 			t.Fatalf("block: %d %s", r.Status, r.Body)
 		}
 		cs := webtest.NewSession(t, e, "cs", "EMB-IP")
-		req, err := http.NewRequest(http.MethodPost, e.HTTP.URL+"/embed/session/"+cs+"/pay",
-			strings.NewReader(fmt.Sprintf(`{"number":"4242424242424242","exp":"12/%d","cvv":"123"}`, kassatest.Start.Year()%100+2)))
-		if err != nil {
-			t.Fatal(err)
-		}
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("Sec-Fetch-Site", "same-origin")
-		resp := br.Do(req)
+		resp := payVisaInEmbed(t, e, br, cs)
 		var m map[string]any
 		if err := json.Unmarshal([]byte(resp.Body), &m); err != nil || resp.Status != 200 || m["status"] != "failed" {
 			t.Fatalf("pay from a blocked address: %d %s", resp.Status, resp.Body)
@@ -239,6 +248,34 @@ func TestEmbedSessionPayIsScoredOnTheShoppersAddress(t *testing.T) {
 		p := pay.JSON(t)
 		if p["fraud_decision"] != "decline" || p["failure_code"] != "fraudulent" || !strings.Contains(string(pay.Body), "IP address") {
 			t.Errorf("payment from a blocked address: %s", pay.Body)
+		}
+	})
+}
+
+// TestEmbedOfSuspendedMerchant: a suspended merchant's embedded checkout is refused with 403, the status of the
+// forbidden kind, saying the shop cannot take payments; the embed used to answer 401 as if the publishable key
+// were not valid. The embedded payment's JSON says 403 merchant_inactive too.
+func TestEmbedOfSuspendedMerchant(t *testing.T) {
+	t.Parallel()
+	kassatest.ForEachBackend(t, func(t *testing.T, b storetest.Backend) {
+		e, br := webtest.Setup(t, b, kassatest.Options{})
+		cs := webtest.NewSession(t, e, "cs", "EMB-SUSPENDED")
+		order := newOrderID(t, e, 1500)
+		// The shop allowed its embed on its site; then an operator suspended it.
+		origins, inactive := []string{"https://shop.example"}, merchant.StatusInactive
+		patch := gateway.MerchantPatch{CheckoutAllowedOrigins: &origins, Status: &inactive}
+		if _, err := e.Gateway.UpdateMerchant(context.Background(), e.Merchant.Merchant.ID, patch); err != nil {
+			t.Fatal(err)
+		}
+		query := "?key=" + e.PublishableKey + "&origin=" + origins[0]
+		for _, path := range []string{"/embed/session/" + cs + query, "/embed/order/" + order + query} {
+			p := br.Get(path)
+			webtest.WantStatus(t, path, p, http.StatusForbidden)
+			webtest.WantContains(t, path, p, "This shop cannot take payments here right now.")
+		}
+		p := payVisaInEmbed(t, e, br, cs)
+		if p.Status != http.StatusForbidden || !strings.Contains(p.Body, `"code":"merchant_inactive"`) {
+			t.Errorf("embedded payment for a suspended merchant: %d %s", p.Status, p.Body)
 		}
 	})
 }

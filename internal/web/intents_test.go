@@ -1,13 +1,17 @@
 package web_test
 
 import (
+	"context"
 	"html"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 
+	"github.com/kassapay/kassa/internal/checkout"
+	"github.com/kassapay/kassa/internal/gateway"
 	"github.com/kassapay/kassa/internal/kassatest"
+	"github.com/kassapay/kassa/internal/merchant"
 	"github.com/kassapay/kassa/internal/provider/sandbox"
 	"github.com/kassapay/kassa/internal/store/storetest"
 	"github.com/kassapay/kassa/internal/webtest"
@@ -85,6 +89,36 @@ func TestFraudCardOnTheHostedPage(t *testing.T) {
 		pay := br.API(kassatest.Request{Method: "GET", Path: "/api/v1/payments/" + s["payment_id"].(string)}).JSON(t)
 		if pay["fraud_decision"] != "decline" || pay["transaction_id"] != nil {
 			t.Errorf("payment: %v %v", pay["fraud_decision"], pay["transaction_id"])
+		}
+	})
+}
+
+// TestIntentPageOfSuspendedMerchant: paying an intent on the hosted page after its merchant was suspended is
+// refused with 403, the status of the forbidden kind, and the page a suspended shop gets; the page used to show the
+// form again as a 409 conflict. Nothing is charged.
+func TestIntentPageOfSuspendedMerchant(t *testing.T) {
+	t.Parallel()
+	kassatest.ForEachBackend(t, func(t *testing.T, b storetest.Backend) {
+		e, br := webtest.Setup(t, b, kassatest.Options{})
+		r := br.API(kassatest.Request{Method: "POST", Path: "/api/v1/payment-intents", Body: `{"amount":4200,"currency":"USD",` +
+			`"success_url":"https://shop.example/orders/ok","cancel_url":"https://shop.example/orders/cancel"}`})
+		if r.Status != 201 {
+			t.Fatalf("%d %s", r.Status, r.Body)
+		}
+		c := r.JSON(t)
+		id, secret := c["id"].(string), c["client_secret"].(string)
+		inactive := merchant.StatusInactive
+		if _, err := e.Gateway.UpdateMerchant(context.Background(), e.Merchant.Merchant.ID, gateway.MerchantPatch{Status: &inactive}); err != nil {
+			t.Fatal(err)
+		}
+		form := webtest.Card(sandbox.CardVisa)
+		form.Set("client_secret", secret)
+		p := br.Post("/checkout/"+id+"/pay", form)
+		webtest.WantStatus(t, "pay for a suspended merchant", p, http.StatusForbidden)
+		webtest.WantContains(t, "pay for a suspended merchant", p, "Payments unavailable", "You were not charged")
+		pi, err := e.Store.GetPaymentIntentByID(context.Background(), id)
+		if err != nil || pi.Status != checkout.IntentCreated {
+			t.Errorf("intent after the refused payment: %v %v", pi.Status, err)
 		}
 	})
 }
