@@ -96,6 +96,16 @@ func TestDashboardSignInAndOut(t *testing.T) {
 	})
 }
 
+// TestDashboardServesItsStylesheetAndScript: the dashboard's own dashboard.css and dashboard.js, which its pages link
+// to under /static/ next to the hosted pages' files, are served and cacheable by their versioned URL.
+func TestDashboardServesItsStylesheetAndScript(t *testing.T) {
+	t.Parallel()
+	e, br := webtest.Setup(t, storetest.Backends()[0], kassatest.Options{})
+	login := newDashUser(t, e).get("/dashboard/login")
+	webtest.WantContains(t, "login page", login, "/static/dashboard.css?v=", "/static/dashboard.js?v=")
+	webtest.WantAssetsServed(t, br, login)
+}
+
 func TestDashboardLocksOutAfterRepeatedFailures(t *testing.T) {
 	t.Parallel()
 	kassatest.ForEachBackend(t, func(t *testing.T, b storetest.Backend) {

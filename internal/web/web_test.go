@@ -57,22 +57,7 @@ func TestCheckoutPageShowsTheSessionInTestMode(t *testing.T) {
 				t.Errorf("input %s has no label", m[1])
 			}
 		}
-		// The stylesheet and script the page links to are served, cacheable by their versioned URL.
-		for _, tc := range []struct{ re, contentType string }{
-			{`<link rel="stylesheet" href="([^"]+)">`, "text/css; charset=utf-8"},
-			{`<script src="([^"]+)">`, "text/javascript; charset=utf-8"},
-		} {
-			m := regexp.MustCompile(tc.re).FindStringSubmatch(p.Body)
-			if m == nil {
-				t.Fatalf("no %s in the page", tc.re)
-			}
-			href := strings.ReplaceAll(m[1], "&amp;", "&")
-			a := br.Get(href)
-			if a.Status != http.StatusOK || a.Header.Get("Content-Type") != tc.contentType ||
-				a.Header.Get("X-Content-Type-Options") != "nosniff" || !strings.Contains(a.Header.Get("Cache-Control"), "immutable") {
-				t.Errorf("GET %s: %d %v", href, a.Status, a.Header)
-			}
-		}
+		webtest.WantAssetsServed(t, br, p)
 	})
 }
 

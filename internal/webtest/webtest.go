@@ -211,3 +211,24 @@ func DeliverAll(t *testing.T, e *kassatest.Env) {
 		}
 	}
 }
+
+// WantAssetsServed checks that the stylesheet and script a page links to are served, cacheable by their versioned
+// URL.
+func WantAssetsServed(t *testing.T, br *Browser, p Page) {
+	t.Helper()
+	for _, tc := range []struct{ re, contentType string }{
+		{`<link rel="stylesheet" href="([^"]+)">`, "text/css; charset=utf-8"},
+		{`<script src="([^"]+)"`, "text/javascript; charset=utf-8"},
+	} {
+		m := regexp.MustCompile(tc.re).FindStringSubmatch(p.Body)
+		if m == nil {
+			t.Fatalf("no %s in the page", tc.re)
+		}
+		href := strings.ReplaceAll(m[1], "&amp;", "&")
+		a := br.Get(href)
+		if a.Status != http.StatusOK || a.Header.Get("Content-Type") != tc.contentType ||
+			a.Header.Get("X-Content-Type-Options") != "nosniff" || !strings.Contains(a.Header.Get("Cache-Control"), "immutable") {
+			t.Errorf("GET %s: %d %v", href, a.Status, a.Header)
+		}
+	}
+}
