@@ -16,6 +16,7 @@ import (
 
 	"github.com/kassapay/kassa/internal/checkout"
 	"github.com/kassapay/kassa/internal/clientip"
+	"github.com/kassapay/kassa/internal/dashboard"
 	"github.com/kassapay/kassa/internal/gateway"
 	"github.com/kassapay/kassa/internal/merchant"
 	"github.com/kassapay/kassa/internal/ratelimit"
@@ -134,6 +135,7 @@ func (s *Server) routes() {
 	s.mux.Handle("GET /metrics", s.metricsHandler())
 	s.mux.HandleFunc("GET /docs", s.docs)
 	web.Mount(s.mux, web.Options{Gateway: s.gw, Logger: s.log, ClientIP: s.opts.ClientIP})
+	dashboard.Mount(s.mux, dashboard.Options{Gateway: s.gw, Logger: s.log})
 
 	// One file per resource registers its routes.
 	s.registerMerchant()

@@ -17,6 +17,7 @@ import (
 	"github.com/kassapay/kassa/internal/kassatest"
 	"github.com/kassapay/kassa/internal/store/storetest"
 	"github.com/kassapay/kassa/internal/webhook"
+	"github.com/kassapay/kassa/internal/webtest"
 )
 
 // merchantHandler is what a merchant's webhook endpoint does: verify the signature (401 if it fails), dedupe on
@@ -67,30 +68,19 @@ func (h *merchantHandler) received(sessionID string) []string {
 	return append([]string(nil), h.types[sessionID]...)
 }
 
-// deliverAll makes every due delivery's attempt, as the workers would.
-func deliverAll(t *testing.T, e *kassatest.Env) {
-	t.Helper()
-	body := e.Do(kassatest.Request{Method: "GET", Path: "/api/v1/webhook-deliveries?status=pending&limit=100"}).JSON(t)
-	for _, d := range body["data"].([]any) {
-		if err := e.Gateway.AttemptDelivery(context.Background(), d.(map[string]any)["id"].(string)); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
-
 // TestSandboxCompletenessChecklist walks the reference document's checklist for going live, end to end, with a
 // merchant webhook handler that verifies signatures and dedupes events.
 func TestSandboxCompletenessChecklist(t *testing.T) {
 	t.Parallel()
 	kassatest.ForEachBackend(t, func(t *testing.T, b storetest.Backend) {
-		e, br := setup(t, b, kassatest.Options{})
+		e, br := webtest.Setup(t, b, kassatest.Options{})
 		h := &merchantHandler{now: e.Clock.Now, seen: map[string]bool{}, types: map[string][]string{}, paid: map[string]int{}}
 		hook := httptest.NewServer(h)
 		defer hook.Close()
 		create := func(path, order string) map[string]any {
 			body := fmt.Sprintf(`{"external_order_id":%q,"amount":12500,"success_url":%q,"cancel_url":%q,"webhook_url":%q}`,
-				order, successURL, cancelURL, hook.URL+"/webhooks")
-			resp := br.api(kassatest.Request{Method: "POST", Path: path, Body: body, Headers: map[string]string{"Idempotency-Key": "k-" + order}})
+				order, webtest.SuccessURL, webtest.CancelURL, hook.URL+"/webhooks")
+			resp := br.API(kassatest.Request{Method: "POST", Path: path, Body: body, Headers: map[string]string{"Idempotency-Key": "k-" + order}})
 			if resp.Status != http.StatusCreated {
 				t.Fatalf("create %s: %d %s", order, resp.Status, resp.Body)
 			}
@@ -109,22 +99,22 @@ func TestSandboxCompletenessChecklist(t *testing.T) {
 		if u := approve["checkout_url"].(string); u != e.HTTP.URL+"/checkout/"+approveID {
 			t.Errorf("checkout_url %q", u)
 		}
-		wantStatus(t, "checkout_url", br.get("/checkout/"+approveID), http.StatusOK)
+		webtest.WantStatus(t, "checkout_url", br.Get("/checkout/"+approveID), http.StatusOK)
 		// 2. POST /payment-links returns a valid /pay/{id} URL.
 		link := create("/api/v1/payment-links", "CHECK-LINK")
 		if u := link["checkout_url"].(string); !strings.HasSuffix(u, "/pay/"+link["id"].(string)) {
 			t.Errorf("payment link URL %q", u)
 		}
-		wantStatus(t, "payment link page", br.get("/pay/"+link["id"].(string)), http.StatusOK)
+		webtest.WantStatus(t, "payment link page", br.Get("/pay/"+link["id"].(string)), http.StatusOK)
 		// 3. The approve scenario delivers payment.succeeded.
-		wantStatus(t, "approve", br.post("/checkout/"+approveID+"/pay", withScenario(card("4000000000000002"), "approve")), http.StatusSeeOther)
+		webtest.WantStatus(t, "approve", br.Post("/checkout/"+approveID+"/pay", withScenario(webtest.Card("4000000000000002"), "approve")), http.StatusSeeOther)
 		// 4. The decline scenario delivers payment.failed.
 		decline := create("/api/v1/checkout-sessions", "CHECK-DECLINE")["id"].(string)
-		wantStatus(t, "decline", br.post("/checkout/"+decline+"/pay", withScenario(card("4242424242424242"), "decline")), http.StatusPaymentRequired)
+		webtest.WantStatus(t, "decline", br.Post("/checkout/"+decline+"/pay", withScenario(webtest.Card("4242424242424242"), "decline")), http.StatusPaymentRequired)
 		// 7. Cancel from the hosted page delivers payment.canceled.
 		cancel := create("/api/v1/checkout-sessions", "CHECK-CANCEL")["id"].(string)
-		wantStatus(t, "cancel", br.post("/checkout/"+cancel+"/cancel", nil), http.StatusSeeOther)
-		deliverAll(t, e)
+		webtest.WantStatus(t, "cancel", br.Post("/checkout/"+cancel+"/cancel", nil), http.StatusSeeOther)
+		webtest.DeliverAll(t, e)
 		for id, want := range map[string]string{approveID: "payment.succeeded", decline: "payment.failed", cancel: "payment.canceled"} {
 			if got := h.received(id); len(got) != 1 || got[0] != want {
 				t.Errorf("%s: the merchant received %v, want [%s]", id, got, want)
@@ -136,7 +126,7 @@ func TestSandboxCompletenessChecklist(t *testing.T) {
 		if _, err := e.Gateway.ExpireSessions(context.Background()); err != nil {
 			t.Fatal(err)
 		}
-		deliverAll(t, e)
+		webtest.DeliverAll(t, e)
 		if got := h.received(expire); len(got) != 1 || got[0] != "checkout.session.expired" {
 			t.Errorf("expired session: the merchant received %v", got)
 		}
@@ -164,7 +154,7 @@ func TestSandboxCompletenessChecklist(t *testing.T) {
 		if r := e.Do(kassatest.Request{Method: "POST", Path: "/api/v1/webhook-deliveries/" + deliveryID + "/retry"}); r.Status != http.StatusOK {
 			t.Fatalf("retry: %d %s", r.Status, r.Body)
 		}
-		deliverAll(t, e)
+		webtest.DeliverAll(t, e)
 		if got := e.Do(kassatest.Request{Method: "GET", Path: "/api/v1/webhook-deliveries/" + deliveryID}).JSON(t)["attempts"]; got != float64(2) {
 			t.Errorf("the event was delivered %v times, want 2", got)
 		}

@@ -115,7 +115,7 @@ func (h *handler) embedOrder(w http.ResponseWriter, r *http.Request) {
 	key := r.URL.Query().Get("key")
 	o, err := h.gw.GetOrder(r.Context(), a, r.PathValue("id"))
 	if err != nil {
-		h.embedRefused(w, r, http.StatusNotFound, "This order does not exist.")
+		h.embedFailed(w, r, err, "This order does not exist.")
 		return
 	}
 	h.renderEmbed(w, r, http.StatusOK, origin, &embedView{
@@ -130,12 +130,12 @@ func (h *handler) embedCaller(w http.ResponseWriter, r *http.Request) (gateway.A
 	q := r.URL.Query()
 	key := q.Get("key")
 	if kind, _, ok := merchant.ParseKey(key); !ok || kind != merchant.KeyPublishable {
-		h.embedRefused(w, r, http.StatusUnauthorized, "This checkout was opened without a valid publishable key.")
+		h.embedRefused(w, r, http.StatusUnauthorized, embedBadKey)
 		return gateway.Auth{}, "", false
 	}
 	a, err := h.gw.Authenticate(r.Context(), key)
 	if err != nil {
-		h.embedRefused(w, r, http.StatusUnauthorized, "This checkout was opened without a valid publishable key.")
+		h.embedFailed(w, r, err, "")
 		return gateway.Auth{}, "", false
 	}
 	origin, err := merchant.NormalizeOrigin(q.Get("origin"))
@@ -158,7 +158,7 @@ func (h *handler) embedSession(w http.ResponseWriter, r *http.Request) {
 		s, err = h.gw.GetCheckoutPage(r.Context(), s.ID) // expires it first if its time is up
 	}
 	if err != nil {
-		h.embedRefused(w, r, http.StatusNotFound, "This checkout session does not exist.")
+		h.embedFailed(w, r, err, "This checkout session does not exist.")
 		return
 	}
 	h.renderEmbed(w, r, http.StatusOK, origin, &embedView{
@@ -210,18 +210,28 @@ func (h *handler) embedSessionPay(w http.ResponseWriter, r *http.Request) {
 	res, err := h.gw.PaySession(r.Context(), r.PathValue("id"), gateway.CardInput{Number: in.Number, ExpMonth: month,
 		ExpYear: year, CVV: strings.TrimSpace(in.CVV), Name: strings.TrimSpace(in.Name)}, strings.TrimSpace(in.Email), provider.ScenarioNone, h.clientIP.Of(r))
 	if err != nil {
-		ge, ok := gateway.AsError(err)
-		if !ok {
-			h.log.ErrorContext(r.Context(), "embedded session payment failed", "err", err)
-			writeEmbedJSON(w, http.StatusInternalServerError, embedError("internal_error", "", "Your payment was not processed. Please try again in a moment."))
-			return
-		}
-		writeEmbedJSON(w, ge.Kind.Status(), embedError(ge.Code, ge.Param, ge.Message))
+		h.embedPayFailed(w, r, err)
 		return
 	}
 	s := res.Session
 	writeEmbedJSON(w, http.StatusOK, embedPayResponse{Status: string(s.Status), PaymentID: s.PaymentID,
 		FailureCode: s.FailureCode, FailureMessage: s.FailureMessage})
+}
+
+// embedPayFailed answers a payment the gateway refused in the JSON the embed page reads, with the status of the
+// error's kind (gateway.Kind.Status, the table every front answers with) and its code; anything but a refusal (an
+// internal failure, an unavailable dependency) is logged too.
+func (h *handler) embedPayFailed(w http.ResponseWriter, r *http.Request, err error) {
+	status := gateway.StatusOf(err)
+	if status >= http.StatusInternalServerError {
+		h.log.ErrorContext(r.Context(), "embedded session payment failed", "err", err)
+	}
+	ge, ok := gateway.AsError(err)
+	if !ok {
+		writeEmbedJSON(w, status, embedError("internal_error", "", "Your payment was not processed. Please try again in a moment."))
+		return
+	}
+	writeEmbedJSON(w, status, embedError(ge.Code, ge.Param, ge.Message))
 }
 
 func writeEmbedJSON(w http.ResponseWriter, status int, v embedPayResponse) {
@@ -231,14 +241,40 @@ func writeEmbedJSON(w http.ResponseWriter, status int, v embedPayResponse) {
 	json.NewEncoder(w).Encode(v) //nolint:errcheck // the client went away
 }
 
+// embedBadKey is the refusal of an embed page opened without a usable publishable key.
+const embedBadKey = "This checkout was opened without a valid publishable key."
+
+// embedFailed answers an error of an embed page with the refusal page and the status of its kind
+// (gateway.Kind.Status, the table every front answers with); missing is what the page says when the object does
+// not exist. Anything but a refusal (an internal failure, an unavailable dependency) is logged.
+func (h *handler) embedFailed(w http.ResponseWriter, r *http.Request, err error, missing string) {
+	status := gateway.StatusOf(err)
+	if status >= http.StatusInternalServerError {
+		h.log.ErrorContext(r.Context(), "embed page failed", "route", r.Pattern, "err", err)
+		h.embedRefused(w, r, status, "This checkout is not available right now. Please try again in a moment.")
+		return
+	}
+	msg := "This checkout cannot be opened. Return to the shop and try again."
+	switch ge, _ := gateway.AsError(err); ge.Kind {
+	case gateway.KindNotFound:
+		msg = missing
+	case gateway.KindUnauthenticated:
+		msg = embedBadKey
+	case gateway.KindForbidden: // a suspended merchant
+		msg = "This shop cannot take payments here right now."
+	case gateway.KindRateLimited:
+		msg = "Too many attempts. Please wait a moment, then try again."
+	}
+	h.embedRefused(w, r, status, msg)
+}
+
 // embedRefused renders the refusal page, which no one may frame.
 func (h *handler) embedRefused(w http.ResponseWriter, r *http.Request, status int, msg string) {
 	h.renderEmbed(w, r, status, "", &embedView{Title: "Checkout unavailable", Message: msg})
 }
 
 func (h *handler) renderEmbed(w http.ResponseWriter, r *http.Request, status int, origin string, v *embedView) {
-	v.CSS = "/static/checkout.css?v=" + h.assets.files["checkout.css"].version
-	v.JS = "/static/embed.js?v=" + h.assets.files["embed.js"].version
+	v.CSS, v.JS = h.assets.URL("checkout.css"), h.assets.URL("embed.js")
 	var buf bytes.Buffer
 	if err := embedPage.Execute(&buf, v); err != nil {
 		h.failed(w, r, err)

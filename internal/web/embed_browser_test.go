@@ -19,6 +19,7 @@ import (
 	"github.com/kassapay/kassa/internal/kassatest"
 	"github.com/kassapay/kassa/internal/store/storetest"
 	"github.com/kassapay/kassa/internal/web"
+	"github.com/kassapay/kassa/internal/webtest"
 )
 
 // TestBrowserEmbed drives the embeddable checkout as a merchant's site uses it: a shop page on one origin
@@ -30,11 +31,11 @@ import (
 // iframe is a separate target the test attaches to.
 func TestBrowserEmbed(t *testing.T) {
 	t.Parallel()
-	browserCtx := startBrowser(t)
-	ctx, cancel := context.WithTimeout(browserCtx, 2*browserTimeout)
+	browserCtx := webtest.StartBrowser(t)
+	ctx, cancel := context.WithTimeout(browserCtx, 2*webtest.BrowserTimeout)
 	defer cancel()
 
-	e, br := setup(t, storetest.Backends()[0], kassatest.Options{})
+	e, br := webtest.Setup(t, storetest.Backends()[0], kassatest.Options{})
 	kassaURL := strings.Replace(e.HTTP.URL, "127.0.0.1", "localhost", 1)
 	shop := httptest.NewServer(shopHandler(kassaURL, e.PublishableKey))
 	defer shop.Close()
@@ -317,7 +318,7 @@ func TestBrowserEmbed(t *testing.T) {
 			t.Errorf("the embed page rendered in a frame of %s", evil.URL)
 		}
 	}
-	br.scanForPANs()
+	br.ScanForPANs()
 }
 
 func newOrderID(t *testing.T, e *kassatest.Env, amount int) string {

@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"context"
 	"crypto/sha512"
 	"encoding/base64"
 	"encoding/json"
@@ -11,9 +12,12 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kassapay/kassa/internal/gateway"
 	"github.com/kassapay/kassa/internal/kassatest"
+	"github.com/kassapay/kassa/internal/merchant"
 	"github.com/kassapay/kassa/internal/store/storetest"
 	"github.com/kassapay/kassa/internal/web"
+	"github.com/kassapay/kassa/internal/webtest"
 )
 
 // releasedSDKv1 is the integrity of /js/v1/kassa.js as released. Merchants' pages carry it: if this test fails, the
@@ -31,8 +35,8 @@ func TestReleasedSDKNeverChanges(t *testing.T) {
 // documented snippet loads.
 func TestSDKIntegrityInREADME(t *testing.T) {
 	t.Parallel()
-	_, br := setup(t, storetest.Backends()[0], kassatest.Options{})
-	p := br.get(web.SDKPath)
+	_, br := webtest.Setup(t, storetest.Backends()[0], kassatest.Options{})
+	p := br.Get(web.SDKPath)
 	if p.Status != 200 || !strings.HasPrefix(p.Header.Get("Content-Type"), "text/javascript") {
 		t.Fatalf("SDK: %d %s", p.Status, p.Header.Get("Content-Type"))
 	}
@@ -73,26 +77,26 @@ func TestSDKIntegrityInREADME(t *testing.T) {
 func TestEmbedPage(t *testing.T) {
 	t.Parallel()
 	kassatest.ForEachBackend(t, func(t *testing.T, b storetest.Backend) {
-		e, br := setup(t, b, kassatest.Options{})
+		e, br := webtest.Setup(t, b, kassatest.Options{})
 		const shop = "https://shop.example"
 		order := newOrderID(t, e, 49900)
 		path := func(order, key, origin string) string {
 			return "/embed/order/" + order + "?key=" + key + "&origin=" + origin
 		}
 		// No origin allowed yet: nobody may embed.
-		if p := br.get(path(order, e.PublishableKey, shop)); p.Status != 403 {
+		if p := br.Get(path(order, e.PublishableKey, shop)); p.Status != 403 {
 			t.Errorf("no allowed origins: %d", p.Status)
 		}
 		if r := e.Do(kassatest.Request{Method: "PATCH", Path: "/api/v1/merchant", Body: `{"checkout_allowed_origins":["` + shop + `","https://other.example"]}`}); r.Status != 200 {
 			t.Fatalf("%d %s", r.Status, r.Body)
 		}
-		p := br.get(path(order, e.PublishableKey, shop))
+		p := br.Get(path(order, e.PublishableKey, shop))
 		if p.Status != 200 {
 			t.Fatalf("allowed origin: %d %s", p.Status, p.Body)
 		}
 		wantHostedHeaders(t, "embed page", p, "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "+
 			"form-action 'self'; frame-ancestors "+shop+"; base-uri 'none'; connect-src 'self'")
-		wantNoInlineCode(t, p)
+		webtest.WantNoInlineCode(t, p)
 		for _, want := range []string{`data-origin="` + shop + `"`, `data-order="` + order + `"`, "TEST MODE", "success@kassa", "/static/embed.js?v="} {
 			if !strings.Contains(p.Body, want) {
 				t.Errorf("embed page lacks %q", want)
@@ -112,7 +116,7 @@ func TestEmbedPage(t *testing.T) {
 			{"unknown order", path("order_missing", e.PublishableKey, shop), 404},
 			{"another merchant's key", path(order, otherPK, shop), 403},
 		} {
-			p := br.get(tc.path)
+			p := br.Get(tc.path)
 			if p.Status != tc.status {
 				t.Errorf("%s: %d, want %d", tc.name, p.Status, tc.status)
 			}
@@ -127,7 +131,7 @@ func TestEmbedPage(t *testing.T) {
 		if r := e.Do(kassatest.Request{Method: "PATCH", Path: "/api/v1/merchant", Key: otherSK, Body: `{"checkout_allowed_origins":["` + shop + `"]}`}); r.Status != 200 {
 			t.Fatalf("%d %s", r.Status, r.Body)
 		}
-		if p := br.get(path(order, otherPK, shop)); p.Status != 404 {
+		if p := br.Get(path(order, otherPK, shop)); p.Status != 404 {
 			t.Errorf("another merchant's order: %d", p.Status)
 		}
 		// The public order endpoint the page's script could use.
@@ -147,26 +151,26 @@ func TestEmbedPage(t *testing.T) {
 func TestEmbedSession(t *testing.T) {
 	t.Parallel()
 	kassatest.ForEachBackend(t, func(t *testing.T, b storetest.Backend) {
-		e, br := setup(t, b, kassatest.Options{})
+		e, br := webtest.Setup(t, b, kassatest.Options{})
 		const shop = "https://shop.example"
 		if r := e.Do(kassatest.Request{Method: "PATCH", Path: "/api/v1/merchant", Body: `{"checkout_allowed_origins":["` + shop + `"]}`}); r.Status != 200 {
 			t.Fatalf("%d %s", r.Status, r.Body)
 		}
-		cs := newSession(t, e, "cs", "EMB-1")
-		p := br.get("/embed/session/" + cs + "?key=" + e.PublishableKey + "&origin=" + shop)
+		cs := webtest.NewSession(t, e, "cs", "EMB-1")
+		p := br.Get("/embed/session/" + cs + "?key=" + e.PublishableKey + "&origin=" + shop)
 		if p.Status != 200 || !strings.Contains(p.Body, `data-session="`+cs+`"`) || strings.Contains(p.Body, `id="vpa"`) {
 			t.Fatalf("session embed page: %d\n%s", p.Status, p.Body)
 		}
 		if got := p.Header.Get("Content-Security-Policy"); !strings.Contains(got, "frame-ancestors "+shop+";") {
 			t.Errorf("CSP %q", got)
 		}
-		wantNoInlineCode(t, p)
+		webtest.WantNoInlineCode(t, p)
 		_, otherSK, otherPK := e.NewMerchant("Other", "other@example.com")
 		e.Do(kassatest.Request{Method: "PATCH", Path: "/api/v1/merchant", Key: otherSK, Body: `{"checkout_allowed_origins":["` + shop + `"]}`})
-		if p := br.get("/embed/session/" + cs + "?key=" + otherPK + "&origin=" + shop); p.Status != 404 {
+		if p := br.Get("/embed/session/" + cs + "?key=" + otherPK + "&origin=" + shop); p.Status != 404 {
 			t.Errorf("another merchant's session: %d", p.Status)
 		}
-		if p := br.get("/embed/session/cs_missing?key=" + e.PublishableKey + "&origin=" + shop); p.Status != 404 {
+		if p := br.Get("/embed/session/cs_missing?key=" + e.PublishableKey + "&origin=" + shop); p.Status != 404 {
 			t.Errorf("unknown session: %d", p.Status)
 		}
 		pay := func(body, fetchSite string) (int, map[string]any) {
@@ -177,7 +181,7 @@ func TestEmbedSession(t *testing.T) {
 			}
 			req.Header.Set("Content-Type", "application/json")
 			req.Header.Set("Sec-Fetch-Site", fetchSite)
-			resp := br.do(req)
+			resp := br.Do(req)
 			var m map[string]any
 			if err := json.Unmarshal([]byte(resp.Body), &m); err != nil {
 				t.Fatalf("%d %s", resp.Status, resp.Body)
@@ -205,10 +209,23 @@ func TestEmbedSession(t *testing.T) {
 			t.Errorf("paying a paid session: %d %v", st, m)
 		}
 		// Opened again after payment, the page says so.
-		if p := br.get("/embed/session/" + cs + "?key=" + e.PublishableKey + "&origin=" + shop); p.Status != 200 || !strings.Contains(p.Body, `data-status="paid"`) {
+		if p := br.Get("/embed/session/" + cs + "?key=" + e.PublishableKey + "&origin=" + shop); p.Status != 200 || !strings.Contains(p.Body, `data-status="paid"`) {
 			t.Errorf("paid session's embed page: %d", p.Status)
 		}
 	})
+}
+
+// payVisaInEmbed posts the approved Visa card to a session's embedded payment, as Kassa's own embed page does.
+func payVisaInEmbed(t *testing.T, e *kassatest.Env, br *webtest.Browser, sessionID string) webtest.Page {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, e.HTTP.URL+"/embed/session/"+sessionID+"/pay",
+		strings.NewReader(fmt.Sprintf(`{"number":"4242424242424242","exp":"12/%d","cvv":"123"}`, kassatest.Start.Year()%100+2)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	return br.Do(req)
 }
 
 // TestEmbedSessionPayIsScoredOnTheShoppersAddress: a card payment made in the embed reaches the fraud rules with the
@@ -216,20 +233,13 @@ func TestEmbedSession(t *testing.T) {
 func TestEmbedSessionPayIsScoredOnTheShoppersAddress(t *testing.T) {
 	t.Parallel()
 	kassatest.ForEachBackend(t, func(t *testing.T, b storetest.Backend) {
-		e, br := setup(t, b, kassatest.Options{})
+		e, br := webtest.Setup(t, b, kassatest.Options{})
 		// The test server's client is the loopback address; block it.
 		if r := e.Do(kassatest.Request{Method: "POST", Path: "/api/v1/blocklist", Body: `{"kind":"ip","value":"127.0.0.1"}`}); r.Status != 201 {
 			t.Fatalf("block: %d %s", r.Status, r.Body)
 		}
-		cs := newSession(t, e, "cs", "EMB-IP")
-		req, err := http.NewRequest(http.MethodPost, e.HTTP.URL+"/embed/session/"+cs+"/pay",
-			strings.NewReader(fmt.Sprintf(`{"number":"4242424242424242","exp":"12/%d","cvv":"123"}`, kassatest.Start.Year()%100+2)))
-		if err != nil {
-			t.Fatal(err)
-		}
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("Sec-Fetch-Site", "same-origin")
-		resp := br.do(req)
+		cs := webtest.NewSession(t, e, "cs", "EMB-IP")
+		resp := payVisaInEmbed(t, e, br, cs)
 		var m map[string]any
 		if err := json.Unmarshal([]byte(resp.Body), &m); err != nil || resp.Status != 200 || m["status"] != "failed" {
 			t.Fatalf("pay from a blocked address: %d %s", resp.Status, resp.Body)
@@ -238,6 +248,34 @@ func TestEmbedSessionPayIsScoredOnTheShoppersAddress(t *testing.T) {
 		p := pay.JSON(t)
 		if p["fraud_decision"] != "decline" || p["failure_code"] != "fraudulent" || !strings.Contains(string(pay.Body), "IP address") {
 			t.Errorf("payment from a blocked address: %s", pay.Body)
+		}
+	})
+}
+
+// TestEmbedOfSuspendedMerchant: a suspended merchant's embedded checkout is refused with 403, the status of the
+// forbidden kind, saying the shop cannot take payments; the embed used to answer 401 as if the publishable key
+// were not valid. The embedded payment's JSON says 403 merchant_inactive too.
+func TestEmbedOfSuspendedMerchant(t *testing.T) {
+	t.Parallel()
+	kassatest.ForEachBackend(t, func(t *testing.T, b storetest.Backend) {
+		e, br := webtest.Setup(t, b, kassatest.Options{})
+		cs := webtest.NewSession(t, e, "cs", "EMB-SUSPENDED")
+		order := newOrderID(t, e, 1500)
+		// The shop allowed its embed on its site; then an operator suspended it.
+		origins, inactive := []string{"https://shop.example"}, merchant.StatusInactive
+		patch := gateway.MerchantPatch{CheckoutAllowedOrigins: &origins, Status: &inactive}
+		if _, err := e.Gateway.UpdateMerchant(context.Background(), e.Merchant.Merchant.ID, patch); err != nil {
+			t.Fatal(err)
+		}
+		query := "?key=" + e.PublishableKey + "&origin=" + origins[0]
+		for _, path := range []string{"/embed/session/" + cs + query, "/embed/order/" + order + query} {
+			p := br.Get(path)
+			webtest.WantStatus(t, path, p, http.StatusForbidden)
+			webtest.WantContains(t, path, p, "This shop cannot take payments here right now.")
+		}
+		p := payVisaInEmbed(t, e, br, cs)
+		if p.Status != http.StatusForbidden || !strings.Contains(p.Body, `"code":"merchant_inactive"`) {
+			t.Errorf("embedded payment for a suspended merchant: %d %s", p.Status, p.Body)
 		}
 	})
 }

@@ -1,34 +1,14 @@
 package web
 
-// The text of every request is checked once, before any handler sees it: a path, query string or form value with a
-// NUL byte or invalid UTF-8 cannot be stored or compared by PostgreSQL (it fails the query with SQLSTATE 22021),
-// and no legitimate value holds either. The hosted pages and the embed refuse such a URL through readable, the
-// dashboard through cleanRequest and signedIn (dashboard_input.go).
+// The text of every URL is checked once, before any handler sees it: a path or query string with a NUL byte or
+// invalid UTF-8 cannot be stored or compared by PostgreSQL (cleantext). The hosted pages and the embed refuse such a
+// URL through readable.
 
 import (
 	"net/http"
-	"net/url"
-	"strings"
-	"unicode/utf8"
+
+	"github.com/kassapay/kassa/internal/cleantext"
 )
-
-// cleanText reports whether s is valid UTF-8 without NUL bytes.
-func cleanText(s string) bool { return utf8.ValidString(s) && !strings.ContainsRune(s, 0) }
-
-// cleanValues reports whether every name and value of vs is clean text.
-func cleanValues(vs url.Values) bool {
-	for k, v := range vs {
-		if !cleanText(k) {
-			return false
-		}
-		for _, s := range v {
-			if !cleanText(s) {
-				return false
-			}
-		}
-	}
-	return true
-}
 
 // urlProblem is the status that refuses a request whose URL is not clean text: 404 for the path (every wildcard of
 // these routes is an id, and ids are ASCII, so such an id names nothing), 400 for the query string; 0 for a clean
@@ -36,9 +16,9 @@ func cleanValues(vs url.Values) bool {
 // out for the handlers.
 func urlProblem(r *http.Request) int {
 	switch {
-	case !cleanText(r.URL.Path):
+	case !cleantext.Valid(r.URL.Path):
 		return http.StatusNotFound
-	case !cleanValues(r.URL.Query()):
+	case !cleantext.Values(r.URL.Query()):
 		return http.StatusBadRequest
 	}
 	return 0

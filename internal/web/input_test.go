@@ -8,6 +8,7 @@ import (
 
 	"github.com/kassapay/kassa/internal/kassatest"
 	"github.com/kassapay/kassa/internal/store/storetest"
+	"github.com/kassapay/kassa/internal/webtest"
 )
 
 // TestHostedPagesRefuseUnreadableURLs: on the checkout and payment-link pages, their QR codes, the sandbox
@@ -17,7 +18,7 @@ import (
 func TestHostedPagesRefuseUnreadableURLs(t *testing.T) {
 	t.Parallel()
 	kassatest.ForEachBackend(t, func(t *testing.T, b storetest.Backend) {
-		e, br := setup(t, b, kassatest.Options{})
+		e, br := webtest.Setup(t, b, kassatest.Options{})
 		const shop = "https://shop.example"
 		if r := e.Do(kassatest.Request{Method: "PATCH", Path: "/api/v1/merchant", Body: `{"checkout_allowed_origins":["` + shop + `"]}`}); r.Status != 200 {
 			t.Fatalf("%d %s", r.Status, r.Body)
@@ -26,13 +27,13 @@ func TestHostedPagesRefuseUnreadableURLs(t *testing.T) {
 		for _, bad := range []string{"%ff%fe", "cs_%00", "pl_%c0%af"} {
 			for _, path := range []string{"/checkout/" + bad, "/pay/" + bad, "/sandbox/provider/" + bad, "/pay/" + bad + "/qr.svg",
 				"/pay/" + bad + "/qr.png", "/embed/order/" + bad + embed, "/embed/session/" + bad + embed} {
-				if p := br.get(path); p.Status != http.StatusNotFound || !strings.Contains(p.Body, "<!doctype html>") {
+				if p := br.Get(path); p.Status != http.StatusNotFound || !strings.Contains(p.Body, "<!doctype html>") {
 					t.Errorf("GET %s: %d, want the 404 page\n%s", path, p.Status, p.Body)
 				}
 			}
 			for _, path := range []string{"/checkout/" + bad + "/pay", "/checkout/" + bad + "/cancel", "/pay/" + bad + "/pay",
 				"/pay/" + bad + "/cancel", "/sandbox/provider/" + bad + "/pay"} {
-				if p := br.post(path, card("4242424242424242")); p.Status != http.StatusNotFound {
+				if p := br.Post(path, webtest.Card("4242424242424242")); p.Status != http.StatusNotFound {
 					t.Errorf("POST %s: %d, want 404\n%s", path, p.Status, p.Body)
 				}
 			}
@@ -43,7 +44,7 @@ func TestHostedPagesRefuseUnreadableURLs(t *testing.T) {
 			}
 			req.Header.Set("Content-Type", "application/json")
 			req.Header.Set("Sec-Fetch-Site", "same-origin")
-			p := br.do(req)
+			p := br.Do(req)
 			var got struct {
 				Error struct{ Code, Param string }
 			}
@@ -52,17 +53,17 @@ func TestHostedPagesRefuseUnreadableURLs(t *testing.T) {
 			}
 		}
 
-		cs := newSession(t, e, "cs", "UTF8-1")
+		cs := webtest.NewSession(t, e, "cs", "UTF8-1")
 		before := sessionStatus(t, e, cs)["status"]
 		for _, path := range []string{"/checkout/" + cs + "?ref=%ff", "/checkout/" + cs + "?%00=1", "/embed/session/" + cs + embed + "&x=%ff%fe"} {
-			if p := br.get(path); p.Status != http.StatusBadRequest {
+			if p := br.Get(path); p.Status != http.StatusBadRequest {
 				t.Errorf("GET %s: %d, want 400\n%s", path, p.Status, p.Body)
 			}
 		}
 		for _, path := range []string{"/checkout/" + cs + "?utm=a%zz", "/checkout/" + cs + "?utm=a;b", "/checkout/" + cs + "?ref=caf%C3%A9"} {
-			wantStatus(t, "GET "+path, br.get(path), http.StatusOK)
+			webtest.WantStatus(t, "GET "+path, br.Get(path), http.StatusOK)
 		}
-		if p := br.post("/checkout/"+cs+"/pay?ref=%ff", card("4242424242424242")); p.Status != http.StatusBadRequest {
+		if p := br.Post("/checkout/"+cs+"/pay?ref=%ff", webtest.Card("4242424242424242")); p.Status != http.StatusBadRequest {
 			t.Errorf("a payment with an unreadable query: %d, want 400", p.Status)
 		}
 		if st := sessionStatus(t, e, cs)["status"]; st != before {

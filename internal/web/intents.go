@@ -27,11 +27,7 @@ func (h *handler) loadIntent(w http.ResponseWriter, r *http.Request, f front, se
 	ctx := r.Context()
 	s, err := h.gw.GetIntentPage(ctx, r.PathValue("id"), secret)
 	if err != nil {
-		if ge, ok := gateway.AsError(err); ok && ge.Kind == gateway.KindUnauthenticated {
-			h.errorPage(w, r, http.StatusUnauthorized, errorInvalidSecret)
-			return nil, s, false
-		}
-		h.failed(w, r, err)
+		h.failed(w, r, err) // a wrong secret is a 401 page
 		return nil, s, false
 	}
 	m, err := h.gw.GetMerchant(ctx, s.MerchantID)
@@ -103,11 +99,11 @@ func (h *handler) payIntent(w http.ResponseWriter, r *http.Request, f front) {
 	res, err := h.gw.PayIntentPage(r.Context(), s.ID, secret, card, in.Email, provider.Scenario(in.Scenario), h.clientIP.Of(r))
 	if err != nil {
 		ge, isGW := gateway.AsError(err)
-		if !isGW || ge.Kind == gateway.KindInvalid || ge.Kind == gateway.KindUnprocessable {
+		if !isGW || (ge.Kind != gateway.KindConflict && ge.Kind != gateway.KindGone) {
 			h.payFailed(w, r, f, v, err)
 			return
 		}
-		// The intent moved on meanwhile (paid in another tab, expired, locked, canceled): show where it stands.
+		// The intent moved on meanwhile (paid in another tab, expired, locked): show where it stands.
 		nv, ns, ok := h.loadIntent(w, r, f, secret)
 		if !ok {
 			return
@@ -117,7 +113,7 @@ func (h *handler) payIntent(w http.ResponseWriter, r *http.Request, f front) {
 			return
 		}
 		nv.Alert = ge.Message
-		h.renderForm(w, r, http.StatusConflict, nv)
+		h.renderForm(w, r, ge.Kind.Status(), nv)
 		return
 	}
 	h.payOutcome(w, r, res, v)

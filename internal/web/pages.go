@@ -254,7 +254,8 @@ func (h *handler) payOutcome(w http.ResponseWriter, r *http.Request, res gateway
 	}
 }
 
-// payFailed renders the answer to a payment attempt the gateway refused.
+// payFailed renders the answer to a payment attempt the gateway refused, with the status of the error's kind
+// (gateway.Kind.Status); the kinds the customer can act on get the form again, the others failed's page.
 func (h *handler) payFailed(w http.ResponseWriter, r *http.Request, f front, v *view, err error) {
 	ge, ok := gateway.AsError(err)
 	if !ok {
@@ -268,7 +269,7 @@ func (h *handler) payFailed(w http.ResponseWriter, r *http.Request, f front, v *
 			v.Alert = ge.Message
 		}
 		v.Focus = v.Errors.first()
-		h.renderForm(w, r, http.StatusBadRequest, v)
+		h.renderForm(w, r, ge.Kind.Status(), v)
 	case gateway.KindConflict, gateway.KindGone:
 		// The session moved on meanwhile (paid in another tab, expired, locked): show where it stands now.
 		s, m, lerr := h.load(r.Context(), f, r.PathValue("id"))
@@ -276,19 +277,15 @@ func (h *handler) payFailed(w http.ResponseWriter, r *http.Request, f front, v *
 			h.failed(w, r, lerr)
 			return
 		}
-		status := http.StatusConflict
-		if ge.Kind == gateway.KindGone {
-			status = http.StatusGone
-		}
 		if st := stateOf(s); st != stateOpen {
-			h.renderState(w, r, status, st, s, h.newView(f, s, m))
+			h.renderState(w, r, ge.Kind.Status(), st, s, h.newView(f, s, m))
 			return
 		}
 		v.Alert = ge.Message
-		h.renderForm(w, r, status, v)
+		h.renderForm(w, r, ge.Kind.Status(), v)
 	case gateway.KindUnprocessable:
 		v.Alert = "Card payments are not available for " + v.Merchant + " yet. You were not charged."
-		h.renderForm(w, r, http.StatusUnprocessableEntity, v)
+		h.renderForm(w, r, ge.Kind.Status(), v)
 	default:
 		h.failed(w, r, err)
 	}
@@ -333,12 +330,12 @@ func (h *handler) cancel(f front) http.HandlerFunc {
 		}
 		v := h.newView(f, s, m)
 		if st := stateOf(s); st != stateOpen {
-			h.renderState(w, r, http.StatusConflict, st, s, v)
+			h.renderState(w, r, ge.Kind.Status(), st, s, v)
 			return
 		}
 		v.Alert = ge.Message
 		v.Form.Email = s.Customer.Email
-		h.renderForm(w, r, http.StatusConflict, v)
+		h.renderForm(w, r, ge.Kind.Status(), v)
 	}
 }
 
@@ -421,6 +418,8 @@ var (
 	errorForbidden   = errorKind{"Payments unavailable", "This shop cannot take payments here right now. You were not charged."}
 	errorFailed      = errorKind{"Something went wrong on our side", "Your payment was not processed. Please try again in a moment."}
 	errorUnreadable  = errorKind{"Address not readable", "The address of this page contains characters that are not allowed. Check the link you were given."}
+	errorBusy        = errorKind{"Too many attempts", "Please wait a moment, then try again."}
+	errorRefused     = errorKind{"This request could not be processed", "Return to the shop and open the payment page again."}
 )
 
 // unreadable answers a request whose URL is not clean text (readable): the page is not found when its id is not
@@ -439,7 +438,7 @@ func (h *handler) errorPage(w http.ResponseWriter, r *http.Request, status int, 
 	if k == errorFailed {
 		v.RequestID = w.Header().Get("Request-Id") // for the customer to quote; the log line has it too
 		// render itself falls back to this page; execute it directly so a broken template cannot loop.
-		v.Assets = h.assets.urls
+		v.Assets = h.pageAssets()
 		hostedHeaders(w.Header(), v.policy)
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.WriteHeader(status)
@@ -451,22 +450,37 @@ func (h *handler) errorPage(w http.ResponseWriter, r *http.Request, status int, 
 	h.render(w, r, status, pageError, v)
 }
 
-// failed answers an error that ended a request: 404 for a missing session, otherwise a logged 500. Errors from the
-// gateway never carry card data (vault errors are bare sentinels), so logging them is safe.
+// failed answers an error that ended a request with the status of its kind (gateway.Kind.Status, the table every
+// front answers with) and a page that words it for the customer; anything else, and a kind that is ours (an
+// unavailable dependency), is logged. Errors from the gateway never carry card data (vault errors are bare
+// sentinels), so logging them is safe.
 func (h *handler) failed(w http.ResponseWriter, r *http.Request, err error) {
-	if ge, ok := gateway.AsError(err); ok {
-		switch ge.Kind {
-		case gateway.KindNotFound:
-			h.errorPage(w, r, http.StatusNotFound, errorNotFound)
-			return
-		case gateway.KindForbidden: // e.g. a suspended merchant
-			h.errorPage(w, r, http.StatusForbidden, errorForbidden)
-			return
-		}
+	status := gateway.StatusOf(err)
+	if status < http.StatusInternalServerError {
+		h.errorPage(w, r, status, errorOf(err))
+		return
 	}
 	h.log.ErrorContext(r.Context(), "hosted page failed", "request_id", w.Header().Get("Request-Id"),
 		"route", r.Pattern, "err", err)
-	h.errorPage(w, r, http.StatusInternalServerError, errorFailed)
+	h.errorPage(w, r, status, errorFailed)
+}
+
+// errorOf is the page that tells the customer about a refusal (an error whose status is below 500).
+func errorOf(err error) errorKind {
+	ge, _ := gateway.AsError(err)
+	switch ge.Kind {
+	case gateway.KindNotFound:
+		return errorNotFound
+	case gateway.KindForbidden: // e.g. a suspended merchant
+		return errorForbidden
+	case gateway.KindUnauthenticated: // a payment intent's client secret
+		return errorInvalidSecret
+	case gateway.KindRateLimited:
+		return errorBusy
+	case gateway.KindTooLarge:
+		return errorTooLarge
+	}
+	return errorRefused
 }
 
 // crossOrigin is http.CrossOriginProtection's answer to a POST from another site.

@@ -2,15 +2,9 @@ package web
 
 import (
 	"bytes"
-	"crypto/sha256"
 	"embed"
-	"encoding/hex"
 	"html/template"
-	"io/fs"
-	"mime"
 	"net/http"
-	"path"
-	"time"
 )
 
 //go:embed templates/*.html
@@ -41,7 +35,7 @@ func mustParsePages() pages {
 // render writes a page with the hosted headers. Templates execute into a buffer first, so a failure mid-way
 // becomes a clean error page instead of half a page.
 func (h *handler) render(w http.ResponseWriter, r *http.Request, status int, name string, v *view) {
-	v.Assets = h.assets.urls
+	v.Assets = h.pageAssets()
 	h.brand(r, v)
 	var buf bytes.Buffer
 	if err := h.pages[name].ExecuteTemplate(&buf, "layout", v); err != nil {
@@ -55,67 +49,18 @@ func (h *handler) render(w http.ResponseWriter, r *http.Request, status int, nam
 	w.Write(buf.Bytes())
 }
 
-// asset is one embedded static file.
-type asset struct {
-	body        []byte
-	contentType string
-	version     string // a hash of the body: the ?v= of its URL and its ETag
-}
-
-// assets are the static files by name, and the versioned URLs pages link to.
-type assets struct {
-	files map[string]asset
-	urls  assetURLs
-}
-
-// assetURLs are the URLs of the stylesheet and script, with a content hash so that they can be cached for good.
+// assetURLs are the URLs of the stylesheet and script the hosted pages link to (asset.Set.URL).
 type assetURLs struct {
 	CSS, JS string
 }
 
-func mustLoadAssets() assets {
-	a := assets{files: map[string]asset{}}
-	err := fs.WalkDir(staticFiles, "static", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		body, err := staticFiles.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		sum := sha256.Sum256(body)
-		ct := mime.TypeByExtension(path.Ext(p))
-		if ct == "" {
-			ct = "application/octet-stream"
-		}
-		a.files[p[len("static/"):]] = asset{body: body, contentType: ct, version: hex.EncodeToString(sum[:6])}
-		return nil
-	})
-	if err != nil {
-		panic(err)
-	}
-	url := func(name string) string { return "/static/" + name + "?v=" + a.files[name].version }
-	a.urls = assetURLs{CSS: url("checkout.css"), JS: url("checkout.js")}
-	return a
+func (h *handler) pageAssets() assetURLs {
+	return assetURLs{CSS: h.assets.URL("checkout.css"), JS: h.assets.URL("checkout.js")}
 }
 
-// static serves an embedded file. A request naming the current version may keep it for a year; any other is told
-// to revalidate (the ETag makes that a 304).
+// static serves an embedded file (asset.Set.Serve); an unknown one is the hosted pages' 404.
 func (h *handler) static(w http.ResponseWriter, r *http.Request) {
-	a, ok := h.assets.files[r.PathValue("file")]
-	if !ok {
+	if !h.assets.Serve(w, r, r.PathValue("file")) {
 		h.errorPage(w, r, http.StatusNotFound, errorNotFound)
-		return
 	}
-	hdr := w.Header()
-	hdr.Set("Content-Type", a.contentType)
-	hdr.Set("X-Content-Type-Options", "nosniff")
-	hdr.Set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
-	hdr.Set("ETag", `"`+a.version+`"`)
-	if r.URL.Query().Get("v") == a.version {
-		hdr.Set("Cache-Control", "public, max-age=31536000, immutable")
-	} else {
-		hdr.Set("Cache-Control", "no-cache")
-	}
-	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(a.body))
 }

@@ -11,28 +11,29 @@ import (
 	"github.com/kassapay/kassa/internal/kassatest"
 	"github.com/kassapay/kassa/internal/provider/sandbox"
 	"github.com/kassapay/kassa/internal/store/storetest"
+	"github.com/kassapay/kassa/internal/webtest"
 )
 
 func TestCardNumbersNeverLeak(t *testing.T) {
 	t.Parallel()
 	kassatest.ForEachBackend(t, func(t *testing.T, b storetest.Backend) {
-		e, br := setup(t, b, kassatest.Options{})
-		for i, pan := range testPANs {
-			id := newSession(t, e, "cs", fmt.Sprint("ORDER-9-", i))
-			p := br.post("/checkout/"+id+"/pay", card(pan))
+		e, br := webtest.Setup(t, b, kassatest.Options{})
+		for i, pan := range webtest.PANs {
+			id := webtest.NewSession(t, e, "cs", fmt.Sprint("ORDER-9-", i))
+			p := br.Post("/checkout/"+id+"/pay", webtest.Card(pan))
 			if p.Status >= 500 {
 				t.Errorf("%s: %d", pan, p.Status)
 			}
 			// The pages that follow, whatever they are, and the session and events as the API shows them.
-			br.get("/checkout/" + id)
-			br.api(kassatest.Request{Method: "GET", Path: "/api/v1/checkout-sessions/" + id})
+			br.Get("/checkout/" + id)
+			br.API(kassatest.Request{Method: "GET", Path: "/api/v1/checkout-sessions/" + id})
 		}
-		br.api(kassatest.Request{Method: "GET", Path: "/api/v1/events?limit=100"})
+		br.API(kassatest.Request{Method: "GET", Path: "/api/v1/events?limit=100"})
 		// A spaced number is not echoed either.
-		id := newSession(t, e, "cs", "ORDER-9-spaced")
-		spaced := card("4242 4242 4242 4241")
-		p := br.post("/checkout/"+id+"/pay", spaced)
-		wantStatus(t, "spaced", p, http.StatusBadRequest)
+		id := webtest.NewSession(t, e, "cs", "ORDER-9-spaced")
+		spaced := webtest.Card("4242 4242 4242 4241")
+		p := br.Post("/checkout/"+id+"/pay", spaced)
+		webtest.WantStatus(t, "spaced", p, http.StatusBadRequest)
 		if strings.Contains(p.Body, "4242 4242 4242 4241") {
 			t.Error("the spaced number comes back")
 		}
@@ -43,36 +44,36 @@ func TestCardNumbersNeverLeak(t *testing.T) {
 func TestUnknownSessionIsAnHTMLNotFound(t *testing.T) {
 	t.Parallel()
 	kassatest.ForEachBackend(t, func(t *testing.T, b storetest.Backend) {
-		_, br := setup(t, b, kassatest.Options{})
+		_, br := webtest.Setup(t, b, kassatest.Options{})
 		for _, path := range []string{"/checkout/cs_00000000000000000000000000", "/checkout/nonsense", "/pay/pl_x"} {
-			p := br.get(path)
-			wantStatus(t, path, p, http.StatusNotFound)
+			p := br.Get(path)
+			webtest.WantStatus(t, path, p, http.StatusNotFound)
 			wantHostedHeaders(t, path, p, "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "+
 				"form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
-			wantContains(t, path, p, "<!doctype html>", "Page not found")
+			webtest.WantContains(t, path, p, "<!doctype html>", "Page not found")
 		}
-		p := br.post("/checkout/cs_00000000000000000000000000/pay", card(sandbox.CardVisa))
-		wantStatus(t, "pay unknown", p, http.StatusNotFound)
-		wantContains(t, "pay unknown", p, "Page not found")
-		wantStatus(t, "static unknown", br.get("/static/nope.js"), http.StatusNotFound)
+		p := br.Post("/checkout/cs_00000000000000000000000000/pay", webtest.Card(sandbox.CardVisa))
+		webtest.WantStatus(t, "pay unknown", p, http.StatusNotFound)
+		webtest.WantContains(t, "pay unknown", p, "Page not found")
+		webtest.WantStatus(t, "static unknown", br.Get("/static/nope.js"), http.StatusNotFound)
 	})
 }
 
 func TestCrossSitePostIsRefused(t *testing.T) {
 	t.Parallel()
 	kassatest.ForEachBackend(t, func(t *testing.T, b storetest.Backend) {
-		e, br := setup(t, b, kassatest.Options{})
-		id := newSession(t, e, "cs", "ORDER-11")
+		e, br := webtest.Setup(t, b, kassatest.Options{})
+		id := webtest.NewSession(t, e, "cs", "ORDER-11")
 		for _, path := range []string{"/checkout/" + id + "/pay", "/checkout/" + id + "/cancel"} {
-			p := br.postFrom(path, card(sandbox.CardVisa), "cross-site", "https://evil.example")
-			wantStatus(t, path, p, http.StatusForbidden)
+			p := br.PostFrom(path, webtest.Card(sandbox.CardVisa), "cross-site", "https://evil.example")
+			webtest.WantStatus(t, path, p, http.StatusForbidden)
 			wantHostedHeaders(t, path, p, "")
-			wantContains(t, path, p, "Request refused")
+			webtest.WantContains(t, path, p, "Request refused")
 		}
 		// Without Sec-Fetch-Site, an Origin of another host is refused too.
 		req, _ := http.NewRequest(http.MethodPost, e.HTTP.URL+"/checkout/"+id+"/cancel", nil)
 		req.Header.Set("Origin", "https://evil.example")
-		wantStatus(t, "foreign Origin", br.do(req), http.StatusForbidden)
+		webtest.WantStatus(t, "foreign Origin", br.Do(req), http.StatusForbidden)
 		if s := sessionStatus(t, e, id); s["status"] != "created" {
 			t.Errorf("a cross-site POST changed the session: %v", s["status"])
 		}
@@ -82,11 +83,11 @@ func TestCrossSitePostIsRefused(t *testing.T) {
 func TestFormBodyIsLimited(t *testing.T) {
 	t.Parallel()
 	kassatest.ForEachBackend(t, func(t *testing.T, b storetest.Backend) {
-		e, br := setup(t, b, kassatest.Options{})
-		id := newSession(t, e, "cs", "ORDER-12")
-		form := card(sandbox.CardVisa)
+		e, br := webtest.Setup(t, b, kassatest.Options{})
+		id := webtest.NewSession(t, e, "cs", "ORDER-12")
+		form := webtest.Card(sandbox.CardVisa)
 		form.Set("padding", strings.Repeat("x", 17<<10))
-		wantStatus(t, "large form", br.post("/checkout/"+id+"/pay", form), http.StatusRequestEntityTooLarge)
+		webtest.WantStatus(t, "large form", br.Post("/checkout/"+id+"/pay", form), http.StatusRequestEntityTooLarge)
 		if s := sessionStatus(t, e, id); s["status"] != "created" {
 			t.Errorf("session status %v", s["status"])
 		}
@@ -96,14 +97,14 @@ func TestFormBodyIsLimited(t *testing.T) {
 func TestFrameAncestorsFollowAllowedOrigins(t *testing.T) {
 	t.Parallel()
 	kassatest.ForEachBackend(t, func(t *testing.T, b storetest.Backend) {
-		e, br := setup(t, b, kassatest.Options{})
+		e, br := webtest.Setup(t, b, kassatest.Options{})
 		origins := []string{"https://shop.example", "https://www.shop.example"}
 		if _, err := e.Gateway.UpdateMerchant(context.Background(), e.Merchant.Merchant.ID, gateway.MerchantPatch{CheckoutAllowedOrigins: &origins}); err != nil {
 			t.Fatal(err)
 		}
-		id := newSession(t, e, "cs", "ORDER-13")
-		p := br.get("/checkout/" + id)
-		wantStatus(t, "GET", p, http.StatusOK)
+		id := webtest.NewSession(t, e, "cs", "ORDER-13")
+		p := br.Get("/checkout/" + id)
+		webtest.WantStatus(t, "GET", p, http.StatusOK)
 		wantHostedHeaders(t, "GET", p, "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "+
 			"form-action 'self' https://shop.example; frame-ancestors https://shop.example https://www.shop.example; base-uri 'none'")
 		if p.Header.Get("X-Frame-Options") != "" {
@@ -115,7 +116,7 @@ func TestFrameAncestorsFollowAllowedOrigins(t *testing.T) {
 func TestLiveModePageHasNoTestTools(t *testing.T) {
 	t.Parallel()
 	kassatest.ForEachBackend(t, func(t *testing.T, b storetest.Backend) {
-		e, br := setup(t, b, kassatest.Options{LiveMode: true})
+		e, br := webtest.Setup(t, b, kassatest.Options{LiveMode: true})
 		creds, err := e.Gateway.CreateMerchant(context.Background(), gateway.NewMerchant{Name: "Live Shop", Email: "live@shop.example", Live: true})
 		if err != nil {
 			t.Fatal(err)
@@ -126,18 +127,18 @@ func TestLiveModePageHasNoTestTools(t *testing.T) {
 				sk = k.Secret
 			}
 		}
-		id := newSession(t, e, "cs", "LIVE-1", sk)
-		p := br.get("/checkout/" + id)
-		wantStatus(t, "GET live", p, http.StatusOK)
-		wantContains(t, "GET live", p, "Live Shop", "$125.00")
+		id := webtest.NewSession(t, e, "cs", "LIVE-1", sk)
+		p := br.Get("/checkout/" + id)
+		webtest.WantStatus(t, "GET live", p, http.StatusOK)
+		webtest.WantContains(t, "GET live", p, "Live Shop", "$125.00")
 		for _, absent := range []string{"TEST MODE", `name="scenario"`, "4242 4242 4242 4242"} {
 			if strings.Contains(p.Body, absent) {
 				t.Errorf("the live page shows %q", absent)
 			}
 		}
 		// No live provider is configured: the customer is told, nothing is charged, the session stays open.
-		pay := br.post("/checkout/"+id+"/pay", withScenario(card(sandbox.CardVisa), "approve"))
-		wantStatus(t, "pay live", pay, http.StatusUnprocessableEntity)
-		wantContains(t, "pay live", pay, "Card payments are not available for Live Shop yet")
+		pay := br.Post("/checkout/"+id+"/pay", withScenario(webtest.Card(sandbox.CardVisa), "approve"))
+		webtest.WantStatus(t, "pay live", pay, http.StatusUnprocessableEntity)
+		webtest.WantContains(t, "pay live", pay, "Card payments are not available for Live Shop yet")
 	})
 }

@@ -1,7 +1,8 @@
 // Package web serves Kassa's hosted pages (DESIGN §6, §9): the page where a customer pays a checkout session
 // (/checkout/{cs_id}) or a payment link (/pay/{pl_id}) by card, and the static files they use. Pages are rendered on
 // the server with html/template and work without JavaScript; checkout.js only adds hints while the customer types
-// (card brand, check digit, MM/YY), and the server stays the authority on every field.
+// (card brand, check digit, MM/YY), and the server stays the authority on every field. The embeddable checkout
+// (embed.go) and its SDK live here too; the merchant dashboard is package dashboard.
 //
 // This package is security-critical: it is where card numbers and CVVs enter Kassa from a browser. They go to
 // gateway.PaySession and nowhere else. No log line carries a form value, and a form that comes back after an error
@@ -16,6 +17,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/kassapay/kassa/internal/asset"
 	"github.com/kassapay/kassa/internal/checkout"
 	"github.com/kassapay/kassa/internal/clientip"
 	"github.com/kassapay/kassa/internal/gateway"
@@ -54,16 +56,16 @@ var fronts = []front{
 //	POST /checkout/{id}/pay      POST /pay/{id}/pay       pay by card → 303 to success_url, or the page again
 //	POST /checkout/{id}/cancel   POST /pay/{id}/cancel    cancel → 303 to cancel_url
 //	                             GET  /pay/{id}/qr.svg    the link's QR code (also qr.png)
-//	GET  /static/{file...}                                checkout.css, checkout.js, embed.js, dashboard.css, dashboard.js
+//	GET  /static/{file...}                                checkout.css, checkout.js, embed.js
 //	GET  /js/v1/kassa.js                                  the embeddable checkout's SDK (embed.go)
 //	GET  /embed/order/{id}       GET  /embed/session/{id} the embedded payment page (embed.go)
 //	POST /embed/session/{id}/pay                          the embedded session's card payment (JSON)
-//	     /dashboard/…                                     the merchant dashboard (dashboard.go)
+//	GET  /brand/{merchant}.css                            the merchant's accent color (brand.go)
 func Mount(mux *http.ServeMux, opts Options) {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
-	h := &handler{gw: opts.Gateway, log: opts.Logger, pages: mustParsePages(), assets: mustLoadAssets(), clientIP: opts.ClientIP}
+	h := &handler{gw: opts.Gateway, log: opts.Logger, pages: mustParsePages(), assets: asset.MustLoad(staticFiles, "static"), clientIP: opts.ClientIP}
 	csrf := http.NewCrossOriginProtection()
 	csrf.SetDenyHandler(http.HandlerFunc(h.crossOrigin))
 	page := func(hf http.HandlerFunc) http.Handler { return readable(hf, h.unreadable) }
@@ -77,7 +79,6 @@ func Mount(mux *http.ServeMux, opts Options) {
 	mux.HandleFunc("GET /static/{file...}", h.static)
 	mountEmbed(mux, h)
 	mux.Handle("GET /brand/{file}", page(h.brandCSS))
-	mountDashboard(mux, opts.Gateway, opts.Logger, h.assets)
 }
 
 // handler holds what every page needs.
@@ -85,7 +86,7 @@ type handler struct {
 	gw       *gateway.Gateway
 	log      *slog.Logger
 	pages    pages
-	assets   assets
+	assets   asset.Set
 	clientIP clientip.Resolver
 }
 

@@ -1,4 +1,4 @@
-package web
+package dashboard
 
 import (
 	"net/http"
@@ -77,7 +77,7 @@ func (d *dashboard) rollKey(w http.ResponseWriter, r *http.Request, c *dctx) {
 	k, err := d.gw.RollKey(r.Context(), c.auth.Merchant.ID, kind, c.auth.Livemode(), time.Duration(hours)*time.Hour)
 	if err != nil {
 		if msg := formError(err); msg != "" {
-			d.showDevelopers(w, r, c, statusOfKind(mustKind(err)), developersData{Error: msg, Origins: strings.Join(c.auth.Merchant.CheckoutAllowedOrigins, "\n")})
+			d.showDevelopers(w, r, c, gateway.StatusOf(err), developersData{Error: msg, Origins: strings.Join(c.auth.Merchant.CheckoutAllowedOrigins, "\n")})
 			return
 		}
 		d.failedIn(w, r, c, err)
@@ -107,7 +107,7 @@ func (d *dashboard) saveOrigins(w http.ResponseWriter, r *http.Request, c *dctx)
 	}
 	if _, err := d.gw.UpdateMerchant(r.Context(), c.auth.Merchant.ID, gateway.MerchantPatch{CheckoutAllowedOrigins: &origins}); err != nil {
 		if msg := formError(err); msg != "" {
-			d.showDevelopers(w, r, c, statusOfKind(mustKind(err)), developersData{OriginError: msg, Origins: raw})
+			d.showDevelopers(w, r, c, gateway.StatusOf(err), developersData{OriginError: msg, Origins: raw})
 			return
 		}
 		d.failedIn(w, r, c, err)

@@ -1,4 +1,4 @@
-package web_test
+package dashboard_test
 
 import (
 	"net/http"
@@ -9,6 +9,7 @@ import (
 	"github.com/kassapay/kassa/internal/kassatest"
 	"github.com/kassapay/kassa/internal/payment"
 	"github.com/kassapay/kassa/internal/store/storetest"
+	"github.com/kassapay/kassa/internal/webtest"
 )
 
 // TestDashboardRefusesUnreadableInput: NUL bytes, invalid UTF-8, malformed escapes and cursors of the wrong kind in
@@ -16,7 +17,7 @@ import (
 func TestDashboardRefusesUnreadableInput(t *testing.T) {
 	t.Parallel()
 	kassatest.ForEachBackend(t, func(t *testing.T, b storetest.Backend) {
-		e, _ := setup(t, b, kassatest.Options{})
+		e, _ := webtest.Setup(t, b, kassatest.Options{})
 		u := signInMerchant(t, e)
 		for _, path := range []string{
 			"/dashboard/payments?email=%00", "/dashboard/payments?order=%ff", "/dashboard/payments?last4=%00%00%00%00",
@@ -50,7 +51,7 @@ func TestDashboardRefusesUnreadableInput(t *testing.T) {
 				t.Errorf("POST %s %q: status %d, want 400\n%s", tt.path, tt.form.Encode(), p.Status, p.Body)
 			}
 		}
-		wantStatus(t, "still signed in", u.get("/dashboard"), http.StatusOK)
+		webtest.WantStatus(t, "still signed in", u.get("/dashboard"), http.StatusOK)
 	})
 }
 
@@ -59,7 +60,7 @@ func TestDashboardRefusesUnreadableInput(t *testing.T) {
 func TestDashboardPaymentFilterBounds(t *testing.T) {
 	t.Parallel()
 	kassatest.ForEachBackend(t, func(t *testing.T, b storetest.Backend) {
-		e, _ := setup(t, b, kassatest.Options{})
+		e, _ := webtest.Setup(t, b, kassatest.Options{})
 		p := storetest.NewPayment(t, e.Store, e.Merchant.Merchant.ID, payment.StatusCaptured, 500, "USD", kassatest.Start, "BOUNDS", "b@example.com", "4242")
 		u := signInMerchant(t, e)
 		for path, shown := range map[string]bool{
@@ -68,7 +69,7 @@ func TestDashboardPaymentFilterBounds(t *testing.T) {
 			"/dashboard/payments?amount_max=500": true, "/dashboard/payments?amount_min=0&amount_max=499": false,
 		} {
 			got := u.get(path)
-			wantStatus(t, path, got, http.StatusOK)
+			webtest.WantStatus(t, path, got, http.StatusOK)
 			if strings.Contains(got.Body, p.ID) != shown {
 				t.Errorf("GET %s shows the payment: %t, want %t", path, !shown, shown)
 			}

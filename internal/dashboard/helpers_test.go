@@ -1,4 +1,4 @@
-package web_test
+package dashboard_test
 
 import (
 	"context"
@@ -12,6 +12,7 @@ import (
 
 	"github.com/kassapay/kassa/internal/kassatest"
 	"github.com/kassapay/kassa/internal/provider/sandbox"
+	"github.com/kassapay/kassa/internal/webtest"
 )
 
 // dashUser is a browser signed in to the dashboard (a cookie jar), never following redirects.
@@ -48,7 +49,7 @@ func signInMerchant(t *testing.T, e *kassatest.Env) *dashUser {
 	return signIn(t, e, e.Merchant.DashboardEmail, e.Merchant.DashboardPassword)
 }
 
-func (u *dashUser) do(req *http.Request) page {
+func (u *dashUser) do(req *http.Request) webtest.Page {
 	u.t.Helper()
 	resp, err := u.client.Do(req)
 	if err != nil {
@@ -59,10 +60,10 @@ func (u *dashUser) do(req *http.Request) page {
 	if err != nil {
 		u.t.Fatal(err)
 	}
-	return page{Status: resp.StatusCode, Header: resp.Header, Body: string(b)}
+	return webtest.Page{Status: resp.StatusCode, Header: resp.Header, Body: string(b)}
 }
 
-func (u *dashUser) get(path string) page {
+func (u *dashUser) get(path string) webtest.Page {
 	u.t.Helper()
 	req, err := http.NewRequest(http.MethodGet, u.e.HTTP.URL+path, nil)
 	if err != nil {
@@ -73,12 +74,12 @@ func (u *dashUser) get(path string) page {
 }
 
 // post submits a form from a dashboard page (same origin).
-func (u *dashUser) post(path string, form url.Values) page {
+func (u *dashUser) post(path string, form url.Values) webtest.Page {
 	u.t.Helper()
 	return u.postFrom(path, form, "same-origin", u.e.HTTP.URL)
 }
 
-func (u *dashUser) postFrom(path string, form url.Values, fetchSite, origin string) page {
+func (u *dashUser) postFrom(path string, form url.Values, fetchSite, origin string) webtest.Page {
 	u.t.Helper()
 	req, err := http.NewRequest(http.MethodPost, u.e.HTTP.URL+path, strings.NewReader(form.Encode()))
 	if err != nil {
@@ -92,10 +93,10 @@ func (u *dashUser) postFrom(path string, form url.Values, fetchSite, origin stri
 
 // paidPayment pays a new checkout session of 125.00 USD with the approved Visa card and returns the session and
 // payment ids.
-func paidPayment(t *testing.T, e *kassatest.Env, br *browser, order string, key ...string) (string, string) {
+func paidPayment(t *testing.T, e *kassatest.Env, br *webtest.Browser, order string, key ...string) (string, string) {
 	t.Helper()
-	sid := newSession(t, e, "cs", order, key...)
-	p := br.post("/checkout/"+sid+"/pay", card(sandbox.CardVisa))
+	sid := webtest.NewSession(t, e, "cs", order, key...)
+	p := br.Post("/checkout/"+sid+"/pay", webtest.Card(sandbox.CardVisa))
 	if p.Status != http.StatusSeeOther {
 		t.Fatalf("pay %s: %d\n%s", sid, p.Status, p.Body)
 	}
@@ -109,7 +110,7 @@ func paidPayment(t *testing.T, e *kassatest.Env, br *browser, order string, key 
 var hiddenKey = regexp.MustCompile(`name="key" value="([^"]+)"`)
 
 // formKeyOf returns the idempotency key a page's form carries.
-func formKeyOf(t *testing.T, p page) string {
+func formKeyOf(t *testing.T, p webtest.Page) string {
 	t.Helper()
 	m := hiddenKey.FindStringSubmatch(p.Body)
 	if m == nil {
@@ -119,7 +120,7 @@ func formKeyOf(t *testing.T, p page) string {
 }
 
 // wantDashboardHeaders checks the headers every dashboard page sends.
-func wantDashboardHeaders(t *testing.T, what string, p page) {
+func wantDashboardHeaders(t *testing.T, what string, p webtest.Page) {
 	t.Helper()
 	want := map[string]string{
 		"Content-Type": "text/html; charset=utf-8", "X-Frame-Options": "DENY", "Cache-Control": "no-store",

@@ -1,4 +1,4 @@
-package web
+package dashboard
 
 import (
 	"context"
@@ -116,7 +116,7 @@ func (d *dashboard) paymentAction(act paymentAction) pageHandler {
 			err = act.Run(r.Context(), d.gw, c.auth, p, amount, reason, idem)
 		}
 		if msg := formError(err); msg != "" {
-			d.showPayment(w, r, c, statusOfKind(mustKind(err)), msg)
+			d.showPayment(w, r, c, gateway.StatusOf(err), msg)
 			return
 		}
 		if err != nil {

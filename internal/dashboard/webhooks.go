@@ -1,4 +1,4 @@
-package web
+package dashboard
 
 import (
 	"context"
@@ -89,7 +89,7 @@ func (d *dashboard) createEndpoint(w http.ResponseWriter, r *http.Request, c *dc
 			d.failedIn(w, r, c, err)
 			return
 		}
-		d.showEndpoints(w, r, c, statusOfKind(mustKind(err)), endpointsData{Form: f})
+		d.showEndpoints(w, r, c, gateway.StatusOf(err), endpointsData{Form: f})
 		return
 	}
 	d.showEndpoints(w, r, c, http.StatusOK, endpointsData{Created: &ep, Secret: created.Secret, Form: endpointForm{Events: []string{webhook.AllEvents}}})
@@ -153,7 +153,7 @@ func (d *dashboard) updateEndpoint(w http.ResponseWriter, r *http.Request, c *dc
 			d.failedIn(w, r, c, err)
 			return
 		}
-		d.showEndpoint(w, r, c, statusOfKind(mustKind(err)), endpointData{Form: f})
+		d.showEndpoint(w, r, c, gateway.StatusOf(err), endpointData{Form: f})
 		return
 	}
 	redirect(w, r, "/dashboard/webhooks/"+r.PathValue("id"), "updated")
@@ -195,7 +195,7 @@ func (d *dashboard) rotateSecret(w http.ResponseWriter, r *http.Request, c *dctx
 	})
 	if err != nil {
 		if msg := formError(err); msg != "" {
-			d.showEndpoint(w, r, c, statusOfKind(mustKind(err)), endpointData{Error: msg})
+			d.showEndpoint(w, r, c, gateway.StatusOf(err), endpointData{Error: msg})
 			return
 		}
 		d.failedIn(w, r, c, err)
@@ -213,7 +213,7 @@ func (d *dashboard) testDelivery(w http.ResponseWriter, r *http.Request, c *dctx
 	}
 	if _, err := d.gw.SendTestDeliveries(r.Context(), c.auth, []string{epID}, typ); err != nil {
 		if msg := formError(err); msg != "" {
-			d.showEndpoint(w, r, c, statusOfKind(mustKind(err)), endpointData{Error: msg})
+			d.showEndpoint(w, r, c, gateway.StatusOf(err), endpointData{Error: msg})
 			return
 		}
 		d.failedIn(w, r, c, err)
@@ -236,7 +236,7 @@ func (d *dashboard) replay(w http.ResponseWriter, r *http.Request, c *dctx) {
 	}
 	if _, err := d.gw.ReplayEndpoint(r.Context(), c.auth, epID, since, time.Time{}, webhook.DeliveryFailed); err != nil {
 		if msg := formError(err); msg != "" {
-			d.showEndpoint(w, r, c, statusOfKind(mustKind(err)), endpointData{Error: msg})
+			d.showEndpoint(w, r, c, gateway.StatusOf(err), endpointData{Error: msg})
 			return
 		}
 		d.failedIn(w, r, c, err)

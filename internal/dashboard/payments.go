@@ -1,4 +1,4 @@
-package web
+package dashboard
 
 import (
 	"net/http"
@@ -377,10 +377,4 @@ func (d *dashboard) showPayment(w http.ResponseWriter, r *http.Request, c *dctx,
 	data.CaptureDefault = money.Decimal(p.Amount, money.Currency(p.Currency))
 	c.view.Data = data
 	d.render(w, r, status, "payment.html", c.view)
-}
-
-// mustKind is the kind of a gateway error (formError returned a message for it).
-func mustKind(err error) gateway.Kind {
-	ge, _ := gateway.AsError(err)
-	return ge.Kind
 }

@@ -1,4 +1,4 @@
-package web
+package dashboard
 
 import (
 	"net/http"
@@ -169,7 +169,7 @@ func (d *dashboard) createLink(w http.ResponseWriter, r *http.Request, c *dctx) 
 				f.Errors[name] = p.Message
 			}
 		}
-		d.renderLinkForm(w, r, c, statusOfKind(ge.Kind), f)
+		d.renderLinkForm(w, r, c, ge.Kind.Status(), f)
 		return
 	}
 	redirect(w, r, "/dashboard/links/"+created.ID, "link")

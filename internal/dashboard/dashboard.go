@@ -1,8 +1,9 @@
-package web
-
-// The merchant dashboard (/dashboard): server-rendered pages over the same gateway use cases as the API. Pages work
-// without JavaScript (dashboard.js only adds copy buttons); every state change is a POST behind
-// http.CrossOriginProtection, and the session cookie is HttpOnly and SameSite=Lax (Secure under https).
+// Package dashboard serves the merchant dashboard (/dashboard): server-rendered pages over the same gateway use cases
+// as the API, for merchants' users and the instance's operators. Pages work without JavaScript (dashboard.js only
+// adds copy buttons); every state change is a POST behind http.CrossOriginProtection, and the session cookie is
+// HttpOnly and SameSite=Lax (Secure under https). It takes no card numbers: those enter through package web only.
+// A gateway error is answered with the status of its kind (gateway.Kind.Status), as on every front.
+package dashboard
 
 import (
 	"bytes"
@@ -18,6 +19,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/kassapay/kassa/internal/asset"
+	"github.com/kassapay/kassa/internal/cleantext"
 	"github.com/kassapay/kassa/internal/gateway"
 	"github.com/kassapay/kassa/internal/merchant"
 	"github.com/kassapay/kassa/internal/money"
@@ -26,23 +29,45 @@ import (
 // dashboardCookie holds a dashboard session's token.
 const dashboardCookie = "kassa_dashboard"
 
+// Options configure the dashboard.
+type Options struct {
+	Gateway *gateway.Gateway
+	// Logger receives unexpected failures. Default: slog.Default().
+	Logger *slog.Logger
+}
+
+// Mount registers the dashboard's pages under /dashboard and its stylesheet and script under /static/ on mux.
+func Mount(mux *http.ServeMux, opts Options) {
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	mount(mux, opts.Gateway, opts.Logger)
+}
+
+//go:embed static
+var staticFiles embed.FS
+
 // dashboard serves the dashboard pages.
 type dashboard struct {
 	gw     *gateway.Gateway
 	log    *slog.Logger
 	pages  map[string]*template.Template
-	assets assets
+	assets asset.Set
 	secure bool // the instance is served over https: cookies get Secure
 	// passwordChecks bounds concurrent sign-ins: each argon2id check takes 64 MiB for about 100 ms, so a flood of
 	// sign-ins must queue rather than take the memory of the machine.
 	passwordChecks chan struct{}
 }
 
-// mountDashboard registers the dashboard's routes on mux and returns the paths of its state changes (every POST
-// route, each behind http.CrossOriginProtection), for the tests that must cover them all.
-func mountDashboard(mux *http.ServeMux, gw *gateway.Gateway, log *slog.Logger, a assets) []string {
-	d := &dashboard{gw: gw, log: log, pages: mustParseDashboard(), assets: a,
+// mount registers the dashboard's routes on mux and returns the paths of its state changes (every POST route, each
+// behind http.CrossOriginProtection), for the tests that must cover them all.
+func mount(mux *http.ServeMux, gw *gateway.Gateway, log *slog.Logger) []string {
+	d := &dashboard{gw: gw, log: log, pages: mustParsePages(), assets: asset.MustLoad(staticFiles, "static"),
 		passwordChecks: make(chan struct{}, 4)}
+	// The hosted pages serve /static/{file...}; these more specific routes take the dashboard's own files.
+	for _, name := range d.assets.Names() {
+		mux.HandleFunc("GET "+asset.Prefix+name, func(w http.ResponseWriter, r *http.Request) { d.assets.Serve(w, r, name) })
+	}
 	// A server built without a gateway (tests of the HTTP layer alone) still mounts the routes.
 	d.secure = gw != nil && strings.HasPrefix(gw.BaseURL(), "https://")
 	csrf := http.NewCrossOriginProtection()
@@ -225,7 +250,7 @@ func (d *dashboard) signedIn(h pageHandler, operator bool) http.Handler {
 			}
 		}
 		c.view = &dview{
-			CSS: d.assets.url("dashboard.css"), JS: d.assets.url("dashboard.js"),
+			CSS: d.assets.URL("dashboard.css"), JS: d.assets.URL("dashboard.js"),
 			Email: user.User.Email, Operator: user.Operator(), Merchant: auth.Merchant, HasMerchant: ok,
 			Livemode: user.Session.Livemode, LiveAvailable: d.gw.LiveModeAvailable(), loc: profile.Location(),
 			Flash: flashes[r.URL.Query().Get("done")],
@@ -247,7 +272,7 @@ func (d *dashboard) signedIn(h pageHandler, operator bool) http.Handler {
 				d.message(w, r, c, http.StatusBadRequest, "Form not readable", "The form could not be read. Go back and try again.")
 				return
 			}
-			if !cleanValues(r.PostForm) {
+			if !cleantext.Values(r.PostForm) {
 				d.refuseInput(w, r, c)
 				return
 			}
@@ -317,7 +342,7 @@ type messageData struct {
 
 // message renders a page with a heading and a sentence (errors, refusals).
 func (d *dashboard) message(w http.ResponseWriter, r *http.Request, c *dctx, status int, heading, msg string) {
-	v := &dview{CSS: d.assets.url("dashboard.css"), JS: d.assets.url("dashboard.js")}
+	v := &dview{CSS: d.assets.URL("dashboard.css"), JS: d.assets.URL("dashboard.js")}
 	if c != nil {
 		v = c.view
 	}
@@ -335,45 +360,32 @@ func (d *dashboard) message(w http.ResponseWriter, r *http.Request, c *dctx, sta
 	w.Write(buf.Bytes())
 }
 
-// failed answers an error of a use case: not found as 404, refusals with their message, anything else as 500.
+// failed answers an error of a use case (failedIn without a page context).
 func (d *dashboard) failed(w http.ResponseWriter, r *http.Request, err error) {
 	d.failedIn(w, r, nil, err)
 }
 
+// failedIn answers an error of a use case with the status of its kind (gateway.Kind.Status, the table every front
+// answers with): a missing object is "Not found", a refusal shows the gateway's message, and anything else (an
+// internal failure, an unavailable dependency) is logged and worded as ours.
 func (d *dashboard) failedIn(w http.ResponseWriter, r *http.Request, c *dctx, err error) {
-	if ge, ok := gateway.AsError(err); ok {
-		switch ge.Kind {
-		case gateway.KindNotFound:
-			d.message(w, r, c, http.StatusNotFound, "Not found", "There is no such object for this merchant and mode.")
-			return
-		case gateway.KindForbidden:
-			d.message(w, r, c, http.StatusForbidden, "Not allowed", ge.Message)
-			return
-		case gateway.KindInvalid, gateway.KindConflict, gateway.KindGone, gateway.KindIdempotency, gateway.KindUnprocessable:
-			d.message(w, r, c, statusOfKind(ge.Kind), "Not done", ge.Message)
-			return
-		}
+	status := gateway.StatusOf(err)
+	ge, _ := gateway.AsError(err)
+	switch {
+	case status >= http.StatusInternalServerError:
+		d.log.ErrorContext(r.Context(), "dashboard request failed", "path", r.URL.Path, "err", err)
+		d.message(w, r, c, status, "Something went wrong", "The request failed on our side. Try again in a moment.")
+	case ge.Kind == gateway.KindNotFound:
+		d.message(w, r, c, status, "Not found", "There is no such object for this merchant and mode.")
+	case ge.Kind == gateway.KindForbidden:
+		d.message(w, r, c, status, "Not allowed", ge.Message)
+	default:
+		d.message(w, r, c, status, "Not done", ge.Message)
 	}
-	d.log.ErrorContext(r.Context(), "dashboard request failed", "path", r.URL.Path, "err", err)
-	d.message(w, r, c, http.StatusInternalServerError, "Something went wrong", "The request failed on our side. Try again in a moment.")
 }
 
-// statusOfKind is the HTTP status of a refused form.
-func statusOfKind(k gateway.Kind) int {
-	switch k {
-	case gateway.KindConflict, gateway.KindIdempotency:
-		return http.StatusConflict
-	case gateway.KindGone:
-		return http.StatusGone
-	case gateway.KindUnprocessable:
-		return http.StatusUnprocessableEntity
-	case gateway.KindRateLimited:
-		return http.StatusTooManyRequests
-	}
-	return http.StatusBadRequest
-}
-
-// formError is a refused form's message, or "" when err is not the user's to fix.
+// formError is a refused form's message, or "" when err is not the user's to fix (failedIn answers those). The form
+// comes back with the status of the error's kind (gateway.StatusOf).
 func formError(err error) string {
 	if ge, ok := gateway.AsError(err); ok && ge.Kind != gateway.KindNotFound {
 		switch ge.Kind {
@@ -418,7 +430,7 @@ func (d *dashboard) loginPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (d *dashboard) renderLogin(w http.ResponseWriter, r *http.Request, status int, data loginData) {
-	d.render(w, r, status, "login.html", &dview{Title: "Sign in", CSS: d.assets.url("dashboard.css"), JS: d.assets.url("dashboard.js"), Data: data})
+	d.render(w, r, status, "login.html", &dview{Title: "Sign in", CSS: d.assets.URL("dashboard.css"), JS: d.assets.URL("dashboard.js"), Data: data})
 }
 
 // safeNext keeps a post-sign-in target only when it is a dashboard path on this site.
@@ -435,7 +447,7 @@ func (d *dashboard) login(w http.ResponseWriter, r *http.Request) {
 		d.renderLogin(w, r, http.StatusBadRequest, loginData{Error: "The form could not be read."})
 		return
 	}
-	if !cleanValues(r.PostForm) {
+	if !cleantext.Values(r.PostForm) {
 		d.renderLogin(w, r, http.StatusBadRequest, loginData{Error: "The form contains characters that are not allowed."})
 		return
 	}
@@ -453,11 +465,7 @@ func (d *dashboard) login(w http.ResponseWriter, r *http.Request) {
 			d.failed(w, r, err)
 			return
 		}
-		status := http.StatusUnauthorized
-		if ge.Kind == gateway.KindRateLimited {
-			status = http.StatusTooManyRequests
-		}
-		d.renderLogin(w, r, status, loginData{Email: email, Next: next, Error: ge.Message})
+		d.renderLogin(w, r, ge.Kind.Status(), loginData{Email: email, Next: next, Error: ge.Message})
 		return
 	}
 	http.SetCookie(w, &http.Cookie{
@@ -512,31 +520,28 @@ func (d *dashboard) confirm(w http.ResponseWriter, r *http.Request, c *dctx, que
 	return false
 }
 
-//go:embed templates/dashboard/*.html
-var dashboardTemplates embed.FS
+//go:embed templates/*.html
+var templateFiles embed.FS
 
-// dashboardPages are the page templates; each is parsed with the layout.
-var dashboardPages = []string{
+// pageNames are the page templates; each is parsed with the layout.
+var pageNames = []string{
 	"login.html", "message.html", "confirm.html", "overview.html", "payments.html", "payment.html", "sessions.html",
 	"session.html", "new_link.html", "endpoints.html", "endpoint.html", "deliveries.html", "delivery.html",
 	"developers.html", "settings.html",
 }
 
-// dashboardFuncs are the helpers templates use: pair passes the view along with rows to a shared table, list
+// templateFuncs are the helpers templates use: pair passes the view along with rows to a shared table, list
 // makes a slice of literals, has tests membership.
-var dashboardFuncs = template.FuncMap{
+var templateFuncs = template.FuncMap{
 	"pair": func(v *dview, rows any) map[string]any { return map[string]any{"V": v, "Rows": rows} },
 	"list": func(s ...string) []string { return s },
 	"has":  func(s []string, x string) bool { return slices.Contains(s, x) },
 }
 
-func mustParseDashboard() map[string]*template.Template {
+func mustParsePages() map[string]*template.Template {
 	ps := map[string]*template.Template{}
-	for _, name := range dashboardPages {
-		ps[name] = template.Must(template.New(name).Funcs(dashboardFuncs).ParseFS(dashboardTemplates, "templates/dashboard/layout.html", "templates/dashboard/"+name))
+	for _, name := range pageNames {
+		ps[name] = template.Must(template.New(name).Funcs(templateFuncs).ParseFS(templateFiles, "templates/layout.html", "templates/"+name))
 	}
 	return ps
 }
-
-// url is the versioned URL of a static file.
-func (a assets) url(name string) string { return "/static/" + name + "?v=" + a.files[name].version }

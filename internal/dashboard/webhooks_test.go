@@ -1,4 +1,4 @@
-package web_test
+package dashboard_test
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 	"github.com/kassapay/kassa/internal/gateway"
 	"github.com/kassapay/kassa/internal/kassatest"
 	"github.com/kassapay/kassa/internal/store/storetest"
+	"github.com/kassapay/kassa/internal/webtest"
 )
 
 // TestDashboardRefusesInternalWebhookURLs: on an instance that allows no network (production), the add-endpoint
@@ -17,7 +18,7 @@ import (
 func TestDashboardRefusesInternalWebhookURLs(t *testing.T) {
 	t.Parallel()
 	kassatest.ForEachBackend(t, func(t *testing.T, b storetest.Backend) {
-		e, _ := setup(t, b, kassatest.Options{BlockLoopback: true})
+		e, _ := webtest.Setup(t, b, kassatest.Options{BlockLoopback: true})
 		u := signInMerchant(t, e)
 		auth := gateway.Auth{Merchant: e.Merchant.Merchant}
 		public := "https://shop.example/hooks"
@@ -35,11 +36,11 @@ func TestDashboardRefusesInternalWebhookURLs(t *testing.T) {
 			hookURL := "http://" + host + ":4000/hooks"
 			form := url.Values{"url": {hookURL}, "description": {"internal"}, "events": {"*"}, "key": {formKeyOf(t, u.get("/dashboard/webhooks"))}}
 			added := u.post("/dashboard/webhooks", form)
-			wantStatus(t, "add "+hookURL, added, http.StatusBadRequest)
-			wantContains(t, "add "+hookURL, added, reason, "public host", `value="`+hookURL+`"`)
+			webtest.WantStatus(t, "add "+hookURL, added, http.StatusBadRequest)
+			webtest.WantContains(t, "add "+hookURL, added, reason, "public host", `value="`+hookURL+`"`)
 			edited := u.post("/dashboard/webhooks/"+ep.ID, url.Values{"url": {hookURL}, "events": {"*"}})
-			wantStatus(t, "edit to "+hookURL, edited, http.StatusBadRequest)
-			wantContains(t, "edit to "+hookURL, edited, reason)
+			webtest.WantStatus(t, "edit to "+hookURL, edited, http.StatusBadRequest)
+			webtest.WantContains(t, "edit to "+hookURL, edited, reason)
 		}
 		eps, err := e.Gateway.ListEndpoints(context.Background(), auth)
 		if err != nil || len(eps) != 1 || eps[0].URL != public {

@@ -1,19 +1,20 @@
-package web
+package dashboard
 
 import (
 	"net/http"
 	"net/url"
 
+	"github.com/kassapay/kassa/internal/cleantext"
 	"github.com/kassapay/kassa/internal/id"
 )
 
-// The dashboard refuses unreadable text (input.go) with a 400 page, in its path too, and also a query string that
-// does not parse.
+// The dashboard refuses text PostgreSQL could not store (cleantext) with a 400 page, in its path, query string and
+// form, and also a query string that does not parse.
 
 // cleanURL reports whether a request's path and query string are readable and clean text.
 func cleanURL(r *http.Request) bool {
-	_, err := url.ParseQuery(r.URL.RawQuery)
-	return err == nil && urlProblem(r) == 0
+	q, err := url.ParseQuery(r.URL.RawQuery)
+	return err == nil && cleantext.Valid(r.URL.Path) && cleantext.Values(q)
 }
 
 // refuseInput answers a request whose text was not clean.
@@ -23,7 +24,7 @@ func (d *dashboard) refuseInput(w http.ResponseWriter, r *http.Request, c *dctx)
 }
 
 // cleanRequest wraps the dashboard's routes that are not signed in (the sign-in page and form), which parse their
-// own forms: the URL is checked here, the form by the handler (cleanValues).
+// own forms: the URL is checked here, the form by the handler (cleantext.Values).
 func (d *dashboard) cleanRequest(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !cleanURL(r) {

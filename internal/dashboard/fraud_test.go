@@ -1,4 +1,4 @@
-package web_test
+package dashboard_test
 
 import (
 	"context"
@@ -13,6 +13,7 @@ import (
 	"github.com/kassapay/kassa/internal/kassatest"
 	"github.com/kassapay/kassa/internal/store"
 	"github.com/kassapay/kassa/internal/store/storetest"
+	"github.com/kassapay/kassa/internal/webtest"
 )
 
 // fraudForm is the fraud form with the default settings and some changes.
@@ -34,21 +35,21 @@ func fraudForm(changes map[string]string) url.Values {
 func TestDashboardFraudSettings(t *testing.T) {
 	t.Parallel()
 	kassatest.ForEachBackend(t, func(t *testing.T, b storetest.Backend) {
-		e, _ := setup(t, b, kassatest.Options{})
+		e, _ := webtest.Setup(t, b, kassatest.Options{})
 		ctx := context.Background()
 		a := gateway.Auth{Merchant: e.Merchant.Merchant}
 		u := signInMerchant(t, e)
 		page := u.get("/dashboard/settings")
-		wantStatus(t, "settings", page, http.StatusOK)
-		wantContains(t, "settings", page, `id="fraud-form"`, `name="weight_ip_velocity"`, `value="70"`, "The blocklist is empty.")
+		webtest.WantStatus(t, "settings", page, http.StatusOK)
+		webtest.WantContains(t, "settings", page, `id="fraud-form"`, `name="weight_ip_velocity"`, `value="70"`, "The blocklist is empty.")
 
-		wantStatus(t, "save fraud rules", u.post("/dashboard/settings/fraud", fraudForm(map[string]string{
+		webtest.WantStatus(t, "save fraud rules", u.post("/dashboard/settings/fraud", fraudForm(map[string]string{
 			"review_threshold": "30", "decline_threshold": "80", "weight_email_velocity": "0"})), http.StatusSeeOther)
 		s, err := e.Gateway.FraudSettings(ctx, a)
 		if err != nil || s.ReviewThreshold != 30 || s.DeclineThreshold != 80 || s.Weights[fraud.RuleEmailVelocity] != 0 || s.Weights[fraud.RuleIPVelocity] != 40 {
 			t.Fatalf("saved fraud settings: %+v %v", s, err)
 		}
-		wantContains(t, "saved", u.get("/dashboard/settings?done=fraud"), "Fraud settings saved.", `value="30"`, `value="80"`)
+		webtest.WantContains(t, "saved", u.get("/dashboard/settings?done=fraud"), "Fraud settings saved.", `value="30"`, `value="80"`)
 		for name, change := range map[string]map[string]string{
 			"review above decline": {"review_threshold": "90", "decline_threshold": "80"},
 			"threshold 0":          {"decline_threshold": "0"},
@@ -56,24 +57,24 @@ func TestDashboardFraudSettings(t *testing.T) {
 			"weight not a number":  {"weight_card_velocity": "lots"},
 		} {
 			p := u.post("/dashboard/settings/fraud", fraudForm(change))
-			wantStatus(t, name, p, http.StatusBadRequest)
-			wantContains(t, name, p, `id="fraud-error"`)
+			webtest.WantStatus(t, name, p, http.StatusBadRequest)
+			webtest.WantContains(t, name, p, `id="fraud-error"`)
 		}
 		if s2, _ := e.Gateway.FraudSettings(ctx, a); s2.ReviewThreshold != 30 || s2.Weights[fraud.RuleCardVelocity] != s.Weights[fraud.RuleCardVelocity] {
 			t.Errorf("a refused form changed the settings: %+v", s2)
 		}
 
-		wantStatus(t, "block an email", u.post("/dashboard/settings/blocklist", url.Values{"kind": {"email"}, "value": {"Fraudster@Example.com"}, "reason": {"chargebacks"}}), http.StatusSeeOther)
-		wantStatus(t, "block a card number", u.post("/dashboard/settings/blocklist", url.Values{"kind": {"card_fingerprint"}, "value": {"4000000000000259"}}), http.StatusSeeOther)
+		webtest.WantStatus(t, "block an email", u.post("/dashboard/settings/blocklist", url.Values{"kind": {"email"}, "value": {"Fraudster@Example.com"}, "reason": {"chargebacks"}}), http.StatusSeeOther)
+		webtest.WantStatus(t, "block a card number", u.post("/dashboard/settings/blocklist", url.Values{"kind": {"card_fingerprint"}, "value": {"4000000000000259"}}), http.StatusSeeOther)
 		bad := u.post("/dashboard/settings/blocklist", url.Values{"kind": {"ip"}, "value": {"not an ip"}})
-		wantStatus(t, "block a bad ip", bad, http.StatusBadRequest)
-		wantContains(t, "block a bad ip", bad, `id="block-error"`, "not an ip")
+		webtest.WantStatus(t, "block a bad ip", bad, http.StatusBadRequest)
+		webtest.WantContains(t, "block a bad ip", bad, `id="block-error"`, "not an ip")
 		blocks, _, err := e.Gateway.ListBlocks(ctx, a, "", store.Page{Limit: 10})
 		if err != nil || len(blocks) != 2 {
 			t.Fatalf("blocklist: %+v %v", blocks, err)
 		}
 		list := u.get("/dashboard/settings")
-		wantContains(t, "blocklist", list, "fraudster@example.com", "chargebacks", blocks[0].ID, blocks[1].ID)
+		webtest.WantContains(t, "blocklist", list, "fraudster@example.com", "chargebacks", blocks[0].ID, blocks[1].ID)
 		if strings.Contains(list.Body, "4000000000000259") {
 			t.Error("the settings page shows a blocked card's number")
 		}
@@ -84,11 +85,11 @@ func TestDashboardFraudSettings(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		wantStatus(t, "remove another merchant's entry", u.post("/dashboard/settings/blocklist/"+theirs.ID+"/remove", url.Values{"confirm": {"yes"}}), http.StatusNotFound)
+		webtest.WantStatus(t, "remove another merchant's entry", u.post("/dashboard/settings/blocklist/"+theirs.ID+"/remove", url.Values{"confirm": {"yes"}}), http.StatusNotFound)
 
 		remove := "/dashboard/settings/blocklist/" + blocks[0].ID + "/remove"
-		wantContains(t, "remove confirmation", u.post(remove, nil), "Remove "+blocks[0].ID)
-		wantStatus(t, "remove", u.post(remove, url.Values{"confirm": {"yes"}}), http.StatusSeeOther)
+		webtest.WantContains(t, "remove confirmation", u.post(remove, nil), "Remove "+blocks[0].ID)
+		webtest.WantStatus(t, "remove", u.post(remove, url.Values{"confirm": {"yes"}}), http.StatusSeeOther)
 		if left, _, _ := e.Gateway.ListBlocks(ctx, a, "", store.Page{Limit: 10}); len(left) != 1 || left[0].ID != blocks[1].ID {
 			t.Errorf("blocklist after removing %s: %+v", blocks[0].ID, left)
 		}
@@ -98,7 +99,7 @@ func TestDashboardFraudSettings(t *testing.T) {
 			t.Fatal(err)
 		}
 		op := signIn(t, e, "ops@kassa.example", "operator password 1")
-		wantStatus(t, "choose", op.post("/dashboard/switch", url.Values{"merchant": {e.Merchant.Merchant.ID}}), http.StatusSeeOther)
+		webtest.WantStatus(t, "choose", op.post("/dashboard/switch", url.Values{"merchant": {e.Merchant.Merchant.ID}}), http.StatusSeeOther)
 		if p := op.get("/dashboard/settings"); p.Status != http.StatusOK || strings.Contains(p.Body, "save-fraud") || strings.Contains(p.Body, "add-block") {
 			t.Errorf("the operator's settings page offers changes: %d", p.Status)
 		}
@@ -107,7 +108,7 @@ func TestDashboardFraudSettings(t *testing.T) {
 			"/dashboard/settings/blocklist":                             {"kind": {"email"}, "value": {"op@example.com"}},
 			"/dashboard/settings/blocklist/" + blocks[1].ID + "/remove": {"confirm": {"yes"}},
 		} {
-			wantStatus(t, "operator POST "+path, op.post(path, form), http.StatusForbidden)
+			webtest.WantStatus(t, "operator POST "+path, op.post(path, form), http.StatusForbidden)
 		}
 		if s3, _ := e.Gateway.FraudSettings(ctx, a); s3.ReviewThreshold != 30 {
 			t.Errorf("an operator changed the thresholds: %+v", s3)

@@ -1,4 +1,4 @@
-package web_test
+package dashboard_test
 
 import (
 	"context"
@@ -9,10 +9,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kassapay/kassa/internal/dashboard"
 	"github.com/kassapay/kassa/internal/gateway"
 	"github.com/kassapay/kassa/internal/kassatest"
 	"github.com/kassapay/kassa/internal/store/storetest"
-	"github.com/kassapay/kassa/internal/web"
+	"github.com/kassapay/kassa/internal/webtest"
 )
 
 // cookieValue is the value of a Set-Cookie header.
@@ -26,7 +27,7 @@ func cookieValue(t *testing.T, setCookie string) string {
 }
 
 // withToken GETs a dashboard page with a session token set by hand (no cookie jar).
-func withToken(t *testing.T, e *kassatest.Env, path, token string) page {
+func withToken(t *testing.T, e *kassatest.Env, path, token string) webtest.Page {
 	t.Helper()
 	u := newDashUser(t, e)
 	req, err := http.NewRequest(http.MethodGet, e.HTTP.URL+path, nil)
@@ -41,16 +42,16 @@ func withToken(t *testing.T, e *kassatest.Env, path, token string) page {
 func TestDashboardSessionExpires(t *testing.T) {
 	t.Parallel()
 	kassatest.ForEachBackend(t, func(t *testing.T, b storetest.Backend) {
-		e, _ := setup(t, b, kassatest.Options{})
+		e, _ := webtest.Setup(t, b, kassatest.Options{})
 		u := newDashUser(t, e)
 		ok := u.post("/dashboard/login", url.Values{"email": {e.Merchant.DashboardEmail}, "password": {e.Merchant.DashboardPassword}})
-		wantStatus(t, "sign in", ok, http.StatusSeeOther)
+		webtest.WantStatus(t, "sign in", ok, http.StatusSeeOther)
 		token := cookieValue(t, ok.Header.Get("Set-Cookie"))
 		e.Clock.Advance(gateway.DashboardSessionTTL - time.Minute)
-		wantStatus(t, "a minute before the end", withToken(t, e, "/dashboard", token), http.StatusOK)
+		webtest.WantStatus(t, "a minute before the end", withToken(t, e, "/dashboard", token), http.StatusOK)
 		e.Clock.Advance(time.Minute)
 		expired := withToken(t, e, "/dashboard/payments", token)
-		wantStatus(t, "at the end of the lifetime", expired, http.StatusSeeOther)
+		webtest.WantStatus(t, "at the end of the lifetime", expired, http.StatusSeeOther)
 		if loc := expired.Header.Get("Location"); !strings.HasPrefix(loc, "/dashboard/login") {
 			t.Errorf("expired session: Location %q", loc)
 		}
@@ -60,10 +61,10 @@ func TestDashboardSessionExpires(t *testing.T) {
 // TestDashboardCookieIsSecureUnderHTTPS: an instance whose base URL is https sets Secure on the session cookie.
 func TestDashboardCookieIsSecureUnderHTTPS(t *testing.T) {
 	t.Parallel()
-	e, _ := setup(t, storetest.Backends()[0], kassatest.Options{})
+	e, _ := webtest.Setup(t, storetest.Backends()[0], kassatest.Options{})
 	gw := gateway.New(e.Store, gateway.Options{Now: e.Clock.Now, BaseURL: "https://pay.shop.example"})
 	mux := http.NewServeMux()
-	web.Mount(mux, web.Options{Gateway: gw})
+	dashboard.Mount(mux, dashboard.Options{Gateway: gw})
 	form := url.Values{"email": {e.Merchant.DashboardEmail}, "password": {e.Merchant.DashboardPassword}}
 	req := httptest.NewRequestWithContext(context.Background(), http.MethodPost, "http://pay.shop.example/dashboard/login", strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")

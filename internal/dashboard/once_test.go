@@ -1,4 +1,4 @@
-package web_test
+package dashboard_test
 
 import (
 	"context"
@@ -12,11 +12,12 @@ import (
 	"github.com/kassapay/kassa/internal/gateway"
 	"github.com/kassapay/kassa/internal/kassatest"
 	"github.com/kassapay/kassa/internal/store/storetest"
+	"github.com/kassapay/kassa/internal/webtest"
 )
 
 var shownSecret = regexp.MustCompile(`id="new-secret" readonly value="([^"]+)"`)
 
-func secretOf(t *testing.T, what string, p page) string {
+func secretOf(t *testing.T, what string, p webtest.Page) string {
 	t.Helper()
 	m := shownSecret.FindStringSubmatch(p.Body)
 	if m == nil {
@@ -30,16 +31,16 @@ func secretOf(t *testing.T, what string, p page) string {
 func TestDashboardWebhookFormsActOnce(t *testing.T) {
 	t.Parallel()
 	kassatest.ForEachBackend(t, func(t *testing.T, b storetest.Backend) {
-		e, _ := setup(t, b, kassatest.Options{})
+		e, _ := webtest.Setup(t, b, kassatest.Options{})
 		rcv := kassatest.NewReceiver(t)
 		u := signInMerchant(t, e)
 		auth := gateway.Auth{Merchant: e.Merchant.Merchant}
 
 		form := url.Values{"url": {rcv.URL}, "description": {"twice"}, "events": {"*"}, "key": {formKeyOf(t, u.get("/dashboard/webhooks"))}}
 		first := u.post("/dashboard/webhooks", form)
-		wantStatus(t, "add endpoint", first, http.StatusOK)
+		webtest.WantStatus(t, "add endpoint", first, http.StatusOK)
 		second := u.post("/dashboard/webhooks", form)
-		wantStatus(t, "add endpoint again", second, http.StatusOK)
+		webtest.WantStatus(t, "add endpoint again", second, http.StatusOK)
 		if a, b := secretOf(t, "add endpoint", first), secretOf(t, "add endpoint again", second); a != b {
 			t.Errorf("the repeated submit shows another secret: %s, then %s", a, b)
 		}
@@ -50,14 +51,14 @@ func TestDashboardWebhookFormsActOnce(t *testing.T) {
 		ep := eps[0]
 		other := form
 		other.Set("description", "changed")
-		wantStatus(t, "the same key with other values", u.post("/dashboard/webhooks", other), http.StatusConflict)
+		webtest.WantStatus(t, "the same key with other values", u.post("/dashboard/webhooks", other), http.StatusConflict)
 
 		page := u.get("/dashboard/webhooks/" + ep.ID)
 		rotate := url.Values{"grace_hours": {"24"}, "confirm": {"yes"}, "key": {formKeyOf(t, page)}}
 		r1 := u.post("/dashboard/webhooks/"+ep.ID+"/rotate", rotate)
-		wantStatus(t, "rotate", r1, http.StatusOK)
+		webtest.WantStatus(t, "rotate", r1, http.StatusOK)
 		r2 := u.post("/dashboard/webhooks/"+ep.ID+"/rotate", rotate)
-		wantStatus(t, "rotate again", r2, http.StatusOK)
+		webtest.WantStatus(t, "rotate again", r2, http.StatusOK)
 		s1, s2 := secretOf(t, "rotate", r1), secretOf(t, "rotate again", r2)
 		if s1 != s2 {
 			t.Errorf("a double submit rotated twice: %s, then %s", s1, s2)

@@ -1,4 +1,4 @@
-package web
+package dashboard
 
 import (
 	"net/http"
@@ -130,7 +130,7 @@ func (d *dashboard) saveFraud(w http.ResponseWriter, r *http.Request, c *dctx) {
 			d.failedIn(w, r, c, err)
 			return
 		}
-		d.showSettings(w, r, c, statusOfKind(mustKind(err)), data, &f)
+		d.showSettings(w, r, c, gateway.StatusOf(err), data, &f)
 		return
 	}
 	redirect(w, r, "/dashboard/settings", "fraud")
@@ -147,7 +147,7 @@ func (d *dashboard) addBlock(w http.ResponseWriter, r *http.Request, c *dctx) {
 			d.failedIn(w, r, c, err)
 			return
 		}
-		status := statusOfKind(mustKind(err))
+		status := gateway.StatusOf(err)
 		data, err := d.currentSettings(r, c)
 		if err != nil {
 			d.failedIn(w, r, c, err)
