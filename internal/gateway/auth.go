@@ -54,3 +54,17 @@ func (g *Gateway) Authenticate(ctx context.Context, plaintext string) (Auth, err
 // keyOfMode stands in for an API key when a use case acts for a merchant on behalf of a customer (hosted pages):
 // it carries only the mode.
 func keyOfMode(livemode bool) merchant.APIKey { return merchant.APIKey{Livemode: livemode} }
+
+// OperatorAuth acts for a merchant in a mode from the instance's command line (kassa profile …): the operator who
+// runs it holds the database, so no API key is asked for. Live mode needs a real master key, as live keys do.
+func (g *Gateway) OperatorAuth(ctx context.Context, merchantID string, livemode bool) (Auth, error) {
+	if livemode && !g.live {
+		return Auth{}, &Error{Kind: KindForbidden, Code: "live_mode_unavailable",
+			Message: "Live mode needs KASSA_MASTER_KEY: this instance runs on a generated development key."}
+	}
+	m, err := g.store.GetMerchant(ctx, merchantID)
+	if err != nil {
+		return Auth{}, notFoundAs(err, "merchant", merchantID)
+	}
+	return Auth{Merchant: m, Key: keyOfMode(livemode)}, nil
+}
