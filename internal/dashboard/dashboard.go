@@ -114,6 +114,11 @@ func mount(mux *http.ServeMux, gw *gateway.Gateway, log *slog.Logger) []string {
 	get("/dashboard/deliveries/{id}", d.deliveryDetail)
 	post("/dashboard/deliveries/{id}/retry", d.redeliver, true)
 
+	get("/dashboard/profiles", d.profiles)
+	post("/dashboard/profiles", d.addProfile, false)
+	post("/dashboard/profiles/{id}/disable", d.setProfileStatus(merchant.ProfileDisabled), false)
+	post("/dashboard/profiles/{id}/enable", d.setProfileStatus(merchant.ProfileEnabled), false)
+
 	get("/dashboard/developers", d.developers)
 	post("/dashboard/developers/keys/roll", d.rollKey, false)
 	post("/dashboard/developers/keys/{id}/revoke", d.revokeKey, false)
@@ -291,23 +296,25 @@ func (d *dashboard) signedIn(h pageHandler, operator bool) http.Handler {
 
 // flashes are the confirmations a redirect after an action may show (?done=…).
 var flashes = map[string]string{
-	"refund":     "Refund requested. Its outcome is below.",
-	"capture":    "Capture requested. Its outcome is below.",
-	"void":       "Authorization voided.",
-	"link":       "Payment link created.",
-	"updated":    "Saved.",
-	"disabled":   "Endpoint disabled.",
-	"enabled":    "Endpoint enabled.",
-	"test":       "Test delivery queued.",
-	"replayed":   "Failed deliveries queued again.",
-	"redelivery": "Delivery queued again.",
-	"revoked":    "Key revoked.",
-	"origins":    "Allowed origins saved.",
-	"settings":   "Settings saved.",
-	"fraud":      "Fraud settings saved.",
-	"blocked":    "Added to the blocklist.",
-	"unblocked":  "Removed from the blocklist.",
-	"switched":   "Switched.",
+	"refund":           "Refund requested. Its outcome is below.",
+	"capture":          "Capture requested. Its outcome is below.",
+	"void":             "Authorization voided.",
+	"link":             "Payment link created.",
+	"updated":          "Saved.",
+	"disabled":         "Endpoint disabled.",
+	"enabled":          "Endpoint enabled.",
+	"test":             "Test delivery queued.",
+	"replayed":         "Failed deliveries queued again.",
+	"redelivery":       "Delivery queued again.",
+	"revoked":          "Key revoked.",
+	"origins":          "Allowed origins saved.",
+	"settings":         "Settings saved.",
+	"fraud":            "Fraud settings saved.",
+	"blocked":          "Added to the blocklist.",
+	"unblocked":        "Removed from the blocklist.",
+	"switched":         "Switched.",
+	"profile-disabled": "Payment profile disabled.",
+	"profile-enabled":  "Payment profile enabled.",
 }
 
 // dashboardHeaders are the headers of every dashboard response.
@@ -527,7 +534,7 @@ var templateFiles embed.FS
 var pageNames = []string{
 	"login.html", "message.html", "confirm.html", "overview.html", "payments.html", "payment.html", "sessions.html",
 	"session.html", "new_link.html", "endpoints.html", "endpoint.html", "deliveries.html", "delivery.html",
-	"developers.html", "settings.html",
+	"developers.html", "settings.html", "profiles.html",
 }
 
 // templateFuncs are the helpers templates use: pair passes the view along with rows to a shared table, list
