@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/kassapay/kassa/internal/merchant"
+	"github.com/kassapay/kassa/internal/payment"
 	"github.com/kassapay/kassa/internal/provider"
 )
 
@@ -24,6 +25,12 @@ type ProfileQueries interface {
 	GetRoutingRules(ctx context.Context, merchantID string, livemode bool) (RoutingRules, error)
 	// PutRoutingRules replaces a merchant's rules in a mode.
 	PutRoutingRules(ctx context.Context, merchantID string, livemode bool, r RoutingRules) error
+	// GetPaymentProfileByID reads any profile (a processor's webhook names its profile in the URL).
+	GetPaymentProfileByID(ctx context.Context, id string) (merchant.PaymentProfile, error)
+	// InsertProviderEvent records a processor event received for a profile; false when it was recorded before.
+	InsertProviderEvent(ctx context.Context, profileID, eventID, typ string, at time.Time) (bool, error)
+	// GetPaymentByProviderTransactionID finds the payment a profile's processor knows by that id.
+	GetPaymentByProviderTransactionID(ctx context.Context, profileID, providerTransactionID string) (payment.Payment, error)
 }
 
 // RoutingRules are a merchant's ordered rules in one mode.

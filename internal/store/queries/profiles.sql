@@ -35,3 +35,17 @@ SELECT * FROM routing_rules WHERE merchant_id = sqlc.arg(merchant_id) AND livemo
 INSERT INTO routing_rules (merchant_id, livemode, rules, updated_at)
 VALUES (sqlc.arg(merchant_id), sqlc.arg(livemode), sqlc.arg(rules), sqlc.arg(updated_at))
 ON CONFLICT (merchant_id, livemode) DO UPDATE SET rules = excluded.rules, updated_at = excluded.updated_at;
+
+-- name: GetPaymentProfileByID :one
+SELECT * FROM payment_profiles WHERE id = sqlc.arg(id);
+
+-- name: InsertProviderEvent :execrows
+INSERT INTO provider_events (profile_id, event_id, type, received_at)
+VALUES (sqlc.arg(profile_id), sqlc.arg(event_id), sqlc.arg(type), sqlc.arg(received_at))
+ON CONFLICT (profile_id, event_id) DO NOTHING;
+
+-- name: GetPaymentByProviderTransactionID :one
+SELECT * FROM payments
+WHERE profile_id = sqlc.arg(profile_id) AND provider_transaction_id = sqlc.arg(provider_transaction_id)
+ORDER BY id DESC
+LIMIT 1;

@@ -5,8 +5,10 @@ package sqlite
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/kassapay/kassa/internal/merchant"
+	"github.com/kassapay/kassa/internal/payment"
 	"github.com/kassapay/kassa/internal/provider"
 	"github.com/kassapay/kassa/internal/store"
 	"github.com/kassapay/kassa/internal/store/sqlite/litedb"
@@ -111,4 +113,25 @@ func (s queries) PutRoutingRules(ctx context.Context, merchantID string, livemod
 	return mapErr(s.q.PutRoutingRules(ctx, litedb.PutRoutingRulesParams{
 		MerchantID: merchantID, Livemode: livemode, Rules: rules, UpdatedAt: ts(r.UpdatedAt),
 	}))
+}
+
+func (s queries) GetPaymentProfileByID(ctx context.Context, id string) (merchant.PaymentProfile, error) {
+	r, err := s.q.GetPaymentProfileByID(ctx, id)
+	if err != nil {
+		return merchant.PaymentProfile{}, mapErr(err)
+	}
+	return profileFromRow(r)
+}
+
+func (s queries) InsertProviderEvent(ctx context.Context, profileID, eventID, typ string, at time.Time) (bool, error) {
+	n, err := s.q.InsertProviderEvent(ctx, litedb.InsertProviderEventParams{ProfileID: profileID, EventID: eventID, Type: typ, ReceivedAt: ts(at)})
+	return n == 1, mapErr(err)
+}
+
+func (s queries) GetPaymentByProviderTransactionID(ctx context.Context, profileID, providerTransactionID string) (payment.Payment, error) {
+	r, err := s.q.GetPaymentByProviderTransactionID(ctx, litedb.GetPaymentByProviderTransactionIDParams{ProfileID: profileID, ProviderTransactionID: providerTransactionID})
+	if err != nil {
+		return payment.Payment{}, mapErr(err)
+	}
+	return paymentFromRow(r), nil
 }

@@ -81,6 +81,34 @@ func testPaymentProfiles(t *testing.T, s store.Store) {
 	if gt, err := s.GetTransaction(ctx, m.ID, true, txn.ID); err != nil || gt.ProfileID != p.ID {
 		t.Errorf("transaction's profile: %q %v", gt.ProfileID, err)
 	}
+	if gp, err := s.GetPaymentProfileByID(ctx, p.ID); err != nil || gp.MerchantID != m.ID || gp.Name != "Renamed" {
+		t.Errorf("GetPaymentProfileByID: %+v %v", gp, err)
+	}
+	if _, err := s.GetPaymentProfileByID(ctx, "prof_missing"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("an unknown profile by id: %v", err)
+	}
+	// A processor's asynchronous answer finds the payment by the processor's id, within the profile.
+	pay.ProviderTransactionID = "pi_1"
+	if err := s.UpdatePayment(ctx, pay); err != nil {
+		t.Fatal(err)
+	}
+	if gp, err := s.GetPaymentByProviderTransactionID(ctx, p.ID, "pi_1"); err != nil || gp.ID != pay.ID {
+		t.Errorf("by the processor's id: %+v %v", gp, err)
+	}
+	for _, k := range [][2]string{{second.ID, "pi_1"}, {p.ID, "pi_2"}, {p.ID, ""}} {
+		if _, err := s.GetPaymentByProviderTransactionID(ctx, k[0], k[1]); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("%v: %v", k, err)
+		}
+	}
+	// Each processor event is taken once per profile.
+	for i, want := range []bool{true, false} {
+		if got, err := s.InsertProviderEvent(ctx, p.ID, "evt_1", "payment_intent.succeeded", Now); err != nil || got != want {
+			t.Errorf("event, time %d: %v %v, want %v", i+1, got, err, want)
+		}
+	}
+	if got, err := s.InsertProviderEvent(ctx, second.ID, "evt_1", "payment_intent.succeeded", Now); err != nil || !got {
+		t.Errorf("the same event id for another profile: %v %v", got, err)
+	}
 	if err := s.DeletePaymentProfile(ctx, p.ID); !errors.Is(err, store.ErrNotUpdated) {
 		t.Errorf("deleting a used profile: %v", err)
 	}

@@ -29,12 +29,26 @@ CREATE TABLE routing_rules (
     PRIMARY KEY (merchant_id, livemode)
 );
 
+-- Processor events received at /providers/{profile}/webhooks, once each: a processor retries its deliveries, and
+-- an event already seen is acknowledged without being applied again.
+CREATE TABLE provider_events (
+    profile_id  TEXT COLLATE "C" NOT NULL,
+    event_id    TEXT COLLATE "C" NOT NULL,
+    type        TEXT NOT NULL,
+    received_at TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (profile_id, event_id)
+);
+
 -- Which profile took a payment, and which one each provider call went to (a fallback makes several).
 ALTER TABLE payments ADD COLUMN profile_id TEXT NOT NULL DEFAULT '';
 ALTER TABLE transactions ADD COLUMN profile_id TEXT NOT NULL DEFAULT '';
+-- A processor's asynchronous answer names its own id of the payment.
+CREATE INDEX payments_provider_transaction_idx ON payments (profile_id, provider_transaction_id) WHERE provider_transaction_id <> '';
 
 -- +goose Down
 ALTER TABLE transactions DROP COLUMN profile_id;
 ALTER TABLE payments DROP COLUMN profile_id;
+DROP INDEX payments_provider_transaction_idx;
+DROP TABLE provider_events;
 DROP TABLE routing_rules;
 DROP TABLE payment_profiles;

@@ -302,6 +302,13 @@ type PaymentProfile struct {
 	UpdatedAt         time.Time
 }
 
+type ProviderEvent struct {
+	ProfileID  string
+	EventID    string
+	Type       string
+	ReceivedAt time.Time
+}
+
 type Refund struct {
 	ID                    string
 	PaymentID             string

@@ -26,6 +26,80 @@ func (q *Queries) DeletePaymentProfile(ctx context.Context, profileID string) (i
 	return result.RowsAffected()
 }
 
+const getPaymentByProviderTransactionID = `-- name: GetPaymentByProviderTransactionID :one
+SELECT id, merchant_id, livemode, status, method, capture_method, amount, currency, amount_captured, amount_refunded, amount_refunds_pending, payment_method_id, card_brand, card_first6, card_last4, card_exp_month, card_exp_year, customer_email, customer_name, description, metadata, external_order_id, external_invoice_id, source_kind, source_id, provider, provider_transaction_id, scenario, failure_code, failure_message, decline_code, recovery_attempts, created_at, updated_at, card_fingerprint, client_ip, fraud_score, fraud_decision, fraud_reasons, auth_code, response_code, response_message, last_transaction_id, authorized_at, expires_at, captured_at, voided_at, void_reason, operation, operation_id, operation_amount, operation_reason, vpa, profile_id FROM payments
+WHERE profile_id = ?1 AND provider_transaction_id = ?2
+ORDER BY id DESC
+LIMIT 1
+`
+
+type GetPaymentByProviderTransactionIDParams struct {
+	ProfileID             string
+	ProviderTransactionID string
+}
+
+func (q *Queries) GetPaymentByProviderTransactionID(ctx context.Context, arg GetPaymentByProviderTransactionIDParams) (Payment, error) {
+	row := q.db.QueryRowContext(ctx, getPaymentByProviderTransactionID, arg.ProfileID, arg.ProviderTransactionID)
+	var i Payment
+	err := row.Scan(
+		&i.ID,
+		&i.MerchantID,
+		&i.Livemode,
+		&i.Status,
+		&i.Method,
+		&i.CaptureMethod,
+		&i.Amount,
+		&i.Currency,
+		&i.AmountCaptured,
+		&i.AmountRefunded,
+		&i.AmountRefundsPending,
+		&i.PaymentMethodID,
+		&i.CardBrand,
+		&i.CardFirst6,
+		&i.CardLast4,
+		&i.CardExpMonth,
+		&i.CardExpYear,
+		&i.CustomerEmail,
+		&i.CustomerName,
+		&i.Description,
+		&i.Metadata,
+		&i.ExternalOrderID,
+		&i.ExternalInvoiceID,
+		&i.SourceKind,
+		&i.SourceID,
+		&i.Provider,
+		&i.ProviderTransactionID,
+		&i.Scenario,
+		&i.FailureCode,
+		&i.FailureMessage,
+		&i.DeclineCode,
+		&i.RecoveryAttempts,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+		&i.CardFingerprint,
+		&i.ClientIp,
+		&i.FraudScore,
+		&i.FraudDecision,
+		&i.FraudReasons,
+		&i.AuthCode,
+		&i.ResponseCode,
+		&i.ResponseMessage,
+		&i.LastTransactionID,
+		&i.AuthorizedAt,
+		&i.ExpiresAt,
+		&i.CapturedAt,
+		&i.VoidedAt,
+		&i.VoidReason,
+		&i.Operation,
+		&i.OperationID,
+		&i.OperationAmount,
+		&i.OperationReason,
+		&i.Vpa,
+		&i.ProfileID,
+	)
+	return i, err
+}
+
 const getPaymentProfile = `-- name: GetPaymentProfile :one
 SELECT id, merchant_id, livemode, connector, name, status, methods, currencies, api_base_url, hosted_page, credentials_sealed, credentials_hint, created_at, updated_at FROM payment_profiles
 WHERE merchant_id = ?1 AND livemode = ?2 AND id = ?3
@@ -39,6 +113,32 @@ type GetPaymentProfileParams struct {
 
 func (q *Queries) GetPaymentProfile(ctx context.Context, arg GetPaymentProfileParams) (PaymentProfile, error) {
 	row := q.db.QueryRowContext(ctx, getPaymentProfile, arg.MerchantID, arg.Livemode, arg.ID)
+	var i PaymentProfile
+	err := row.Scan(
+		&i.ID,
+		&i.MerchantID,
+		&i.Livemode,
+		&i.Connector,
+		&i.Name,
+		&i.Status,
+		&i.Methods,
+		&i.Currencies,
+		&i.ApiBaseUrl,
+		&i.HostedPage,
+		&i.CredentialsSealed,
+		&i.CredentialsHint,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+	)
+	return i, err
+}
+
+const getPaymentProfileByID = `-- name: GetPaymentProfileByID :one
+SELECT id, merchant_id, livemode, connector, name, status, methods, currencies, api_base_url, hosted_page, credentials_sealed, credentials_hint, created_at, updated_at FROM payment_profiles WHERE id = ?1
+`
+
+func (q *Queries) GetPaymentProfileByID(ctx context.Context, id string) (PaymentProfile, error) {
+	row := q.db.QueryRowContext(ctx, getPaymentProfileByID, id)
 	var i PaymentProfile
 	err := row.Scan(
 		&i.ID,
@@ -123,6 +223,32 @@ func (q *Queries) InsertPaymentProfile(ctx context.Context, arg InsertPaymentPro
 		arg.UpdatedAt,
 	)
 	return err
+}
+
+const insertProviderEvent = `-- name: InsertProviderEvent :execrows
+INSERT INTO provider_events (profile_id, event_id, type, received_at)
+VALUES (?1, ?2, ?3, ?4)
+ON CONFLICT (profile_id, event_id) DO NOTHING
+`
+
+type InsertProviderEventParams struct {
+	ProfileID  string
+	EventID    string
+	Type       string
+	ReceivedAt time.Time
+}
+
+func (q *Queries) InsertProviderEvent(ctx context.Context, arg InsertProviderEventParams) (int64, error) {
+	result, err := q.db.ExecContext(ctx, insertProviderEvent,
+		arg.ProfileID,
+		arg.EventID,
+		arg.Type,
+		arg.ReceivedAt,
+	)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected()
 }
 
 const listPaymentProfiles = `-- name: ListPaymentProfiles :many
