@@ -153,8 +153,8 @@ func testRefunds(t *testing.T, s store.Store) {
 	}
 }
 
-// testRefundLists checks ListRefunds: newest first, the cursor, the payment and status filters, one merchant and
-// mode.
+// testRefundLists checks ListRefunds (newest first, the cursor, the payment and status filters, one merchant and
+// mode) and RefundStats (the dashboard's sums of succeeded refunds by currency over a created range).
 func testRefundLists(t *testing.T, s store.Store) {
 	ctx := context.Background()
 	m, other := NewMerchant(t, s), NewMerchant(t, s)
@@ -204,5 +204,33 @@ func testRefundLists(t *testing.T, s store.Store) {
 		if diff := cmp.Diff(tt.want, ids); diff != "" {
 			t.Errorf("ListRefunds %s (-want +got):\n%s", name, diff)
 		}
+	}
+
+	// rs[0] and rs[3] succeeded (100 USD each, at Now and Now+3s); a succeeded EUR refund comes later.
+	eur := NewPayment(t, s, m.ID, payment.StatusCaptured, 5000, "EUR", Now, "", "d@example.com", "4242")
+	r := newRefund(eur, 250, "eur-key", Now.Add(10*time.Second))
+	r.Status = refund.StatusSucceeded
+	if ok, err := s.InsertRefund(ctx, r); err != nil || !ok {
+		t.Fatalf("InsertRefund EUR = %v, %v", ok, err)
+	}
+	for name, tt := range map[string]struct {
+		from, to time.Time
+		want     []store.RefundStat
+	}{
+		"all":               {Now, Now.Add(time.Hour), []store.RefundStat{{Currency: "EUR", Count: 1, Amount: 250}, {Currency: "USD", Count: 2, Amount: 200}}},
+		"to is exclusive":   {Now, Now.Add(3 * time.Second), []store.RefundStat{{Currency: "USD", Count: 1, Amount: 100}}},
+		"from is inclusive": {Now.Add(3 * time.Second), Now.Add(4 * time.Second), []store.RefundStat{{Currency: "USD", Count: 1, Amount: 100}}},
+		"empty range":       {Now.Add(4 * time.Second), Now.Add(5 * time.Second), []store.RefundStat{}},
+	} {
+		got, err := s.RefundStats(ctx, m.ID, false, tt.from, tt.to)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(tt.want, got); diff != "" {
+			t.Errorf("RefundStats %s (-want +got):\n%s", name, diff)
+		}
+	}
+	if got, _ := s.RefundStats(ctx, m.ID, true, Now, Now.Add(time.Hour)); len(got) != 0 {
+		t.Errorf("RefundStats in live mode: %+v", got)
 	}
 }
