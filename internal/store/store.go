@@ -65,7 +65,9 @@ type Page struct {
 	// Limit is the number of rows wanted; callers ask for one more to learn has_more.
 	Limit         int
 	StartingAfter string
-	EndingBefore  string
+	// EndingBefore is honoured by the lists whose API pages backwards (customers, events, webhook deliveries,
+	// checkout sessions and links); the other lists ignore it.
+	EndingBefore string
 }
 
 // CustomerFilter selects customers of one merchant and mode.
