@@ -10,6 +10,7 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"time"
 
@@ -64,7 +65,9 @@ type Page struct {
 	// Limit is the number of rows wanted; callers ask for one more to learn has_more.
 	Limit         int
 	StartingAfter string
-	EndingBefore  string
+	// EndingBefore is honoured by the lists whose API pages backwards (customers, events, webhook deliveries,
+	// checkout sessions and links); the other lists ignore it.
+	EndingBefore string
 }
 
 // CustomerFilter selects customers of one merchant and mode.
@@ -151,35 +154,56 @@ type LedgerBalance struct {
 	Credits  int64
 }
 
-// Queries are the reads and writes available both inside and outside a transaction.
+// Queries are the reads and writes available both inside and outside a transaction, grouped by the concept they
+// store (DESIGN §4).
 type Queries interface {
-	OrderQueries
-	CardQueries
-	FraudQueries
-	ProfileQueries
-	DashboardQueries
-
+	// Merchants, their dashboard profile and their API keys.
 	InsertMerchant(ctx context.Context, m merchant.Merchant) error
 	GetMerchant(ctx context.Context, id string) (merchant.Merchant, error)
 	// LockMerchant reads a merchant and locks its row until the transaction ends.
 	LockMerchant(ctx context.Context, id string) (merchant.Merchant, error)
 	ListMerchants(ctx context.Context) ([]merchant.Merchant, error)
 	UpdateMerchant(ctx context.Context, m merchant.Merchant) error
-
+	// GetMerchantProfile returns ErrNotFound when the merchant never saved one.
+	GetMerchantProfile(ctx context.Context, merchantID string) (merchant.Profile, error)
+	SaveMerchantProfile(ctx context.Context, p merchant.Profile) error
 	InsertAPIKey(ctx context.Context, k merchant.APIKey, hash string) error
 	GetAPIKeyByHash(ctx context.Context, hash string) (merchant.APIKey, error)
 	ListAPIKeys(ctx context.Context, merchantID string) ([]merchant.APIKey, error)
 	// ExpireAPIKeys makes every usable key of this kind and mode stop working at at; it returns how many changed.
 	ExpireAPIKeys(ctx context.Context, merchantID string, kind merchant.KeyKind, livemode bool, at time.Time) (int64, error)
 	RevokeAPIKey(ctx context.Context, merchantID, keyID string, at time.Time) error
+	// RevokeAPIKeyOfMode revokes a key of a merchant in one mode; ErrNotFound when there is no such active key.
+	RevokeAPIKeyOfMode(ctx context.Context, merchantID string, livemode bool, keyID string, at time.Time) error
 
-	InsertUser(ctx context.Context, u merchant.User) error
-	GetUserByEmail(ctx context.Context, email string) (merchant.User, error)
-
+	// Instance settings: values set once per installation.
 	// InsertInstanceSetting stores key=value unless key exists; it reports whether it inserted.
 	InsertInstanceSetting(ctx context.Context, key, value string, at time.Time) (bool, error)
 	GetInstanceSetting(ctx context.Context, key string) (string, error)
 
+	// Dashboard users, their signed-in sessions and their failed sign-ins.
+	InsertUser(ctx context.Context, u merchant.User) error
+	GetUser(ctx context.Context, id string) (merchant.User, error)
+	GetUserByEmail(ctx context.Context, email string) (merchant.User, error)
+	UpdateUserPassword(ctx context.Context, userID, passwordHash string) error
+	InsertDashboardSession(ctx context.Context, s DashboardSession) error
+	GetDashboardSession(ctx context.Context, tokenHash string) (DashboardSession, error)
+	// UpdateDashboardSession saves the merchant and mode a session looks at.
+	UpdateDashboardSession(ctx context.Context, s DashboardSession) error
+	DeleteDashboardSession(ctx context.Context, tokenHash string) error
+	// DeleteUserDashboardSessions signs a user out everywhere (password reset); it returns how many ended.
+	DeleteUserDashboardSessions(ctx context.Context, userID string) (int64, error)
+	DeleteExpiredDashboardSessions(ctx context.Context, now time.Time) (int64, error)
+	// GetLoginFailures returns ErrNotFound when the email has no failures on record.
+	GetLoginFailures(ctx context.Context, email string) (LoginFailures, error)
+	// CountLoginFailure counts one sign-in attempt of an email (before its password is checked) atomically and
+	// returns the count and lock after it; a lock that ran out restarts the count at 1.
+	CountLoginFailure(ctx context.Context, email string, now time.Time) (LoginFailures, error)
+	// LockLoginFailures locks an email until a time unless it is locked already.
+	LockLoginFailures(ctx context.Context, email string, until time.Time) error
+	DeleteLoginFailures(ctx context.Context, email string) error
+
+	// Customers of a merchant.
 	// InsertCustomer inserts c unless a customer with the same idempotency key exists; it reports whether it
 	// inserted.
 	InsertCustomer(ctx context.Context, c customer.Customer) (bool, error)
@@ -187,6 +211,7 @@ type Queries interface {
 	GetCustomerByIdempotencyKey(ctx context.Context, merchantID string, livemode bool, key string) (customer.Customer, error)
 	ListCustomers(ctx context.Context, f CustomerFilter) ([]customer.Customer, error)
 
+	// Idempotency keys: the claims of API requests and their recovery points (DESIGN §5).
 	// ClaimIdempotencyKey inserts an in-progress record unless the scope exists; it reports whether it inserted.
 	ClaimIdempotencyKey(ctx context.Context, r idempotency.Record) (bool, error)
 	GetIdempotencyKey(ctx context.Context, s idempotency.Scope) (idempotency.Record, error)
@@ -206,6 +231,114 @@ type Queries interface {
 	// DeleteExpiredIdempotencyKeys removes every record that expired before now.
 	DeleteExpiredIdempotencyKeys(ctx context.Context, now time.Time) (int64, error)
 
+	// Checkout sessions and payment links (front doors).
+	// InsertCheckoutSession inserts s unless one with the same merchant, mode, kind, external order id and
+	// idempotency key exists; it reports whether it inserted.
+	InsertCheckoutSession(ctx context.Context, s checkout.Session) (bool, error)
+	GetCheckoutSession(ctx context.Context, merchantID string, livemode bool, id string) (checkout.Session, error)
+	GetCheckoutSessionByIdempotencyKey(ctx context.Context, merchantID string, livemode bool, kind checkout.Kind, externalOrderID, key string) (checkout.Session, error)
+	// GetCheckoutSessionByID reads any session by id (hosted pages: the id is the customer's capability).
+	GetCheckoutSessionByID(ctx context.Context, id string) (checkout.Session, error)
+	// GetPaidSessionByOrder returns the merchant's most recent paid session or link of an external order id.
+	GetPaidSessionByOrder(ctx context.Context, merchantID string, livemode bool, externalOrderID string) (checkout.Session, error)
+	LockCheckoutSession(ctx context.Context, id string) (checkout.Session, error)
+	// UpdateCheckoutSession saves the mutable fields: status, failed attempts, payment id, updated_at.
+	UpdateCheckoutSession(ctx context.Context, s checkout.Session) error
+	ListCheckoutSessions(ctx context.Context, f SessionFilter) ([]checkout.Session, error)
+	// ListExpiredCheckoutSessions returns open sessions and links whose expires_at is at or before now.
+	ListExpiredCheckoutSessions(ctx context.Context, now time.Time, limit int) ([]checkout.Session, error)
+
+	// Payment intents (front door).
+	InsertPaymentIntent(ctx context.Context, pi checkout.Intent) error
+	GetPaymentIntent(ctx context.Context, merchantID string, livemode bool, id string) (checkout.Intent, error)
+	GetPaymentIntentByID(ctx context.Context, id string) (checkout.Intent, error)
+	LockPaymentIntent(ctx context.Context, id string) (checkout.Intent, error)
+	// UpdatePaymentIntent saves status, failed attempts, payment id, failure and updated_at.
+	UpdatePaymentIntent(ctx context.Context, pi checkout.Intent) error
+	ListPaymentIntents(ctx context.Context, merchantID string, livemode bool, status string, page Page) ([]checkout.Intent, error)
+	// ListExpiredPaymentIntents returns open intents whose expires_at is at or before now.
+	ListExpiredPaymentIntents(ctx context.Context, now time.Time, limit int) ([]checkout.Intent, error)
+
+	// Orders (front door).
+	InsertOrder(ctx context.Context, o checkout.Order) error
+	GetOrder(ctx context.Context, merchantID string, livemode bool, id string) (checkout.Order, error)
+	// GetOrderByID reads any order by id (the embedded checkout and workers).
+	GetOrderByID(ctx context.Context, id string) (checkout.Order, error)
+	LockOrder(ctx context.Context, id string) (checkout.Order, error)
+	// UpdateOrder saves the mutable fields: status, payment id, updated_at.
+	UpdateOrder(ctx context.Context, o checkout.Order) error
+	ListOrders(ctx context.Context, f OrderFilter) ([]checkout.Order, error)
+
+	// Payments, the saved cards they are paid with, and their transactions (one per provider operation).
+	InsertSavedCard(ctx context.Context, c payment.SavedCard) error
+	GetSavedCard(ctx context.Context, id string) (payment.SavedCard, error)
+	InsertPayment(ctx context.Context, p payment.Payment) error
+	GetPayment(ctx context.Context, merchantID string, livemode bool, id string) (payment.Payment, error)
+	GetPaymentByID(ctx context.Context, id string) (payment.Payment, error)
+	LockPayment(ctx context.Context, id string) (payment.Payment, error)
+	// UpdatePayment saves the mutable fields: status, amounts, provider transaction id, failure, recovery attempts.
+	UpdatePayment(ctx context.Context, p payment.Payment) error
+	// UpdatePaymentCard saves payment.Direct's fields; callers run it after InsertPayment or UpdatePayment.
+	UpdatePaymentCard(ctx context.Context, p payment.Payment) error
+	ListPayments(ctx context.Context, f PaymentFilter) ([]payment.Payment, error)
+	ListCardPayments(ctx context.Context, f CardPaymentFilter) ([]payment.Payment, error)
+	// SearchPayments lists payments newest first (StartingAfter pages towards older ones).
+	SearchPayments(ctx context.Context, f PaymentSearch) ([]payment.Payment, error)
+	// PaymentStats sums payments created in [from, to) by status and currency.
+	PaymentStats(ctx context.Context, merchantID string, livemode bool, from, to time.Time) ([]PaymentStat, error)
+	// ListStalePendingPayments returns card payments pending since before (their provider call was interrupted).
+	ListStalePendingPayments(ctx context.Context, before time.Time, limit int) ([]payment.Payment, error)
+	// ListExpiredAuthorizations returns authorized payments whose expires_at is at or before now.
+	ListExpiredAuthorizations(ctx context.Context, now time.Time, limit int) ([]payment.Payment, error)
+	// ListStaleOperations returns payments with a capture, void or expiry in flight since before.
+	ListStaleOperations(ctx context.Context, before time.Time, limit int) ([]payment.Payment, error)
+	InsertTransaction(ctx context.Context, t payment.Transaction) error
+	GetTransaction(ctx context.Context, merchantID string, livemode bool, id string) (payment.Transaction, error)
+	ListTransactions(ctx context.Context, f TransactionFilter) ([]payment.Transaction, error)
+	// ListTransactionsOffset is ListTransactions with an offset.
+	ListTransactionsOffset(ctx context.Context, f TransactionFilter, offset int) ([]payment.Transaction, error)
+
+	// Payment profiles (a merchant's processor accounts), the routing rules that choose among them, and the
+	// processor events received for them.
+	InsertPaymentProfile(ctx context.Context, p merchant.PaymentProfile) error
+	// GetPaymentProfile reads one of a merchant's profiles in a mode (ErrNotFound for another merchant's or mode's).
+	GetPaymentProfile(ctx context.Context, merchantID string, livemode bool, id string) (merchant.PaymentProfile, error)
+	// ListPaymentProfiles returns a merchant's profiles in a mode, oldest first.
+	ListPaymentProfiles(ctx context.Context, merchantID string, livemode bool) ([]merchant.PaymentProfile, error)
+	// UpdatePaymentProfile saves every field but the id, merchant, mode, connector and creation time.
+	UpdatePaymentProfile(ctx context.Context, p merchant.PaymentProfile) error
+	// DeletePaymentProfile deletes a profile no transaction names; ErrNotUpdated when one does (the caller disables
+	// it instead).
+	DeletePaymentProfile(ctx context.Context, id string) error
+	// GetRoutingRules returns a merchant's rules in a mode (none, with a zero UpdatedAt, when never set).
+	GetRoutingRules(ctx context.Context, merchantID string, livemode bool) (RoutingRules, error)
+	// PutRoutingRules replaces a merchant's rules in a mode.
+	PutRoutingRules(ctx context.Context, merchantID string, livemode bool, r RoutingRules) error
+	// GetPaymentProfileByID reads any profile (a processor's webhook names its profile in the URL).
+	GetPaymentProfileByID(ctx context.Context, id string) (merchant.PaymentProfile, error)
+	// InsertProviderEvent records a processor event received for a profile; false when it was recorded before.
+	InsertProviderEvent(ctx context.Context, profileID, eventID, typ string, at time.Time) (bool, error)
+	// GetPaymentByProviderTransactionID finds the payment a profile's processor knows by that id.
+	GetPaymentByProviderTransactionID(ctx context.Context, profileID, providerTransactionID string) (payment.Payment, error)
+
+	// Refunds of payments.
+	// InsertRefund inserts r unless the merchant used its idempotency key already; it reports whether it inserted.
+	InsertRefund(ctx context.Context, r refund.Refund) (bool, error)
+	GetRefund(ctx context.Context, merchantID string, livemode bool, id string) (refund.Refund, error)
+	GetRefundByID(ctx context.Context, id string) (refund.Refund, error)
+	GetRefundByIdempotencyKey(ctx context.Context, merchantID string, livemode bool, key string) (refund.Refund, error)
+	LockRefund(ctx context.Context, id string) (refund.Refund, error)
+	UpdateRefund(ctx context.Context, r refund.Refund) error
+	ListRefunds(ctx context.Context, f RefundFilter) ([]refund.Refund, error)
+	// RefundStats sums succeeded refunds created in [from, to) by currency.
+	RefundStats(ctx context.Context, merchantID string, livemode bool, from, to time.Time) ([]RefundStat, error)
+
+	// The double-entry ledger.
+	// InsertJournal writes a balanced journal's lines (the caller validates it).
+	InsertJournal(ctx context.Context, journalID string, j ledger.Journal, at time.Time) error
+	LedgerBalances(ctx context.Context, merchantID string, livemode bool) ([]LedgerBalance, error)
+
+	// Events.
 	// NextObjectSequence returns the next event sequence number of an object (1, 2, …).
 	NextObjectSequence(ctx context.Context, objectID string) (int64, error)
 	InsertEvent(ctx context.Context, e webhook.Event) error
@@ -213,6 +346,7 @@ type Queries interface {
 	GetEventByID(ctx context.Context, id string) (webhook.Event, error)
 	ListEvents(ctx context.Context, f EventFilter) ([]webhook.Event, error)
 
+	// Webhook endpoints, the deliveries of events to them and each delivery's attempts.
 	InsertWebhookEndpoint(ctx context.Context, e webhook.Endpoint) error
 	// GetWebhookEndpoint returns a merchant's endpoint unless it was deleted.
 	GetWebhookEndpoint(ctx context.Context, merchantID string, livemode bool, id string) (webhook.Endpoint, error)
@@ -222,7 +356,6 @@ type Queries interface {
 	ListWebhookEndpoints(ctx context.Context, merchantID string, livemode bool) ([]webhook.Endpoint, error)
 	ListEnabledWebhookEndpoints(ctx context.Context, merchantID string, livemode bool) ([]webhook.Endpoint, error)
 	UpdateWebhookEndpoint(ctx context.Context, e webhook.Endpoint) error
-
 	InsertWebhookDelivery(ctx context.Context, d webhook.Delivery) error
 	GetWebhookDelivery(ctx context.Context, merchantID string, livemode bool, id string) (webhook.Delivery, error)
 	GetWebhookDeliveryByID(ctx context.Context, id string) (webhook.Delivery, error)
@@ -231,53 +364,31 @@ type Queries interface {
 	ListWebhookDeliveries(ctx context.Context, f DeliveryFilter) ([]webhook.Delivery, error)
 	// ListDueWebhookDeliveries returns pending or retrying deliveries whose next attempt is at or before now.
 	ListDueWebhookDeliveries(ctx context.Context, now time.Time, limit int) ([]webhook.Delivery, error)
-	// InsertCheckoutSession inserts s unless one with the same merchant, mode, kind, external order id and
-	// idempotency key exists; it reports whether it inserted.
-	InsertCheckoutSession(ctx context.Context, s checkout.Session) (bool, error)
-	GetCheckoutSession(ctx context.Context, merchantID string, livemode bool, id string) (checkout.Session, error)
-	GetCheckoutSessionByIdempotencyKey(ctx context.Context, merchantID string, livemode bool, kind checkout.Kind, externalOrderID, key string) (checkout.Session, error)
-	// GetCheckoutSessionByID reads any session by id (hosted pages: the id is the customer's capability).
-	GetCheckoutSessionByID(ctx context.Context, id string) (checkout.Session, error)
-	LockCheckoutSession(ctx context.Context, id string) (checkout.Session, error)
-	// UpdateCheckoutSession saves the mutable fields: status, failed attempts, payment id, updated_at.
-	UpdateCheckoutSession(ctx context.Context, s checkout.Session) error
-	ListCheckoutSessions(ctx context.Context, f SessionFilter) ([]checkout.Session, error)
-	// ListExpiredCheckoutSessions returns open sessions and links whose expires_at is at or before now.
-	ListExpiredCheckoutSessions(ctx context.Context, now time.Time, limit int) ([]checkout.Session, error)
-
-	InsertSavedCard(ctx context.Context, c payment.SavedCard) error
-	GetSavedCard(ctx context.Context, id string) (payment.SavedCard, error)
-	InsertPayment(ctx context.Context, p payment.Payment) error
-	GetPayment(ctx context.Context, merchantID string, livemode bool, id string) (payment.Payment, error)
-	GetPaymentByID(ctx context.Context, id string) (payment.Payment, error)
-	LockPayment(ctx context.Context, id string) (payment.Payment, error)
-	// UpdatePayment saves the mutable fields: status, amounts, provider transaction id, failure, recovery attempts.
-	UpdatePayment(ctx context.Context, p payment.Payment) error
-	ListPayments(ctx context.Context, f PaymentFilter) ([]payment.Payment, error)
-	// ListStalePendingPayments returns card payments pending since before (their provider call was interrupted).
-	ListStalePendingPayments(ctx context.Context, before time.Time, limit int) ([]payment.Payment, error)
-	InsertTransaction(ctx context.Context, t payment.Transaction) error
-	GetTransaction(ctx context.Context, merchantID string, livemode bool, id string) (payment.Transaction, error)
-	ListTransactions(ctx context.Context, f TransactionFilter) ([]payment.Transaction, error)
-	// InsertRefund inserts r unless the merchant used its idempotency key already; it reports whether it inserted.
-	InsertRefund(ctx context.Context, r refund.Refund) (bool, error)
-	GetRefund(ctx context.Context, merchantID string, livemode bool, id string) (refund.Refund, error)
-	GetRefundByID(ctx context.Context, id string) (refund.Refund, error)
-	GetRefundByIdempotencyKey(ctx context.Context, merchantID string, livemode bool, key string) (refund.Refund, error)
-	LockRefund(ctx context.Context, id string) (refund.Refund, error)
-	UpdateRefund(ctx context.Context, r refund.Refund) error
-	ListRefunds(ctx context.Context, f RefundFilter) ([]refund.Refund, error)
-	// GetPaidSessionByOrder returns the merchant's most recent paid session or link of an external order id.
-	GetPaidSessionByOrder(ctx context.Context, merchantID string, livemode bool, externalOrderID string) (checkout.Session, error)
-
-	// InsertJournal writes a balanced journal's lines (the caller validates it).
-	InsertJournal(ctx context.Context, journalID string, j ledger.Journal, at time.Time) error
-	LedgerBalances(ctx context.Context, merchantID string, livemode bool) ([]LedgerBalance, error)
-
 	// GetWebhookAttemptContext reads a delivery with its endpoint and event in one round trip.
 	GetWebhookAttemptContext(ctx context.Context, deliveryID string) (webhook.Delivery, webhook.Endpoint, webhook.Event, error)
 	InsertWebhookAttempt(ctx context.Context, a webhook.Attempt) error
 	ListWebhookAttempts(ctx context.Context, deliveryID string) ([]webhook.Attempt, error)
+
+	// Fraud: the rules' signals, the blocklist and the merchant's fraud settings.
+	CountCardAttempts(ctx context.Context, k AttemptKey, fingerprint string) (AttemptCounts, error)
+	CountIPAttempts(ctx context.Context, k AttemptKey, ip string) (AttemptCounts, error)
+	CountEmailAttempts(ctx context.Context, k AttemptKey, email string) (AttemptCounts, error)
+	// CountDistinctCardsFromIP counts distinct card fingerprints from ip since, including fingerprint.
+	CountDistinctCardsFromIP(ctx context.Context, merchantID string, livemode bool, ip, fingerprint string, since time.Time) (int, error)
+	// CountRecentDeclines counts failed payments since with this card, IP or email (empty ones ignored).
+	CountRecentDeclines(ctx context.Context, merchantID string, livemode bool, fingerprint, ip, email string, since time.Time) (int, error)
+	// ListRecentAmounts returns the amounts of up to limit recent successful payments in currency since.
+	ListRecentAmounts(ctx context.Context, merchantID string, livemode bool, currency string, since time.Time, limit int) ([]int64, error)
+	// InsertBlocklistEntry inserts e unless the merchant blocks that kind and value already; it reports whether.
+	InsertBlocklistEntry(ctx context.Context, e BlocklistEntry) (bool, error)
+	GetBlocklistEntry(ctx context.Context, merchantID string, livemode bool, id string) (BlocklistEntry, error)
+	GetBlocklistEntryByValue(ctx context.Context, merchantID string, livemode bool, kind, value string) (BlocklistEntry, error)
+	DeleteBlocklistEntry(ctx context.Context, merchantID string, livemode bool, id string) error
+	ListBlocklist(ctx context.Context, merchantID string, livemode bool, kind string, page Page) ([]BlocklistEntry, error)
+	MatchBlocklist(ctx context.Context, m BlocklistMatch) ([]BlocklistEntry, error)
+	// GetFraudSettings returns the merchant's stored settings of one mode (JSON of fraud.Settings) or ErrNotFound.
+	GetFraudSettings(ctx context.Context, merchantID string, livemode bool) (json.RawMessage, error)
+	PutFraudSettings(ctx context.Context, merchantID string, livemode bool, settings json.RawMessage, at time.Time) error
 }
 
 // Jobs is the River job queue stored in the same database.

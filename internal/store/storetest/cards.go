@@ -26,7 +26,7 @@ func cardPayment(merchantID string, at time.Time, status payment.Status, fp, ip,
 }
 
 // testCardPayments checks the direct card API's queries: the card columns, authorizations past their time, the
-// fraud signals, the blocklist, fraud settings and payment intents.
+// fraud rules' signals and payment intents.
 func testCardPayments(t *testing.T, s store.Store) {
 	ctx := context.Background()
 	m := NewMerchant(t, s)
@@ -110,52 +110,6 @@ func testCardPayments(t *testing.T, s store.Store) {
 		t.Errorf("created range with offset: %d %v", len(list), err)
 	}
 
-	// Blocklist: one entry per kind and value; BINs match 6 to 8 digit prefixes.
-	e := store.BlocklistEntry{ID: id.New("bl_", Now), MerchantID: m.ID, Kind: "bin", Value: "4242424", Reason: "r", CreatedAt: Now}
-	if ok, err := s.InsertBlocklistEntry(ctx, e); !ok || err != nil {
-		t.Fatalf("insert: %v %v", ok, err)
-	}
-	dup := e
-	dup.ID = id.New("bl_", Now)
-	if ok, err := s.InsertBlocklistEntry(ctx, dup); ok || err != nil {
-		t.Errorf("duplicate inserted: %v %v", ok, err)
-	}
-	if got, _ := s.GetBlocklistEntryByValue(ctx, m.ID, false, "bin", "4242424"); got != e {
-		t.Errorf("by value: %+v", got)
-	}
-	match := func(bin string) int {
-		r, err := s.MatchBlocklist(ctx, store.BlocklistMatch{MerchantID: m.ID, BIN: bin, Email: "x@example.com"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return len(r)
-	}
-	if match("42424242") != 1 || match("42424200") != 0 || match("") != 0 {
-		t.Error("BIN matching")
-	}
-	if err := s.DeleteBlocklistEntry(ctx, m.ID, false, e.ID); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.DeleteBlocklistEntry(ctx, m.ID, false, e.ID); !errors.Is(err, store.ErrNotFound) {
-		t.Errorf("delete twice: %v", err)
-	}
-
-	// Fraud settings: none, then stored and replaced.
-	if _, err := s.GetFraudSettings(ctx, m.ID, false); !errors.Is(err, store.ErrNotFound) {
-		t.Errorf("no settings: %v", err)
-	}
-	for _, v := range []string{`{"review_threshold":40}`, `{"review_threshold":50}`} {
-		if err := s.PutFraudSettings(ctx, m.ID, false, json.RawMessage(v), Now); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if raw, _ := s.GetFraudSettings(ctx, m.ID, false); string(raw) != `{"review_threshold":50}` {
-		t.Errorf("settings: %s", raw)
-	}
-	if _, err := s.GetFraudSettings(ctx, m.ID, true); !errors.Is(err, store.ErrNotFound) {
-		t.Errorf("test-mode settings leaked into live mode: %v", err)
-	}
-
 	// Payment intents.
 	pi := checkout.Intent{ID: id.New("pi_", Now), MerchantID: m.ID, Status: checkout.IntentCreated, Amount: 100, Currency: "USD",
 		CaptureMethod: "automatic", SuccessURL: "https://shop.example/ok", CancelURL: "https://shop.example/ok",
@@ -182,6 +136,17 @@ func testCardPayments(t *testing.T, s store.Store) {
 	}
 	if _, err := s.GetPaymentIntent(ctx, other.ID, false, pi.ID); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("another merchant's intent: %v", err)
+	}
+	// The hosted page reads an intent by id alone (the client secret is checked against its hash).
+	gotPI, err = s.GetPaymentIntentByID(ctx, pi.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(pi, gotPI); diff != "" {
+		t.Errorf("GetPaymentIntentByID (-want +got):\n%s", diff)
+	}
+	if _, err := s.GetPaymentIntentByID(ctx, "pi_missing"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("GetPaymentIntentByID of a missing intent: %v", err)
 	}
 	if due, _ := s.ListExpiredPaymentIntents(ctx, Now.Add(time.Hour), 10); len(due) != 1 {
 		t.Errorf("expired intents: %d", len(due))

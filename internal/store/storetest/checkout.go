@@ -11,6 +11,7 @@ import (
 
 	"github.com/kassapay/kassa/internal/checkout"
 	"github.com/kassapay/kassa/internal/id"
+	"github.com/kassapay/kassa/internal/payment"
 	"github.com/kassapay/kassa/internal/store"
 )
 
@@ -70,6 +71,17 @@ func testCheckoutSessions(t *testing.T, s store.Store) {
 	if got.Status != checkout.StatusFailed || got.FailedAttempts != 2 || got.PaymentID != "pay_x" {
 		t.Errorf("after update: %+v", got)
 	}
+	// The hosted page reads a session by id alone: the id is the customer's capability.
+	byID, err := s.GetCheckoutSessionByID(ctx, cs.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(got, byID); diff != "" {
+		t.Errorf("GetCheckoutSessionByID (-want +got):\n%s", diff)
+	}
+	if _, err := s.GetCheckoutSessionByID(ctx, "cs_missing"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("GetCheckoutSessionByID of a missing session: %v", err)
+	}
 	list := func(f store.SessionFilter) []string {
 		f.MerchantID, f.Limit = m.ID, 10
 		if f.Kind == "" {
@@ -106,5 +118,53 @@ func testCheckoutSessions(t *testing.T, s store.Store) {
 	}
 	if _, err := s.GetCheckoutSession(ctx, "mer_other", false, cs.ID); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("another merchant's session: %v", err)
+	}
+}
+
+// testPaidSessionByOrder checks the lookup behind a refund by external_order_id: the merchant's session or link of
+// that order whose payment is the most recent among the paid (or partly refunded) ones.
+func testPaidSessionByOrder(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	m, other := NewMerchant(t, s), NewMerchant(t, s)
+	paid := func(merchantID string, kind checkout.Kind, order, key string, status checkout.Status, at time.Time) checkout.Session {
+		t.Helper()
+		cs := newSession(merchantID, kind, at, order, key)
+		if ok, err := s.InsertCheckoutSession(ctx, cs); err != nil || !ok {
+			t.Fatalf("InsertCheckoutSession = %v, %v", ok, err)
+		}
+		p := NewPayment(t, s, merchantID, payment.StatusCaptured, cs.Amount, cs.Currency, at, order, "ada@example.com", "4242")
+		cs.Status, cs.PaymentID, cs.UpdatedAt = status, p.ID, at.Add(time.Minute)
+		if err := s.UpdateCheckoutSession(ctx, cs); err != nil {
+			t.Fatal(err)
+		}
+		return cs
+	}
+	paid(m.ID, checkout.KindSession, "ORDER-1", "k1", checkout.StatusPaid, Now)
+	latest := paid(m.ID, checkout.KindLink, "ORDER-1", "k2", checkout.StatusPartiallyRefunded, Now.Add(time.Second))
+	paid(m.ID, checkout.KindSession, "ORDER-1", "k3", checkout.StatusFailed, Now.Add(2*time.Second))
+	paid(m.ID, checkout.KindSession, "ORDER-2", "k4", checkout.StatusRefunded, Now.Add(3*time.Second))
+	paid(other.ID, checkout.KindSession, "ORDER-3", "k5", checkout.StatusPaid, Now.Add(4*time.Second))
+
+	got, err := s.GetPaidSessionByOrder(ctx, m.ID, false, "ORDER-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(latest, got); diff != "" {
+		t.Errorf("GetPaidSessionByOrder (-want +got):\n%s", diff)
+	}
+	for name, tt := range map[string]struct {
+		merchantID string
+		livemode   bool
+		order      string
+	}{
+		"an order refunded in full":    {m.ID, false, "ORDER-2"},
+		"another merchant's order":     {m.ID, false, "ORDER-3"},
+		"an order in the other mode":   {m.ID, true, "ORDER-1"},
+		"an order never paid":          {m.ID, false, "ORDER-9"},
+		"an order of another merchant": {other.ID, false, "ORDER-1"},
+	} {
+		if _, err := s.GetPaidSessionByOrder(ctx, tt.merchantID, tt.livemode, tt.order); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("GetPaidSessionByOrder of %s: %v, want ErrNotFound", name, err)
+		}
 	}
 }

@@ -116,3 +116,9 @@ func OpenPostgres(t testing.TB, opts store.Options) store.Store {
 	}
 	return s
 }
+
+// isPostgres reports whether s is the PostgreSQL store (the cases that look at engine-specific state).
+func isPostgres(s store.Store) bool {
+	_, ok := s.(*postgres.Store)
+	return ok
+}

@@ -18,9 +18,10 @@ import (
 	"github.com/kassapay/kassa/internal/store"
 )
 
-// Run runs the conformance suite against stores made by open.
-func Run(t *testing.T, open func(t testing.TB) store.Store) {
+// Run runs the conformance suite against stores made by open: each case gets a fresh, migrated, empty store.
+func Run(t *testing.T, open func(t testing.TB, opts store.Options) store.Store) {
 	tests := map[string]func(*testing.T, store.Store){
+		"Connection":                    testConnection,
 		"Merchants":                     testMerchants,
 		"APIKeys":                       testAPIKeys,
 		"Users":                         testUsers,
@@ -41,11 +42,32 @@ func Run(t *testing.T, open func(t testing.TB) store.Store) {
 		"PaymentSearchAndStats":         testPaymentSearchAndStats,
 		"PaymentProfiles":               testPaymentProfiles,
 		"RoutingRules":                  testRoutingRules,
+		"Payments":                      testPayments,
+		"PaymentLists":                  testPaymentLists,
+		"Transactions":                  testTransactions,
+		"LocksWait":                     testLocksWait,
+		"RefundReservations":            testRefundReservations,
+		"Refunds":                       testRefunds,
+		"RefundLists":                   testRefundLists,
+		"PaidSessionByOrder":            testPaidSessionByOrder,
+		"Ledger":                        testLedger,
+		"Blocklist":                     testBlocklist,
+		"FraudSettings":                 testFraudSettings,
 	}
 	for name, fn := range tests {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			fn(t, open(t))
+			fn(t, open(t, store.Options{}))
+		})
+	}
+	// Cases that open their store themselves, with options of their own.
+	for name, fn := range map[string]func(*testing.T, func(testing.TB, store.Options) store.Store){
+		"JobsWork":   testJobsWork,
+		"PingClosed": testPingClosed,
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			fn(t, open)
 		})
 	}
 }
@@ -389,6 +411,46 @@ func testIdempotency(t *testing.T, s store.Store) {
 	n, err := s.DeleteExpiredIdempotencyKeys(ctx, Now.Add(idempotency.Retention+time.Second))
 	if err != nil || n != 2 {
 		t.Errorf("DeleteExpiredIdempotencyKeys = %d, %v; want 2", n, err)
+	}
+}
+
+// testConnection checks what starting an instance and its readiness check ask of a migrated store: it answers a
+// ping, names its engine as the type it is, and migrating it again, from two instances at once, changes nothing.
+func testConnection(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	if err := s.Ping(ctx); err != nil {
+		t.Errorf("Ping: %v", err)
+	}
+	want := map[bool]string{true: "postgres", false: "sqlite"}[isPostgres(s)]
+	if got := s.Dialect(); got != want {
+		t.Errorf("Dialect() = %q for a %T, want %q", got, s, want)
+	}
+	m := NewMerchant(t, s)
+	var wg sync.WaitGroup
+	errs := make(chan error, 2)
+	for range 2 {
+		wg.Go(func() { errs <- s.Migrate(ctx) })
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Errorf("Migrate of a migrated store: %v", err)
+		}
+	}
+	if got, err := s.GetMerchant(ctx, m.ID); err != nil || !cmp.Equal(m, got) {
+		t.Errorf("merchant after migrating again = %+v, %v", got, err)
+	}
+}
+
+// testPingClosed checks that a store whose connections are gone fails its ping (kassa check reports not ready).
+func testPingClosed(t *testing.T, open func(testing.TB, store.Options) store.Store) {
+	s := open(t, store.Options{})
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Ping(context.Background()); err == nil {
+		t.Error("Ping of a closed store succeeded")
 	}
 }
 

@@ -49,6 +49,20 @@ func testEvents(t *testing.T, s store.Store) {
 	if _, err := s.GetEvent(ctx, "mer_other", false, evs[0].ID); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("another merchant's event: %v", err)
 	}
+	if _, err := s.GetEvent(ctx, m.ID, true, evs[0].ID); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("a test event read in live mode: %v", err)
+	}
+	// Workers read an event by id alone.
+	got, err = s.GetEventByID(ctx, evs[1].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(evs[1], got); diff != "" {
+		t.Errorf("GetEventByID (-want +got):\n%s", diff)
+	}
+	if _, err := s.GetEventByID(ctx, "evt_missing"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("GetEventByID of a missing event: %v", err)
+	}
 	ids := func(f store.EventFilter) []string {
 		f.MerchantID = m.ID
 		if f.Limit == 0 {
@@ -181,6 +195,36 @@ func testWebhookEndpointsAndDeliveries(t *testing.T, s store.Store) {
 	}
 	if diff := cmp.Diff(d, gotD); diff != "" {
 		t.Errorf("delivery (-want +got):\n%s", diff)
+	}
+	if _, err := s.GetWebhookDelivery(ctx, "mer_other", false, d.ID); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("another merchant's delivery: %v", err)
+	}
+	gotD, err = s.GetWebhookDeliveryByID(ctx, d.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(d, gotD); diff != "" {
+		t.Errorf("GetWebhookDeliveryByID (-want +got):\n%s", diff)
+	}
+	// The delivery worker reads the delivery, its endpoint (as updated) and its event in one round trip.
+	cd, cep, cev, err := s.GetWebhookAttemptContext(ctx, d.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(d, cd); diff != "" {
+		t.Errorf("GetWebhookAttemptContext delivery (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(ep, cep); diff != "" {
+		t.Errorf("GetWebhookAttemptContext endpoint (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(ev, cev); diff != "" {
+		t.Errorf("GetWebhookAttemptContext event (-want +got):\n%s", diff)
+	}
+	if _, _, _, err := s.GetWebhookAttemptContext(ctx, "whd_missing"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("GetWebhookAttemptContext of a missing delivery: %v", err)
+	}
+	if _, err := s.GetWebhookDeliveryByID(ctx, "whd_missing"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("GetWebhookDeliveryByID of a missing delivery: %v", err)
 	}
 	attempts, err := s.ListWebhookAttempts(ctx, d.ID)
 	if err != nil {
