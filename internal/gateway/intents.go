@@ -327,7 +327,7 @@ func (g *Gateway) ConfirmIntent(ctx context.Context, intentID, secret string, in
 	if !declined {
 		res, ok := g.callCardProvider(ctx, at)
 		if !ok {
-			return IntentResult{Intent: pi, Payment: p}, nil
+			return IntentResult{Intent: pi, Payment: at.p}, nil
 		}
 		if p, err = g.finishCardPayment(ctx, p.ID, res); err != nil {
 			return IntentResult{}, err

@@ -117,7 +117,7 @@ func (g *Gateway) ChargeCard(ctx context.Context, a Auth, in DirectInput, captur
 	if !declined {
 		res, ok := g.callCardProvider(ctx, at)
 		if !ok {
-			return p, nil
+			return at.p, nil // pending on the profile it was last tried on; recovery asks it again
 		}
 		if p, err = g.finishCardPayment(ctx, p.ID, res); err != nil {
 			return p, err
