@@ -183,6 +183,7 @@ func (g *Gateway) callCardProvider(ctx context.Context, at *cardAttempt) (provid
 			return res, true
 		}
 		at.useRoutes(at.next)
+		crashpoint.Hit("card.fellback") // the payment is on the next profile, which nobody has asked yet
 	}
 }
 
