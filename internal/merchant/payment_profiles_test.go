@@ -37,7 +37,7 @@ func TestValidateProfile(t *testing.T) {
 		{"http to a remote host", func(p *PaymentProfile, _ *Credentials) { p.APIBaseURL = "http://api.example.com" }, "api_base_url"},
 		{"URL with credentials", func(p *PaymentProfile, _ *Credentials) { p.APIBaseURL = "https://u:p@api.example.com" }, "api_base_url"},
 		{"no secret key", func(_ *PaymentProfile, c *Credentials) { c.SecretKey = "" }, "credentials.secret_key"},
-		{"test key in live mode", func(_ *PaymentProfile, c *Credentials) { c.SecretKey = "sk_test_abcdefgh" }, "credentials.secret_key"},
+		{"test key in live mode", func(p *PaymentProfile, c *Credentials) { c.SecretKey, p.APIBaseURL = "sk_test_abcdefgh", "" }, "credentials.secret_key"},
 		{"live key in test mode", func(p *PaymentProfile, _ *Credentials) { p.Livemode = false }, "credentials.secret_key"},
 		{"bad webhook secret", func(_ *PaymentProfile, c *Credentials) { c.WebhookSecret = "secret" }, "credentials.webhook_secret"},
 		{"bad status", func(p *PaymentProfile, _ *Credentials) { p.Status = "paused" }, "status"},
@@ -48,6 +48,11 @@ func TestValidateProfile(t *testing.T) {
 		if err := ValidateProfile(&p, &c); !errors.As(err, &fe) || fe.Field != tc.field {
 			t.Errorf("%s: %v, want an error naming %s", tc.name, err, tc.field)
 		}
+	}
+	// A live profile pointed at a local mock (stripe-mock takes test keys only) may use a test key.
+	p, _ = good()
+	if err := ValidateProfile(&p, &Credentials{SecretKey: "sk_test_mockKey1234"}); err != nil {
+		t.Errorf("a test key towards a local mock: %v", err)
 	}
 	// A change that keeps the stored credentials is not asked for them again.
 	p, _ = good()
