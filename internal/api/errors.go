@@ -198,6 +198,7 @@ var ErrorCodes = map[string]int{
 	"invalid_vpa": 400, "invalid_card": 400, "order_already_paid": 409,
 	// Payment profiles and routing.
 	"sandbox_profile_fixed": 400, "invalid_routing_rule": 400, "profile_in_use": 409,
+	"webhooks_not_supported": 400, "invalid_webhook_payload": 400, "invalid_webhook_signature": 400, "webhook_secret_missing": 422,
 }
 
 func documentErrorCodes(o *huma.OpenAPI) {

@@ -141,7 +141,7 @@ func (s *Server) createProfile(ctx context.Context, in *CreateProfileInput) (*Pr
 	if err != nil {
 		return nil, err
 	}
-	return &ProfileOutput{Body: gateway.PaymentProfileView(p)}, nil
+	return &ProfileOutput{Body: s.gw.PaymentProfileView(p)}, nil
 }
 
 func (s *Server) listProfiles(ctx context.Context, _ *struct{}) (*ProfileListOutput, error) {
@@ -151,7 +151,7 @@ func (s *Server) listProfiles(ctx context.Context, _ *struct{}) (*ProfileListOut
 	}
 	views := make([]gateway.PaymentProfileObject, 0, len(ps))
 	for _, p := range ps {
-		views = append(views, gateway.PaymentProfileView(p))
+		views = append(views, s.gw.PaymentProfileView(p))
 	}
 	return &ProfileListOutput{Body: newList("/api/v1/payment-profiles", views, false)}, nil
 }
@@ -161,7 +161,7 @@ func (s *Server) getProfile(ctx context.Context, in *ProfileIDInput) (*ProfileOu
 	if err != nil {
 		return nil, err
 	}
-	return &ProfileOutput{Body: gateway.PaymentProfileView(p)}, nil
+	return &ProfileOutput{Body: s.gw.PaymentProfileView(p)}, nil
 }
 
 func (s *Server) updateProfile(ctx context.Context, in *UpdateProfileInput) (*ProfileOutput, error) {
@@ -173,7 +173,7 @@ func (s *Server) updateProfile(ctx context.Context, in *UpdateProfileInput) (*Pr
 	if err != nil {
 		return nil, err
 	}
-	return &ProfileOutput{Body: gateway.PaymentProfileView(p)}, nil
+	return &ProfileOutput{Body: s.gw.PaymentProfileView(p)}, nil
 }
 
 func (s *Server) deleteProfile(ctx context.Context, in *ProfileIDInput) (*DeletedProfileOutput, error) {
@@ -181,7 +181,7 @@ func (s *Server) deleteProfile(ctx context.Context, in *ProfileIDInput) (*Delete
 	if err != nil {
 		return nil, err
 	}
-	return &DeletedProfileOutput{Body: DeletedProfile{PaymentProfileObject: gateway.PaymentProfileView(p), Deleted: deleted}}, nil
+	return &DeletedProfileOutput{Body: DeletedProfile{PaymentProfileObject: s.gw.PaymentProfileView(p), Deleted: deleted}}, nil
 }
 
 func routingRulesView(livemode bool, rules []provider.Rule, updated time.Time) RoutingRules {

@@ -134,6 +134,7 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /health", s.health)
 	s.mux.Handle("GET /metrics", s.metricsHandler())
 	s.mux.HandleFunc("GET /docs", s.docs)
+	s.mux.HandleFunc("POST /providers/{id}/webhooks", s.providerWebhook)
 	web.Mount(s.mux, web.Options{Gateway: s.gw, Logger: s.log, ClientIP: s.opts.ClientIP})
 	dashboard.Mount(s.mux, dashboard.Options{Gateway: s.gw, Logger: s.log})
 

@@ -245,11 +245,12 @@ type PaymentProfileObject struct {
 	APIBaseURL      *string   `json:"api_base_url" doc:"The processor's API address; null: the processor's own."`
 	HostedPage      bool      `json:"hosted_page" doc:"Checkout sessions routed here are paid on the processor's own page."`
 	CredentialsHint *string   `json:"credentials_hint" doc:"The last 4 characters of the secret key; the credentials are never shown again."`
+	WebhookURL      *string   `json:"webhook_url" doc:"Where the processor sends its webhooks for this profile (register it at the processor with the events it should send); null for the sandbox."`
 	CreatedAt       time.Time `json:"created_at"`
 }
 
 // PaymentProfileView renders a profile.
-func PaymentProfileView(p merchant.PaymentProfile) PaymentProfileObject {
+func (g *Gateway) PaymentProfileView(p merchant.PaymentProfile) PaymentProfileObject {
 	methods, currencies := p.Methods, p.Currencies
 	if methods == nil {
 		methods = []string{}
@@ -259,5 +260,14 @@ func PaymentProfileView(p merchant.PaymentProfile) PaymentProfileObject {
 	}
 	return PaymentProfileObject{Object: "payment_profile", ID: p.ID, Livemode: p.Livemode, Connector: string(p.Connector),
 		Name: p.Name, Status: string(p.Status), Methods: methods, Currencies: currencies, APIBaseURL: optional(p.APIBaseURL),
-		HostedPage: p.HostedPage, CredentialsHint: optional(p.CredentialsHint), CreatedAt: p.CreatedAt}
+		HostedPage: p.HostedPage, CredentialsHint: optional(p.CredentialsHint), WebhookURL: optional(g.ProviderWebhookURL(p)),
+		CreatedAt: p.CreatedAt}
+}
+
+// ProviderWebhookURL is where a profile's processor sends its webhooks ("" for the sandbox, which sends none).
+func (g *Gateway) ProviderWebhookURL(p merchant.PaymentProfile) string {
+	if p.Connector == merchant.ConnectorSandbox {
+		return ""
+	}
+	return g.baseURL + "/providers/" + p.ID + "/webhooks"
 }
