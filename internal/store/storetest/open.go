@@ -1,5 +1,8 @@
-// Package storetest is the conformance suite every store.Store implementation passes, and the helpers other
-// packages' tests use to get a fresh, migrated store on each backend.
+// Package storetest gives tests a fresh, migrated store on each backend (SQLite always, PostgreSQL when
+// KASSA_TEST_DATABASE_URL is set: Backends, OpenSQLite, OpenPostgres), a few fixtures (NewMerchant, NewPayment) and a
+// dump of every table (Dump, for tests that scan the database for card numbers and secrets). Its own tests are the
+// conformance suite every store.Store implementation passes, one file per concept (conformance_test.go runs them):
+// go test ./internal/store/storetest runs it on both engines.
 package storetest
 
 import (

@@ -2,7 +2,6 @@ package storetest
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"sync"
 	"testing"
@@ -15,25 +14,6 @@ import (
 	"github.com/kassapay/kassa/internal/payment"
 	"github.com/kassapay/kassa/internal/store"
 )
-
-// NewPayment inserts a card payment of a merchant (test mode) created at at.
-func NewPayment(t testing.TB, s store.Queries, merchantID string, status payment.Status, amount int64, currency string, at time.Time, order, email, last4 string) payment.Payment {
-	t.Helper()
-	p := payment.Payment{
-		ID: id.New("pay_", at), MerchantID: merchantID, Status: status, Method: payment.MethodCard,
-		CaptureMethod: payment.CaptureAutomatic, Amount: amount, Currency: currency,
-		Card:          payment.CardDisplay{Brand: "visa", First6: "424242", Last4: last4, ExpMonth: 12, ExpYear: 2034},
-		CustomerEmail: email, Metadata: json.RawMessage(`{}`), ExternalOrderID: order, SourceKind: "direct",
-		Provider: "sandbox", CreatedAt: at, UpdatedAt: at,
-	}
-	if status != payment.StatusFailed && status != payment.StatusPending {
-		p.Captured = amount
-	}
-	if err := s.InsertPayment(context.Background(), p); err != nil {
-		t.Fatal(err)
-	}
-	return p
-}
 
 func testDashboardSessions(t *testing.T, s store.Store) {
 	ctx := context.Background()

@@ -72,22 +72,6 @@ func Run(t *testing.T, open func(t testing.TB, opts store.Options) store.Store) 
 	}
 }
 
-// Now is a fixed instant at the precision stores keep.
-var Now = time.Date(2026, 11, 22, 10, 30, 0, 123456000, time.UTC)
-
-// NewMerchant inserts and returns an active merchant.
-func NewMerchant(t testing.TB, s store.Store) merchant.Merchant {
-	t.Helper()
-	m := merchant.Merchant{
-		ID: id.New("mer_", Now), Name: "Test Shop", Email: "owner@example.com", Status: merchant.StatusActive,
-		CheckoutAllowedOrigins: []string{}, CreatedAt: Now, UpdatedAt: Now,
-	}
-	if err := s.InsertMerchant(context.Background(), m); err != nil {
-		t.Fatal(err)
-	}
-	return m
-}
-
 func testMerchants(t *testing.T, s store.Store) {
 	ctx := context.Background()
 	m := NewMerchant(t, s)
