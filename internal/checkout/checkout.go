@@ -10,6 +10,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/kassapay/kassa/internal/field"
 )
 
 // Kind separates checkout sessions from payment links.
@@ -89,7 +91,7 @@ const (
 	LinkTTLMax        = 365 * 24 * time.Hour
 )
 
-// Errors for invalid input; wrapped in *FieldError naming the field.
+// Errors for invalid input; wrapped in *field.Error naming the field.
 var (
 	ErrTTL            = errors.New("is out of range")
 	ErrURL            = errors.New("must be an absolute https URL (http only for localhost)")
@@ -98,25 +100,7 @@ var (
 	ErrTooLong        = errors.New("is too long")
 )
 
-// FieldError names the input field that failed.
-type FieldError struct {
-	Field string
-	Err   error
-	// Detail adds to the message (e.g. the allowed range).
-	Detail string
-}
-
-func (e *FieldError) Error() string {
-	msg := e.Field + " " + e.Err.Error()
-	if e.Detail != "" {
-		msg += " (" + e.Detail + ")"
-	}
-	return msg
-}
-
-func (e *FieldError) Unwrap() error { return e.Err }
-
-// TTL returns the lifetime for expires_in_seconds (0 = the kind's default) or a FieldError with the range.
+// TTL returns the lifetime for expires_in_seconds (0 = the kind's default) or a field.Error with the range.
 func TTL(kind Kind, seconds int64) (time.Duration, error) {
 	def, lo, hi := SessionTTLDefault, SessionTTLMin, SessionTTLMax
 	if kind == KindLink {
@@ -127,7 +111,7 @@ func TTL(kind Kind, seconds int64) (time.Duration, error) {
 	}
 	d := time.Duration(seconds) * time.Second
 	if seconds < 0 || d < lo || d > hi {
-		return 0, &FieldError{Field: "expires_in_seconds", Err: ErrTTL,
+		return 0, &field.Error{Field: "expires_in_seconds", Err: ErrTTL,
 			Detail: fmt.Sprintf("%d to %d seconds", int64(lo/time.Second), int64(hi/time.Second))}
 	}
 	return d, nil
@@ -139,20 +123,20 @@ const SessionIDPlaceholder = "{CHECKOUT_SESSION_ID}"
 // ValidateReturnURL checks a success_url or cancel_url (DESIGN §9): absolute https (http only for localhost and
 // loopback addresses), no credentials; when the merchant set allowed origins, the URL's origin must be one of them,
 // or the origin of the session's webhook URL, which is allowed automatically. It may contain SessionIDPlaceholder.
-func ValidateReturnURL(field, raw string, allowedOrigins []string, webhookURL string) error {
+func ValidateReturnURL(name, raw string, allowedOrigins []string, webhookURL string) error {
 	if raw == "" {
-		return &FieldError{Field: field, Err: ErrRequired}
+		return &field.Error{Field: name, Err: ErrRequired}
 	}
 	if len(raw) > 2048 {
-		return &FieldError{Field: field, Err: ErrTooLong, Detail: "at most 2048 bytes"}
+		return &field.Error{Field: name, Err: ErrTooLong, Detail: "at most 2048 bytes"}
 	}
 	u, err := url.Parse(strings.ReplaceAll(raw, SessionIDPlaceholder, "cs_placeholder"))
 	if err != nil || u.Host == "" || u.User != nil || u.Opaque != "" {
-		return &FieldError{Field: field, Err: ErrURL}
+		return &field.Error{Field: name, Err: ErrURL}
 	}
 	origin, ok := originOf(u)
 	if !ok {
-		return &FieldError{Field: field, Err: ErrURL}
+		return &field.Error{Field: name, Err: ErrURL}
 	}
 	if len(allowedOrigins) == 0 {
 		return nil
@@ -167,7 +151,7 @@ func ValidateReturnURL(field, raw string, allowedOrigins []string, webhookURL st
 			return nil
 		}
 	}
-	return &FieldError{Field: field, Err: ErrOriginNotAllow, Detail: origin}
+	return &field.Error{Field: name, Err: ErrOriginNotAllow, Detail: origin}
 }
 
 // originOf returns scheme://host[:port] of an http(s) URL in the normalized form merchant origins are stored in;

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"testing"
 	"time"
+
+	"github.com/kassapay/kassa/internal/field"
 )
 
 func TestTransitions(t *testing.T) {
@@ -50,7 +52,7 @@ func TestTTL(t *testing.T) {
 		if (err == nil) != tt.ok || got != tt.want {
 			t.Errorf("TTL(%s, %d) = %v, %v", tt.kind, tt.seconds, got, err)
 		}
-		var fe *FieldError
+		var fe *field.Error
 		if err != nil && (!errors.As(err, &fe) || fe.Field != "expires_in_seconds" || !errors.Is(err, ErrTTL)) {
 			t.Errorf("TTL error %v does not name expires_in_seconds", err)
 		}
@@ -84,7 +86,7 @@ func TestValidateReturnURL(t *testing.T) {
 		if !errors.Is(err, tt.want) && !(err == nil && tt.want == nil) {
 			t.Errorf("ValidateReturnURL(%q) = %v, want %v", tt.raw, err, tt.want)
 		}
-		var fe *FieldError
+		var fe *field.Error
 		if err != nil && (!errors.As(err, &fe) || fe.Field != "success_url") {
 			t.Errorf("%q: error does not name the field: %v", tt.raw, err)
 		}

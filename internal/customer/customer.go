@@ -10,6 +10,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/kassapay/kassa/internal/field"
 )
 
 // Customer is a payer known to a merchant. Objects of test and live mode never mix.
@@ -30,7 +32,7 @@ type Customer struct {
 	CreatedAt       time.Time
 }
 
-// Errors for invalid input; wrapped in *FieldError.
+// Errors for invalid input; wrapped in *field.Error.
 var (
 	ErrInvalidEmail       = errors.New("must be an email address")
 	ErrInvalidPhone       = errors.New("must be an E.164 number such as +15555550100")
@@ -39,15 +41,6 @@ var (
 	ErrTooManyMetadata    = errors.New("at most 50 keys")
 	ErrMetadataValue      = errors.New("values must be at most 500 characters")
 )
-
-// FieldError names the input field that failed.
-type FieldError struct {
-	Field string
-	Err   error
-}
-
-func (e *FieldError) Error() string { return e.Field + ": " + e.Err.Error() }
-func (e *FieldError) Unwrap() error { return e.Err }
 
 var e164 = regexp.MustCompile(`^\+[1-9][0-9]{6,14}$`)
 
@@ -78,32 +71,32 @@ func Printable(s string) bool {
 // Validate checks the fields a merchant can set.
 func (c Customer) Validate() error {
 	if c.Email != "" && !ValidEmail(c.Email) {
-		return &FieldError{"email", ErrInvalidEmail}
+		return &field.Error{Field: "email", Err: ErrInvalidEmail}
 	}
 	if c.Phone != "" && !ValidPhone(c.Phone) {
-		return &FieldError{"phone", ErrInvalidPhone}
+		return &field.Error{Field: "phone", Err: ErrInvalidPhone}
 	}
 	if utf8.RuneCountInString(c.Name) > 200 {
-		return &FieldError{"name", ErrTooLong}
+		return &field.Error{Field: "name", Err: ErrTooLong}
 	}
 	if utf8.RuneCountInString(c.Description) > 1000 {
-		return &FieldError{"description", ErrTooLong}
+		return &field.Error{Field: "description", Err: ErrTooLong}
 	}
 	return ValidateMetadata("metadata", c.Metadata)
 }
 
 // ValidateMetadata checks a merchant's free-form key/value metadata: at most 50 keys of 1–40 characters, values of
 // at most 500 characters.
-func ValidateMetadata(field string, m map[string]string) error {
+func ValidateMetadata(name string, m map[string]string) error {
 	if len(m) > 50 {
-		return &FieldError{field, ErrTooManyMetadata}
+		return &field.Error{Field: name, Err: ErrTooManyMetadata}
 	}
 	for k, v := range m {
 		if n := utf8.RuneCountInString(k); n == 0 || n > 40 || strings.TrimSpace(k) == "" {
-			return &FieldError{field + "." + k, ErrInvalidMetadataKey}
+			return &field.Error{Field: name + "." + k, Err: ErrInvalidMetadataKey}
 		}
 		if utf8.RuneCountInString(v) > 500 {
-			return &FieldError{field + "." + k, ErrMetadataValue}
+			return &field.Error{Field: name + "." + k, Err: ErrMetadataValue}
 		}
 	}
 	return nil

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/kassapay/kassa/internal/field"
 )
 
 func TestValidateNamesTheField(t *testing.T) {
@@ -37,7 +39,7 @@ func TestValidateNamesTheField(t *testing.T) {
 			}
 			continue
 		}
-		var fe *FieldError
+		var fe *field.Error
 		if !errors.As(err, &fe) || fe.Field != tt.wantField || !errors.Is(err, tt.wantErr) {
 			t.Errorf("%s: err = %v, want field %q / %v", tt.name, err, tt.wantField, tt.wantErr)
 		}

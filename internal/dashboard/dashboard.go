@@ -508,10 +508,11 @@ func (d *dashboard) switchView(w http.ResponseWriter, r *http.Request, c *dctx) 
 // confirmData is a confirmation step: the action, what it does, and the form's fields to post again.
 type confirmData struct {
 	Action, Question, Button, Back string
-	Fields                         []field
+	Fields                         []pair
 }
 
-type field struct{ Name, Value string }
+// pair is a name and its value: a form value a confirmation page carries over, a header of a delivery.
+type pair struct{ Name, Value string }
 
 // confirm shows a confirmation page unless the form says it was confirmed; it reports whether to go on.
 func (d *dashboard) confirm(w http.ResponseWriter, r *http.Request, c *dctx, question, button, back string, names ...string) bool {
@@ -520,7 +521,7 @@ func (d *dashboard) confirm(w http.ResponseWriter, r *http.Request, c *dctx, que
 	}
 	data := confirmData{Action: r.URL.Path, Question: question, Button: button, Back: back}
 	for _, n := range names {
-		data.Fields = append(data.Fields, field{n, r.PostForm.Get(n)})
+		data.Fields = append(data.Fields, pair{n, r.PostForm.Get(n)})
 	}
 	c.view.Title, c.view.Data = "Confirm", data
 	d.render(w, r, http.StatusOK, "confirm.html", c.view)

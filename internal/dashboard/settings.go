@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/kassapay/kassa/internal/field"
 	"github.com/kassapay/kassa/internal/gateway"
 	"github.com/kassapay/kassa/internal/merchant"
 )
@@ -149,7 +150,7 @@ func (d *dashboard) saveSettings(w http.ResponseWriter, r *http.Request, c *dctx
 	}
 	p.Normalize()
 	if err := p.Validate(); err != nil {
-		if fe, ok := err.(*merchant.FieldError); ok {
+		if fe, ok := err.(*field.Error); ok {
 			data.Errors[fe.Field] = fe.Err.Error()
 		}
 	}

@@ -297,7 +297,7 @@ func (d *dashboard) deliveries(w http.ResponseWriter, r *http.Request, c *dctx) 
 type deliveryData struct {
 	gateway.DeliveryDetail
 	Endpoint webhook.Endpoint
-	Headers  []field
+	Headers  []pair
 	Body     string
 }
 
@@ -329,7 +329,7 @@ func (d *dashboard) deliveryDetail(w http.ResponseWriter, r *http.Request, c *dc
 	if json.Unmarshal(body, &v) == nil && enc.Encode(v) == nil {
 		body = []byte(pretty.String())
 	}
-	data := deliveryData{DeliveryDetail: dd, Endpoint: ep, Body: string(body), Headers: []field{
+	data := deliveryData{DeliveryDetail: dd, Endpoint: ep, Body: string(body), Headers: []pair{
 		{"Content-Type", "application/json"},
 		{webhook.HeaderAPIVersion, ev.APIVersion},
 		{"Kassa-Event-Id", ev.ID},

@@ -26,6 +26,8 @@ import (
 	"net/netip"
 	"sort"
 	"strings"
+
+	"github.com/kassapay/kassa/internal/field"
 )
 
 // Rule names one scoring rule.
@@ -222,25 +224,17 @@ func (s Settings) WithDefaults() Settings {
 	return out
 }
 
-// FieldError names the setting that is wrong.
-type FieldError struct {
-	Field   string
-	Message string
-}
-
-func (e *FieldError) Error() string { return e.Field + ": " + e.Message }
-
 // Validate checks 1 ≤ review_threshold ≤ decline_threshold ≤ 100 and that every weight names a known rule and lies
-// in 0–100. The error is a *FieldError naming the first problem ("decline_threshold", "weights.card_velocity").
+// in 0–100. The error is a *field.Error naming the first problem ("decline_threshold", "weights.card_velocity").
 func (s Settings) Validate() error {
 	if s.ReviewThreshold < 1 || s.ReviewThreshold > 100 {
-		return &FieldError{"review_threshold", "must be between 1 and 100"}
+		return &field.Error{Field: "review_threshold", Err: errors.New("must be between 1 and 100")}
 	}
 	if s.DeclineThreshold < 1 || s.DeclineThreshold > 100 {
-		return &FieldError{"decline_threshold", "must be between 1 and 100"}
+		return &field.Error{Field: "decline_threshold", Err: errors.New("must be between 1 and 100")}
 	}
 	if s.ReviewThreshold > s.DeclineThreshold {
-		return &FieldError{"review_threshold", "must not be above decline_threshold"}
+		return &field.Error{Field: "review_threshold", Err: errors.New("must not be above decline_threshold")}
 	}
 	rules := make([]string, 0, len(s.Weights))
 	for r := range s.Weights {
@@ -249,10 +243,10 @@ func (s Settings) Validate() error {
 	sort.Strings(rules)
 	for _, r := range rules {
 		if !Rule(r).Valid() {
-			return &FieldError{"weights." + r, "is not a rule (rules: " + ruleList() + ")"}
+			return &field.Error{Field: "weights." + r, Err: errors.New("is not a rule (rules: " + ruleList() + ")")}
 		}
 		if p := s.Weights[Rule(r)]; p < 0 || p > 100 {
-			return &FieldError{"weights." + r, "must be between 0 and 100"}
+			return &field.Error{Field: "weights." + r, Err: errors.New("must be between 0 and 100")}
 		}
 	}
 	return nil

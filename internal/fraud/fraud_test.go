@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/kassapay/kassa/internal/field"
 )
 
 // TestEachRuleInIsolation fires one rule at a time and checks its points, its reason and that nothing else fires.
@@ -184,9 +185,9 @@ func TestValidate(t *testing.T) {
 		{Settings{ReviewThreshold: 40, DeclineThreshold: 70, Weights: map[Rule]int{RuleIPVelocity: 101}}, "weights.ip_velocity"},
 	} {
 		err := tt.s.Validate()
-		var fe *FieldError
+		var fe *field.Error
 		if !errors.As(err, &fe) || fe.Field != tt.field {
-			t.Errorf("Validate(%+v) = %v, want a FieldError on %s", tt.s, err, tt.field)
+			t.Errorf("Validate(%+v) = %v, want a field.Error on %s", tt.s, err, tt.field)
 		}
 	}
 }

@@ -2,7 +2,6 @@ package gateway
 
 import (
 	"context"
-	"errors"
 	"strings"
 
 	"github.com/kassapay/kassa/internal/customer"
@@ -38,11 +37,7 @@ func (g *Gateway) CreateCustomer(ctx context.Context, a Auth, in CustomerInput, 
 		CreatedAt: now,
 	}
 	if err := c.Validate(); err != nil {
-		var fe *customer.FieldError
-		if errors.As(err, &fe) {
-			return customer.Customer{}, &Error{Kind: KindInvalid, Code: "parameter_invalid", Param: fe.Field, Message: fe.Error(), Err: err}
-		}
-		return customer.Customer{}, err
+		return customer.Customer{}, fieldError(err)
 	}
 	inserted, err := g.store.InsertCustomer(ctx, c)
 	if err != nil {

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+
+	"github.com/kassapay/kassa/internal/field"
 )
 
 // Kind classifies an Error for the transport layer. Every front (the JSON API, the hosted pages, the embed and the
@@ -137,4 +139,13 @@ func AsError(err error) (*Error, bool) {
 	var e *Error
 	ok := errors.As(err, &e)
 	return e, ok
+}
+
+// fieldError turns a domain package's field error into a 400 naming the field.
+func fieldError(err error) error {
+	var fe *field.Error
+	if errors.As(err, &fe) {
+		return &Error{Kind: KindInvalid, Code: "parameter_invalid", Param: fe.Field, Message: fe.Error(), Err: err}
+	}
+	return err
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/kassapay/kassa/internal/field"
 	"github.com/kassapay/kassa/internal/fraud"
 	"github.com/kassapay/kassa/internal/id"
 	"github.com/kassapay/kassa/internal/payment"
@@ -193,11 +194,11 @@ func (patch FraudSettingsPatch) apply(s fraud.Settings) (fraud.Settings, error) 
 		s.Weights[fraud.Rule(r)] = w
 	}
 	if err := s.Validate(); err != nil {
-		var fe *fraud.FieldError
+		var fe *field.Error
 		if errors.As(err, &fe) {
-			return s, &Error{Kind: KindInvalid, Code: "parameter_invalid", Param: "fraud." + fe.Field, Message: "fraud." + fe.Error(), Err: err}
+			err = &field.Error{Field: "fraud." + fe.Field, Value: fe.Value, Detail: fe.Detail, Err: fe.Err} // as the merchant PATCH names it
 		}
-		return s, err
+		return s, fieldError(err)
 	}
 	return s, nil
 }

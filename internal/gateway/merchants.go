@@ -267,15 +267,6 @@ func (g *Gateway) UpdateMerchant(ctx context.Context, merchantID string, p Merch
 	return m, err
 }
 
-// fieldError turns a domain package's field error into a 400 naming the field.
-func fieldError(err error) error {
-	var mf *merchant.FieldError
-	if errors.As(err, &mf) {
-		return &Error{Kind: KindInvalid, Code: "parameter_invalid", Param: mf.Field, Message: mf.Error(), Err: err}
-	}
-	return err
-}
-
 // GetProfile returns a merchant's profile (time zone, branding); a merchant that never saved one gets the zero
 // profile (UTC, no branding).
 func (g *Gateway) GetProfile(ctx context.Context, merchantID string) (merchant.Profile, error) {

@@ -5,6 +5,8 @@ package merchant
 import (
 	"errors"
 	"time"
+
+	"github.com/kassapay/kassa/internal/field"
 )
 
 // Status says whether a merchant may use the API.
@@ -67,13 +69,13 @@ func (r RateLimits) Validate() error {
 		v    int
 	}{{"write_per_second", r.WritePerSecond}, {"write_per_hour", r.WritePerHour}, {"read_per_second", r.ReadPerSecond}} {
 		if f.v < 0 || f.v > 1_000_000_000 {
-			return &FieldError{Field: "rate_limits." + f.name, Err: ErrInvalidRateLimit}
+			return &field.Error{Field: "rate_limits." + f.name, Err: ErrInvalidRateLimit}
 		}
 	}
 	return nil
 }
 
-// Errors returned by this package; wrapped in *FieldError when a request field is at fault.
+// Errors returned by this package; wrapped in *field.Error when a request field is at fault.
 var (
 	ErrInvalidOrigin    = errors.New("must be an origin: http(s)://host[:port] without path, query or credentials")
 	ErrInvalidRateLimit = errors.New("must be between 0 and 1000000000")
@@ -81,19 +83,3 @@ var (
 	ErrInvalidEmail     = errors.New("must be an email address")
 	ErrTooManyOrigins   = errors.New("at most 50 origins")
 )
-
-// FieldError says which input field failed and why. Errors.Is works on the wrapped cause.
-type FieldError struct {
-	Field string
-	Value string
-	Err   error
-}
-
-func (e *FieldError) Error() string {
-	if e.Value != "" {
-		return e.Field + ": " + `"` + e.Value + `" ` + e.Err.Error()
-	}
-	return e.Field + ": " + e.Err.Error()
-}
-
-func (e *FieldError) Unwrap() error { return e.Err }

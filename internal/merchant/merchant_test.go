@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/kassapay/kassa/internal/field"
 )
 
 func TestNormalizeOrigin(t *testing.T) {
@@ -61,9 +62,9 @@ func TestNormalizeOrigin(t *testing.T) {
 func TestNormalizeOriginsNamesTheBadEntry(t *testing.T) {
 	t.Parallel()
 	_, err := NormalizeOrigins([]string{"https://a.example", "https://b.example", "not an origin"})
-	var fe *FieldError
+	var fe *field.Error
 	if !errors.As(err, &fe) {
-		t.Fatalf("err = %v, want *FieldError", err)
+		t.Fatalf("err = %v, want *field.Error", err)
 	}
 	if diff := cmp.Diff("checkout_allowed_origins[2]", fe.Field); diff != "" {
 		t.Errorf("field (-want +got):\n%s", diff)
@@ -154,7 +155,7 @@ func TestRateLimitsOrAndValidate(t *testing.T) {
 	if diff := cmp.Diff(RateLimits{WritePerSecond: 20, WritePerHour: 10000, ReadPerSecond: 500}, got); diff != "" {
 		t.Errorf("Or (-want +got):\n%s", diff)
 	}
-	var fe *FieldError
+	var fe *field.Error
 	if err := (RateLimits{WritePerHour: -1}).Validate(); !errors.As(err, &fe) || fe.Field != "rate_limits.write_per_hour" {
 		t.Errorf("Validate = %v", err)
 	}

@@ -6,6 +6,8 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+
+	"github.com/kassapay/kassa/internal/field"
 )
 
 // NormalizeOrigin turns a user-supplied origin into scheme://host[:port], the form browsers send in Origin headers:
@@ -51,14 +53,14 @@ func NormalizeOrigin(s string) (string, error) {
 // NormalizeOrigins normalizes every entry, drops duplicates (keeping order) and names the first bad entry by index.
 func NormalizeOrigins(in []string) ([]string, error) {
 	if len(in) > 50 {
-		return nil, &FieldError{Field: "checkout_allowed_origins", Err: ErrTooManyOrigins}
+		return nil, &field.Error{Field: "checkout_allowed_origins", Err: ErrTooManyOrigins}
 	}
 	out := make([]string, 0, len(in))
 	seen := map[string]bool{}
 	for i, s := range in {
 		o, err := NormalizeOrigin(s)
 		if err != nil {
-			return nil, &FieldError{Field: "checkout_allowed_origins[" + strconv.Itoa(i) + "]", Value: s, Err: err}
+			return nil, &field.Error{Field: "checkout_allowed_origins[" + strconv.Itoa(i) + "]", Value: s, Err: err}
 		}
 		if !seen[o] {
 			seen[o] = true

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/kassapay/kassa/internal/customer"
+	"github.com/kassapay/kassa/internal/field"
 )
 
 // A payment profile ("prof_") is how a merchant's payments of one mode reach a processor: the connector, the
@@ -92,8 +93,8 @@ var ErrLiveSandbox = errors.New("the sandbox connector only serves test mode")
 // ValidateProfile checks a profile and its credentials before it is stored; name, methods and currencies are
 // normalised in place. A nil c keeps the stored credentials (a change of other fields).
 func ValidateProfile(p *PaymentProfile, c *Credentials) error {
-	fail := func(field, format string, args ...any) error {
-		return &FieldError{Field: field, Err: fmt.Errorf(format, args...)}
+	fail := func(name, format string, args ...any) error {
+		return &field.Error{Field: name, Err: fmt.Errorf(format, args...)}
 	}
 	if !p.Connector.Valid() {
 		return fail("connector", "unknown connector %q (sandbox or stripe)", p.Connector)

@@ -3,6 +3,8 @@ package merchant
 import (
 	"errors"
 	"testing"
+
+	"github.com/kassapay/kassa/internal/field"
 )
 
 func TestValidateProfile(t *testing.T) {
@@ -44,7 +46,7 @@ func TestValidateProfile(t *testing.T) {
 	} {
 		p, c := good()
 		tc.edit(&p, &c)
-		var fe *FieldError
+		var fe *field.Error
 		if err := ValidateProfile(&p, &c); !errors.As(err, &fe) || fe.Field != tc.field {
 			t.Errorf("%s: %v, want an error naming %s", tc.name, err, tc.field)
 		}

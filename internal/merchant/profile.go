@@ -6,8 +6,11 @@ import (
 	"regexp"
 	"strings"
 	"time"
+
 	// The zone database is embedded so that time zones work on hosts without one (minimal containers).
 	_ "time/tzdata"
+
+	"github.com/kassapay/kassa/internal/field"
 )
 
 // Profile is what a merchant sets for its pages: the time zone its dashboard shows times in and the branding of
@@ -43,16 +46,16 @@ func (p *Profile) Normalize() {
 func (p Profile) Validate() error {
 	if p.TimeZone != "" {
 		if _, err := time.LoadLocation(p.TimeZone); err != nil || p.TimeZone == "Local" {
-			return &FieldError{Field: "time_zone", Value: p.TimeZone, Err: ErrInvalidTimeZone}
+			return &field.Error{Field: "time_zone", Value: p.TimeZone, Err: ErrInvalidTimeZone}
 		}
 	}
 	if p.AccentColor != "" && !colorPattern.MatchString(p.AccentColor) {
-		return &FieldError{Field: "accent_color", Value: p.AccentColor, Err: ErrInvalidColor}
+		return &field.Error{Field: "accent_color", Value: p.AccentColor, Err: ErrInvalidColor}
 	}
 	if p.LogoURL != "" {
 		u, err := url.Parse(p.LogoURL)
 		if err != nil || u.Scheme != "https" || u.Host == "" || u.User != nil || len(p.LogoURL) > 500 {
-			return &FieldError{Field: "logo_url", Value: p.LogoURL, Err: ErrInvalidLogoURL}
+			return &field.Error{Field: "logo_url", Value: p.LogoURL, Err: ErrInvalidLogoURL}
 		}
 	}
 	return nil
