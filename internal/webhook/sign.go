@@ -54,8 +54,9 @@ func Sign(secrets []string, eventID string, ts time.Time, body []byte) Headers {
 	return h
 }
 
-// Headers are signature headers: canonical header name → values, the shape of net/http's Header (which a Headers
-// converts to, and whose map a range over it fills), so this package signs without knowing HTTP.
+// Headers are signature headers: canonical header name → values. It has the shape of net/http's Header, so a sender
+// copies each entry onto its request as it is (or converts the whole with http.Header(h)), while this package signs
+// without knowing HTTP.
 type Headers map[string][]string
 
 // Get returns the first value of the header name, in any case ("webhook-id" finds Webhook-Id), or "".
