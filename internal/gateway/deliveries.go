@@ -1,11 +1,9 @@
 package gateway
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -15,6 +13,7 @@ import (
 	"github.com/kassapay/kassa/internal/logging"
 	"github.com/kassapay/kassa/internal/store"
 	"github.com/kassapay/kassa/internal/webhook"
+	"github.com/kassapay/kassa/internal/webhook/webhookhttp"
 )
 
 // NotDueError says a job's work (a delivery's next attempt, an order payment waiting for its request's provider
@@ -27,11 +26,11 @@ func (e *NotDueError) Error() string {
 	return "not due until " + e.Until.Format(time.RFC3339)
 }
 
-// AttemptDelivery makes the next attempt of a delivery: it signs the event's payload with the endpoint's secrets,
-// POSTs it, records the attempt, and schedules the next one or finishes the delivery. It is safe to call more than
-// once (jobs are at-least-once): a delivery that is already delivered or failed is left alone. If the process dies
-// after sending and before recording, the job runs again and the receiver may get the event twice (receivers dedupe
-// on the event id) — but it is never lost.
+// AttemptDelivery makes the next attempt of a delivery: it signs the event's payload with the endpoint's secrets and
+// POSTs it (webhookhttp, the only place the HTTP exchange happens), records the attempt, and schedules the next one
+// or finishes the delivery. It is safe to call more than once (jobs are at-least-once): a delivery that is already
+// delivered or failed is left alone. If the process dies after sending and before recording, the job runs again and
+// the receiver may get the event twice (receivers dedupe on the event id) — but it is never lost.
 func (g *Gateway) AttemptDelivery(ctx context.Context, deliveryID string) error {
 	d, ep, ev, err := g.store.GetWebhookAttemptContext(ctx, deliveryID)
 	if err != nil {
@@ -70,32 +69,16 @@ func (g *Gateway) AttemptDelivery(ctx context.Context, deliveryID string) error 
 	return g.recordAttempt(ctx, d.ID, ep, attempt, outcome)
 }
 
-// send makes the HTTP request and fills in the attempt record.
+// send makes the attempt's HTTP exchange (webhookhttp.Send) and fills in the attempt record.
 func (g *Gateway) send(ctx context.Context, ep webhook.Endpoint, ev webhook.Event, secrets []string, body []byte, a *webhook.Attempt) webhook.Outcome {
-	start := time.Now()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, ep.URL, bytes.NewReader(body))
-	if err != nil {
-		a.Error = "invalid endpoint URL: " + err.Error()
-		return webhook.Outcome{Retry: true, Reason: a.Error}
+	res := webhookhttp.Send(ctx, g.webhooks.Client, webhookhttp.Request{
+		URL: ep.URL, EventID: ev.ID, APIVersion: ev.APIVersion, Body: body, Secrets: secrets, SignedAt: g.Now(),
+	})
+	a.HTTPStatus, a.ResponseExcerpt, a.Duration = res.Status, logging.Redact(res.Excerpt), res.Duration
+	if !res.Outcome.Delivered {
+		a.Error = res.Outcome.Reason
 	}
-	for k, v := range webhook.Sign(secrets, ev.ID, g.Now(), body) {
-		req.Header[k] = v
-	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set(webhook.HeaderAPIVersion, ev.APIVersion)
-	req.Header.Set("User-Agent", "Kassa-Webhooks/1")
-	resp, err := g.webhooks.Client.Do(req)
-	outcome := webhook.Classify(resp, err)
-	if resp != nil {
-		a.HTTPStatus = resp.StatusCode
-		a.ResponseExcerpt = logging.Redact(webhook.Excerpt(resp.Body))
-		resp.Body.Close()
-	}
-	a.Duration = time.Since(start)
-	if !outcome.Delivered {
-		a.Error = outcome.Reason
-	}
-	return outcome
+	return res.Outcome
 }
 
 // recordAttempt stores an attempt and moves the delivery (and, on 410 or a 5-day failure streak, the endpoint).

@@ -13,6 +13,7 @@ import (
 	"github.com/kassapay/kassa/internal/sealed"
 	"github.com/kassapay/kassa/internal/store"
 	"github.com/kassapay/kassa/internal/webhook"
+	"github.com/kassapay/kassa/internal/webhook/webhookhttp"
 )
 
 // WebhookOptions configure event delivery.
@@ -24,7 +25,8 @@ type WebhookOptions struct {
 	// AllowedNetworks may be registered and reached despite the SSRF guard (configuration; loopback in local
 	// development).
 	AllowedNetworks []netip.Prefix
-	// Client overrides the HTTP client deliveries are sent with (default: webhook.NewHTTPClient).
+	// Client overrides the HTTP client deliveries are sent with (default: webhookhttp.NewClient, SSRF-guarded with
+	// AllowedNetworks).
 	Client *http.Client
 	// AfterSend, when set, runs between sending an attempt and recording it; a returned error aborts the
 	// recording as a crash at that instant would. Tests use it to prove a delivery is never lost.
@@ -40,7 +42,7 @@ func newWebhookConfig(o WebhookOptions) webhookConfig {
 		o.Schedule = webhook.DefaultSchedule()
 	}
 	if o.Client == nil {
-		o.Client = webhook.NewHTTPClient(o.AllowedNetworks, webhook.DefaultTimeout)
+		o.Client = webhookhttp.NewClient(o.AllowedNetworks, webhook.DefaultTimeout)
 	}
 	return webhookConfig{o}
 }

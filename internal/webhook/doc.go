@@ -1,17 +1,18 @@
 // Package webhook owns the pure parts of Kassa's webhook delivery: the event catalogue and envelope, endpoint
-// secrets, the two signature schemes (Kassa-Signature and Standard Webhooks), the retry schedule, the
-// classification of a delivery attempt, endpoint URL validation and the SSRF-guarded HTTP client.
+// secrets, the two signature schemes (Kassa-Signature and Standard Webhooks), the retry schedule, what a receiver's
+// answer means for a delivery (ClassifyResponse), endpoint URL validation and the SSRF policy (AddressPolicy).
 //
 // This package is security-critical. The signatures are what merchants trust to tell a real payment notification
-// from a forged one, and the HTTP client is the only way Kassa connects to a URL a merchant typed in: it must never
-// reach loopback, private, link-local, shared (CGNAT), multicast or reserved addresses unless the operator's
-// configuration allow-lists a network. ValidateEndpointURL applies the same policy (newGuard) at registration to
-// hosts that are such an address in any spelling ("127.1", "0x7f000001", "[::ffff:10.0.0.1]") and to localhost, so
-// the merchant learns at once; names are not resolved there, and the client stays the guard, since only it sees the
+// from a forged one, and the SSRF policy decides which addresses Kassa may connect to for a URL a merchant typed in:
+// never loopback, private, link-local, shared (CGNAT), multicast or reserved addresses unless the operator's
+// configuration allow-lists a network. ValidateEndpointURL applies the policy at registration to hosts that are such
+// an address in any spelling ("127.1", "0x7f000001", "[::ffff:10.0.0.1]") and to localhost, so the merchant learns at
+// once; names are not resolved there, and the delivery client's dialer stays the guard, since only it sees the
 // address a name resolves to when it is dialled. Changes here need a test that shows the guarantee still holds.
 //
-// Storage, the API and the delivery worker live elsewhere (store, api, jobs); this package knows nothing of SQL and
-// only uses net/http for headers, responses and the outbound client.
+// The HTTP exchange of a delivery (the signed request, the guarded client, reading and classifying the response)
+// lives in webhookhttp; storage, the API and the delivery worker elsewhere (store, api, jobs). This package knows
+// nothing of SQL or HTTP: it imports neither database/sql nor net/http (TestPackageImportsNoHTTP).
 package webhook
 
 import "time"

@@ -1,19 +1,9 @@
 package webhook
 
 import (
-	"context"
-	"crypto/tls"
-	"crypto/x509"
-	"errors"
-	"io"
-	"net"
-	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
-	"unicode/utf8"
 )
 
 // Outcome is what one delivery attempt means for the delivery and its endpoint.
@@ -30,40 +20,39 @@ type Outcome struct {
 	Reason string
 }
 
-// Classify interprets the result of sending one delivery with a client from NewHTTPClient: 2xx is delivered; 3xx is a
-// failure (redirects are never followed: the location could be anywhere); 410 disables the endpoint; 429 and 503
-// honour Retry-After; any other status, a timeout, a connection error or an SSRF refusal is retried with a Reason
-// naming the cause. Classify reads only the status and headers; the caller reads the body (Excerpt) and closes it.
-//
-// An HTTP-date Retry-After is measured from the response's Date header, which cancels clock skew between the
-// receiver and Kassa; without a usable Date header, from the local clock.
-func Classify(resp *http.Response, err error) Outcome {
-	return classifyAt(resp, err, time.Now)
+// Response is what a receiver answered to one delivery, as plain values read off the HTTP response by the sender.
+type Response struct {
+	// Status is the HTTP status code.
+	Status int
+	// Location is the Location header (named in the reason of a 3xx), Retry-After and Date the headers of those
+	// names, unparsed; each is "" when absent.
+	Location, RetryAfter, Date string
 }
 
-func classifyAt(resp *http.Response, err error, now func() time.Time) Outcome {
-	if err != nil {
-		return Outcome{Retry: true, Reason: transportReason(err)}
-	}
-	if resp == nil {
-		return Outcome{Retry: true, Reason: "no response"}
-	}
-	code := resp.StatusCode
+// ClassifyResponse decides what a receiver's answer means (DESIGN §7): 2xx is delivered; 3xx is a failure (redirects
+// are never followed: the location could be anywhere); 410 disables the endpoint; 429 and 503 honour Retry-After;
+// any other status is retried. A delivery that got no answer at all (timeout, connection error, SSRF refusal) is
+// retried by the sender with a Reason naming the cause.
+//
+// An HTTP-date Retry-After is measured from the response's Date, which cancels clock skew between the receiver and
+// Kassa; without a usable Date, from now.
+func ClassifyResponse(r Response, now time.Time) Outcome {
+	code := r.Status
 	status := "HTTP " + strconv.Itoa(code)
 	switch {
 	case code >= 200 && code < 300:
 		return Outcome{Delivered: true, Reason: status}
 	case code >= 300 && code < 400:
 		reason := status + ": redirect not followed"
-		if loc := resp.Header.Get("Location"); loc != "" {
+		if loc := r.Location; loc != "" {
 			reason += " (Location: " + truncate(loc, 200) + ")"
 		}
 		return Outcome{Retry: true, Reason: reason}
-	case code == http.StatusGone:
+	case code == 410: // Gone
 		return Outcome{DisableEndpoint: true, Reason: status + ": the receiver asked to stop; endpoint disabled"}
-	case code == http.StatusTooManyRequests || code == http.StatusServiceUnavailable:
+	case code == 429 || code == 503: // Too Many Requests, Service Unavailable
 		o := Outcome{Retry: true, Reason: status}
-		if d, ok := parseRetryAfter(resp.Header, now); ok {
+		if d, ok := parseRetryAfter(r.RetryAfter, r.Date, now); ok {
 			o.RetryAfter = d
 			o.Reason += ", Retry-After " + d.String()
 		}
@@ -73,9 +62,9 @@ func classifyAt(resp *http.Response, err error, now func() time.Time) Outcome {
 	}
 }
 
-// parseRetryAfter reads Retry-After as delay-seconds or an HTTP-date (RFC 9110 §10.2.3).
-func parseRetryAfter(h http.Header, now func() time.Time) (time.Duration, bool) {
-	v := strings.TrimSpace(h.Get("Retry-After"))
+// parseRetryAfter reads Retry-After as delay-seconds or an HTTP-date (RFC 9110 §10.2.3), capped at MaxRetryAfter.
+func parseRetryAfter(value, date string, now time.Time) (time.Duration, bool) {
+	v := strings.TrimSpace(value)
 	if v == "" {
 		return 0, false
 	}
@@ -86,60 +75,32 @@ func parseRetryAfter(h http.Header, now func() time.Time) (time.Duration, bool) 
 		// Anything beyond the cap is the cap; this also keeps the multiplication from overflowing.
 		return time.Duration(min(secs, int64(MaxRetryAfter/time.Second))) * time.Second, true
 	}
-	at, err := http.ParseTime(v)
-	if err != nil {
+	at, ok := parseHTTPDate(v)
+	if !ok {
 		return 0, false
 	}
-	ref, err := http.ParseTime(h.Get("Date"))
-	if err != nil {
-		ref = now()
+	ref, ok := parseHTTPDate(date)
+	if !ok {
+		ref = now
 	}
 	return min(max(at.Sub(ref), 0), MaxRetryAfter), true
 }
 
-// transportReason names why no response arrived, without the request URL that *url.Error repeats.
-func transportReason(err error) string {
-	inner := err
-	var uerr *url.Error
-	if errors.As(err, &uerr) {
-		inner = uerr.Err
-	}
-	var (
-		nerr   net.Error
-		dnsErr *net.DNSError
-		cerr   *tls.CertificateVerificationError
-		rerr   tls.RecordHeaderError
-		herr   x509.HostnameError
-		uaerr  x509.UnknownAuthorityError
-	)
-	switch {
-	case errors.Is(err, ErrForbiddenAddress):
-		return inner.Error() // "dial tcp 10.0.0.1:443: webhook: address forbidden by the SSRF policy: …"
-	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &nerr) && nerr.Timeout():
-		return "timeout: " + inner.Error()
-	case errors.As(err, &dnsErr):
-		return "DNS lookup failed: " + inner.Error()
-	case errors.Is(err, syscall.ECONNREFUSED):
-		return "connection refused: " + inner.Error()
-	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
-		return "connection closed by the receiver: " + inner.Error()
-	case errors.As(err, &cerr), errors.As(err, &rerr), errors.As(err, &herr), errors.As(err, &uaerr):
-		return "TLS failed: " + inner.Error()
-	default:
-		return "connection error: " + inner.Error()
-	}
+// httpDateLayouts are the three formats an HTTP-date may take (RFC 9110 §5.6.7), as net/http's ParseTime reads them:
+// IMF-fixdate, then the obsolete RFC 850 and asctime forms.
+var httpDateLayouts = []string{
+	"Mon, 02 Jan 2006 15:04:05 GMT",
+	time.RFC850,
+	time.ANSIC,
 }
 
-// Excerpt returns the first ExcerptLimit bytes of a response body as text for the attempt record: invalid UTF-8
-// (including a rune cut at the limit) and NUL bytes, which PostgreSQL text columns refuse, become U+FFFD. It does not
-// close body; a read error keeps what was read before it.
-func Excerpt(body io.Reader) string {
-	if body == nil {
-		return ""
+func parseHTTPDate(s string) (time.Time, bool) {
+	for _, layout := range httpDateLayouts {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t, true
+		}
 	}
-	b, _ := io.ReadAll(io.LimitReader(body, ExcerptLimit))
-	s := strings.ToValidUTF8(string(b), string(utf8.RuneError))
-	return strings.ReplaceAll(s, "\x00", string(utf8.RuneError))
+	return time.Time{}, false
 }
 
 func truncate(s string, n int) string {

@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
-	"net/http"
 	"strconv"
 	"strings"
 	"time"
@@ -25,7 +24,7 @@ import (
 // A secret that is not "whsec_" + base64 (NewSecret never makes one) still signs Kassa-Signature but adds nothing to
 // webhook-signature, so Standard Webhooks verifiers reject it instead of trusting a key Kassa could not derive.
 // The caller adds Kassa-Api-Version and Content-Type.
-func Sign(secrets []string, eventID string, ts time.Time, body []byte) http.Header {
+func Sign(secrets []string, eventID string, ts time.Time, body []byte) Headers {
 	t := strconv.FormatInt(ts.Unix(), 10)
 
 	var kassa strings.Builder
@@ -40,9 +39,9 @@ func Sign(secrets []string, eventID string, ts time.Time, body []byte) http.Head
 		}
 	}
 
-	// Keys written in canonical form (what http.Header.Set would make of the constants) to skip canonicalising
-	// them on every delivery; TestSignProducesTheDocumentedHeaders pins them.
-	h := http.Header{
+	// Keys written in canonical form (what http.Header.Set would make of the constants), so that the sender can copy
+	// them onto a request as they are; TestSignProducesTheDocumentedHeaders pins them.
+	h := Headers{
 		"Kassa-Signature":   {kassa.String()},
 		"Kassa-Event-Id":    {eventID},
 		"Kassa-Timestamp":   {t},
@@ -53,6 +52,21 @@ func Sign(secrets []string, eventID string, ts time.Time, body []byte) http.Head
 		h["Webhook-Signature"] = []string{strings.Join(standard, " ")}
 	}
 	return h
+}
+
+// Headers are signature headers: canonical header name → values. It has the shape of net/http's Header, so a sender
+// copies each entry onto its request as it is (or converts the whole with http.Header(h)), while this package signs
+// without knowing HTTP.
+type Headers map[string][]string
+
+// Get returns the first value of the header name, in any case ("webhook-id" finds Webhook-Id), or "".
+func (h Headers) Get(name string) string {
+	for k, v := range h {
+		if strings.EqualFold(k, name) && len(v) > 0 {
+			return v[0]
+		}
+	}
+	return ""
 }
 
 func kassaMAC(key []byte, t string, body []byte) []byte {

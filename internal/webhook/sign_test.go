@@ -29,7 +29,7 @@ var specTime = time.Unix(1614265330, 0)
 func TestSignProducesTheDocumentedHeaders(t *testing.T) {
 	t.Parallel()
 	got := Sign([]string{specSecret}, specID, specTime, []byte(specBody))
-	want := http.Header{
+	want := Headers{
 		"Kassa-Signature":   {"t=1614265330,v1=2e37df5d4a028c51a7f3133d64ae1e300d2c2c900f1b1d49d4369ad2530f8964"},
 		"Kassa-Event-Id":    {specID},
 		"Kassa-Timestamp":   {"1614265330"},
@@ -51,7 +51,7 @@ func TestSignProducesTheDocumentedHeaders(t *testing.T) {
 func TestSignDuringRotationSignsWithEverySecret(t *testing.T) {
 	t.Parallel()
 	got := Sign([]string{otherSecret, specSecret}, specID, specTime, []byte(specBody))
-	want := http.Header{
+	want := Headers{
 		"Kassa-Signature": {"t=1614265330" +
 			",v1=8dbc842b6599c1be049900723cebba01cdec937f060d8d59fd18e8efade1dbb7" +
 			",v1=2e37df5d4a028c51a7f3133d64ae1e300d2c2c900f1b1d49d4369ad2530f8964"},
@@ -71,7 +71,7 @@ func TestSignDuringRotationSignsWithEverySecret(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := wh.VerifyIgnoringTimestamp([]byte(specBody), got); err != nil {
+		if err := wh.VerifyIgnoringTimestamp([]byte(specBody), http.Header(got)); err != nil {
 			t.Errorf("Standard Webhooks verifier with %s…: %v", secret[:10], err)
 		}
 		if err := kassawebhook.Verify(secret, got.Get(HeaderSignature), []byte(specBody), specTime); err != nil {
@@ -92,17 +92,17 @@ func TestStandardWebhooksLibraryAcceptsOurSignature(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := wh.Verify(body, h); err != nil {
+	if err := wh.Verify(body, http.Header(h)); err != nil {
 		t.Fatalf("official verifier rejected our headers: %v", err)
 	}
 
 	tampered := bytes.Replace(body, []byte("José"), []byte("Jose"), 1)
-	if err := wh.Verify(tampered, h); !errors.Is(err, standardwebhooks.ErrNoMatchingSignature) {
+	if err := wh.Verify(tampered, http.Header(h)); !errors.Is(err, standardwebhooks.ErrNoMatchingSignature) {
 		t.Fatalf("official verifier on a tampered body: err = %v; want ErrNoMatchingSignature", err)
 	}
 
 	other, _ := standardwebhooks.NewWebhook(NewSecret())
-	if err := other.Verify(body, h); !errors.Is(err, standardwebhooks.ErrNoMatchingSignature) {
+	if err := other.Verify(body, http.Header(h)); !errors.Is(err, standardwebhooks.ErrNoMatchingSignature) {
 		t.Fatalf("official verifier with another secret: err = %v; want ErrNoMatchingSignature", err)
 	}
 }

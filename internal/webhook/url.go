@@ -29,8 +29,8 @@ const MaxEndpointURLLength = 2048
 // "0x7f000001", "[::ffff:10.0.0.1]", "192.168.1." …) is checked against the same SSRF policy as every delivery
 // connection, with the same allowed networks (the operator's KASSA_WEBHOOK_ALLOWED_NETWORKS), and so is localhost,
 // loopback by definition; refused hosts give ErrEndpointURLNotAllowed, so the merchant learns at once instead of from
-// failed deliveries. Other host names are not resolved: DNS can change between now and a delivery, so NewHTTPClient,
-// which sees the address actually dialled, remains the guard.
+// failed deliveries. Other host names are not resolved: DNS can change between now and a delivery, so the delivery
+// client's dialer, which checks the address actually dialled (AddressPolicy.CheckDial), remains the guard.
 func ValidateEndpointURL(raw string, livemode bool, allowed []netip.Prefix) error {
 	invalid := func(format string, args ...any) error {
 		return fmt.Errorf("%w: "+format, append([]any{ErrInvalidEndpointURL}, args...)...)
@@ -99,18 +99,18 @@ func checkHost(host string, allowed []netip.Prefix) error {
 			"or reserved addresses. Use a public host name or address (an operator who runs receivers on such a network "+
 			"can allow it with KASSA_WEBHOOK_ALLOWED_NETWORKS)", ErrEndpointURLNotAllowed, what)
 	}
-	guard := newGuard(allowed)
+	policy := NewAddressPolicy(allowed)
 	addr, isIP, err := hostAddress(host)
 	switch {
 	case err != nil:
 		return fmt.Errorf("%w: the host %s %v", ErrInvalidEndpointURL, host, err)
 	case isIP:
-		if guard.SafeAddr(addr) != nil {
+		if !policy.allows(addr) {
 			return notAllowed(describeHost(host, addr))
 		}
 	case isLocalhostName(host):
 		// It resolves to 127.0.0.1, ::1 or both; the dialer tries each, so one allowed is enough.
-		if guard.SafeAddr(ipv4Loopback) != nil && guard.SafeAddr(netip.IPv6Loopback()) != nil {
+		if !policy.allows(ipv4Loopback) && !policy.allows(netip.IPv6Loopback()) {
 			return notAllowed(fmt.Sprintf("the host %s is loopback by definition (RFC 6761)", host))
 		}
 	}

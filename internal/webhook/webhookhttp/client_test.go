@@ -1,4 +1,4 @@
-package webhook
+package webhookhttp
 
 import (
 	"context"
@@ -15,14 +15,19 @@ import (
 	"time"
 
 	"code.dny.dev/ssrf"
+
+	"github.com/kassapay/kassa/internal/webhook"
 )
+
+// loopback is what the zero-setup default and the test servers allow: 127.0.0.0/8 and ::1.
+var loopback = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128")}
 
 // Each URL below is refused in the dialer's Control hook, which runs after the socket is created and before
 // connect(2): no packet leaves the machine. errors.Is(err, ssrf.ErrProhibitedIP) proves the refusal came from that
 // hook (nothing else produces it), and a connect attempt to the non-loopback ones could not succeed here anyway.
 func TestClientRefusesInternalAddressesWithoutAllowList(t *testing.T) {
 	t.Parallel()
-	client := NewHTTPClient(nil, 2*time.Second)
+	client := NewClient(nil, 2*time.Second)
 	for _, tc := range []struct{ name, url, wantInMessage string }{
 		{"loopback", "http://127.0.0.1:8080/hook", "127.0.0.0/8"},
 		{"private 10/8", "http://10.0.0.1/hook", "10.0.0.0/8"},
@@ -48,8 +53,8 @@ func TestClientRefusesInternalAddressesWithoutAllowList(t *testing.T) {
 				resp.Body.Close()
 				t.Fatalf("GET %s succeeded with %s; want a refusal", tc.url, resp.Status)
 			}
-			if !errors.Is(err, ErrForbiddenAddress) || !errors.Is(err, ssrf.ErrProhibitedIP) {
-				t.Fatalf("GET %s: err = %v; want ErrForbiddenAddress wrapping ssrf.ErrProhibitedIP", tc.url, err)
+			if !errors.Is(err, webhook.ErrForbiddenAddress) || !errors.Is(err, ssrf.ErrProhibitedIP) {
+				t.Fatalf("GET %s: err = %v; want webhook.ErrForbiddenAddress wrapping ssrf.ErrProhibitedIP", tc.url, err)
 			}
 			if !strings.Contains(err.Error(), tc.wantInMessage) {
 				t.Errorf("error %q does not name %q", err, tc.wantInMessage)
@@ -57,9 +62,9 @@ func TestClientRefusesInternalAddressesWithoutAllowList(t *testing.T) {
 			if elapsed := time.Since(start); elapsed > time.Second {
 				t.Errorf("refusal took %s; a Control refusal is immediate", elapsed)
 			}
-			got := Classify(resp, err)
+			got := classify(resp, err, time.Now())
 			if !got.Retry || !strings.Contains(got.Reason, "SSRF") {
-				t.Errorf("Classify = %+v; want a retry whose reason names the SSRF refusal", got)
+				t.Errorf("classify = %+v; want a retry whose reason names the SSRF refusal", got)
 			}
 		})
 	}
@@ -86,15 +91,15 @@ func TestClientRefusalConnectsNothing(t *testing.T) {
 	}()
 	port := ln.Addr().(*net.TCPAddr).Port
 
-	client := NewHTTPClient(nil, time.Second)
+	client := NewClient(nil, time.Second)
 	for _, host := range []string{"127.0.0.1", "localhost", "[::ffff:127.0.0.1]"} {
 		u := fmt.Sprintf("http://%s:%d/hook", host, port)
 		resp, err := client.Get(u)
 		if err == nil {
 			resp.Body.Close()
 		}
-		if !errors.Is(err, ErrForbiddenAddress) {
-			t.Errorf("GET %s: err = %v; want ErrForbiddenAddress", u, err)
+		if !errors.Is(err, webhook.ErrForbiddenAddress) {
+			t.Errorf("GET %s: err = %v; want webhook.ErrForbiddenAddress", u, err)
 		}
 	}
 	// A control dial shows the listener works, so zero accepts below means zero connects above.
@@ -119,13 +124,13 @@ func TestClientReachesAllowListedLoopback(t *testing.T) {
 	}))
 	t.Cleanup(srv.Close)
 
-	client := NewHTTPClient([]netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}, 0)
+	client := NewClient([]netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}, 0)
 	resp, err := client.Get(srv.URL)
 	if err != nil {
 		t.Fatalf("GET %s with 127.0.0.0/8 allowed: %v", srv.URL, err)
 	}
 	defer resp.Body.Close()
-	if got := Excerpt(resp.Body); resp.StatusCode != 200 || got != "ok" {
+	if got := excerpt(resp.Body); resp.StatusCode != 200 || got != "ok" {
 		t.Fatalf("got %d %q; want 200 \"ok\"", resp.StatusCode, got)
 	}
 
@@ -135,8 +140,8 @@ func TestClientReachesAllowListedLoopback(t *testing.T) {
 		if err == nil {
 			resp.Body.Close()
 		}
-		if !errors.Is(err, ErrForbiddenAddress) {
-			t.Errorf("GET %s with only 127.0.0.0/8 allowed: err = %v; want ErrForbiddenAddress", u, err)
+		if !errors.Is(err, webhook.ErrForbiddenAddress) {
+			t.Errorf("GET %s with only 127.0.0.0/8 allowed: err = %v; want webhook.ErrForbiddenAddress", u, err)
 		}
 	}
 }
@@ -153,7 +158,7 @@ func TestClientNeverFollowsRedirects(t *testing.T) {
 	}))
 	t.Cleanup(srv.Close)
 
-	client := NewHTTPClient([]netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}, time.Second)
+	client := NewClient([]netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}, time.Second)
 	resp, err := client.Post(srv.URL+"/hook", "application/json", strings.NewReader("{}"))
 	if err != nil {
 		t.Fatal(err)
@@ -166,12 +171,12 @@ func TestClientNeverFollowsRedirects(t *testing.T) {
 
 func TestClientIgnoresProxyEnvironment(t *testing.T) {
 	t.Parallel()
-	client := NewHTTPClient(nil, 0)
+	client := NewClient(nil, 0)
 	if proxy := client.Transport.(*http.Transport).Proxy; proxy != nil {
 		t.Fatal("Transport.Proxy is set; a proxy would connect on our behalf, past the SSRF check")
 	}
-	if client.Timeout != DefaultTimeout {
-		t.Fatalf("Timeout = %s; want %s", client.Timeout, DefaultTimeout)
+	if client.Timeout != webhook.DefaultTimeout {
+		t.Fatalf("Timeout = %s; want %s", client.Timeout, webhook.DefaultTimeout)
 	}
 }
 
@@ -186,37 +191,37 @@ func TestClientTimesOut(t *testing.T) {
 	}))
 	t.Cleanup(func() { close(release); srv.Close() })
 
-	client := NewHTTPClient([]netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}, 100*time.Millisecond)
+	client := NewClient([]netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}, 100*time.Millisecond)
 	req, _ := http.NewRequestWithContext(context.Background(), http.MethodPost, srv.URL, strings.NewReader("{}"))
 	resp, err := client.Do(req)
 	if err == nil {
 		resp.Body.Close()
 		t.Fatal("a receiver that never answers did not time out")
 	}
-	if got := Classify(resp, err); !got.Retry || !strings.HasPrefix(got.Reason, "timeout") {
-		t.Fatalf("Classify = %+v; want a retry with a timeout reason", got)
+	if got := classify(resp, err, time.Now()); !got.Retry || !strings.HasPrefix(got.Reason, "timeout") {
+		t.Fatalf("classify = %+v; want a retry with a timeout reason", got)
 	}
 }
 
-// TestRegistrationAgreesWithTheDialer: for address literals, ValidateEndpointURL refuses exactly what the delivery
+// TestRegistrationAgreesWithTheDialer: for address literals, webhook.ValidateEndpointURL refuses exactly what the delivery
 // client refuses to dial, with and without an allow-list, so a URL accepted at registration is not then refused at
 // every delivery (and the reverse). Port 1 on loopback has no listener: an allowed dial fails with a refused
-// connection, not with ErrForbiddenAddress.
+// connection, not with webhook.ErrForbiddenAddress.
 func TestRegistrationAgreesWithTheDialer(t *testing.T) {
 	t.Parallel()
 	hosts := []string{"127.0.0.1", "127.0.0.2", "[::ffff:127.0.0.1]", "[::1]", "10.0.0.1", "[::ffff:10.0.0.1]",
 		"169.254.169.254", "0.0.0.0", "100.64.0.1", "[fe80::1]", "[::]", "[fc00::1]"}
 	for name, allowed := range map[string][]netip.Prefix{"nothing allowed": nil, "loopback allowed": loopback} {
-		client := NewHTTPClient(allowed, time.Second)
+		client := NewClient(allowed, time.Second)
 		for _, host := range hosts {
 			u := "http://" + host + ":1/hook"
 			resp, err := client.Get(u)
 			if err == nil {
 				resp.Body.Close()
 			}
-			dialRefused := errors.Is(err, ErrForbiddenAddress)
-			regErr := ValidateEndpointURL(u, false, allowed)
-			if regRefused := errors.Is(regErr, ErrEndpointURLNotAllowed); regRefused != dialRefused {
+			dialRefused := errors.Is(err, webhook.ErrForbiddenAddress)
+			regErr := webhook.ValidateEndpointURL(u, false, allowed)
+			if regRefused := errors.Is(regErr, webhook.ErrEndpointURLNotAllowed); regRefused != dialRefused {
 				t.Errorf("%s, %s: registration refused %v (%v), dialer refused %v (%v)", name, host, regRefused, regErr, dialRefused, err)
 			}
 		}
