@@ -15,7 +15,8 @@ import (
 	"github.com/kassapay/kassa/internal/store/storetest"
 )
 
-// testCardNumbers are the sandbox's cards (DESIGN §10): none may be stored in clear or logged, in any form.
+// testCardNumbers are the sandbox's cards (docs/architecture.md §10): none may be stored in clear or logged, in any
+// form.
 var testCardNumbers = []string{
 	sandbox.CardVisa, sandbox.CardMastercard, sandbox.CardAmex, sandbox.CardDiscover, sandbox.CardDecline,
 	sandbox.CardInsufficientFunds, sandbox.CardExpired, sandbox.CardCVVMismatch, sandbox.CardProcessingError,

@@ -17,7 +17,7 @@ import (
 	"github.com/kassapay/kassa/internal/logging"
 )
 
-// ErrorBody is Kassa's one error shape (DESIGN §6).
+// ErrorBody is Kassa's one error shape (docs/architecture.md §6).
 type ErrorBody struct {
 	Type        string            `json:"type" enum:"invalid_request_error,authentication_error,permission_error,card_error,idempotency_error,rate_limit_error,api_error" doc:"Error class; decides the HTTP status family."`
 	Code        string            `json:"code" doc:"Stable snake_case code, e.g. parameter_invalid, resource_missing, idempotency_key_reused."`

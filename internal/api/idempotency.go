@@ -33,14 +33,14 @@ func (w *captureWriter) Write(b []byte) (int, error) {
 	return w.ResponseWriter.Write(b)
 }
 
-// idempotent implements DESIGN §6 for POST requests: the key comes from the Idempotency-Key header or the body's
-// idempotency_key field; a completed key replays the stored response byte for byte with Idempotent-Replayed: true;
-// another body under the same key is 409 idempotency_key_reused; a key whose first request is still running is 409
-// idempotency_request_in_progress with Retry-After.
+// idempotent implements docs/architecture.md §6 for POST requests: the key comes from the Idempotency-Key header or the
+// body's idempotency_key field; a completed key replays the stored response byte for byte with Idempotent-Replayed:
+// true; another body under the same key is 409 idempotency_key_reused; a key whose first request is still running is
+// 409 idempotency_request_in_progress with Retry-After.
 //
 // The handler runs with the claim in its context (gateway.WithClaim): a money-moving use case binds the key to the
-// object its first phase creates, in that phase's transaction, and a retry that takes over a key abandoned by a
-// crashed run resumes that object instead of moving the money again (DESIGN §5).
+// object its first phase creates, in that phase's transaction, and a retry that takes over a key abandoned by a crashed
+// run resumes that object instead of moving the money again (docs/architecture.md §5).
 func (s *Server) idempotent(w http.ResponseWriter, r *http.Request, info *requestInfo, next func(http.ResponseWriter, *http.Request)) {
 	body, err := readBody(r)
 	if err != nil {

@@ -20,7 +20,7 @@ import (
 // The malformed-input sweep: every operation of /api/openapi.json, with a real object behind each path id, is sent
 // malformed path ids, query parameters, header parameters and JSON bodies one at a time, each change on top of an
 // otherwise valid request so that it gets as far into the handler as it can. Nothing a client sends may produce a
-// 5xx, and every error must come in the documented shape with a documented code (DESIGN §6).
+// 5xx, and every error must come in the documented shape with a documented code (docs/architecture.md §6).
 
 // sweepBodies are valid bodies of every operation that takes one, by operation id; {collection} stands for the id
 // of the seeded object of that collection. An operation with a body and no entry here fails the sweep, so a new
@@ -274,7 +274,7 @@ func (sw *sweep) report() {
 
 var snakeCase = regexp.MustCompile(`^[a-z][a-z0-9]*(_[a-z0-9]+)*$`)
 
-// errorTypes are the error types of DESIGN §6.
+// errorTypes are the error types of docs/architecture.md §6.
 var errorTypes = []string{"invalid_request_error", "authentication_error", "permission_error", "card_error",
 	"idempotency_error", "rate_limit_error", "api_error"}
 
@@ -306,7 +306,7 @@ func (sw *sweep) contractBreach(r kassatest.Response) string {
 	er := body.Error
 	switch {
 	case !slices.Contains(errorTypes, er.Type):
-		return fmt.Sprintf("error type %q is not one of DESIGN §6's", er.Type)
+		return fmt.Sprintf("error type %q is not one of docs/architecture.md §6's", er.Type)
 	case !snakeCase.MatchString(er.Code):
 		return fmt.Sprintf("error code %q is not snake_case", er.Code)
 	case api.ErrorCodes[er.Code] != r.Status:

@@ -9,8 +9,8 @@ import (
 	"github.com/kassapay/kassa/internal/ratelimit"
 )
 
-// allow applies the rate limits of DESIGN §6: per merchant and mode, reads (GET) and writes (everything else,
-// payment operations included) have separate budgets; public endpoints are limited per client IP. It writes the
+// allow applies the rate limits of docs/architecture.md §6: per merchant and mode, reads (GET) and writes (everything
+// else, payment operations included) have separate budgets; public endpoints are limited per client IP. It writes the
 // RateLimit-* headers and, when the budget is spent, the 429.
 func (s *Server) allow(w http.ResponseWriter, r *http.Request, policy authPolicy, info *requestInfo) bool {
 	def := s.opts.RateLimits

@@ -176,8 +176,8 @@ func TestOpenAPIDocumentIsValidAndComplete(t *testing.T) {
 	if diff := cmp.Diff(want, documented); diff != "" {
 		t.Errorf("documented operations (-want +got):\n%s", diff)
 	}
-	// DESIGN §6: any POST takes its idempotency key in the body too, so every POST body accepts idempotency_key
-	// (unknown fields are rejected).
+	// docs/architecture.md §6: any POST takes its idempotency key in the body too, so every POST body accepts
+	// idempotency_key (unknown fields are rejected).
 	for path, item := range doc.Paths.Map() {
 		op := item.Post
 		if op == nil || op.RequestBody == nil || op.RequestBody.Value == nil {

@@ -50,7 +50,7 @@ type Options struct {
 	ClientIP clientip.Resolver
 }
 
-// RateLimits are per-second and per-hour request budgets (DESIGN §6).
+// RateLimits are per-second and per-hour request budgets (docs/architecture.md §6).
 type RateLimits struct {
 	WritePerSecond  int
 	WritePerHour    int

@@ -12,7 +12,8 @@ import (
 	"github.com/kassapay/kassa/internal/webhook"
 )
 
-// Webhook endpoints: where a merchant receives events, and the secret deliveries are signed with (DESIGN §4, §7).
+// Webhook endpoints: where a merchant receives events, and the secret deliveries are signed with (docs/architecture.md
+// §4, §7).
 
 // EndpointOutput wraps one endpoint.
 type EndpointOutput struct {
@@ -148,7 +149,8 @@ func (s *Server) deleteEndpoint(ctx context.Context, in *EndpointIDInput) (*Endp
 	return &EndpointOutput{Body: gateway.EndpointView(ep)}, nil
 }
 
-// defaultRotationGrace is how long the previous secret keeps signing when the request does not say (DESIGN §7).
+// defaultRotationGrace is how long the previous secret keeps signing when the request does not say
+// (docs/architecture.md §7).
 const defaultRotationGrace = 24 * time.Hour
 
 // RotateSecretInput is the body of POST /api/v1/webhook-endpoints/{id}/rotate-secret.

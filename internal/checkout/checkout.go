@@ -81,7 +81,7 @@ func (s Status) Open() bool {
 // max_attempts_reached).
 const MaxFailedAttempts = 5
 
-// Time-to-live bounds (DESIGN §4).
+// Time-to-live bounds (docs/architecture.md §4).
 const (
 	SessionTTLDefault = 30 * time.Minute
 	SessionTTLMin     = time.Minute
@@ -120,9 +120,10 @@ func TTL(kind Kind, seconds int64) (time.Duration, error) {
 // SessionIDPlaceholder in a success or cancel URL is replaced by the session's id when the customer is sent there.
 const SessionIDPlaceholder = "{CHECKOUT_SESSION_ID}"
 
-// ValidateReturnURL checks a success_url or cancel_url (DESIGN §9): absolute https (http only for localhost and
-// loopback addresses), no credentials; when the merchant set allowed origins, the URL's origin must be one of them,
-// or the origin of the session's webhook URL, which is allowed automatically. It may contain SessionIDPlaceholder.
+// ValidateReturnURL checks a success_url or cancel_url (docs/architecture.md §9): absolute https (http only for
+// localhost and loopback addresses), no credentials; when the merchant set allowed origins, the URL's origin must be
+// one of them, or the origin of the session's webhook URL, which is allowed automatically. It may contain
+// SessionIDPlaceholder.
 func ValidateReturnURL(name, raw string, allowedOrigins []string, webhookURL string) error {
 	if raw == "" {
 		return &field.Error{Field: name, Err: ErrRequired}

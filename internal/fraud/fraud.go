@@ -167,7 +167,7 @@ type Input struct {
 	RecentDeclines int
 	// Blocked are the merchant's blocklist entries that match this attempt.
 	Blocked []BlockMatch
-	// SandboxFraudCard is set in test mode for the documented fraud card (DESIGN §10).
+	// SandboxFraudCard is set in test mode for the documented fraud card (docs/architecture.md §10).
 	SandboxFraudCard bool
 }
 

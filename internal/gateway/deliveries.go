@@ -83,7 +83,7 @@ func (g *Gateway) send(ctx context.Context, ep webhook.Endpoint, ev webhook.Even
 
 // recordAttempt stores an attempt and moves the delivery (and, on 410 or a 5-day failure streak, the endpoint).
 // The endpoint row is locked only when the endpoint changes: every delivery to an endpoint locking it would make one
-// hot row of the busiest path (DESIGN §13).
+// hot row of the busiest path (docs/architecture.md §13).
 //
 // ep is the endpoint as read before sending; it only decides whether the endpoint needs changing, which is then
 // done on a freshly locked copy.

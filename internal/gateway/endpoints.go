@@ -20,7 +20,7 @@ import (
 type WebhookOptions struct {
 	// Secrets seals endpoint signing secrets at rest (a key derived from KASSA_MASTER_KEY).
 	Secrets *sealed.Box
-	// Schedule is the retry schedule (default DESIGN §7's).
+	// Schedule is the retry schedule (default docs/architecture.md §7's).
 	Schedule webhook.Schedule
 	// AllowedNetworks may be registered and reached despite the SSRF guard (configuration; loopback in local
 	// development).

@@ -31,7 +31,7 @@ const (
 	KindUnsupportedMedia                 // the request body is not JSON (415)
 )
 
-// kindTable is the one map from error kinds to HTTP status and error type (DESIGN §6).
+// kindTable is the one map from error kinds to HTTP status and error type (docs/architecture.md §6).
 var kindTable = map[Kind]struct {
 	status int
 	typ    string
@@ -70,7 +70,7 @@ func (k Kind) Status() int {
 	return http.StatusInternalServerError
 }
 
-// Type is the error type of DESIGN §6 for this kind ("api_error" for a kind the table does not know).
+// Type is the error type of docs/architecture.md §6 for this kind ("api_error" for a kind the table does not know).
 func (k Kind) Type() string {
 	if e, ok := kindTable[k]; ok {
 		return e.typ

@@ -52,7 +52,7 @@ type EventInput struct {
 
 // RecordEvent records an event inside the caller's transaction, with one delivery per matching enabled endpoint
 // and the jobs that deliver them. If the transaction rolls back, none of it happened: no event, no delivery, no
-// request (DESIGN principle 2).
+// request (docs/architecture.md §1).
 func (g *Gateway) RecordEvent(ctx context.Context, tx store.Tx, in EventInput) (webhook.Event, error) {
 	data, err := json.Marshal(in.Data)
 	if err != nil {

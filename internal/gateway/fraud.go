@@ -21,7 +21,7 @@ import (
 	"github.com/kassapay/kassa/internal/vault"
 )
 
-// SandboxFraudCard is the documented test card the fraud rules always decline in test mode (DESIGN §10).
+// SandboxFraudCard is the documented test card the fraud rules always decline in test mode (docs/architecture.md §10).
 const SandboxFraudCard = "4000000000000259"
 
 // Windows of the typical-amount signal.

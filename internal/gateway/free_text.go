@@ -1,11 +1,11 @@
 package gateway
 
-// Card numbers typed into free text (DESIGN §9). A customer or a merchant's agent who types a card number into a
-// reason, a description, a name or a metadata value must not have it stored in clear, in its row, its events or a
-// stored idempotency response. Each input below masks its free-text fields with vault.MaskPANs (first six and last
-// four kept); the use case that takes it calls the method as its first statement, before anything validates, stores
-// or echoes the input. Masking keeps a string's length, so the length limits judge what was sent (a metadata number
-// that is a card number becomes a string, two bytes longer).
+// Card numbers typed into free text (docs/architecture.md §9). A customer or a merchant's agent who types a card number
+// into a reason, a description, a name or a metadata value must not have it stored in clear, in its row, its events or
+// a stored idempotency response. Each input below masks its free-text fields with vault.MaskPANs (first six and last
+// four kept); the use case that takes it calls the method as its first statement, before anything validates, stores or
+// echoes the input. Masking keeps a string's length, so the length limits judge what was sent (a metadata number that
+// is a card number becomes a string, two bytes longer).
 //
 // Left as sent, on purpose:
 //   - the card number field itself, which goes to the vault;

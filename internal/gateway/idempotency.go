@@ -18,7 +18,7 @@ var errInProgress = &Error{Kind: KindIdempotency, Code: "idempotency_request_in_
 
 // Claim is a request's hold on its idempotency key, carried in its context (WithClaim) to the use case, so that a
 // money-moving use case binds its first phase to the key (bindRecoveryPoint) and a retry that took the key over
-// resumes what the first run started (resumePoint) instead of moving the money again (DESIGN §5).
+// resumes what the first run started (resumePoint) instead of moving the money again (docs/architecture.md §5).
 type Claim struct {
 	Scope idempotency.Scope
 	// RecoveryPoint is the object (pay_, txn_, ref_) an earlier run of the key created in its first phase, set

@@ -155,17 +155,17 @@ func (g *Gateway) validateOrderCard(c CardInput) (vault.Card, error) {
 	return card, nil
 }
 
-// CreateOrderPayment starts a payment of an order and returns it pending; a River job (ProcessOrderPayment) settles
-// it after PaymentOptions.AsyncDelay. Amount and currency come from the order. The payment, the order's new status
-// and the job commit together.
+// CreateOrderPayment starts a payment of an order and returns it pending; a River job (ProcessOrderPayment) settles it
+// after PaymentOptions.AsyncDelay. Amount and currency come from the order. The payment, the order's new status and the
+// job commit together.
 //
-// The provider's first phase runs here, in the request, while the customer is present: a UPI collect request goes
-// out at once (the payer approves it in their app while the job waits), and a card is authorized with its CVV. The
-// CVV exists only in this request's memory (DESIGN §9): it is neither stored nor put in the job's arguments. The job
-// repeats the first phase with the same idempotency key and the vaulted card without CVV, which the provider
-// contract answers from its record of the key (see provider.Request), and then captures. If the process dies before
-// the authorization went out, that repeat is the first call the provider sees: the authorization is then made
-// without CVV, as for a stored card, which the contract also requires providers to accept.
+// The provider's first phase runs here, in the request, while the customer is present: a UPI collect request goes out
+// at once (the payer approves it in their app while the job waits), and a card is authorized with its CVV. The CVV
+// exists only in this request's memory (docs/architecture.md §9): it is neither stored nor put in the job's arguments.
+// The job repeats the first phase with the same idempotency key and the vaulted card without CVV, which the provider
+// contract answers from its record of the key (see provider.Request), and then captures. If the process dies before the
+// authorization went out, that repeat is the first call the provider sees: the authorization is then made without CVV,
+// as for a stored card, which the contract also requires providers to accept.
 func (g *Gateway) CreateOrderPayment(ctx context.Context, a Auth, in OrderPaymentInput) (payment.Payment, error) {
 	if paymentID := resumePoint(ctx, "pay_"); paymentID != "" {
 		return g.resumeOrderPayment(ctx, a, paymentID)
@@ -254,7 +254,7 @@ func (g *Gateway) CreateOrderPayment(ctx context.Context, a Auth, in OrderPaymen
 			if err := g.vaultCard(ctx, tx, &p, card); err != nil {
 				return err
 			}
-			// Scored like every card payment, before any provider call (DESIGN §9, internal/fraud).
+			// Scored like every card payment, before any provider call (docs/architecture.md §9, internal/fraud).
 			if fraudDeclined, err = g.assessFraud(ctx, tx, &p, card); err != nil {
 				return err
 			}

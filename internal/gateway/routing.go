@@ -14,11 +14,11 @@ import (
 	"github.com/kassapay/kassa/internal/vault"
 )
 
-// Routing (DESIGN §14): a payment is tried on the profiles its merchant's rules choose, in order, or on the default
-// profile (the oldest enabled one serving its method and currency). Each attempt records the profile on the payment
-// before the call, so a recovery asks the same profile with the same key; the next profile is tried only after a
-// definitive failure that moved no money (provider.Fallback). Captures, voids and refunds go to the profile that
-// took the payment.
+// Routing (docs/architecture.md §14): a payment is tried on the profiles its merchant's rules choose, in order, or on
+// the default profile (the oldest enabled one serving its method and currency). Each attempt records the profile on the
+// payment before the call, so a recovery asks the same profile with the same key; the next profile is tried only after
+// a definitive failure that moved no money (provider.Fallback). Captures, voids and refunds go to the profile that took
+// the payment.
 
 // route is one profile a payment may be tried on, with the provider that serves it.
 type route struct {

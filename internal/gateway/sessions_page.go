@@ -53,10 +53,10 @@ func (g *Gateway) GetCheckoutPage(ctx context.Context, sessionID string) (checko
 	return s, err
 }
 
-// PaySession is a customer paying a session or link with a card on the hosted page or the embed (DESIGN §5): the
-// payment is recorded pending with a recovery job, the provider is called, and the outcome is recorded with its
-// transaction, ledger entries and events. scenario forces a sandbox outcome and is ignored in live mode; clientIP is
-// the customer's address (clientip.Resolver), which the fraud rules count and match.
+// PaySession is a customer paying a session or link with a card on the hosted page or the embed (docs/architecture.md
+// §5): the payment is recorded pending with a recovery job, the provider is called, and the outcome is recorded with
+// its transaction, ledger entries and events. scenario forces a sandbox outcome and is ignored in live mode; clientIP
+// is the customer's address (clientip.Resolver), which the fraud rules count and match.
 func (g *Gateway) PaySession(ctx context.Context, sessionID string, in CardInput, email string, scenario provider.Scenario, clientIP string) (PayResult, error) {
 	in.maskCardNumbers()
 	// The session's state answers first: a card error on a paid or canceled session would mislead the customer.

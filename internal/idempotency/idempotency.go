@@ -1,5 +1,5 @@
-// Package idempotency holds the rules of Kassa's Idempotency-Key contract (DESIGN §6): which requests share a key's
-// scope, when two requests are "the same", which responses are remembered, and how long.
+// Package idempotency holds the rules of Kassa's Idempotency-Key contract (docs/architecture.md §6): which requests
+// share a key's scope, when two requests are "the same", which responses are remembered, and how long.
 package idempotency
 
 import (
@@ -43,7 +43,7 @@ type Record struct {
 	RequestHash string
 	Status      Status
 	// RecoveryPoint is the object (pay_, txn_, ref_) the request created in the transaction of its first phase
-	// (DESIGN §5), or "" while it has moved no money.
+	// (docs/architecture.md §5), or "" while it has moved no money.
 	RecoveryPoint  string
 	ResponseStatus int
 	ResponseBody   []byte

@@ -1,5 +1,5 @@
 // Package jobs holds Kassa's River workers and periodic jobs. Job arguments point at Kassa's own rows, never at
-// River job ids (DESIGN §2), and every worker is idempotent: River delivers a job at least once.
+// River job ids, and every worker is idempotent: River delivers a job at least once.
 package jobs
 
 import (

@@ -97,7 +97,7 @@ type Options struct {
 	// LiveMode makes live keys usable (a real master key is configured).
 	LiveMode     bool
 	MaxBodyBytes int64
-	// WebhookSchedule overrides the delivery schedule (default DESIGN §7's; tests drive it with Clock).
+	// WebhookSchedule overrides the delivery schedule (default docs/architecture.md §7's; tests drive it with Clock).
 	WebhookSchedule webhook.Schedule
 	// BlockLoopback leaves the webhook SSRF guard without its loopback allowance, as in production: loopback URLs
 	// are refused at registration (url_not_allowed) and at every delivery. By default tests may register and deliver

@@ -41,7 +41,8 @@ type Merchant struct {
 	UpdatedAt           time.Time
 }
 
-// RateLimits are per-merchant request limits (DESIGN §6). A zero field means the instance default applies.
+// RateLimits are per-merchant request limits (docs/architecture.md §6). A zero field means the instance default
+// applies.
 type RateLimits struct {
 	WritePerSecond int `json:"write_per_second,omitempty"`
 	WritePerHour   int `json:"write_per_hour,omitempty"`

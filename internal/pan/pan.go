@@ -1,5 +1,5 @@
-// Package pan finds card numbers (primary account numbers) in text: the one rule by which the logger redacts log
-// lines and the vault masks free text before it is stored (DESIGN §9). It only finds; each caller decides how a
+// Package pan finds card numbers (primary account numbers) in text: the one rule by which the logger redacts log lines
+// and the vault masks free text before it is stored (docs/architecture.md §9). It only finds; each caller decides how a
 // number it found is replaced. Security-critical: a number this package misses is a card number kept in clear.
 package pan
 

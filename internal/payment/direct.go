@@ -6,7 +6,7 @@ import (
 )
 
 // Direct holds what a card payment records beyond its amounts: the issuer's answer, the authorization's lifetime,
-// the capture or void in flight (DESIGN §5), and the fraud assessment made before the provider call.
+// the capture or void in flight (docs/architecture.md §5), and the fraud assessment made before the provider call.
 type Direct struct {
 	// CardFingerprint is the vault's keyed fingerprint of the card; ClientIP is the payer's address. Both feed the
 	// fraud rules' velocity counts.

@@ -39,7 +39,7 @@ const (
 // AuthorizationLifetime is how long an authorization can be captured.
 const AuthorizationLifetime = 7 * 24 * time.Hour
 
-// transitions is the whole state machine (DESIGN §4).
+// transitions is the whole state machine (docs/architecture.md §4).
 var transitions = map[Status][]Status{
 	StatusPending:           {StatusAuthorized, StatusCaptured, StatusFailed},
 	StatusAuthorized:        {StatusCaptured, StatusVoided, StatusExpired, StatusFailed},

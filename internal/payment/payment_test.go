@@ -5,7 +5,7 @@ import (
 	"testing"
 )
 
-// TestTransitions checks every (from, to) pair against DESIGN §4's diagram.
+// TestTransitions checks every (from, to) pair against docs/architecture.md §4's diagram.
 func TestTransitions(t *testing.T) {
 	t.Parallel()
 	allowed := map[[2]Status]bool{

@@ -2,8 +2,8 @@ package payment
 
 import "regexp"
 
-// vpaPattern is the format of a UPI virtual payment address (DESIGN §10): a handle of letters, digits, dots,
-// underscores and dashes, an @, and a provider name of letters and digits.
+// vpaPattern is the format of a UPI virtual payment address (docs/architecture.md §10): a handle of letters, digits,
+// dots, underscores and dashes, an @, and a provider name of letters and digits.
 var vpaPattern = regexp.MustCompile(`^[a-zA-Z0-9._-]+@[a-zA-Z0-9]+$`)
 
 // MaxVPALength bounds a VPA; real ones are far shorter.

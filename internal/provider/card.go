@@ -7,7 +7,7 @@ import (
 )
 
 // Card is a payment card on its way to the processor. It lives in memory for one call: the number comes from the
-// vault or the request, the CVV only from the request (DESIGN §9).
+// vault or the request, the CVV only from the request (docs/architecture.md §9).
 //
 // Card hides its number and CVV from every way Go prints a value: fmt with any verb (%v, %+v, %#v, %s, %q, …),
 // String, slog (LogValue) and encoding/json (MarshalJSON) show only the last four digits and the expiry. Code that

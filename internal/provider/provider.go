@@ -1,13 +1,13 @@
-// Package provider is the provider seam (DESIGN §1.7): the one interface between Kassa and the processors that move
-// money. The built-in sandbox (package sandbox) and every real processor implement Provider, and every implementation
-// passes the conformance suite in package providertest.
+// Package provider is the provider seam (docs/architecture.md §1): the one interface between Kassa and the processors
+// that move money. The built-in sandbox (package sandbox) and every real processor implement Provider, and every
+// implementation passes the conformance suite in package providertest.
 //
 // This package is security-relevant. A Request may carry a card number and CVV; they live in memory only, for the
 // duration of one call, and Card never prints them (see Card). A Result never carries card data.
 //
 // # The contract
 //
-// Do performs one operation and answers in one of two ways (DESIGN §5):
+// Do performs one operation and answers in one of two ways (docs/architecture.md §5):
 //
 //   - (Result, nil): the processor's definitive answer for this idempotency key. Result.Status says what happened;
 //     StatusPending is definitive too ("the payer has not decided yet") and is followed up with Lookup.
@@ -18,9 +18,9 @@
 //     an invalid request (unknown transaction, bad amount) is a Result with StatusFailed.
 //
 // Providers deduplicate on Request.IdempotencyKey: the same key with the same request gives the same Result, however
-// often and however long after (within the processor's retention), across restarts of either side. A recovery call
-// may carry the card without its CVV, because Kassa never stores a CVV (DESIGN §9); a provider answers it from its
-// record of the key and must not decline it for the missing CVV.
+// often and however long after (within the processor's retention), across restarts of either side. A recovery call may
+// carry the card without its CVV, because Kassa never stores a CVV (docs/architecture.md §9); a provider answers it
+// from its record of the key and must not decline it for the missing CVV.
 package provider
 
 import (
@@ -44,11 +44,12 @@ type Provider interface {
 	Lookup(ctx context.Context, providerTransactionID string) (Result, error)
 }
 
-// ErrTimeout means the processor did not answer in time: the outcome is unknown and the caller must ask again with
-// the same idempotency key (the recovery job of DESIGN §5). When the caller gives up, it records TimeoutResult.
+// ErrTimeout means the processor did not answer in time: the outcome is unknown and the caller must ask again with the
+// same idempotency key (the recovery job of docs/architecture.md §5). When the caller gives up, it records
+// TimeoutResult.
 var ErrTimeout = errors.New("provider: no answer in time, outcome unknown")
 
-// Operation is what a Request asks the processor to do. Each one becomes a Transaction row (DESIGN §4).
+// Operation is what a Request asks the processor to do. Each one becomes a Transaction row (docs/architecture.md §4).
 type Operation string
 
 const (

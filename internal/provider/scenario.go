@@ -1,7 +1,8 @@
 package provider
 
-// Scenario forces the outcome of an operation in test mode: the hosted page shows one chip per scenario (DESIGN §10),
-// and the API accepts the same values. The sandbox obeys it whatever the card or VPA; real providers ignore it.
+// Scenario forces the outcome of an operation in test mode: the hosted page shows one chip per scenario
+// (docs/architecture.md §10), and the API accepts the same values. The sandbox obeys it whatever the card or VPA; real
+// providers ignore it.
 type Scenario string
 
 const (

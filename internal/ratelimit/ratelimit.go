@@ -1,15 +1,15 @@
-// Package ratelimit enforces Kassa's request rate limits in this process (DESIGN §6): per merchant, payment operations
-// 20/s and 10,000/h, reads 100/s; public endpoints 50/s per IP; each configurable per merchant.
+// Package ratelimit enforces Kassa's request rate limits in this process (docs/architecture.md §6): per merchant,
+// payment operations 20/s and 10,000/h, reads 100/s; public endpoints 50/s per IP; each configurable per merchant.
 //
 // Every key (a merchant and an operation class, or a client IP) has one token bucket per Rule, each a
-// golang.org/x/time/rate.Limiter with burst equal to the rule's Limit. A request must take a token from every bucket
-// of its key or from none: Allow first reads each bucket's tokens with TokensAt and only then takes them with ReserveN,
+// golang.org/x/time/rate.Limiter with burst equal to the rule's Limit. A request must take a token from every bucket of
+// its key or from none: Allow first reads each bucket's tokens with TokensAt and only then takes them with ReserveN,
 // all under the Limiter's one mutex, so no Reservation ever needs cancelling. Token counts are floats, which is fine
 // here (nothing in this package is money) once rounding is kept out of the answers: see slack.
 //
 // Keys live in a least-recently-used cache of bounded size so that an attacker cycling IP addresses cannot exhaust
-// memory. The price is that an evicted key comes back with full buckets: size the cache above the number of keys
-// active within the longest rule's period.
+// memory. The price is that an evicted key comes back with full buckets: size the cache above the number of keys active
+// within the longest rule's period.
 //
 // The limits hold per process. Several instances sharing a database each enforce their own buckets.
 package ratelimit

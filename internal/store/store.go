@@ -155,7 +155,7 @@ type LedgerBalance struct {
 }
 
 // Queries are the reads and writes available both inside and outside a transaction, grouped by the concept they
-// store (DESIGN §4).
+// store (docs/architecture.md §4).
 type Queries interface {
 	// Merchants, their dashboard profile and their API keys.
 	InsertMerchant(ctx context.Context, m merchant.Merchant) error
@@ -211,7 +211,7 @@ type Queries interface {
 	GetCustomerByIdempotencyKey(ctx context.Context, merchantID string, livemode bool, key string) (customer.Customer, error)
 	ListCustomers(ctx context.Context, f CustomerFilter) ([]customer.Customer, error)
 
-	// Idempotency keys: the claims of API requests and their recovery points (DESIGN §5).
+	// Idempotency keys: the claims of API requests and their recovery points (docs/architecture.md §5).
 	// ClaimIdempotencyKey inserts an in-progress record unless the scope exists; it reports whether it inserted.
 	ClaimIdempotencyKey(ctx context.Context, r idempotency.Record) (bool, error)
 	GetIdempotencyKey(ctx context.Context, s idempotency.Scope) (idempotency.Record, error)

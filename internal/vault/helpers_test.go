@@ -6,7 +6,7 @@ import (
 	"testing"
 )
 
-// sandboxCards are the test numbers of DESIGN §10, with the brand each must be detected as.
+// sandboxCards are the test numbers of docs/architecture.md §10, with the brand each must be detected as.
 var sandboxCards = []struct {
 	number string
 	brand  Brand

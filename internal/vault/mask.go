@@ -19,7 +19,7 @@ const (
 
 // MaskPANs returns s with every card-number-like run of digits masked, for free text (a refund reason, a
 // description, a name) that is about to be stored: a customer who types a card number into such a field must not
-// have it kept in clear (DESIGN §9). Text without such a run comes back unchanged, as s itself.
+// have it kept in clear (docs/architecture.md §9). Text without such a run comes back unchanged, as s itself.
 //
 // A card-number-like run is what people type for a card number: 13–19 digits, contiguous or in groups joined by
 // single spaces or dashes ("4242 4242 4242 4242", "3782-822463-10005"), that pass the Luhn check. Precisely: digit

@@ -21,7 +21,7 @@ import (
 	"github.com/kassapay/kassa/internal/provider"
 )
 
-// The embeddable checkout (DESIGN §9): a merchant's page loads the SDK from /js/v1/kassa.js, whose
+// The embeddable checkout (docs/architecture.md §9): a merchant's page loads the SDK from /js/v1/kassa.js, whose
 // Kassa.Checkout opens a modal with an iframe of /embed/order/{id} or /embed/session/{cs_id}. For an order the embed
 // page takes the payment by UPI or card through the public API with the merchant's publishable key and polls the
 // payment's status; for a checkout session it takes a card and pays the session as the hosted page does

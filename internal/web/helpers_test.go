@@ -43,7 +43,7 @@ func eventCount(t *testing.T, br *webtest.Browser, typ, objectID string) int {
 	return len(resp.JSON(t)["data"].([]any))
 }
 
-// wantHostedHeaders checks DESIGN §9's headers; csp "" skips the exact policy.
+// wantHostedHeaders checks docs/architecture.md §9's headers; csp "" skips the exact policy.
 func wantHostedHeaders(t *testing.T, what string, p webtest.Page, csp string) {
 	t.Helper()
 	want := map[string]string{

@@ -155,7 +155,7 @@ func (h *handler) show(f front) http.HandlerFunc {
 			return
 		}
 		if !f.provider && s.ProviderCheckoutURL != "" && stateOf(s) == stateOpen {
-			// The routed provider has its own page: the customer pays there (DESIGN §11, document 000).
+			// The routed provider has its own page: the customer pays there (docs/architecture.md §14).
 			http.Redirect(w, r, s.ProviderCheckoutURL, http.StatusSeeOther)
 			return
 		}
@@ -191,7 +191,7 @@ func (h *handler) pay(f front) http.HandlerFunc {
 			return
 		}
 		if !f.provider && s.ProviderCheckoutURL != "" && stateOf(s) == stateOpen {
-			// The routed provider has its own page: the customer pays there (DESIGN §11, document 000).
+			// The routed provider has its own page: the customer pays there (docs/architecture.md §14).
 			http.Redirect(w, r, s.ProviderCheckoutURL, http.StatusSeeOther)
 			return
 		}
@@ -320,7 +320,7 @@ func (h *handler) cancel(f front) http.HandlerFunc {
 			return
 		}
 		if !f.provider && s.ProviderCheckoutURL != "" && stateOf(s) == stateOpen {
-			// The routed provider has its own page: the customer pays there (DESIGN §11, document 000).
+			// The routed provider has its own page: the customer pays there (docs/architecture.md §14).
 			http.Redirect(w, r, s.ProviderCheckoutURL, http.StatusSeeOther)
 			return
 		}

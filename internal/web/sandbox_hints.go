@@ -51,7 +51,7 @@ type chip struct {
 	Checked      bool
 }
 
-// scenarioLabels are the chips' names (DESIGN §10), in provider.Scenarios order.
+// scenarioLabels are the chips' names (docs/architecture.md §10), in provider.Scenarios order.
 var scenarioLabels = map[provider.Scenario]string{
 	provider.ScenarioApprove:           "Approve",
 	provider.ScenarioDecline:           "Decline",

@@ -1,7 +1,7 @@
-// Package web serves Kassa's hosted pages (DESIGN §6, §9): the page where a customer pays a checkout session
-// (/checkout/{cs_id}) or a payment link (/pay/{pl_id}) by card, and the static files they use. Pages are rendered on
-// the server with html/template and work without JavaScript; checkout.js only adds hints while the customer types
-// (card brand, check digit, MM/YY), and the server stays the authority on every field. The embeddable checkout
+// Package web serves Kassa's hosted pages (docs/architecture.md §6, §9): the page where a customer pays a checkout
+// session (/checkout/{cs_id}) or a payment link (/pay/{pl_id}) by card, and the static files they use. Pages are
+// rendered on the server with html/template and work without JavaScript; checkout.js only adds hints while the customer
+// types (card brand, check digit, MM/YY), and the server stays the authority on every field. The embeddable checkout
 // (embed.go) and its SDK live here too; the merchant dashboard is package dashboard.
 //
 // This package is security-critical: it is where card numbers and CVVs enter Kassa from a browser. They go to
@@ -100,7 +100,7 @@ type policy struct {
 	images []string
 }
 
-// hostedHeaders sets the headers every hosted page sends (DESIGN §9).
+// hostedHeaders sets the headers every hosted page sends (docs/architecture.md §9).
 //
 // form-action: the forms post to this origin ('self'), which answers a payment with a 303 to the session's
 // success_url and a cancellation with a 303 to its cancel_url. Whether form-action also governs the redirects that

@@ -17,8 +17,8 @@ package webhook
 
 import "time"
 
-// Header names set on every delivery (DESIGN §7). Sign sets all but HeaderAPIVersion, which the caller adds from the
-// endpoint's API version, together with Content-Type.
+// Header names set on every delivery (docs/architecture.md §7). Sign sets all but HeaderAPIVersion, which the caller
+// adds from the endpoint's API version, together with Content-Type.
 const (
 	HeaderSignature  = "Kassa-Signature"
 	HeaderEventID    = "Kassa-Event-Id"
@@ -31,7 +31,7 @@ const (
 	HeaderWebhookSignature = "webhook-signature"
 )
 
-// Limits of the delivery contract (DESIGN §7).
+// Limits of the delivery contract (docs/architecture.md §7).
 const (
 	// DefaultTimeout bounds one delivery attempt: connect, TLS, request and response headers and body.
 	DefaultTimeout = 10 * time.Second

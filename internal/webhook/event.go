@@ -7,11 +7,11 @@ import (
 	"time"
 )
 
-// EventType names what happened, "<object>.<change>". The catalogue is DESIGN §8; a new type is added there first,
-// then here, then to Catalogue.
+// EventType names what happened, "<object>.<change>". The catalogue is docs/architecture.md §8; a new type is added
+// there first, then here, then to Catalogue.
 type EventType string
 
-// The event catalogue (DESIGN §8).
+// The event catalogue (docs/architecture.md §8).
 const (
 	// EventCheckoutSessionCreated is opt-in: it is sent only to endpoints that name it, never to "*".
 	EventCheckoutSessionCreated EventType = "checkout.session.created"
@@ -38,9 +38,9 @@ const (
 
 	EventUsageAccepted EventType = "usage.accepted"
 
-	// DESIGN §8 says "settlement_batch.* (one per batch state change)" without naming the states. These four are
-	// inferred from a batch's life (opened, handed to the provider, paid out, rejected); when internal/metered defines
-	// the batch state machine, its states and these types must agree.
+	// docs/architecture.md §8 says "settlement_batch.* (one per batch state change)" without naming the states. These
+	// four are inferred from a batch's life (opened, handed to the provider, paid out, rejected); when internal/metered
+	// defines the batch state machine, its states and these types must agree.
 	EventSettlementBatchCreated   EventType = "settlement_batch.created"
 	EventSettlementBatchSubmitted EventType = "settlement_batch.submitted"
 	EventSettlementBatchSettled   EventType = "settlement_batch.settled"
@@ -86,7 +86,7 @@ func (t EventType) Matches(enabled []string) bool {
 	return false
 }
 
-// Event is one thing that happened to one object, as recorded and delivered (DESIGN §4).
+// Event is one thing that happened to one object, as recorded and delivered (docs/architecture.md §4).
 type Event struct {
 	ID         string // "evt_…"
 	Type       EventType

@@ -10,11 +10,11 @@ import (
 	"testing"
 )
 
-// TestPackageImportsNoHTTP: a domain package knows nothing of HTTP or sockets (DESIGN §3); the exchange lives in
-// webhookhttp. It reads the imports of this package's non-test files, and of the module's packages they import, and
-// refuses net and everything under it but the pure value packages net/netip and net/url (neither imports net). The
-// standard library's and other modules' imports are not followed; `go list -deps ./internal/webhook` is the full
-// check.
+// TestPackageImportsNoHTTP: a domain package knows nothing of HTTP or sockets (docs/architecture.md §3); the exchange
+// lives in webhookhttp. It reads the imports of this package's non-test files, and of the module's packages they
+// import, and refuses net and everything under it but the pure value packages net/netip and net/url (neither imports
+// net). The standard library's and other modules' imports are not followed; `go list -deps ./internal/webhook` is the
+// full check.
 func TestPackageImportsNoHTTP(t *testing.T) {
 	t.Parallel()
 	const module = "github.com/kassapay/kassa/"

@@ -29,10 +29,10 @@ type Response struct {
 	Location, RetryAfter, Date string
 }
 
-// ClassifyResponse decides what a receiver's answer means (DESIGN §7): 2xx is delivered; 3xx is a failure (redirects
-// are never followed: the location could be anywhere); 410 disables the endpoint; 429 and 503 honour Retry-After;
-// any other status is retried. A delivery that got no answer at all (timeout, connection error, SSRF refusal) is
-// retried by the sender with a Reason naming the cause.
+// ClassifyResponse decides what a receiver's answer means (docs/architecture.md §7): 2xx is delivered; 3xx is a failure
+// (redirects are never followed: the location could be anywhere); 410 disables the endpoint; 429 and 503 honour
+// Retry-After; any other status is retried. A delivery that got no answer at all (timeout, connection error, SSRF
+// refusal) is retried by the sender with a Reason naming the cause.
 //
 // An HTTP-date Retry-After is measured from the response's Date, which cancels clock skew between the receiver and
 // Kassa; without a usable Date, from now.

@@ -7,8 +7,8 @@ import "time"
 // the last one fails the delivery is failed. Tests and the sandbox compress it by configuration.
 type Schedule []time.Duration
 
-// DefaultSchedule is DESIGN §7: attempt 1 immediately, then 1 min, 5 min, 30 min, 2 h and 12 h after each failure,
-// six attempts over about 14.5 hours.
+// DefaultSchedule is docs/architecture.md §7: attempt 1 immediately, then 1 min, 5 min, 30 min, 2 h and 12 h after each
+// failure, six attempts over about 14.5 hours.
 func DefaultSchedule() Schedule {
 	return Schedule{0, time.Minute, 5 * time.Minute, 30 * time.Minute, 2 * time.Hour, 12 * time.Hour}
 }

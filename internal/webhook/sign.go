@@ -10,8 +10,8 @@ import (
 	"time"
 )
 
-// Sign returns the signature headers of DESIGN §7 for one delivery of body, signed with every secret in secrets (one
-// during normal operation, two while a rotation's grace period runs: new first, old second).
+// Sign returns the signature headers of docs/architecture.md §7 for one delivery of body, signed with every secret in
+// secrets (one during normal operation, two while a rotation's grace period runs: new first, old second).
 //
 //	Kassa-Signature:   t=<unix>,v1=<hex HMAC-SHA256(key = full secret string, "<t>.<body>")>[,v1=…]
 //	Kassa-Event-Id:    <eventID>

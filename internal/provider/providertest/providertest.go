@@ -1,8 +1,8 @@
-// Package providertest is the conformance suite every provider.Provider passes: the sandbox in its own tests, and
-// each real processor adapter against the processor's test environment. It checks the contract of package provider
-// (DESIGN §5): approvals, declines and timeouts; idempotency, including recovery calls without a CVV; captures, voids
-// and refunds of the provider's own transactions and failures for anything else; invalid amounts; contexts; lookups;
-// UPI when the provider supports it; and that no Result or error ever shows a card number.
+// Package providertest is the conformance suite every provider.Provider passes: the sandbox in its own tests, and each
+// real processor adapter against the processor's test environment. It checks the contract of package provider
+// (docs/architecture.md §5): approvals, declines and timeouts; idempotency, including recovery calls without a CVV;
+// captures, voids and refunds of the provider's own transactions and failures for anything else; invalid amounts;
+// contexts; lookups; UPI when the provider supports it; and that no Result or error ever shows a card number.
 //
 // A real adapter's test builds the provider from test credentials in the environment and calls Run, skipping (and
 // saying so) when they are absent; the sandbox runs it on every test run.

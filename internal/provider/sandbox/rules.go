@@ -8,7 +8,7 @@ import (
 	"github.com/kassapay/kassa/internal/provider"
 )
 
-// Test cards (DESIGN §10). Any other Luhn-valid number is approved.
+// Test cards (docs/architecture.md §10). Any other Luhn-valid number is approved.
 const (
 	CardVisa              = "4242424242424242" // approved
 	CardMastercard        = "5555555555554444" // approved

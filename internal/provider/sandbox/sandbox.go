@@ -1,6 +1,6 @@
-// Package sandbox is Kassa's built-in test provider (DESIGN §10): test-mode keys send every payment here, through the
-// same gateway code as live payments. It is a product in its own right, so its behaviour is documented here in full
-// and never changes without this comment changing too.
+// Package sandbox is Kassa's built-in test provider (docs/architecture.md §10): test-mode keys send every payment here,
+// through the same gateway code as live payments. It is a product in its own right, so its behaviour is documented here
+// in full and never changes without this comment changing too.
 //
 // The sandbox keeps no state. Every answer is a function of the request: transaction ids and approval codes are
 // derived with HMAC-SHA256 from the idempotency key, and an id carries what later calls need to know about its

@@ -70,7 +70,7 @@ func failed(code, decline string) want {
 	return want{Status: provider.StatusFailed, Code: code, DeclineCode: decline}
 }
 
-// TestCards is the card table of the package comment (DESIGN §10).
+// TestCards is the card table of the package comment (docs/architecture.md §10).
 func TestCards(t *testing.T) {
 	t.Parallel()
 	sb := New(Options{})

@@ -27,8 +27,8 @@ import (
 //go:embed migrations/*.sql
 var migrations embed.FS
 
-// defaultMaxConns is the pool size unless the URL sets pool_max_conns (DESIGN §13: 32 clients reach PostgreSQL's
-// group-commit ceiling).
+// defaultMaxConns is the pool size unless the URL sets pool_max_conns (docs/architecture.md §13: 32 clients reach
+// PostgreSQL's group-commit ceiling).
 const defaultMaxConns = 32
 
 // migrationLockID is the advisory lock key held while migrating ("kassa" in ASCII).

@@ -42,8 +42,8 @@ type Store struct {
 var _ store.Store = (*Store)(nil)
 
 // DSN returns the connection string for a database file: WAL journal, a 10 s busy timeout, foreign keys on,
-// synchronous=NORMAL (durable across process crashes; an OS crash may lose the last transactions, see DESIGN §13)
-// and IMMEDIATE transactions.
+// synchronous=NORMAL (durable across process crashes; an OS crash may lose the last transactions, see
+// docs/architecture.md §13) and IMMEDIATE transactions.
 func DSN(path string) string {
 	q := url.Values{}
 	q.Add("_pragma", "journal_mode(WAL)")

@@ -130,7 +130,8 @@ func testPayments(t *testing.T, s store.Store) {
 		t.Errorf("UpdatePayment of a missing payment: %v, want ErrNotFound", err)
 	}
 
-	// The schema refuses amounts that do not add up, whatever the caller does (DESIGN §4), and keeps the row.
+	// The schema refuses amounts that do not add up, whatever the caller does (docs/architecture.md §4), and keeps the
+	// row.
 	for name, change := range map[string]func(*payment.Payment){
 		"refunds past the capture":         func(p *payment.Payment) { p.Refunded, p.RefundsPending = 12000, 1 },
 		"pending refunds past the capture": func(p *payment.Payment) { p.Refunded, p.RefundsPending = 0, 12001 },

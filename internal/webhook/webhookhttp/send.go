@@ -42,9 +42,9 @@ type Result struct {
 	Duration time.Duration
 }
 
-// Send makes one delivery attempt with client (from NewClient): it POSTs r.Body to r.URL with the signature headers
-// of DESIGN §7, Content-Type, Kassa-Api-Version and User-Agent, reads at most webhook.ExcerptLimit bytes of the
-// answer, closes it, and classifies it (classify). It never returns an error: every failure is an Outcome to retry,
+// Send makes one delivery attempt with client (from NewClient): it POSTs r.Body to r.URL with the signature headers of
+// docs/architecture.md §7, Content-Type, Kassa-Api-Version and User-Agent, reads at most webhook.ExcerptLimit bytes of
+// the answer, closes it, and classifies it (classify). It never returns an error: every failure is an Outcome to retry,
 // with a Reason naming the cause.
 func Send(ctx context.Context, client *http.Client, r Request) Result {
 	start := time.Now()

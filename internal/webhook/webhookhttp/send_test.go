@@ -118,8 +118,8 @@ func receiver(t *testing.T, status int, body string) (*httptest.Server, <-chan r
 	return srv, got
 }
 
-// TestSendPostsTheSignedEvent: the receiver gets the body as is with DESIGN §7's headers, and a stock verifier
-// accepts the signature made at SignedAt.
+// TestSendPostsTheSignedEvent: the receiver gets the body as is with docs/architecture.md §7's headers, and a stock
+// verifier accepts the signature made at SignedAt.
 func TestSendPostsTheSignedEvent(t *testing.T) {
 	t.Parallel()
 	srv, got := receiver(t, http.StatusNoContent, "")

@@ -55,8 +55,8 @@ CREATE TABLE customers (
 );
 CREATE INDEX customers_list_idx ON customers (merchant_id, livemode, id);
 
--- Idempotency records (DESIGN §6). status moves in_progress -> completed; rows rejected before any side effect are
--- deleted instead. locked_until lets a retry take over a claim whose process died.
+-- Idempotency records (docs/architecture.md §6). status moves in_progress -> completed; rows rejected before any side
+-- effect are deleted instead. locked_until lets a retry take over a claim whose process died.
 CREATE TABLE idempotency_keys (
     merchant_id     TEXT COLLATE "C" NOT NULL REFERENCES merchants (id),
     livemode        BOOLEAN NOT NULL,

@@ -1,5 +1,5 @@
 -- +goose Up
--- Events (DESIGN §4): data is the affected object as the API shows it. sequence increases per object.
+-- Events (docs/architecture.md §4): data is the affected object as the API shows it. sequence increases per object.
 CREATE TABLE events (
     id          TEXT COLLATE "C" PRIMARY KEY,
     merchant_id TEXT COLLATE "C" NOT NULL REFERENCES merchants (id),

@@ -1,5 +1,5 @@
 -- +goose Up
--- Vaulted cards (DESIGN §9): sealed with a per-record data key; only display data is in clear.
+-- Vaulted cards (docs/architecture.md §9): sealed with a per-record data key; only display data is in clear.
 CREATE TABLE payment_methods (
     id          TEXT COLLATE "C" PRIMARY KEY,
     merchant_id TEXT COLLATE "C" NOT NULL REFERENCES merchants (id),
@@ -17,7 +17,7 @@ CREATE TABLE payment_methods (
 );
 CREATE INDEX payment_methods_fingerprint_idx ON payment_methods (merchant_id, fingerprint);
 
--- The money (DESIGN §4): one state machine for every front door.
+-- The money (docs/architecture.md §4): one state machine for every front door.
 CREATE TABLE payments (
     id                      TEXT COLLATE "C" PRIMARY KEY,
     merchant_id             TEXT COLLATE "C" NOT NULL REFERENCES merchants (id),
@@ -54,7 +54,7 @@ CREATE TABLE payments (
     recovery_attempts       BIGINT NOT NULL DEFAULT 0,
     created_at              TIMESTAMPTZ NOT NULL,
     updated_at              TIMESTAMPTZ NOT NULL,
-    -- Refunds never exceed the capture, whatever the code does (DESIGN §4).
+    -- Refunds never exceed the capture, whatever the code does (docs/architecture.md §4).
     CHECK (amount_refunded + amount_refunds_pending <= amount_captured)
 );
 CREATE INDEX payments_list_idx ON payments (merchant_id, livemode, id);

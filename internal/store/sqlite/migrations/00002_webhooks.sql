@@ -1,5 +1,5 @@
 -- +goose Up
--- Events (DESIGN §4): data is the affected object as the API shows it. sequence increases per object.
+-- Events (docs/architecture.md §4): data is the affected object as the API shows it. sequence increases per object.
 CREATE TABLE events (
     id          TEXT PRIMARY KEY,
     merchant_id TEXT NOT NULL REFERENCES merchants (id),

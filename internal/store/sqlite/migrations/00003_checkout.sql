@@ -1,5 +1,5 @@
 -- +goose Up
--- Checkout sessions ("cs_…") and payment links ("pl_…"): one table, two kinds (DESIGN §4 front doors).
+-- Checkout sessions ("cs_…") and payment links ("pl_…"): one table, two kinds (docs/architecture.md §4 front doors).
 CREATE TABLE checkout_sessions (
     id                  TEXT PRIMARY KEY,
     kind                TEXT NOT NULL CHECK (kind IN ('session', 'link')),

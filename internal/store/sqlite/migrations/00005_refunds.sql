@@ -1,6 +1,6 @@
 -- +goose Up
--- Refunds (DESIGN §4): pending → succeeded | failed. A pending refund counts against the payment's refundable
--- balance (payments.amount_refunds_pending), so concurrent refunds can never exceed the capture.
+-- Refunds (docs/architecture.md §4): pending → succeeded | failed. A pending refund counts against the payment's
+-- refundable balance (payments.amount_refunds_pending), so concurrent refunds can never exceed the capture.
 CREATE TABLE refunds (
     id                      TEXT PRIMARY KEY,
     payment_id              TEXT NOT NULL REFERENCES payments (id),

@@ -1,7 +1,7 @@
 -- +goose Up
--- Orders (DESIGN §4 front doors): the merchant's amount to collect; the customer pays it by UPI or card and a River
--- job settles the payment. An order keeps its latest payment attempt, so that a second attempt cannot start while
--- one is pending.
+-- Orders (docs/architecture.md §4 front doors): the merchant's amount to collect; the customer pays it by UPI or card
+-- and a River job settles the payment. An order keeps its latest payment attempt, so that a second attempt cannot start
+-- while one is pending.
 CREATE TABLE orders (
     id          TEXT PRIMARY KEY,
     merchant_id TEXT NOT NULL REFERENCES merchants (id),
