@@ -87,15 +87,10 @@ func (h *handler) payIntent(w http.ResponseWriter, r *http.Request, f front) {
 		h.renderState(w, r, stateStatus(st), st, s, v)
 		return
 	}
-	in := readCardForm(r.PostForm)
-	v.Form = in.kept()
-	if fe, ok := in.check(); !ok {
-		v.Errors, v.Focus = fe, fe.first()
-		h.renderForm(w, r, http.StatusBadRequest, v)
+	card, in, ok := h.submittedCard(w, r, v)
+	if !ok {
 		return
 	}
-	month, year := parseExpiry(in.Exp)
-	card := gateway.CardInput{Number: in.Number, ExpMonth: month, ExpYear: year, CVV: in.CVV, Name: in.Name}
 	res, err := h.gw.PayIntentPage(r.Context(), s.ID, secret, card, in.Email, provider.Scenario(in.Scenario), h.clientIP.Of(r))
 	if err != nil {
 		ge, isGW := gateway.AsError(err)

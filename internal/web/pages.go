@@ -149,21 +149,10 @@ func (h *handler) show(f front) http.HandlerFunc {
 			h.showIntent(w, r, f)
 			return
 		}
-		s, m, err := h.load(r.Context(), f, r.PathValue("id"))
-		if err != nil {
-			h.failed(w, r, err)
+		s, v, ok := h.open(w, r, f, r.PathValue("id"))
+		if !ok {
 			return
 		}
-		if !f.provider && s.ProviderCheckoutURL != "" && stateOf(s) == stateOpen {
-			// The routed provider has its own page: the customer pays there (docs/architecture.md §14).
-			http.Redirect(w, r, s.ProviderCheckoutURL, http.StatusSeeOther)
-			return
-		}
-		if f.provider && s.ProviderCheckoutURL == "" {
-			h.failed(w, r, gateway.NotFound("checkout page", s.ID))
-			return
-		}
-		v := h.newView(f, s, m)
 		if st := stateOf(s); st != stateOpen {
 			h.renderState(w, r, http.StatusOK, st, s, v)
 			return
@@ -185,21 +174,10 @@ func (h *handler) pay(f front) http.HandlerFunc {
 			return
 		}
 		ctx := r.Context()
-		s, m, err := h.load(ctx, f, r.PathValue("id"))
-		if err != nil {
-			h.failed(w, r, err)
+		s, v, ok := h.open(w, r, f, r.PathValue("id"))
+		if !ok {
 			return
 		}
-		if !f.provider && s.ProviderCheckoutURL != "" && stateOf(s) == stateOpen {
-			// The routed provider has its own page: the customer pays there (docs/architecture.md §14).
-			http.Redirect(w, r, s.ProviderCheckoutURL, http.StatusSeeOther)
-			return
-		}
-		if f.provider && s.ProviderCheckoutURL == "" {
-			h.failed(w, r, gateway.NotFound("checkout page", s.ID))
-			return
-		}
-		v := h.newView(f, s, m)
 		if st := stateOf(s); st != stateOpen {
 			h.renderState(w, r, stateStatus(st), st, s, v)
 			return
@@ -213,15 +191,10 @@ func (h *handler) pay(f front) http.HandlerFunc {
 			h.errorPage(w, r, http.StatusBadRequest, errorBadForm)
 			return
 		}
-		in := readCardForm(r.PostForm)
-		v.Form = in.kept()
-		if fe, ok := in.check(); !ok {
-			v.Errors, v.Focus = fe, fe.first()
-			h.renderForm(w, r, http.StatusBadRequest, v)
+		card, in, ok := h.submittedCard(w, r, v)
+		if !ok {
 			return
 		}
-		month, year := parseExpiry(in.Exp)
-		card := gateway.CardInput{Number: in.Number, ExpMonth: month, ExpYear: year, CVV: in.CVV, Name: in.Name}
 		res, err := h.gw.PaySession(ctx, s.ID, card, in.Email, provider.Scenario(in.Scenario), h.clientIP.Of(r))
 		if err != nil {
 			h.payFailed(w, r, f, v, err)
@@ -314,21 +287,10 @@ func (h *handler) cancel(f front) http.HandlerFunc {
 			return
 		}
 		// Already paid, canceled or expired, or a payment is in flight: show that.
-		s, m, lerr := h.load(r.Context(), f, sessionID)
-		if lerr != nil {
-			h.failed(w, r, lerr)
+		s, v, ok := h.open(w, r, f, sessionID)
+		if !ok {
 			return
 		}
-		if !f.provider && s.ProviderCheckoutURL != "" && stateOf(s) == stateOpen {
-			// The routed provider has its own page: the customer pays there (docs/architecture.md §14).
-			http.Redirect(w, r, s.ProviderCheckoutURL, http.StatusSeeOther)
-			return
-		}
-		if f.provider && s.ProviderCheckoutURL == "" {
-			h.failed(w, r, gateway.NotFound("checkout page", s.ID))
-			return
-		}
-		v := h.newView(f, s, m)
 		if st := stateOf(s); st != stateOpen {
 			h.renderState(w, r, ge.Kind.Status(), st, s, v)
 			return
@@ -337,6 +299,40 @@ func (h *handler) cancel(f front) http.HandlerFunc {
 		v.Form.Email = s.Customer.Email
 		h.renderForm(w, r, ge.Kind.Status(), v)
 	}
+}
+
+// submittedCard reads the card form a customer sent into v. A form with a field at fault is shown again with the
+// field named (400), and ok is false.
+func (h *handler) submittedCard(w http.ResponseWriter, r *http.Request, v *view) (gateway.CardInput, cardForm, bool) {
+	in := readCardForm(r.PostForm)
+	v.Form = in.kept()
+	if fe, ok := in.check(); !ok {
+		v.Errors, v.Focus = fe, fe.first()
+		h.renderForm(w, r, http.StatusBadRequest, v)
+		return gateway.CardInput{}, in, false
+	}
+	month, year := parseExpiry(in.Exp)
+	return gateway.CardInput{Number: in.Number, ExpMonth: month, ExpYear: year, CVV: in.CVV, Name: in.Name}, in, true
+}
+
+// open loads a session's page and answers what every request to it answers first: an open session that the routed
+// provider takes on its own page goes there (docs/architecture.md §14), and the provider page of a session without
+// one does not exist. ok is false when it answered.
+func (h *handler) open(w http.ResponseWriter, r *http.Request, f front, sessionID string) (checkout.Session, *view, bool) {
+	s, m, err := h.load(r.Context(), f, sessionID)
+	if err != nil {
+		h.failed(w, r, err)
+		return s, nil, false
+	}
+	if !f.provider && s.ProviderCheckoutURL != "" && stateOf(s) == stateOpen {
+		http.Redirect(w, r, s.ProviderCheckoutURL, http.StatusSeeOther)
+		return s, nil, false
+	}
+	if f.provider && s.ProviderCheckoutURL == "" {
+		h.failed(w, r, gateway.NotFound("checkout page", s.ID))
+		return s, nil, false
+	}
+	return s, h.newView(f, s, m), true
 }
 
 // stateStatus is the status of a POST that found the session no longer payable.
