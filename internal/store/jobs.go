@@ -79,3 +79,24 @@ func (j RiverJobs[TTx]) LatestQueueReport(ctx context.Context) (time.Time, error
 	}
 	return latest, nil
 }
+
+// JobCountRows are the rows of "SELECT kind, state, count(*) FROM river_job GROUP BY kind, state", as either
+// engine's driver returns them.
+type JobCountRows interface {
+	Next() bool
+	Scan(dest ...any) error
+	Err() error
+}
+
+// YieldJobCounts passes each (kind, state, count) row to yield (RiverJobs.CountJobs of both engines).
+func YieldJobCounts(rows JobCountRows, yield func(kind string, state JobState, n int)) error {
+	for rows.Next() {
+		var kind, state string
+		var n int64
+		if err := rows.Scan(&kind, &state, &n); err != nil {
+			return err
+		}
+		yield(kind, JobState(state), int(n))
+	}
+	return rows.Err()
+}

@@ -80,15 +80,7 @@ func Open(ctx context.Context, url string, opts store.Options) (*Store, error) {
 			return err
 		}
 		defer rows.Close()
-		for rows.Next() {
-			var kind, state string
-			var n int64
-			if err := rows.Scan(&kind, &state, &n); err != nil {
-				return err
-			}
-			yield(kind, store.JobState(state), int(n))
-		}
-		return rows.Err()
+		return store.YieldJobCounts(rows, yield)
 	}}
 	return &Store{queries: queries{q: pgdb.New(pool)}, pool: pool, jobs: jobs}, nil
 }
