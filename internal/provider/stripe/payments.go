@@ -2,6 +2,7 @@ package stripe
 
 import (
 	"context"
+	"errors"
 	"strconv"
 	"strings"
 
@@ -20,6 +21,12 @@ const (
 	keyVoid            = ":void"
 	keyRefund          = ":refund"
 )
+
+// stripeKey is Stripe's Idempotency-Key for one step of r: the request's key, its operation and the step's suffix.
+// The operation is part of it because a processor must tell an authorization from a sale under the same key.
+func stripeKey(r provider.Request, step string) string {
+	return r.IdempotencyKey + ":" + string(r.Operation) + step
+}
 
 // MetadataKey is the PaymentIntent metadata entry that holds Kassa's idempotency key, so that a PaymentIntent found
 // in Stripe's dashboard or a webhook names the Kassa operation that made it.
@@ -72,7 +79,7 @@ func (s *Stripe) pay(ctx context.Context, r provider.Request) (provider.Result, 
 			PaymentMethodTypes: []*string{stripego.String("card")},
 			Metadata:           map[string]string{MetadataKey: r.IdempotencyKey, "kassa_operation": string(r.Operation)},
 		}
-		p.SetIdempotencyKey(r.IdempotencyKey + keyPaymentIntent)
+		p.SetIdempotencyKey(stripeKey(r, keyPaymentIntent))
 		return s.client.V1PaymentIntents.Create(ctx, p)
 	})
 	if err != nil {
@@ -96,10 +103,10 @@ func (s *Stripe) pay(ctx context.Context, r provider.Request) (provider.Result, 
 			ExpMonth: stripego.Int64(int64(r.Card.ExpMonth)),
 			ExpYear:  stripego.Int64(int64(r.Card.ExpYear)),
 		}
-		key := r.IdempotencyKey + keyPaymentMethodNC
+		key := stripeKey(r, keyPaymentMethodNC)
 		if r.Card.CVV != "" {
 			card.CVC = stripego.String(r.Card.CVV)
-			key = r.IdempotencyKey + keyPaymentMethod
+			key = stripeKey(r, keyPaymentMethod)
 		}
 		p := &stripego.PaymentMethodCreateParams{Type: stripego.String("card"), Card: card}
 		if r.Card.Name != "" {
@@ -117,9 +124,16 @@ func (s *Stripe) pay(ctx context.Context, r provider.Request) (provider.Result, 
 			ErrorOnRequiresAction: stripego.Bool(true),
 		}
 		p.AddExpand("latest_charge")
-		p.SetIdempotencyKey(r.IdempotencyKey + keyConfirm)
+		p.SetIdempotencyKey(stripeKey(r, keyConfirm))
 		return s.client.V1PaymentIntents.Confirm(ctx, pi.ID, p)
 	})
+	var se *stripego.Error
+	if errors.As(err, &se) && se.Code == stripego.ErrorCodePaymentIntentUnexpectedState {
+		// Settled meanwhile (a concurrent attempt under the same key): answer from it.
+		if current, rerr := s.retrieve(ctx, pi.ID); rerr == nil && !confirmable(current) {
+			return paymentResult(current), nil
+		}
+	}
 	if err != nil {
 		return s.answer(ctx, err, failure{step: "confirm PaymentIntent", first: first, pi: pi.ID, pan: r.Card.Number})
 	}
@@ -155,7 +169,7 @@ func replayed(r *stripego.APIResponse) bool {
 func (s *Stripe) capture(ctx context.Context, r provider.Request) (provider.Result, error) {
 	pi, err := call(ctx, s, func(ctx context.Context) (*stripego.PaymentIntent, error) {
 		p := &stripego.PaymentIntentCaptureParams{AmountToCapture: stripego.Int64(r.Amount)}
-		p.SetIdempotencyKey(r.IdempotencyKey + keyCapture)
+		p.SetIdempotencyKey(stripeKey(r, keyCapture))
 		return s.client.V1PaymentIntents.Capture(ctx, r.ProviderTransactionID, p)
 	})
 	if err != nil {
@@ -164,11 +178,23 @@ func (s *Stripe) capture(ctx context.Context, r provider.Request) (provider.Resu
 	return followUpResult(pi), nil
 }
 
-// void cancels the authorization r.ProviderTransactionID.
+// void cancels the authorization r.ProviderTransactionID. Stripe also cancels a PaymentIntent that was declined or
+// never confirmed, so the connector first checks that it holds an authorization (requires_capture), or was canceled
+// already, which the cancel under this key then replays (or refuses, when someone else canceled it).
 func (s *Stripe) void(ctx context.Context, r provider.Request) (provider.Result, error) {
+	current, err := s.retrieve(ctx, r.ProviderTransactionID)
+	if err != nil {
+		return s.answer(ctx, err, failure{step: "retrieve PaymentIntent"})
+	}
+	switch current.Status {
+	case stripego.PaymentIntentStatusRequiresCapture, stripego.PaymentIntentStatusCanceled:
+	default:
+		return invalid(provider.CodeInvalidTransaction, "a void needs an authorization awaiting capture, not a "+
+			string(current.Status)+" PaymentIntent"), nil
+	}
 	pi, err := call(ctx, s, func(ctx context.Context) (*stripego.PaymentIntent, error) {
 		p := &stripego.PaymentIntentCancelParams{}
-		p.SetIdempotencyKey(r.IdempotencyKey + keyVoid)
+		p.SetIdempotencyKey(stripeKey(r, keyVoid))
 		return s.client.V1PaymentIntents.Cancel(ctx, r.ProviderTransactionID, p)
 	})
 	if err != nil {
@@ -185,7 +211,7 @@ func (s *Stripe) refund(ctx context.Context, r provider.Request) (provider.Resul
 			Amount:        stripego.Int64(r.Amount),
 			Metadata:      map[string]string{MetadataKey: r.IdempotencyKey},
 		}
-		p.SetIdempotencyKey(r.IdempotencyKey + keyRefund)
+		p.SetIdempotencyKey(stripeKey(r, keyRefund))
 		return s.client.V1Refunds.Create(ctx, p)
 	})
 	if err != nil {

@@ -22,8 +22,9 @@
 //
 // # Idempotency and recovery
 //
-// Every Stripe call carries Stripe's Idempotency-Key: Request.IdempotencyKey K plus a fixed suffix per step, so a
-// repeated call replays Stripe's stored answer instead of acting twice. Stripe rejects a key reused with different
+// Every Stripe call carries Stripe's Idempotency-Key: K plus a fixed suffix per step, where K is
+// Request.IdempotencyKey, ":" and the operation (an authorization under "pay_1:authorize" has K
+// "pay_1:authorize:authorize"), so a repeated call replays Stripe's stored answer instead of acting twice. Stripe rejects a key reused with different
 // parameters, and a recovery call carries the card without its CVV (provider's contract), so a payment runs in three
 // steps whose parameters a recovery call can repeat:
 //
