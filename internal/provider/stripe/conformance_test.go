@@ -1,6 +1,8 @@
 package stripe
 
 import (
+	"context"
+	"strings"
 	"testing"
 
 	"github.com/kassapay/kassa/internal/provider"
@@ -22,5 +24,22 @@ func TestConformance(t *testing.T) {
 			NoDeclines: "stripe-mock approves every card (stateless fixtures); declines are tested with recorded answers",
 			NoMemory:   "stripe-mock does not remember idempotency keys; replays are tested with recorded answers",
 		},
+	})
+	t.Run("CheckoutSession", func(t *testing.T) {
+		t.Parallel()
+		session, err := p.CreateCheckoutSession(context.Background(), HostedRequest{IdempotencyKey: providertest.NewKey(),
+			Amount: 2500, Currency: "EUR", Description: "Order 42", SuccessURL: "https://pay.example/return",
+			CancelURL: "https://pay.example/cancel", CaptureManual: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.HasPrefix(session.ID, "cs_") || !strings.HasPrefix(session.URL, "https://checkout.stripe.com/") {
+			t.Errorf("session %+v", session)
+		}
+		// stripe-mock's session shows its fixture PaymentIntent, authorized.
+		res, pi, err := p.CheckoutOutcome(context.Background(), session.ID)
+		if err != nil || res.Status != provider.StatusSucceeded || pi == "" || res.ProviderTransactionID != pi {
+			t.Errorf("outcome: %+v, %q, %v", res, pi, err)
+		}
 	})
 }
