@@ -90,6 +90,13 @@ func (f *fakeStripe) connector(timeout time.Duration) *Stripe {
 
 const testKey = "sk_test_51KassaFakeSecretKeyForTests"
 
+// setHook sets (or, with nil, clears) the hook.
+func (f *fakeStripe) setHook(h func(w http.ResponseWriter, r *http.Request, form url.Values) bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.hook = h
+}
+
 // calls returns the requests received whose "METHOD path" starts with prefix.
 func (f *fakeStripe) calls(prefix string) []fakeRequest {
 	f.mu.Lock()

@@ -59,12 +59,12 @@ func TestRecoveryAfterTheConfirmationsAnswerWasLost(t *testing.T) {
 	p := New(Options{SecretKey: testKey, APIBaseURL: f.srv.URL,
 		HTTPClient: &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}})
 	// The first confirmation reaches Stripe and is performed, then the connection breaks before the answer.
-	f.hook = func(w http.ResponseWriter, r *http.Request, form url.Values) bool {
+	f.setHook(func(w http.ResponseWriter, r *http.Request, form url.Values) bool {
 		if !strings.HasSuffix(r.URL.Path, "/confirm") {
 			return false
 		}
-		f.hook = nil
 		f.mu.Lock()
+		f.hook = nil // serve read it under f.mu
 		pi := f.pis[strings.Split(r.URL.Path, "/")[3]]
 		status, body := f.confirm(pi, form, true)
 		raw, _ := json.Marshal(body)
@@ -73,7 +73,7 @@ func TestRecoveryAfterTheConfirmationsAnswerWasLost(t *testing.T) {
 		f.mu.Unlock()
 		hangUp(w)
 		return true
-	}
+	})
 	r := sale(cardVisa, "123")
 	if res, err := p.Do(context.Background(), r); !errors.Is(err, provider.ErrTimeout) {
 		t.Fatalf("first attempt: want ErrTimeout, got %+v, %v", res, err)
@@ -83,9 +83,11 @@ func TestRecoveryAfterTheConfirmationsAnswerWasLost(t *testing.T) {
 		t.Fatalf("recovery: %v", err)
 	}
 	var piID string
+	f.mu.Lock()
 	for id := range f.pis {
 		piID = id
 	}
+	f.mu.Unlock()
 	want := provider.Result{Status: provider.StatusSucceeded, ProviderTransactionID: piID,
 		AuthCode: fakeAuthorization, ResponseCode: provider.CodeApproved, ResponseMessage: "Approved"}
 	if diff := cmp.Diff(want, got); diff != "" {
@@ -108,14 +110,14 @@ func TestRecoveryBeforeTheConfirmationConfirmsOnceWithoutCVV(t *testing.T) {
 	f := newFakeStripe(t)
 	p := f.connector(time.Second)
 	// Stripe fails the first confirmation with a 500 before doing anything.
-	f.hook = func(w http.ResponseWriter, r *http.Request, form url.Values) bool {
+	f.setHook(func(w http.ResponseWriter, r *http.Request, form url.Values) bool {
 		if !strings.HasSuffix(r.URL.Path, "/confirm") {
 			return false
 		}
-		f.hook = nil
+		f.setHook(nil)
 		writeJSON(w, http.StatusInternalServerError, stripeError("api_error", "", "", "", "An unknown error occurred"))
 		return true
-	}
+	})
 	r := sale(cardVisa, "123")
 	if res, err := p.Do(context.Background(), r); !errors.Is(err, provider.ErrTimeout) {
 		t.Fatalf("first attempt: want ErrTimeout, got %+v, %v", res, err)
@@ -228,13 +230,13 @@ func TestUnknownOutcomes(t *testing.T) {
 			t.Run(name+" at "+step, func(t *testing.T) {
 				t.Parallel()
 				f := newFakeStripe(t)
-				f.hook = func(w http.ResponseWriter, r *http.Request, _ url.Values) bool {
+				f.setHook(func(w http.ResponseWriter, r *http.Request, _ url.Values) bool {
 					if !strings.HasSuffix(r.URL.Path, step) {
 						return false
 					}
 					hook(w)
 					return true
-				}
+				})
 				res, err := f.connector(200*time.Millisecond).Do(context.Background(), sale(cardVisa, "123"))
 				if !errors.Is(err, provider.ErrTimeout) {
 					t.Errorf("want ErrTimeout, got %+v, %v", res, err)
@@ -250,10 +252,10 @@ func TestUnknownOutcomes(t *testing.T) {
 func TestTheCallersContextEndingIsItsError(t *testing.T) {
 	t.Parallel()
 	f := newFakeStripe(t)
-	f.hook = func(w http.ResponseWriter, r *http.Request, _ url.Values) bool {
+	f.setHook(func(w http.ResponseWriter, r *http.Request, _ url.Values) bool {
 		<-r.Context().Done()
 		return true
-	}
+	})
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 	defer cancel()
 	res, err := f.connector(time.Minute).Do(ctx, sale(cardVisa, "123"))
@@ -280,10 +282,10 @@ func TestStripeNotReached(t *testing.T) {
 	refused := New(Options{SecretKey: testKey, APIBaseURL: closedPort(t)})
 	noDNS := New(Options{SecretKey: testKey, APIBaseURL: "http://stripe.invalid"})
 	f := newFakeStripe(t)
-	f.hook = func(w http.ResponseWriter, r *http.Request, _ url.Values) bool {
+	f.setHook(func(w http.ResponseWriter, r *http.Request, _ url.Values) bool {
 		writeJSON(w, http.StatusTooManyRequests, stripeError("invalid_request_error", "rate_limit", "", "", "Too many requests"))
 		return true
-	}
+	})
 	limited := f.connector(time.Second)
 	badKey := New(Options{SecretKey: "sk_test_51WrongKey", APIBaseURL: newFakeStripe(t).srv.URL})
 	for name, p := range map[string]*Stripe{"refused": refused, "no DNS": noDNS, "429": limited, "401": badKey} {
@@ -380,8 +382,11 @@ func TestRefundsAndTheirLookup(t *testing.T) {
 	if got, err := p.Lookup(context.Background(), refund.ProviderTransactionID); err != nil || got != refund {
 		t.Errorf("lookup of the refund: %+v, %v", got, err)
 	}
-	if f.pis[sold.ProviderTransactionID].refunded != 400 {
-		t.Errorf("refunded %d, want 400 once", f.pis[sold.ProviderTransactionID].refunded)
+	f.mu.Lock()
+	refunded := f.pis[sold.ProviderTransactionID].refunded
+	f.mu.Unlock()
+	if refunded != 400 {
+		t.Errorf("refunded %d, want 400 once", refunded)
 	}
 }
 
@@ -389,7 +394,7 @@ func TestNoSecretInResultsOrErrors(t *testing.T) {
 	t.Parallel()
 	f := newFakeStripe(t)
 	// Stripe's messages may echo parameters: this one echoes the card number and the key.
-	f.hook = func(w http.ResponseWriter, r *http.Request, form url.Values) bool {
+	f.setHook(func(w http.ResponseWriter, r *http.Request, form url.Values) bool {
 		switch {
 		case r.URL.Path == "/v1/payment_methods":
 			writeJSON(w, 400, stripeError("invalid_request_error", "parameter_invalid_string", "", "card[number]",
@@ -400,7 +405,7 @@ func TestNoSecretInResultsOrErrors(t *testing.T) {
 			return false
 		}
 		return true
-	}
+	})
 	p := f.connector(time.Second)
 	got, err := p.Do(context.Background(), sale(cardVisa, "123"))
 	if err != nil || got.Status != provider.StatusFailed {

@@ -24,9 +24,9 @@
 //
 // Every Stripe call carries Stripe's Idempotency-Key: K plus a fixed suffix per step, where K is
 // Request.IdempotencyKey, ":" and the operation (an authorization under "pay_1:authorize" has K
-// "pay_1:authorize:authorize"), so a repeated call replays Stripe's stored answer instead of acting twice. Stripe rejects a key reused with different
-// parameters, and a recovery call carries the card without its CVV (provider's contract), so a payment runs in three
-// steps whose parameters a recovery call can repeat:
+// "pay_1:authorize:authorize"), so a repeated call replays Stripe's stored answer instead of acting twice. Stripe
+// rejects a key reused with different parameters, and a recovery call carries the card without its CVV (provider's
+// contract), so a payment runs in three steps whose parameters a recovery call can repeat:
 //
 //  1. K+":pi" creates the PaymentIntent from the request alone (amount, currency, capture method, K in the
 //     metadata) — no card, so a recovery call sends the very same parameters. When Stripe answers with
@@ -59,6 +59,8 @@
 //	PaymentIntent requires_action                    declined 05 authentication_required (direct card payments
 //	                                                 cannot do 3-D Secure; the hosted page can)
 //	PaymentIntent canceled                           declined 05
+//	PaymentIntent never confirmed (Lookup only)      failed 96: the attempt stopped before confirming, or Stripe
+//	                                                 refused the card number when the PaymentMethod was created
 //	card_error, or last_payment_error, by decline_code, else code:
 //	  generic_decline, do_not_honor, card_declined,  declined 05 do_not_honor (Stripe's decline code is in the
 //	  lost_card, stolen_card, fraudulent, …          message)
@@ -75,9 +77,17 @@
 //
 // "Not reached" means the connection was never made (refused, DNS failure, TLS handshake failure), or Stripe
 // refused to process the request (401 bad key, 403, 429 rate limit): nothing was done, so the gateway may route the
-// payment to another profile. Only a card payment whose Card carries a CVV is provably a first attempt (recovery
-// calls never carry one); for any other call an earlier attempt under the same key may have reached Stripe, so the
-// connector answers an unknown outcome instead, and the recovery asks again.
+// payment to another profile. Only a card payment whose Card carries a CVV, and whose PaymentIntent creation was not
+// a replay, is provably a first attempt (recovery calls never carry a CVV); for any other call, capture, void, refund
+// and Lookup included, an earlier attempt under the same key may have reached Stripe and moved money, so the
+// connector answers an unknown outcome instead, and the recovery asks again. A first attempt that reached Stripe for
+// step 1 but not for step 2 or 3 leaves a PaymentIntent that was never confirmed: it holds nothing.
+//
+// # Webhooks and the hosted page
+//
+// VerifyWebhook checks Stripe's signature on an inbound event and says which PaymentIntent it is about and what it
+// implies. CreateCheckoutSession and CheckoutOutcome run Stripe Checkout, for payments that need Stripe's own page
+// (3-D Secure, wallets); the gateway confirms the outcome with CheckoutOutcome before it marks anything paid.
 //
 // An unknown outcome is an error wrapping provider.ErrTimeout, or ctx.Err() when the caller's context ended: a
 // timeout or a broken connection after the request was sent, an answer that could not be read, a Stripe 5xx, a 409
