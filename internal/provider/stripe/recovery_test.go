@@ -6,8 +6,10 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -418,5 +420,64 @@ func TestNoSecretInResultsOrErrors(t *testing.T) {
 		Amount: 100, Currency: "USD", ProviderTransactionID: "pi_3Qfake"})
 	if err == nil || strings.Contains(err.Error(), testKey) {
 		t.Errorf("want an error without the key, got %v", err)
+	}
+}
+
+func TestCardDataGoesOnlyIntoThePaymentMethod(t *testing.T) {
+	t.Parallel()
+	f := newFakeStripe(t)
+	p := f.connector(time.Second)
+	const cvv = "987"
+	auth, err := p.Do(context.Background(), provider.Request{Operation: provider.OperationAuthorize,
+		IdempotencyKey: providertest.NewKey(), Amount: 1000, Currency: "USD", Card: card(cardVisa, cvv)})
+	if err != nil || auth.Status != provider.StatusSucceeded {
+		t.Fatal(auth, err)
+	}
+	if _, err := p.Do(context.Background(), provider.Request{Operation: provider.OperationCapture,
+		IdempotencyKey: providertest.NewKey(), Amount: 1000, Currency: "USD", ProviderTransactionID: auth.ProviderTransactionID}); err != nil {
+		t.Fatal(err)
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, r := range f.requests {
+		for k, vs := range r.Form {
+			for _, v := range vs {
+				isCard := r.Path == "/v1/payment_methods" && (k == "card[number]" || k == "card[cvc]")
+				if !isCard && (strings.Contains(v, cardVisa) || v == cvv) {
+					t.Errorf("%s %s sends card data in %s", r.Method, r.Path, k)
+				}
+			}
+		}
+		if strings.Contains(r.Path, cardVisa) || strings.Contains(r.Key, cardVisa) {
+			t.Errorf("card number in %s %s (key %q)", r.Method, r.Path, r.Key)
+		}
+	}
+}
+
+func TestEachProfileUsesItsOwnKey(t *testing.T) {
+	t.Parallel()
+	var mu sync.Mutex
+	seen := map[string]bool{}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		seen[r.Header.Get("Authorization")] = true
+		mu.Unlock()
+		writeJSON(w, 404, stripeError("invalid_request_error", "resource_missing", "", "id", "No such payment_intent"))
+	}))
+	t.Cleanup(srv.Close)
+	a := New(Options{SecretKey: "sk_test_profileA", APIBaseURL: srv.URL})
+	b := New(Options{SecretKey: "sk_test_profileB", APIBaseURL: srv.URL})
+	for _, p := range []*Stripe{a, b, a} {
+		if res, err := p.Lookup(context.Background(), "pi_3QfakeNone"); err != nil || res.Status != provider.StatusFailed {
+			t.Fatalf("lookup: %+v, %v", res, err)
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if diff := cmp.Diff(map[string]bool{"Bearer sk_test_profileA": true, "Bearer sk_test_profileB": true}, seen); diff != "" {
+		t.Errorf("Authorization headers (-want +got):\n%s", diff)
+	}
+	if a.Name() != "stripe" {
+		t.Errorf("Name %q", a.Name())
 	}
 }
