@@ -32,6 +32,12 @@ const (
 	DeclineTimeout            = "provider_timeout"
 	DeclineUPIDebitFailed     = "upi_debit_failed"
 	DeclineUPIRequestExpired  = "upi_request_expired"
+	// DeclineProcessorUnavailable goes with CodeProcessingError when the processor was never reached (connection
+	// refused, DNS failure) or refused to process the request: nothing was done, so routing may try another profile.
+	DeclineProcessorUnavailable = "processor_unavailable"
+	// DeclineAuthenticationRequired goes with CodeDoNotHonor when the issuer wants the cardholder to authenticate
+	// (3-D Secure), which a direct card payment cannot do; a processor-hosted page can.
+	DeclineAuthenticationRequired = "authentication_required"
 )
 
 // response is one row of the response code table.
