@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"context"
+	"net"
 	"slices"
 	"strings"
 	"testing"
@@ -80,4 +81,47 @@ func TestRoutingFallsBackOnlyWhenNothingMoved(t *testing.T) {
 			t.Errorf("after recovery: profile %q status %s", pay.ProfileID, pay.Status)
 		}
 	})
+}
+
+// TestRoutingFallsBackFromAnUnreachableProcessor: a Stripe profile whose API cannot be reached (nothing listens on
+// its port, so nothing was sent) fails definitively without taking money, and the payment is taken by the next
+// profile of its rule; each attempt has its own transaction naming its profile.
+func TestRoutingFallsBackFromAnUnreachableProcessor(t *testing.T) {
+	t.Parallel()
+	kassatest.ForEachBackend(t, func(t *testing.T, b storetest.Backend) {
+		e := kassatest.Setup(t, b, kassatest.Options{})
+		down := post(e, "/api/v1/payment-profiles", `{"connector":"stripe","name":"Stripe (down)","methods":["card"],`+
+			`"credentials":{"secret_key":"sk_test_unreachable1234"},"api_base_url":"http://127.0.0.1:`+closedPort(t)+`"}`)
+		if down.Status != 201 {
+			t.Fatalf("profile: %d %s", down.Status, down.Body)
+		}
+		downID := down.JSON(t)["id"].(string)
+		if r := e.Do(kassatest.Request{Method: "PUT", Path: "/api/v1/routing-rules",
+			Body: `{"rules":[{"methods":["card"],"profiles":["` + downID + `","prof_sandbox"]}]}`}); r.Status != 200 {
+			t.Fatalf("rules: %d %s", r.Status, r.Body)
+		}
+		paid := as(e, e.SecretKey, "POST", "/api/v1/payments/sale", cardBody("4242424242424242", 900))
+		if paid.Status != 200 || paid.JSON(t)["status"] != "captured" || paid.JSON(t)["provider"] != "sandbox" {
+			t.Fatalf("sale: %d %s", paid.Status, paid.Body)
+		}
+		id := paid.JSON(t)["id"].(string)
+		if got, want := transactionsOf(t, e, id), []string{downID + " 96", "prof_sandbox 00"}; !slices.Equal(got, want) {
+			t.Errorf("attempts: %v, want %v", got, want)
+		}
+		if pay, _ := e.Store.GetPaymentByID(context.Background(), id); pay.ProfileID != gateway.SandboxProfileID {
+			t.Errorf("the payment names %q, want the profile that took it", pay.ProfileID)
+		}
+	})
+}
+
+// closedPort is a loopback port nothing listens on.
+func closedPort(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, port, _ := net.SplitHostPort(l.Addr().String())
+	l.Close()
+	return port
 }

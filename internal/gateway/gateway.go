@@ -92,6 +92,9 @@ func New(s store.Store, opts Options) *Gateway {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
+	if opts.Payments.Connect == nil {
+		opts.Payments.Connect = Connectors
+	}
 	if opts.ResponseSecrets == nil {
 		// Without a configured box (unit tests), a per-process key: nothing stored is readable after a restart, and
 		// nothing is ever kept unsealed or unkeyed.
@@ -130,7 +133,7 @@ type PaymentOptions struct {
 	// Credentials seals payment profiles' processor credentials (a key derived from KASSA_MASTER_KEY).
 	Credentials *sealed.Box
 	// Connect builds the provider of a payment profile whose connector is not the sandbox (Stripe), from its
-	// credentials. Nil: only sandbox profiles take payments.
+	// credentials. Nil: Connectors.
 	Connect func(merchant.PaymentProfile, merchant.Credentials) (provider.Provider, error)
 	// AsyncDelay is how long an order payment waits before its worker settles it (the sandbox's UPI approval
 	// time, KASSA_SANDBOX_DELAY, default 5s). Zero: at once.

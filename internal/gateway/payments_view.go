@@ -30,6 +30,7 @@ type PaymentObject struct {
 	ExternalInvoiceID     *string         `json:"external_invoice_id"`
 	Source                SourceObject    `json:"source" doc:"The front door the payment came from."`
 	Provider              string          `json:"provider"`
+	ProfileID             *string         `json:"profile_id" doc:"The payment profile that took the payment (null for payments made before profiles)."`
 	ProviderTransactionID *string         `json:"provider_transaction_id"`
 	FailureCode           *string         `json:"failure_code"`
 	FailureMessage        *string         `json:"failure_message"`
@@ -66,7 +67,7 @@ func PaymentView(p payment.Payment) PaymentObject {
 		AmountRefunded: p.Refunded, Card: card, VPA: optional(p.VPA), CustomerEmail: p.CustomerEmail, CustomerName: p.CustomerName,
 		Description: p.Description, Metadata: PublicMetadata(p.Metadata), ExternalOrderID: p.ExternalOrderID,
 		ExternalInvoiceID: optional(p.ExternalInvoiceID), Source: SourceObject{Type: p.SourceKind, ID: p.SourceID},
-		Provider: p.Provider, ProviderTransactionID: optional(p.ProviderTransactionID), FailureCode: optional(p.FailureCode),
+		Provider: p.Provider, ProfileID: optional(p.ProfileID), ProviderTransactionID: optional(p.ProviderTransactionID), FailureCode: optional(p.FailureCode),
 		FailureMessage: optional(p.FailureMessage), DeclineCode: optional(p.DeclineCode), CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt,
 		CardPaymentFields: cardPaymentFields(p),
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/kassapay/kassa/internal/merchant"
 	"github.com/kassapay/kassa/internal/payment"
 	"github.com/kassapay/kassa/internal/provider"
+	"github.com/kassapay/kassa/internal/provider/stripe"
 	"github.com/kassapay/kassa/internal/store"
 	"github.com/kassapay/kassa/internal/vault"
 )
@@ -36,6 +37,16 @@ func errPaymentsNotConfigured(method, currency string) *Error {
 type connections struct {
 	mu    sync.Mutex
 	byKey map[string]provider.Provider
+}
+
+// Connectors builds the provider of a profile from its credentials for every connector this binary has but the
+// sandbox (PaymentOptions.Connect's default).
+func Connectors(p merchant.PaymentProfile, c merchant.Credentials) (provider.Provider, error) {
+	switch p.Connector {
+	case merchant.ConnectorStripe:
+		return stripe.New(stripe.Options{SecretKey: c.SecretKey, APIBaseURL: p.APIBaseURL}), nil
+	}
+	return nil, fmt.Errorf("gateway: no connector %q", p.Connector)
 }
 
 // connect returns the provider serving a profile: the sandbox for sandbox profiles, PaymentOptions.Connect for the

@@ -48,6 +48,7 @@ type TransactionObject struct {
 	Amount                int64     `json:"amount"`
 	Currency              string    `json:"currency"`
 	Provider              string    `json:"provider"`
+	ProfileID             *string   `json:"profile_id" doc:"The payment profile the call went to."`
 	ProviderTransactionID *string   `json:"provider_transaction_id"`
 	AuthCode              *string   `json:"auth_code"`
 	ResponseCode          string    `json:"response_code"`
@@ -59,7 +60,7 @@ type TransactionObject struct {
 func TransactionView(t payment.Transaction) TransactionObject {
 	return TransactionObject{
 		Object: "transaction", ID: t.ID, Livemode: t.Livemode, PaymentID: t.PaymentID, Type: string(t.Type),
-		Status: string(t.Status), Amount: t.Amount, Currency: t.Currency, Provider: t.Provider,
+		Status: string(t.Status), Amount: t.Amount, Currency: t.Currency, Provider: t.Provider, ProfileID: optional(t.ProfileID),
 		ProviderTransactionID: optional(t.ProviderTransactionID), AuthCode: optional(t.AuthCode), ResponseCode: t.ResponseCode,
 		ResponseMessage: t.ResponseMessage, CreatedAt: t.CreatedAt,
 	}

@@ -194,7 +194,3 @@ func Fallback(r Result) bool {
 	return r.Status == StatusFailed && r.ProviderTransactionID == "" &&
 		(r.ResponseCode == CodeProcessingError || r.DeclineCode == DeclineProcessorUnavailable)
 }
-
-// DeclineProcessorUnavailable is the decline code of a Result a connector gives when the processor could not be
-// reached before anything was sent (connection refused, DNS failure): definitive, nothing moved, Fallback applies.
-const DeclineProcessorUnavailable = "processor_unavailable"

@@ -1,5 +1,5 @@
-// Package stripe is the Stripe connector (DESIGN §14): a provider.Provider over Stripe's PaymentIntents API, the
-// verification of Stripe's inbound webhooks, and Stripe Checkout as the processor-hosted page.
+// Package stripe is the Stripe connector (docs/architecture.md §14): a provider.Provider over Stripe's PaymentIntents
+// API, the verification of Stripe's inbound webhooks, and Stripe Checkout as the processor-hosted page.
 //
 // This package is security-relevant. A card number and CVV reach Stripe from memory only, in the body of one
 // PaymentMethod create; they are never logged (stripe-go's logger is silenced), never put in an error, and never

@@ -134,3 +134,26 @@ func readEvent(payload []byte) (WebhookEvent, error) {
 	}
 	return ev, nil
 }
+
+// SignatureHeader implements provider.WebhookReceiver.
+func (s *Stripe) SignatureHeader() string { return "Stripe-Signature" }
+
+// VerifyWebhook implements provider.WebhookReceiver over the package's VerifyWebhook: a payment_intent event that
+// settles a charge carries its Result; a refund event carries none (Kassa records its refunds from its own calls).
+func (s *Stripe) VerifyWebhook(payload []byte, signature, secret string, now time.Time) (provider.Inbound, error) {
+	ev, err := VerifyWebhook(payload, signature, secret, now)
+	switch {
+	case errors.Is(err, ErrWebhookMalformed):
+		return provider.Inbound{}, fmt.Errorf("%w: %w", provider.ErrWebhookPayload, err)
+	case err != nil:
+		return provider.Inbound{}, fmt.Errorf("%w: %w", provider.ErrWebhookSignature, err)
+	}
+	in := provider.Inbound{ID: ev.ID, Type: ev.Type, ProviderTransactionID: ev.PaymentIntentID, IdempotencyKey: ev.KassaKey}
+	if ev.HasResult && strings.HasPrefix(ev.Type, "payment_intent.") {
+		res := ev.Result
+		in.Result = &res
+	}
+	return in, nil
+}
+
+var _ provider.WebhookReceiver = (*Stripe)(nil)
