@@ -71,7 +71,7 @@ func (g *Gateway) AttemptDelivery(ctx context.Context, deliveryID string) error 
 
 // send makes the attempt's HTTP exchange (webhookhttp.Send) and fills in the attempt record.
 func (g *Gateway) send(ctx context.Context, ep webhook.Endpoint, ev webhook.Event, secrets []string, body []byte, a *webhook.Attempt) webhook.Outcome {
-	res := webhookhttp.Send(ctx, g.webhooks.Client, webhookhttp.Request{
+	res := webhookhttp.Send(ctx, g.webhooks.client, webhookhttp.Request{
 		URL: ep.URL, EventID: ev.ID, APIVersion: ev.APIVersion, Body: body, Secrets: secrets, SignedAt: g.Now(),
 	})
 	a.HTTPStatus, a.ResponseExcerpt, a.Duration = res.Status, logging.Redact(res.Excerpt), res.Duration

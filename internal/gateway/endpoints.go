@@ -2,6 +2,8 @@ package gateway
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"net/http"
 	"net/netip"
@@ -25,9 +27,10 @@ type WebhookOptions struct {
 	// AllowedNetworks may be registered and reached despite the SSRF guard (configuration; loopback in local
 	// development).
 	AllowedNetworks []netip.Prefix
-	// Client overrides the HTTP client deliveries are sent with (default: webhookhttp.NewClient, SSRF-guarded with
-	// AllowedNetworks).
-	Client *http.Client
+	// RootCAs, when set, are the certificate authorities deliveries trust instead of the system's (tests give a
+	// receiver's own; the SSRF guard still applies).
+	RootCAs *x509.CertPool
+	client  *http.Client
 	// AfterSend, when set, runs between sending an attempt and recording it; a returned error aborts the
 	// recording as a crash at that instant would. Tests use it to prove a delivery is never lost.
 	AfterSend func(deliveryID string) error
@@ -41,8 +44,9 @@ func newWebhookConfig(o WebhookOptions) webhookConfig {
 	if len(o.Schedule) == 0 {
 		o.Schedule = webhook.DefaultSchedule()
 	}
-	if o.Client == nil {
-		o.Client = webhookhttp.NewClient(o.AllowedNetworks, webhook.DefaultTimeout)
+	o.client = webhookhttp.NewClient(o.AllowedNetworks, webhook.DefaultTimeout)
+	if o.RootCAs != nil {
+		o.client.Transport.(*http.Transport).TLSClientConfig = &tls.Config{RootCAs: o.RootCAs, MinVersion: tls.VersionTLS12}
 	}
 	return webhookConfig{o}
 }

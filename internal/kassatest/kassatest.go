@@ -5,6 +5,7 @@ package kassatest
 import (
 	"bytes"
 	"context"
+	"crypto/x509"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -109,6 +110,8 @@ type Options struct {
 	Provider provider.Provider
 	// TrustedProxies are reverse proxies whose X-Forwarded-For names the client (KASSA_TRUSTED_PROXIES).
 	TrustedProxies []netip.Prefix
+	// WebhookRootCAs are trusted by deliveries (a TLS receiver's, for live-mode endpoints).
+	WebhookRootCAs *x509.CertPool
 	// WrapStore wraps the store the gateway uses (tests count or fail chosen calls); Env.Store stays the real one.
 	WrapStore func(store.Store) store.Store
 }
@@ -161,7 +164,8 @@ func Setup(t testing.TB, b storetest.Backend, opts Options) *Env {
 	}
 	e.Gateway = gateway.New(gwStore, gateway.Options{
 		Now: e.Clock.Now, Logger: logger, LiveModeAvailable: opts.LiveMode, ResponseSecrets: responses, BaseURL: e.HTTP.URL,
-		Webhooks: gateway.WebhookOptions{Secrets: box, Schedule: opts.WebhookSchedule, AllowedNetworks: allowed, AfterSend: opts.AfterSend},
+		Webhooks: gateway.WebhookOptions{Secrets: box, Schedule: opts.WebhookSchedule, AllowedNetworks: allowed, AfterSend: opts.AfterSend,
+			RootCAs: opts.WebhookRootCAs},
 		Payments: gateway.PaymentOptions{Provider: opts.Provider, Vault: v, Credentials: credentials},
 	})
 	reg := prometheus.NewRegistry()

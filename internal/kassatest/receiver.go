@@ -1,6 +1,7 @@
 package kassatest
 
 import (
+	"crypto/x509"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -32,7 +33,37 @@ type Receiver struct {
 // NewReceiver starts a receiver answering with replies in order, then 200 for every further request.
 func NewReceiver(t testing.TB, replies ...Reply) *Receiver {
 	r := &Receiver{replies: replies}
-	r.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+	r.Server = httptest.NewServer(r.handler())
+	t.Cleanup(r.Close)
+	return r
+}
+
+// NewTLSReceiver is NewReceiver over https, as live-mode endpoints must be; pass its RootCAs to the Env
+// (Options.WebhookRootCAs) so deliveries trust it.
+func NewTLSReceiver(t testing.TB, replies ...Reply) *Receiver {
+	r := &Receiver{replies: replies}
+	r.Server = httptest.NewUnstartedServer(r.handler())
+	r.StartTLS()
+	t.Cleanup(r.Close)
+	return r
+}
+
+// RootCAs trusts the receiver's certificate.
+func (r *Receiver) RootCAs() *x509.CertPool {
+	pool := x509.NewCertPool()
+	pool.AddCert(r.Certificate())
+	return pool
+}
+
+// Requests returns a copy of the requests received so far.
+func (r *Receiver) Requests() []Received {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]Received(nil), r.got...)
+}
+
+func (r *Receiver) handler() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		body, _ := io.ReadAll(req.Body)
 		r.mu.Lock()
 		r.got = append(r.got, Received{Header: req.Header.Clone(), Body: body})
@@ -46,14 +77,5 @@ func NewReceiver(t testing.TB, replies ...Reply) *Receiver {
 		}
 		w.WriteHeader(reply.Status)
 		io.WriteString(w, reply.Body) //nolint:errcheck
-	}))
-	t.Cleanup(r.Close)
-	return r
-}
-
-// Requests returns a copy of the requests received so far.
-func (r *Receiver) Requests() []Received {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return append([]Received(nil), r.got...)
+	})
 }

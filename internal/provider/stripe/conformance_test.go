@@ -7,6 +7,7 @@ import (
 
 	"github.com/kassapay/kassa/internal/provider"
 	"github.com/kassapay/kassa/internal/provider/providertest"
+	"github.com/kassapay/kassa/internal/provider/stripe/stripemock"
 )
 
 // TestConformance runs the provider suite against the connector talking to a real stripe-mock, which checks every
@@ -15,7 +16,7 @@ import (
 // recorded Stripe answers.
 func TestConformance(t *testing.T) {
 	t.Parallel()
-	base := startStripeMock(t)
+	base := stripemock.Start(t)
 	p := New(Options{SecretKey: "sk_test_kassaConformance", APIBaseURL: base})
 	providertest.Run(t, p, providertest.CardSet{
 		Currency: "USD",

@@ -1,7 +1,13 @@
-package stripe
+// Package stripemock starts a real stripe-mock (v0.203.0) for tests: the server that validates every request against
+// Stripe's OpenAPI description and answers from fixtures. Its fixtures here are stripe-mock's own for the five objects
+// the connector uses, with the PaymentIntent authorized (requires_capture) and its charge carrying an authorization
+// code, as Stripe's test mode answers for the card 4242 4242 4242 4242: stripe-mock's bundled PaymentIntent is
+// requires_payment_method with a last_payment_error, which the connector rightly reads as a decline.
+package stripemock
 
 import (
 	"bufio"
+	_ "embed"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -10,14 +16,11 @@ import (
 	"time"
 )
 
-// stripeMockFixtures are stripe-mock's own fixtures (v0.203.0) for the five objects the connector uses, with the
-// PaymentIntent authorized (requires_capture) and its charge carrying an authorization code, as Stripe's test mode
-// answers for the card 4242424242424242. stripe-mock's bundled PaymentIntent fixture is requires_payment_method with
-// a last_payment_error, which no confirmation answers, so the connector would rightly read it as a decline.
-const stripeMockFixtures = "testdata/stripe-mock-fixtures.json"
+//go:embed fixtures.json
+var fixtures []byte
 
 // stripeMockBinary finds stripe-mock on PATH or in $GOPATH/bin (where `go install` puts it).
-func stripeMockBinary() (string, bool) {
+func binary() (string, bool) {
 	if p, err := exec.LookPath("stripe-mock"); err == nil {
 		return p, true
 	}
@@ -38,11 +41,17 @@ func stripeMockBinary() (string, bool) {
 
 var listening = regexp.MustCompile(`Listening for HTTP at address: (127\.0\.0\.1:\d+)`)
 
-// startStripeMock starts stripe-mock on free loopback ports and returns its base URL. Without stripe-mock the test
-// skips, except under CI=true, where a missing stripe-mock is a failure (.ci/run installs it).
-func startStripeMock(t *testing.T) string {
+// Start starts stripe-mock on free loopback ports with the fixtures and returns its base URL; the test's cleanup
+// stops it. Without stripe-mock the test skips, except under CI=true, where a missing stripe-mock is a failure
+// (.ci/run installs it).
+func Start(t testing.TB) string {
 	t.Helper()
-	bin, ok := stripeMockBinary()
+	dir := t.TempDir()
+	fixturesPath := filepath.Join(dir, "fixtures.json")
+	if err := os.WriteFile(fixturesPath, fixtures, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	bin, ok := binary()
 	if !ok {
 		if os.Getenv("CI") == "true" {
 			t.Fatal("stripe-mock is not installed (CI=true): go install github.com/stripe/stripe-mock@v0.203.0")
@@ -50,7 +59,7 @@ func startStripeMock(t *testing.T) string {
 		t.Skip("stripe-mock not found on PATH or in $GOPATH/bin; install it with " +
 			"go install github.com/stripe/stripe-mock@v0.203.0 to run the conformance suite against it")
 	}
-	cmd := exec.Command(bin, "-http-addr", "127.0.0.1:0", "-https-addr", "127.0.0.1:0", "-fixtures", stripeMockFixtures)
+	cmd := exec.Command(bin, "-http-addr", "127.0.0.1:0", "-https-addr", "127.0.0.1:0", "-fixtures", fixturesPath)
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
