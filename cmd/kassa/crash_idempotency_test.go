@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"strings"
 	"testing"
@@ -182,6 +183,15 @@ func crashRoutes() []crashRoute {
 			}},
 		// The resubmitted form finds the session paid by the attempt it finished, and shows that page (409, as any
 		// payment attempt on a paid session).
+		{name: "sale_fallback", pattern: "POST /api/v1/payments/sale", points: []string{"card.fellback"}, wantStatus: http.StatusOK,
+			prepare: func(t *testing.T, c *crashClient) crashRequest {
+				// The first profile cannot be reached (nothing listens on its port): the sale falls back to the sandbox.
+				down := c.post(t, "/api/v1/payment-profiles", `{"connector":"stripe","name":"down","methods":["card"],`+
+					`"credentials":{"secret_key":"sk_test_crash1234"},"api_base_url":"http://127.0.0.1:`+closedPort(t)+`"}`, "", nil, http.StatusCreated)
+				c.put(t, "/api/v1/routing-rules", `{"rules":[{"profiles":["`+down["id"].(string)+`","prof_sandbox"]}]}`)
+				return direct("/api/v1/payments/sale", "4242424242424242", 1300)(t, c)
+			},
+			check: onePayment("captured", "sale")},
 		{name: "hosted_pay", pattern: "POST /checkout/{id}/pay", points: []string{"card.begun", "card.called"}, wantStatus: http.StatusConflict,
 			unkeyed: true, afterwards: http.StatusConflict,
 			prepare: func(t *testing.T, c *crashClient) crashRequest {
@@ -294,6 +304,36 @@ func (c *crashClient) post(t *testing.T, path, body, key string, headers map[str
 		t.Fatal(err)
 	}
 	return m
+}
+
+func (c *crashClient) put(t *testing.T, path, body string) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPut, "http://"+c.addr+path, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+c.sk)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := noRedirects.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("PUT %s: %d", path, resp.StatusCode)
+	}
+}
+
+// closedPort is a loopback port nothing listens on.
+func closedPort(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, port, _ := net.SplitHostPort(l.Addr().String())
+	l.Close()
+	return port
 }
 
 func (c *crashClient) get(t *testing.T, path string) map[string]any {
