@@ -39,9 +39,8 @@ func (f *profileFlags) auth(cmd *cobra.Command, e *env) (gateway.Auth, error) {
 func (c *cli) profileAddCmd() *cobra.Command {
 	var f profileFlags
 	var connector, name, methods, currencies, apiBaseURL string
-	var hostedPage bool
 	cmd := &cobra.Command{
-		Use: "add --merchant ID [--mode live|test] --connector stripe --name NAME [--methods card] [--currencies USD,EUR] [--api-base-url URL] [--hosted-page]",
+		Use: "add --merchant ID [--mode live|test] --connector stripe --name NAME [--methods card] [--currencies USD,EUR] [--api-base-url URL]",
 		Short: "Add a payment profile; a Stripe profile reads its secret key, then its webhook signing secret, from the lines of stdin " +
 			"(never from a flag, which would land in the shell's history)",
 		Args: cobra.NoArgs,
@@ -49,9 +48,6 @@ func (c *cli) profileAddCmd() *cobra.Command {
 			in := gateway.ProfileInput{Connector: connector, Name: name, Methods: splitList(methods), Currencies: splitList(currencies)}
 			if apiBaseURL != "" {
 				in.APIBaseURL = &apiBaseURL
-			}
-			if hostedPage {
-				in.HostedPage = &hostedPage
 			}
 			if connector != string(merchant.ConnectorSandbox) {
 				creds, err := readCredentials(cmd.InOrStdin())
@@ -85,7 +81,6 @@ func (c *cli) profileAddCmd() *cobra.Command {
 	fl.StringVar(&methods, "methods", "card", "comma-separated methods the profile serves")
 	fl.StringVar(&currencies, "currencies", "", "comma-separated ISO 4217 currencies it serves (default: every currency)")
 	fl.StringVar(&apiBaseURL, "api-base-url", "", "the processor's API address (default: its own; e.g. a local stripe-mock)")
-	fl.BoolVar(&hostedPage, "hosted-page", false, "pay checkout sessions on the processor's own hosted page")
 	cmd.MarkFlagRequired("name") //nolint:errcheck
 	return cmd
 }

@@ -34,7 +34,6 @@ type CreateProfileInput struct {
 		Currencies     []string            `json:"currencies,omitempty" maxItems:"200" doc:"ISO 4217 codes the profile serves; omit for every currency."`
 		Credentials    *ProfileCredentials `json:"credentials,omitempty"`
 		APIBaseURL     *string             `json:"api_base_url,omitempty" maxLength:"2048" doc:"The processor's API address (default: its own); how staging and tests point a profile at a mock such as stripe-mock. https, or http to localhost."`
-		HostedPage     *bool               `json:"hosted_page,omitempty" doc:"Pay checkout sessions routed here on the processor's own hosted page."`
 		Status         string              `json:"status,omitempty" enum:"enabled,disabled"`
 		IdempotencyKey string              `json:"idempotency_key,omitempty" maxLength:"255" doc:"Same as the Idempotency-Key header."`
 	}
@@ -50,7 +49,6 @@ type UpdateProfileInput struct {
 		Currencies  []string            `json:"currencies,omitempty" maxItems:"200"`
 		Credentials *ProfileCredentials `json:"credentials,omitempty" doc:"Replaces the credentials as a whole."`
 		APIBaseURL  *string             `json:"api_base_url,omitempty" maxLength:"2048"`
-		HostedPage  *bool               `json:"hosted_page,omitempty"`
 	}
 }
 
@@ -136,7 +134,7 @@ func (s *Server) createProfile(ctx context.Context, in *CreateProfileInput) (*Pr
 	b := in.Body
 	p, err := s.gw.CreatePaymentProfile(ctx, merchantOf(ctx), gateway.ProfileInput{
 		Connector: b.Connector, Name: b.Name, Status: b.Status, Methods: b.Methods, Currencies: b.Currencies,
-		APIBaseURL: b.APIBaseURL, HostedPage: b.HostedPage, Credentials: b.Credentials.input(),
+		APIBaseURL: b.APIBaseURL, Credentials: b.Credentials.input(),
 	})
 	if err != nil {
 		return nil, err
@@ -168,7 +166,7 @@ func (s *Server) updateProfile(ctx context.Context, in *UpdateProfileInput) (*Pr
 	b := in.Body
 	p, err := s.gw.UpdatePaymentProfile(ctx, merchantOf(ctx), in.ID, gateway.ProfileInput{
 		Name: b.Name, Status: b.Status, Methods: b.Methods, Currencies: b.Currencies, APIBaseURL: b.APIBaseURL,
-		HostedPage: b.HostedPage, Credentials: b.Credentials.input(),
+		Credentials: b.Credentials.input(),
 	})
 	if err != nil {
 		return nil, err

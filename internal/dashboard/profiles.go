@@ -23,7 +23,6 @@ type profilesData struct {
 type profileForm struct {
 	Connector, Name, Currencies, APIBaseURL string
 	Methods                                 []string
-	HostedPage                              bool
 	Error                                   string
 }
 
@@ -50,20 +49,17 @@ func (d *dashboard) showProfiles(w http.ResponseWriter, r *http.Request, c *dctx
 func (d *dashboard) addProfile(w http.ResponseWriter, r *http.Request, c *dctx) {
 	pf := r.PostForm
 	f := profileForm{Connector: pf.Get("connector"), Name: strings.TrimSpace(pf.Get("name")), Currencies: strings.TrimSpace(pf.Get("currencies")),
-		APIBaseURL: strings.TrimSpace(pf.Get("api_base_url")), Methods: pf["methods"], HostedPage: pf.Get("hosted_page") == "on"}
+		APIBaseURL: strings.TrimSpace(pf.Get("api_base_url")), Methods: pf["methods"]}
 	in := gateway.ProfileInput{Connector: f.Connector, Name: f.Name, Methods: f.Methods, Currencies: strings.FieldsFunc(f.Currencies, func(r rune) bool { return r == ',' || r == ' ' })}
 	if f.APIBaseURL != "" {
 		in.APIBaseURL = &f.APIBaseURL
-	}
-	if f.HostedPage {
-		in.HostedPage = &f.HostedPage
 	}
 	creds := merchant.Credentials{SecretKey: strings.TrimSpace(pf.Get("secret_key")), WebhookSecret: strings.TrimSpace(pf.Get("webhook_secret"))}
 	if creds != (merchant.Credentials{}) {
 		in.Credentials = &creds
 	}
 	// The form's fingerprint names the credentials by their hint only: no digest of a secret is kept.
-	hash := formHash(append([]string{f.Connector, f.Name, f.Currencies, f.APIBaseURL, creds.Hint(), pf.Get("hosted_page")}, f.Methods...)...)
+	hash := formHash(append([]string{f.Connector, f.Name, f.Currencies, f.APIBaseURL, creds.Hint()}, f.Methods...)...)
 	var added merchant.PaymentProfile
 	body, err := d.once(r, c, "add payment profile", hash, func(ctx context.Context) ([]byte, error) {
 		p, err := d.gw.CreatePaymentProfile(ctx, c.auth, in)

@@ -32,7 +32,6 @@ type ProfileInput struct {
 	Methods     []string
 	Currencies  []string
 	APIBaseURL  *string
-	HostedPage  *bool
 	Credentials *merchant.Credentials
 }
 
@@ -48,9 +47,6 @@ func (g *Gateway) CreatePaymentProfile(ctx context.Context, a Auth, in ProfileIn
 		Methods: slices.Clone(in.Methods), Currencies: slices.Clone(in.Currencies), CreatedAt: now, UpdatedAt: now}
 	if in.APIBaseURL != nil {
 		p.APIBaseURL = *in.APIBaseURL
-	}
-	if in.HostedPage != nil {
-		p.HostedPage = *in.HostedPage
 	}
 	creds := merchant.Credentials{}
 	if in.Credentials != nil {
@@ -126,8 +122,7 @@ func (g *Gateway) profilesOf(ctx context.Context, q store.Queries, merchantID st
 	return append([]merchant.PaymentProfile{sandboxProfile(merchantID)}, stored...), nil
 }
 
-// UpdatePaymentProfile changes a profile's name, status, methods, currencies, API address, hosted-page option or
-// credentials (replaced as a whole when given). Its connector and mode never change.
+// UpdatePaymentProfile changes a profile's name, status, methods, currencies, API address or credentials (replaced as a whole when given). Its connector and mode never change.
 func (g *Gateway) UpdatePaymentProfile(ctx context.Context, a Auth, profileID string, in ProfileInput) (merchant.PaymentProfile, error) {
 	if profileID == SandboxProfileID {
 		return merchant.PaymentProfile{}, errSandboxProfileFixed
@@ -153,9 +148,6 @@ func (g *Gateway) UpdatePaymentProfile(ctx context.Context, a Auth, profileID st
 	}
 	if in.APIBaseURL != nil {
 		p.APIBaseURL = *in.APIBaseURL
-	}
-	if in.HostedPage != nil {
-		p.HostedPage = *in.HostedPage
 	}
 	if err := merchant.ValidateProfile(&p, in.Credentials); err != nil {
 		return merchant.PaymentProfile{}, fieldError(err)
@@ -243,7 +235,6 @@ type PaymentProfileObject struct {
 	Methods         []string  `json:"methods"`
 	Currencies      []string  `json:"currencies" doc:"Empty: every currency."`
 	APIBaseURL      *string   `json:"api_base_url" doc:"The processor's API address; null: the processor's own."`
-	HostedPage      bool      `json:"hosted_page" doc:"Checkout sessions routed here are paid on the processor's own page."`
 	CredentialsHint *string   `json:"credentials_hint" doc:"The last 4 characters of the secret key; the credentials are never shown again."`
 	WebhookURL      *string   `json:"webhook_url" doc:"Where the processor sends its webhooks for this profile (register it at the processor with the events it should send); null for the sandbox."`
 	CreatedAt       time.Time `json:"created_at"`
@@ -260,7 +251,7 @@ func (g *Gateway) PaymentProfileView(p merchant.PaymentProfile) PaymentProfileOb
 	}
 	return PaymentProfileObject{Object: "payment_profile", ID: p.ID, Livemode: p.Livemode, Connector: string(p.Connector),
 		Name: p.Name, Status: string(p.Status), Methods: methods, Currencies: currencies, APIBaseURL: optional(p.APIBaseURL),
-		HostedPage: p.HostedPage, CredentialsHint: optional(p.CredentialsHint), WebhookURL: optional(g.ProviderWebhookURL(p)),
+		CredentialsHint: optional(p.CredentialsHint), WebhookURL: optional(g.ProviderWebhookURL(p)),
 		CreatedAt: p.CreatedAt}
 }
 
