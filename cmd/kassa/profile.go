@@ -29,6 +29,17 @@ func (f *profileFlags) add(cmd *cobra.Command) {
 	cmd.MarkFlagRequired("merchant") //nolint:errcheck
 }
 
+// run runs act with the database open, acting for the flags' merchant and mode.
+func (f *profileFlags) run(c *cli, cmd *cobra.Command, act func(e *env, a gateway.Auth) error) error {
+	return c.withEnv(cmd, func(e *env) error {
+		a, err := f.auth(cmd, e)
+		if err != nil {
+			return err
+		}
+		return act(e, a)
+	})
+}
+
 func (f *profileFlags) auth(cmd *cobra.Command, e *env) (gateway.Auth, error) {
 	if f.mode != "test" && f.mode != "live" {
 		return gateway.Auth{}, fmt.Errorf("--mode must be test or live, not %q", f.mode)
@@ -56,11 +67,7 @@ func (c *cli) profileAddCmd() *cobra.Command {
 				}
 				in.Credentials = &creds
 			}
-			return c.withEnv(cmd, func(e *env) error {
-				a, err := f.auth(cmd, e)
-				if err != nil {
-					return err
-				}
+			return f.run(c, cmd, func(e *env, a gateway.Auth) error {
 				p, err := e.gw.CreatePaymentProfile(cmd.Context(), a, in)
 				if err != nil {
 					return err
@@ -122,11 +129,7 @@ func (c *cli) profileListCmd() *cobra.Command {
 		Short: "List a merchant's payment profiles (never their credentials)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return c.withEnv(cmd, func(e *env) error {
-				a, err := f.auth(cmd, e)
-				if err != nil {
-					return err
-				}
+			return f.run(c, cmd, func(e *env, a gateway.Auth) error {
 				ps, err := e.gw.ListPaymentProfiles(cmd.Context(), a)
 				if err != nil {
 					return err
@@ -162,11 +165,7 @@ func (c *cli) profileDisableCmd() *cobra.Command {
 		Short: "Stop routing payments to a profile; the payments it took keep working (captures, refunds)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return c.withEnv(cmd, func(e *env) error {
-				a, err := f.auth(cmd, e)
-				if err != nil {
-					return err
-				}
+			return f.run(c, cmd, func(e *env, a gateway.Auth) error {
 				p, err := e.gw.UpdatePaymentProfile(cmd.Context(), a, args[0], gateway.ProfileInput{Status: string(merchant.ProfileDisabled)})
 				if err != nil {
 					return err

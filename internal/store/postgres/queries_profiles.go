@@ -9,6 +9,7 @@ import (
 	"github.com/kassapay/kassa/internal/payment"
 	"github.com/kassapay/kassa/internal/provider"
 	"github.com/kassapay/kassa/internal/store"
+	"github.com/kassapay/kassa/internal/store/dbtype"
 	"github.com/kassapay/kassa/internal/store/postgres/pgdb"
 )
 
@@ -25,12 +26,17 @@ func profileFromRow(r pgdb.PaymentProfile) (merchant.PaymentProfile, error) {
 	return p, fromJSON(r.Currencies, &p.Currencies)
 }
 
-func (s queries) InsertPaymentProfile(ctx context.Context, p merchant.PaymentProfile) error {
-	methods, err := toJSON(nonNil(p.Methods))
-	if err != nil {
-		return err
+// profileLists are a profile's methods and currencies as stored.
+func profileLists(p merchant.PaymentProfile) (methods, currencies dbtype.JSON, err error) {
+	if methods, err = toJSON(nonNil(p.Methods)); err != nil {
+		return nil, nil, err
 	}
-	currencies, err := toJSON(nonNil(p.Currencies))
+	currencies, err = toJSON(nonNil(p.Currencies))
+	return methods, currencies, err
+}
+
+func (s queries) InsertPaymentProfile(ctx context.Context, p merchant.PaymentProfile) error {
+	methods, currencies, err := profileLists(p)
 	if err != nil {
 		return err
 	}
@@ -67,11 +73,7 @@ func (s queries) ListPaymentProfiles(ctx context.Context, merchantID string, liv
 }
 
 func (s queries) UpdatePaymentProfile(ctx context.Context, p merchant.PaymentProfile) error {
-	methods, err := toJSON(nonNil(p.Methods))
-	if err != nil {
-		return err
-	}
-	currencies, err := toJSON(nonNil(p.Currencies))
+	methods, currencies, err := profileLists(p)
 	if err != nil {
 		return err
 	}
