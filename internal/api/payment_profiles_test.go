@@ -26,7 +26,8 @@ func TestPaymentProfiles(t *testing.T) {
 		e := kassatest.Setup(t, b, kassatest.Options{})
 		// Test mode always has the built-in sandbox.
 		list := get(e, "/api/v1/payment-profiles").JSON(t)["data"].([]any)
-		if len(list) != 1 || list[0].(map[string]any)["id"] != "prof_sandbox" || list[0].(map[string]any)["connector"] != "sandbox" {
+		if len(list) != 1 || list[0].(map[string]any)["id"] != "prof_sandbox" || list[0].(map[string]any)["connector"] != "sandbox" ||
+			strings.HasPrefix(list[0].(map[string]any)["created_at"].(string), "0001") {
 			t.Fatalf("test mode's profiles: %v", list)
 		}
 		created := post(e, "/api/v1/payment-profiles", `{"connector":"stripe","name":"Stripe US","methods":["card"],"currencies":["usd","EUR"],`+

@@ -18,10 +18,10 @@ import (
 // changed or deleted, and routing rules may name it.
 const SandboxProfileID = "prof_sandbox"
 
-// sandboxProfile is the built-in test-mode profile of a merchant.
-func sandboxProfile(merchantID string) merchant.PaymentProfile {
-	return merchant.PaymentProfile{ID: SandboxProfileID, MerchantID: merchantID, Connector: merchant.ConnectorSandbox,
-		Name: "Sandbox", Status: merchant.ProfileEnabled, Methods: []string{"card", "upi"}}
+// sandboxProfile is the built-in test-mode profile of a merchant, there since the merchant was created.
+func sandboxProfile(m merchant.Merchant) merchant.PaymentProfile {
+	return merchant.PaymentProfile{ID: SandboxProfileID, MerchantID: m.ID, Connector: merchant.ConnectorSandbox,
+		Name: "Sandbox", Status: merchant.ProfileEnabled, Methods: []string{"card", "upi"}, CreatedAt: m.CreatedAt, UpdatedAt: m.CreatedAt}
 }
 
 // ProfileInput adds or changes a payment profile. On a change, nil and empty fields keep their value.
@@ -100,7 +100,7 @@ func (g *Gateway) profileCredentials(p merchant.PaymentProfile) (merchant.Creden
 // GetPaymentProfile returns one of the caller's profiles (the built-in sandbox in test mode).
 func (g *Gateway) GetPaymentProfile(ctx context.Context, a Auth, profileID string) (merchant.PaymentProfile, error) {
 	if profileID == SandboxProfileID && !a.Livemode() {
-		return sandboxProfile(a.Merchant.ID), nil
+		return sandboxProfile(a.Merchant), nil
 	}
 	if !id.HasPrefix(profileID, "prof_") {
 		return merchant.PaymentProfile{}, NotFound("payment profile", profileID)
@@ -111,15 +111,15 @@ func (g *Gateway) GetPaymentProfile(ctx context.Context, a Auth, profileID strin
 
 // ListPaymentProfiles returns the caller's profiles, oldest first; in test mode the built-in sandbox comes first.
 func (g *Gateway) ListPaymentProfiles(ctx context.Context, a Auth) ([]merchant.PaymentProfile, error) {
-	return g.profilesOf(ctx, g.store, a.Merchant.ID, a.Livemode())
+	return g.profilesOf(ctx, g.store, a.Merchant, a.Livemode())
 }
 
-func (g *Gateway) profilesOf(ctx context.Context, q store.Queries, merchantID string, livemode bool) ([]merchant.PaymentProfile, error) {
-	stored, err := q.ListPaymentProfiles(ctx, merchantID, livemode)
+func (g *Gateway) profilesOf(ctx context.Context, q store.Queries, m merchant.Merchant, livemode bool) ([]merchant.PaymentProfile, error) {
+	stored, err := q.ListPaymentProfiles(ctx, m.ID, livemode)
 	if err != nil || livemode {
 		return stored, err
 	}
-	return append([]merchant.PaymentProfile{sandboxProfile(merchantID)}, stored...), nil
+	return append([]merchant.PaymentProfile{sandboxProfile(m)}, stored...), nil
 }
 
 // UpdatePaymentProfile changes a profile's name, status, methods, currencies, API address or credentials (replaced as a whole when given). Its connector and mode never change.
