@@ -6,13 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/kassapay/kassa/internal/idempotency"
+	"github.com/kassapay/kassa/internal/kassatest"
 	"github.com/kassapay/kassa/internal/store/storetest"
 )
 
@@ -187,7 +187,7 @@ func crashRoutes() []crashRoute {
 			prepare: func(t *testing.T, c *crashClient) crashRequest {
 				// The first profile cannot be reached (nothing listens on its port): the sale falls back to the sandbox.
 				down := c.post(t, "/api/v1/payment-profiles", `{"connector":"stripe","name":"down","methods":["card"],`+
-					`"credentials":{"secret_key":"sk_test_crash1234"},"api_base_url":"http://127.0.0.1:`+closedPort(t)+`"}`, "", nil, http.StatusCreated)
+					`"credentials":{"secret_key":"sk_test_crash1234"},"api_base_url":"http://127.0.0.1:`+kassatest.ClosedPort(t)+`"}`, "", nil, http.StatusCreated)
 				c.put(t, "/api/v1/routing-rules", `{"rules":[{"profiles":["`+down["id"].(string)+`","prof_sandbox"]}]}`)
 				return direct("/api/v1/payments/sale", "4242424242424242", 1300)(t, c)
 			},
@@ -322,18 +322,6 @@ func (c *crashClient) put(t *testing.T, path, body string) {
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("PUT %s: %d", path, resp.StatusCode)
 	}
-}
-
-// closedPort is a loopback port nothing listens on.
-func closedPort(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, port, _ := net.SplitHostPort(l.Addr().String())
-	l.Close()
-	return port
 }
 
 func (c *crashClient) get(t *testing.T, path string) map[string]any {

@@ -16,11 +16,9 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/kassapay/kassa/internal/cleantext"
 	"github.com/kassapay/kassa/internal/gateway"
 )
-
-// readableText reports whether s is valid UTF-8 without NUL characters.
-func readableText(s string) bool { return utf8.ValidString(s) && !strings.ContainsRune(s, 0) }
 
 // rejectUnreadableText refuses a request with a NUL character or invalid UTF-8 in its path, query or body; pattern
 // is the ServeMux pattern the request matched ("POST /api/v1/payments/{id}/void").
@@ -44,14 +42,14 @@ func rejectUnreadableText(r *http.Request, pattern string) error {
 
 // checkPath answers 404 resource_missing, naming the wildcard, for an unreadable path segment.
 func checkPath(r *http.Request, pattern string) error {
-	if readableText(r.URL.Path) {
+	if cleantext.Valid(r.URL.Path) {
 		return nil
 	}
 	_, patternPath, _ := strings.Cut(pattern, " ")
 	wildcards := strings.Split(patternPath, "/")
 	for i, raw := range strings.Split(r.URL.EscapedPath(), "/") {
 		seg, err := url.PathUnescape(raw)
-		if err != nil || readableText(seg) {
+		if err != nil || cleantext.Valid(seg) {
 			continue
 		}
 		param := ""
@@ -70,12 +68,12 @@ func checkPath(r *http.Request, pattern string) error {
 // checked in order, so the same request always names the same parameter.
 func checkQuery(q url.Values) error {
 	for _, k := range slices.Sorted(maps.Keys(q)) {
-		if !readableText(k) {
+		if !cleantext.Valid(k) {
 			return gateway.InvalidParam(readableName(k), "parameter_invalid",
 				"The name of a query parameter contains a NUL character or invalid UTF-8.")
 		}
 		for _, v := range q[k] {
-			if !readableText(v) {
+			if !cleantext.Valid(v) {
 				return gateway.InvalidParam(k, "parameter_invalid", "The value contains a NUL character or invalid UTF-8.")
 			}
 		}

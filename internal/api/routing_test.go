@@ -2,7 +2,6 @@ package api_test
 
 import (
 	"context"
-	"net"
 	"slices"
 	"strings"
 	"testing"
@@ -91,7 +90,7 @@ func TestRoutingFallsBackFromAnUnreachableProcessor(t *testing.T) {
 	kassatest.ForEachBackend(t, func(t *testing.T, b storetest.Backend) {
 		e := kassatest.Setup(t, b, kassatest.Options{})
 		down := post(e, "/api/v1/payment-profiles", `{"connector":"stripe","name":"Stripe (down)","methods":["card"],`+
-			`"credentials":{"secret_key":"sk_test_unreachable1234"},"api_base_url":"http://127.0.0.1:`+closedPort(t)+`"}`)
+			`"credentials":{"secret_key":"sk_test_unreachable1234"},"api_base_url":"http://127.0.0.1:`+kassatest.ClosedPort(t)+`"}`)
 		if down.Status != 201 {
 			t.Fatalf("profile: %d %s", down.Status, down.Body)
 		}
@@ -112,16 +111,4 @@ func TestRoutingFallsBackFromAnUnreachableProcessor(t *testing.T) {
 			t.Errorf("the payment names %q, want the profile that took it", pay.ProfileID)
 		}
 	})
-}
-
-// closedPort is a loopback port nothing listens on.
-func closedPort(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, port, _ := net.SplitHostPort(l.Addr().String())
-	l.Close()
-	return port
 }

@@ -165,7 +165,7 @@ func originOf(u *url.URL) (string, bool) {
 			port = ""
 		}
 	case "http":
-		if !isLoopback(host) {
+		if !IsLoopbackHost(host) {
 			return "", false
 		}
 		if port == "80" {
@@ -186,7 +186,9 @@ func originOf(u *url.URL) (string, bool) {
 	return scheme + "://" + host, true
 }
 
-func isLoopback(host string) bool {
+// IsLoopbackHost reports whether a URL's host names this machine (localhost, *.localhost, a loopback address): the
+// only hosts plain http is allowed towards.
+func IsLoopbackHost(host string) bool {
 	if host == "localhost" || strings.HasSuffix(host, ".localhost") {
 		return true
 	}

@@ -33,10 +33,15 @@ func errPaymentsNotConfigured(method, currency string) *Error {
 		Message: fmt.Sprintf("No enabled payment profile serves %s payments in %s in this mode; add one (POST /api/v1/payment-profiles).", method, currency)}
 }
 
-// connections caches the providers of profiles; a profile's change (UpdatedAt) makes a new one.
+// connections caches the provider of each profile; a change of the profile (UpdatedAt) replaces it.
 type connections struct {
-	mu    sync.Mutex
-	byKey map[string]provider.Provider
+	mu        sync.Mutex
+	byProfile map[string]connection
+}
+
+type connection struct {
+	updatedAt time.Time
+	prov      provider.Provider
 }
 
 // Connectors builds the provider of a profile from its credentials for every connector this binary has but the
@@ -62,11 +67,10 @@ func (g *Gateway) connect(p merchant.PaymentProfile) (provider.Provider, error) 
 		return nil, &Error{Kind: KindUnprocessable, Code: "payments_not_configured",
 			Message: fmt.Sprintf("This instance has no %s connector.", p.Connector)}
 	}
-	key := p.ID + "@" + p.UpdatedAt.Format(time.RFC3339Nano)
 	g.conns.mu.Lock()
 	defer g.conns.mu.Unlock()
-	if prov, ok := g.conns.byKey[key]; ok {
-		return prov, nil
+	if c, ok := g.conns.byProfile[p.ID]; ok && c.updatedAt.Equal(p.UpdatedAt) {
+		return c.prov, nil
 	}
 	creds, err := g.profileCredentials(p)
 	if err != nil {
@@ -76,10 +80,10 @@ func (g *Gateway) connect(p merchant.PaymentProfile) (provider.Provider, error) 
 	if err != nil {
 		return nil, fmt.Errorf("gateway: connect profile %s: %w", p.ID, err)
 	}
-	if g.conns.byKey == nil {
-		g.conns.byKey = map[string]provider.Provider{}
+	if g.conns.byProfile == nil {
+		g.conns.byProfile = map[string]connection{}
 	}
-	g.conns.byKey[key] = prov
+	g.conns.byProfile[p.ID] = connection{updatedAt: p.UpdatedAt, prov: prov}
 	return prov, nil
 }
 

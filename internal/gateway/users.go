@@ -10,6 +10,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/kassapay/kassa/internal/cleantext"
 	"github.com/kassapay/kassa/internal/id"
 	"github.com/kassapay/kassa/internal/merchant"
 	"github.com/kassapay/kassa/internal/store"
@@ -66,9 +67,6 @@ func hashToken(token string) string {
 
 func normalizeEmail(email string) string { return strings.TrimSpace(email) }
 
-// storableText reports whether s can be stored and compared by both databases: valid UTF-8 without NUL bytes.
-func storableText(s string) bool { return utf8.ValidString(s) && !strings.ContainsRune(s, 0) }
-
 // failureKey is the lock-out's key for an email: case does not open a second set of attempts.
 func failureKey(email string) string { return strings.ToLower(email) }
 
@@ -79,7 +77,7 @@ func failureKey(email string) string { return strings.ToLower(email) }
 // than MaxLoginFailures checks.
 func (g *Gateway) SignIn(ctx context.Context, email, password string) (string, DashboardUser, error) {
 	email = normalizeEmail(email)
-	if email == "" || password == "" || len(email) > 320 || len(password) > 1024 || !storableText(email) {
+	if email == "" || password == "" || len(email) > 320 || len(password) > 1024 || !cleantext.Valid(email) {
 		return "", DashboardUser{}, errBadLogin
 	}
 	now := g.Now()

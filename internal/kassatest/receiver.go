@@ -3,6 +3,7 @@ package kassatest
 import (
 	"crypto/x509"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"sync"
@@ -78,4 +79,16 @@ func (r *Receiver) handler() http.Handler {
 		w.WriteHeader(reply.Status)
 		io.WriteString(w, reply.Body) //nolint:errcheck
 	})
+}
+
+// ClosedPort is a loopback port nothing listens on: a processor that cannot be reached.
+func ClosedPort(t testing.TB) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, port, _ := net.SplitHostPort(l.Addr().String())
+	l.Close()
+	return port
 }

@@ -3,12 +3,12 @@ package merchant
 import (
 	"errors"
 	"fmt"
-	"net"
 	"net/url"
 	"slices"
 	"strings"
 	"time"
 
+	"github.com/kassapay/kassa/internal/checkout"
 	"github.com/kassapay/kassa/internal/customer"
 	"github.com/kassapay/kassa/internal/field"
 )
@@ -134,7 +134,7 @@ func ValidateProfile(p *PaymentProfile, c *Credentials) error {
 		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" {
 			return fail("api_base_url", "must be an http(s) URL without credentials, query or fragment")
 		}
-		if u.Scheme == "http" && !isLoopback(u.Hostname()) {
+		if u.Scheme == "http" && !checkout.IsLoopbackHost(u.Hostname()) {
 			return fail("api_base_url", "must be https (http only for localhost, to reach a local mock)")
 		}
 		p.APIBaseURL = strings.TrimRight(p.APIBaseURL, "/")
@@ -164,10 +164,5 @@ func ValidateProfile(p *PaymentProfile, c *Credentials) error {
 // mockBase reports whether an API base URL points at a local mock.
 func mockBase(raw string) bool {
 	u, err := url.Parse(raw)
-	return raw != "" && err == nil && isLoopback(u.Hostname())
-}
-
-func isLoopback(host string) bool {
-	ip := net.ParseIP(host)
-	return host == "localhost" || ip != nil && ip.IsLoopback()
+	return raw != "" && err == nil && checkout.IsLoopbackHost(u.Hostname())
 }
