@@ -112,3 +112,38 @@ func TestRoutingFallsBackFromAnUnreachableProcessor(t *testing.T) {
 		}
 	})
 }
+
+// TestDisabledProfileStillServesItsPayments: a profile that is disabled takes no new payments, but the captures and
+// refunds of the payments it took still go to it.
+func TestDisabledProfileStillServesItsPayments(t *testing.T) {
+	t.Parallel()
+	kassatest.ForEachBackend(t, func(t *testing.T, b storetest.Backend) {
+		e := kassatest.Setup(t, b, kassatest.Options{})
+		backup := post(e, "/api/v1/payment-profiles", `{"connector":"sandbox","name":"Backup","methods":["card"]}`).JSON(t)["id"].(string)
+		if r := e.Do(kassatest.Request{Method: "PUT", Path: "/api/v1/routing-rules", Body: `{"rules":[{"profiles":["` + backup + `"]}]}`}); r.Status != 200 {
+			t.Fatalf("rules: %d %s", r.Status, r.Body)
+		}
+		auth := as(e, e.SecretKey, "POST", "/api/v1/payments/authorize", cardBody("4242424242424242", 1000))
+		if auth.Status != 200 || auth.JSON(t)["profile_id"] != backup {
+			t.Fatalf("authorize: %d %s", auth.Status, auth.Body)
+		}
+		id := auth.JSON(t)["id"].(string)
+		if r := e.Do(kassatest.Request{Method: "PATCH", Path: "/api/v1/payment-profiles/" + backup, Body: `{"status":"disabled"}`}); r.Status != 200 {
+			t.Fatalf("disable: %d %s", r.Status, r.Body)
+		}
+		// New payments: the rule's only profile is disabled, so nothing serves them.
+		wantError(t, "a new payment", as(e, e.SecretKey, "POST", "/api/v1/payments/sale", cardBody("4242424242424242", 500)), 422, "payments_not_configured")
+		if r := post(e, "/api/v1/payments/"+id+"/capture", `{"amount":600}`); r.Status != 200 || r.JSON(t)["status"] != "captured" {
+			t.Fatalf("capture on the disabled profile: %d %s", r.Status, r.Body)
+		}
+		if r := e.Do(kassatest.Request{Method: "POST", Path: "/api/v1/refunds", Body: `{"payment_id":"` + id + `","amount":100}`,
+			Headers: map[string]string{"Idempotency-Key": "refund-disabled-1"}}); r.Status != 201 || r.JSON(t)["status"] != "succeeded" {
+			t.Fatalf("refund on the disabled profile: %d %s", r.Status, r.Body)
+		}
+		for _, txn := range transactionsOf(t, e, id) {
+			if !strings.HasPrefix(txn, backup+" ") {
+				t.Errorf("a follow-up went elsewhere: %s", txn)
+			}
+		}
+	})
+}
