@@ -57,8 +57,6 @@ type PaymentProfile struct {
 	Currencies []string
 	// APIBaseURL is the processor's API address; empty means the processor's own (tests point it at stripe-mock).
 	APIBaseURL string
-	// HostedPage is stored for the processor-hosted page mode, which is not offered yet (always false).
-	HostedPage bool
 	// CredentialsSealed is the sealed JSON of the credentials; CredentialsHint the last 4 characters of the secret
 	// key, the only part ever shown again.
 	CredentialsSealed []byte

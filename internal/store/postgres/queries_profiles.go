@@ -16,7 +16,7 @@ import (
 func profileFromRow(r pgdb.PaymentProfile) (merchant.PaymentProfile, error) {
 	p := merchant.PaymentProfile{
 		ID: r.ID, MerchantID: r.MerchantID, Livemode: r.Livemode, Connector: merchant.Connector(r.Connector), Name: r.Name,
-		Status: merchant.ProfileStatus(r.Status), APIBaseURL: r.ApiBaseUrl, HostedPage: r.HostedPage,
+		Status: merchant.ProfileStatus(r.Status), APIBaseURL: r.ApiBaseUrl,
 		CredentialsSealed: r.CredentialsSealed, CredentialsHint: r.CredentialsHint,
 		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
 	}
@@ -43,7 +43,7 @@ func (s queries) InsertPaymentProfile(ctx context.Context, p merchant.PaymentPro
 	return mapErr(s.q.InsertPaymentProfile(ctx, pgdb.InsertPaymentProfileParams{
 		ID: p.ID, MerchantID: p.MerchantID, Livemode: p.Livemode, Connector: string(p.Connector), Name: p.Name,
 		Status: string(p.Status), Methods: methods, Currencies: currencies, ApiBaseUrl: p.APIBaseURL,
-		HostedPage: p.HostedPage, CredentialsSealed: p.CredentialsSealed, CredentialsHint: p.CredentialsHint,
+		CredentialsSealed: p.CredentialsSealed, CredentialsHint: p.CredentialsHint,
 		CreatedAt: ts(p.CreatedAt), UpdatedAt: ts(p.UpdatedAt),
 	}))
 }
@@ -79,7 +79,7 @@ func (s queries) UpdatePaymentProfile(ctx context.Context, p merchant.PaymentPro
 	}
 	n, err := s.q.UpdatePaymentProfile(ctx, pgdb.UpdatePaymentProfileParams{
 		ID: p.ID, Name: p.Name, Status: string(p.Status), Methods: methods, Currencies: currencies,
-		ApiBaseUrl: p.APIBaseURL, HostedPage: p.HostedPage, CredentialsSealed: p.CredentialsSealed,
+		ApiBaseUrl: p.APIBaseURL, CredentialsSealed: p.CredentialsSealed,
 		CredentialsHint: p.CredentialsHint, UpdatedAt: ts(p.UpdatedAt),
 	})
 	return rowsErr(n, err, store.ErrNotFound)

@@ -21,7 +21,7 @@ func testPaymentProfiles(t *testing.T, s store.Store) {
 	m := NewMerchant(t, s)
 	p := merchant.PaymentProfile{ID: id.New("prof_", Now), MerchantID: m.ID, Livemode: true, Connector: merchant.ConnectorStripe,
 		Name: "Stripe US", Status: merchant.ProfileEnabled, Methods: []string{"card"}, Currencies: []string{"USD", "EUR"},
-		APIBaseURL: "http://127.0.0.1:12111", HostedPage: true, CredentialsSealed: []byte{1, 0, 255}, CredentialsHint: "4242",
+		APIBaseURL: "http://127.0.0.1:12111", CredentialsSealed: []byte{1, 0, 255}, CredentialsHint: "4242",
 		CreatedAt: Now, UpdatedAt: Now}
 	if err := s.InsertPaymentProfile(ctx, p); err != nil {
 		t.Fatal(err)
@@ -40,7 +40,7 @@ func testPaymentProfiles(t *testing.T, s store.Store) {
 		}
 	}
 	second := p
-	second.ID, second.Name, second.HostedPage, second.CredentialsSealed = id.New("prof_", Now.Add(time.Second)), "Stripe EU", false, nil
+	second.ID, second.Name, second.CredentialsSealed = id.New("prof_", Now.Add(time.Second)), "Stripe EU", nil
 	if err := s.InsertPaymentProfile(ctx, second); err != nil {
 		t.Fatal(err)
 	}

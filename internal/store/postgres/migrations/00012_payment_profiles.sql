@@ -12,7 +12,6 @@ CREATE TABLE payment_profiles (
     methods            JSONB NOT NULL,
     currencies         JSONB NOT NULL,
     api_base_url       TEXT NOT NULL,
-    hosted_page        BOOLEAN NOT NULL,
     credentials_sealed BYTEA,
     credentials_hint   TEXT NOT NULL,
     created_at         TIMESTAMPTZ NOT NULL,

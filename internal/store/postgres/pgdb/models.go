@@ -295,7 +295,6 @@ type PaymentProfile struct {
 	Methods           dbtype.JSON
 	Currencies        dbtype.JSON
 	ApiBaseUrl        string
-	HostedPage        bool
 	CredentialsSealed []byte
 	CredentialsHint   string
 	CreatedAt         time.Time

@@ -101,7 +101,7 @@ func (q *Queries) GetPaymentByProviderTransactionID(ctx context.Context, arg Get
 }
 
 const getPaymentProfile = `-- name: GetPaymentProfile :one
-SELECT id, merchant_id, livemode, connector, name, status, methods, currencies, api_base_url, hosted_page, credentials_sealed, credentials_hint, created_at, updated_at FROM payment_profiles
+SELECT id, merchant_id, livemode, connector, name, status, methods, currencies, api_base_url, credentials_sealed, credentials_hint, created_at, updated_at FROM payment_profiles
 WHERE merchant_id = ?1 AND livemode = ?2 AND id = ?3
 `
 
@@ -124,7 +124,6 @@ func (q *Queries) GetPaymentProfile(ctx context.Context, arg GetPaymentProfilePa
 		&i.Methods,
 		&i.Currencies,
 		&i.ApiBaseUrl,
-		&i.HostedPage,
 		&i.CredentialsSealed,
 		&i.CredentialsHint,
 		&i.CreatedAt,
@@ -134,7 +133,7 @@ func (q *Queries) GetPaymentProfile(ctx context.Context, arg GetPaymentProfilePa
 }
 
 const getPaymentProfileByID = `-- name: GetPaymentProfileByID :one
-SELECT id, merchant_id, livemode, connector, name, status, methods, currencies, api_base_url, hosted_page, credentials_sealed, credentials_hint, created_at, updated_at FROM payment_profiles WHERE id = ?1
+SELECT id, merchant_id, livemode, connector, name, status, methods, currencies, api_base_url, credentials_sealed, credentials_hint, created_at, updated_at FROM payment_profiles WHERE id = ?1
 `
 
 func (q *Queries) GetPaymentProfileByID(ctx context.Context, id string) (PaymentProfile, error) {
@@ -150,7 +149,6 @@ func (q *Queries) GetPaymentProfileByID(ctx context.Context, id string) (Payment
 		&i.Methods,
 		&i.Currencies,
 		&i.ApiBaseUrl,
-		&i.HostedPage,
 		&i.CredentialsSealed,
 		&i.CredentialsHint,
 		&i.CreatedAt,
@@ -182,10 +180,9 @@ func (q *Queries) GetRoutingRules(ctx context.Context, arg GetRoutingRulesParams
 
 const insertPaymentProfile = `-- name: InsertPaymentProfile :exec
 INSERT INTO payment_profiles (id, merchant_id, livemode, connector, name, status, methods, currencies, api_base_url,
-                              hosted_page, credentials_sealed, credentials_hint, created_at, updated_at)
+                              credentials_sealed, credentials_hint, created_at, updated_at)
 VALUES (?1, ?2, ?3, ?4, ?5, ?6,
-        ?7, ?8, ?9, ?10,
-        ?11, ?12, ?13, ?14)
+        ?7, ?8, ?9, ?10, ?11, ?12, ?13)
 `
 
 type InsertPaymentProfileParams struct {
@@ -198,7 +195,6 @@ type InsertPaymentProfileParams struct {
 	Methods           dbtype.JSON
 	Currencies        dbtype.JSON
 	ApiBaseUrl        string
-	HostedPage        bool
 	CredentialsSealed []byte
 	CredentialsHint   string
 	CreatedAt         time.Time
@@ -216,7 +212,6 @@ func (q *Queries) InsertPaymentProfile(ctx context.Context, arg InsertPaymentPro
 		arg.Methods,
 		arg.Currencies,
 		arg.ApiBaseUrl,
-		arg.HostedPage,
 		arg.CredentialsSealed,
 		arg.CredentialsHint,
 		arg.CreatedAt,
@@ -252,7 +247,7 @@ func (q *Queries) InsertProviderEvent(ctx context.Context, arg InsertProviderEve
 }
 
 const listPaymentProfiles = `-- name: ListPaymentProfiles :many
-SELECT id, merchant_id, livemode, connector, name, status, methods, currencies, api_base_url, hosted_page, credentials_sealed, credentials_hint, created_at, updated_at FROM payment_profiles
+SELECT id, merchant_id, livemode, connector, name, status, methods, currencies, api_base_url, credentials_sealed, credentials_hint, created_at, updated_at FROM payment_profiles
 WHERE merchant_id = ?1 AND livemode = ?2
 ORDER BY id ASC
 `
@@ -282,7 +277,6 @@ func (q *Queries) ListPaymentProfiles(ctx context.Context, arg ListPaymentProfil
 			&i.Methods,
 			&i.Currencies,
 			&i.ApiBaseUrl,
-			&i.HostedPage,
 			&i.CredentialsSealed,
 			&i.CredentialsHint,
 			&i.CreatedAt,
@@ -327,10 +321,10 @@ func (q *Queries) PutRoutingRules(ctx context.Context, arg PutRoutingRulesParams
 const updatePaymentProfile = `-- name: UpdatePaymentProfile :execrows
 UPDATE payment_profiles
 SET name = ?1, status = ?2, methods = ?3, currencies = ?4,
-    api_base_url = ?5, hosted_page = ?6,
-    credentials_sealed = ?7, credentials_hint = ?8,
-    updated_at = ?9
-WHERE id = ?10
+    api_base_url = ?5,
+    credentials_sealed = ?6, credentials_hint = ?7,
+    updated_at = ?8
+WHERE id = ?9
 `
 
 type UpdatePaymentProfileParams struct {
@@ -339,7 +333,6 @@ type UpdatePaymentProfileParams struct {
 	Methods           dbtype.JSON
 	Currencies        dbtype.JSON
 	ApiBaseUrl        string
-	HostedPage        bool
 	CredentialsSealed []byte
 	CredentialsHint   string
 	UpdatedAt         time.Time
@@ -353,7 +346,6 @@ func (q *Queries) UpdatePaymentProfile(ctx context.Context, arg UpdatePaymentPro
 		arg.Methods,
 		arg.Currencies,
 		arg.ApiBaseUrl,
-		arg.HostedPage,
 		arg.CredentialsSealed,
 		arg.CredentialsHint,
 		arg.UpdatedAt,

@@ -12,7 +12,6 @@ CREATE TABLE payment_profiles (
     methods            JSONTEXT NOT NULL,
     currencies         JSONTEXT NOT NULL,
     api_base_url       TEXT NOT NULL,
-    hosted_page        BOOLEAN NOT NULL,
     credentials_sealed BLOB,
     credentials_hint   TEXT NOT NULL,
     created_at         TIMESTAMP NOT NULL,
