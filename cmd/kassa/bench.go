@@ -32,11 +32,11 @@ func (c *cli) benchCmd() *cobra.Command {
 	var concurrency int
 	var dbURL string
 	cmd := &cobra.Command{
-		Use:   "bench --api-key sk_test_… [--server URL] [--duration 30s] [--concurrency 8] [--database-url URL]",
+		Use:   "bench --api-key sk_test_… [--server URL] [--duration 30s] [--concurrency 8] [--commit-database-url URL]",
 		Short: "Drive full payments over HTTP (create session → pay with 4242 → webhook received) and report throughput and latency",
 		Long: "Runs realistic checkouts against a running Kassa: creates a session (with a webhook_url on a receiver this command " +
 			"runs on 127.0.0.1), pays it through the hosted page's form with the 4242 test card, and waits for the signed " +
-			"payment.succeeded. Prints completed payments per second and p50/p99/p999 per step. With --database-url it first " +
+			"payment.succeeded. Prints completed payments per second and p50/p99/p999 per step. With --commit-database-url it first " +
 			"measures the database's own single-row commit rate, the ceiling to compare with. Raise the merchant's limits first " +
 			"(kassa merchant update --write-per-second 100000 --write-per-hour 100000000), and allow loopback webhooks " +
 			"(KASSA_WEBHOOK_ALLOWED_NETWORKS=127.0.0.0/8; the zero-setup default does).",

@@ -1,5 +1,6 @@
-// Package sealed encrypts small secrets at rest (webhook signing secrets) with AES-256-GCM under a key derived from
-// KASSA_MASTER_KEY. It is security-critical: a change here can make stored secrets unreadable or readable by others.
+// Package sealed encrypts small secrets at rest (webhook signing secrets, stored idempotent responses, payment
+// profiles' processor credentials) with AES-256-GCM under a key derived from KASSA_MASTER_KEY. It is security-critical:
+// a change here can make stored secrets unreadable or readable by others.
 //
 // Each purpose gets its own key (HKDF-SHA256 of the master key with the purpose as info), and every ciphertext is
 // bound to the row it belongs to through the associated data, so a ciphertext copied into another row fails to open.
