@@ -10,6 +10,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"os/exec"
 	"strings"
 	"testing"
@@ -34,6 +35,9 @@ func StartBrowser(t *testing.T) context.Context {
 	t.Helper()
 	chromium, err := exec.LookPath("chromium")
 	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("no chromium binary on PATH (CI=true: .ci/run installs it): %v", err)
+		}
 		t.Skipf("skipping the browser tests: no chromium binary on PATH (apt-get install chromium): %v", err)
 	}
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),

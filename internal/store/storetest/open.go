@@ -69,6 +69,9 @@ func PostgresURL(t testing.TB) string {
 	t.Helper()
 	base := os.Getenv(EnvDatabaseURL)
 	if base == "" {
+		if os.Getenv("CI") == "true" {
+			t.Fatal(EnvDatabaseURL + " is not set (CI=true: .ci/run starts PostgreSQL and sets it)")
+		}
 		t.Skip(EnvDatabaseURL + " is not set; skipping the PostgreSQL variant (CI sets it)")
 	}
 	ctx := context.Background()
