@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	stripego "github.com/stripe/stripe-go/v84"
 
@@ -25,7 +26,20 @@ type HostedRequest struct {
 	SuccessURL, CancelURL string
 	// CaptureManual makes the payment an authorization (capture_method=manual) instead of a sale.
 	CaptureManual bool
+	// CustomerEmail prefills the page's e-mail field ("" asks the customer).
+	CustomerEmail string
+	// ExpiresAt is when Stripe should close the page, clamped to the window Stripe allows (30 minutes to 24 hours
+	// after creation) counted from OpenedAt, so that a retry sends the same parameters under the same key; zero
+	// leaves Stripe's default (24 hours).
+	OpenedAt, ExpiresAt time.Time
 }
+
+// The window Stripe allows for a Checkout Session's expires_at, from its creation; the clamp keeps a minute of
+// margin on each side for the clocks' difference and the request's time in flight.
+const (
+	minPageLifetime = 30*time.Minute + time.Minute
+	maxPageLifetime = 24*time.Hour - time.Minute
+)
 
 // HostedSession is a created Checkout Session.
 type HostedSession struct {
@@ -81,6 +95,17 @@ func (s *Stripe) CreateCheckoutSession(ctx context.Context, r HostedRequest) (Ho
 				CaptureMethod: stripego.String(string(captureMethod)),
 				Metadata:      meta,
 			},
+		}
+		if r.CustomerEmail != "" {
+			p.CustomerEmail = stripego.String(r.CustomerEmail)
+		}
+		if !r.ExpiresAt.IsZero() {
+			from := r.OpenedAt
+			if from.IsZero() {
+				from = time.Now()
+			}
+			at := min(max(r.ExpiresAt.Unix(), from.Add(minPageLifetime).Unix()), from.Add(maxPageLifetime).Unix())
+			p.ExpiresAt = stripego.Int64(at)
 		}
 		p.SetIdempotencyKey(r.IdempotencyKey + ":checkout")
 		return s.client.V1CheckoutSessions.Create(ctx, p)
@@ -149,3 +174,47 @@ func (s *Stripe) CheckoutOutcome(ctx context.Context, sessionID string) (provide
 	}
 	return res, piID, nil
 }
+
+// ExpireCheckoutSession closes a Checkout Session (POST /v1/checkout/sessions/{id}/expire) so that nobody can pay
+// on it any more, then returns its outcome as CheckoutOutcome gives it: a customer who paid just before is
+// succeeded, and the caller records that payment instead of cancelling. A session that is no longer open (paid, or
+// expired already) is not an error: Stripe refuses to expire it, and its outcome answers.
+func (s *Stripe) ExpireCheckoutSession(ctx context.Context, sessionID string) (provider.Result, string, error) {
+	if !isID(sessionID, "cs_") {
+		return invalid(provider.CodeInvalidTransaction, "not a Stripe Checkout Session id"), "", nil
+	}
+	_, err := call(ctx, s, func(ctx context.Context) (*stripego.CheckoutSession, error) {
+		return s.client.V1CheckoutSessions.Expire(ctx, sessionID, &stripego.CheckoutSessionExpireParams{})
+	})
+	if err != nil {
+		if _, err := s.answer(ctx, err, failure{step: "expire Checkout Session"}); err != nil {
+			return provider.Result{}, "", err // unknown: it may be open still
+		}
+	}
+	return s.CheckoutOutcome(ctx, sessionID)
+}
+
+// OpenPage implements provider.HostedPages with CreateCheckoutSession (a sale).
+func (s *Stripe) OpenPage(ctx context.Context, r provider.PageRequest) (provider.Page, error) {
+	cs, err := s.CreateCheckoutSession(ctx, HostedRequest{IdempotencyKey: r.IdempotencyKey, Amount: r.Amount,
+		Currency: r.Currency, Description: r.Description, SuccessURL: r.ReturnURL, CancelURL: r.CancelURL,
+		CustomerEmail: r.CustomerEmail, OpenedAt: r.OpenedAt, ExpiresAt: r.ExpiresAt})
+	if errors.Is(err, ErrHostedInvalid) {
+		return provider.Page{}, fmt.Errorf("%w: %w", provider.ErrPageRefused, err)
+	}
+	return provider.Page{ID: cs.ID, URL: cs.URL}, err
+}
+
+// PageOutcome implements provider.HostedPages with CheckoutOutcome.
+func (s *Stripe) PageOutcome(ctx context.Context, pageID string) (provider.Result, error) {
+	res, _, err := s.CheckoutOutcome(ctx, pageID)
+	return res, err
+}
+
+// ClosePage implements provider.HostedPages with ExpireCheckoutSession.
+func (s *Stripe) ClosePage(ctx context.Context, pageID string) (provider.Result, error) {
+	res, _, err := s.ExpireCheckoutSession(ctx, pageID)
+	return res, err
+}
+
+var _ provider.HostedPages = (*Stripe)(nil)

@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -156,5 +158,103 @@ func TestCreateCheckoutSession(t *testing.T) {
 		if s, err := p.CreateCheckoutSession(context.Background(), r); !errors.Is(err, ErrHostedInvalid) {
 			t.Errorf("%s: want ErrHostedInvalid, got %+v, %v", name, s, err)
 		}
+	}
+}
+
+// TestCheckoutSessionExpiry: the page's expires_at is the requested one clamped into Stripe's window (30 minutes to
+// 24 hours) counted from OpenedAt, so a retry under the same key sends the same parameters; the e-mail is prefilled.
+func TestCheckoutSessionExpiry(t *testing.T) {
+	t.Parallel()
+	var mu sync.Mutex
+	var sent []url.Values
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_ = r.ParseForm()
+		mu.Lock()
+		sent = append(sent, r.PostForm)
+		mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"id":"cs_test_new","object":"checkout.session","status":"open","url":"https://checkout.stripe.com/c/pay/cs_test_new"}`))
+	}))
+	t.Cleanup(srv.Close)
+	p := New(Options{SecretKey: testKey, APIBaseURL: srv.URL, Timeout: time.Second})
+	opened := time.Date(2026, 12, 3, 10, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		expires time.Time
+		want    time.Time
+	}{
+		{opened.Add(time.Hour), opened.Add(time.Hour)},
+		{opened.Add(5 * time.Minute), opened.Add(31 * time.Minute)},
+		{opened.Add(24 * time.Hour), opened.Add(24*time.Hour - time.Minute)},
+	} {
+		mu.Lock()
+		sent = nil
+		mu.Unlock()
+		for range 2 { // the same request twice: the same parameters
+			if _, err := p.OpenPage(context.Background(), provider.PageRequest{IdempotencyKey: "cs_1@prof_1", Amount: 500, Currency: "USD",
+				CustomerEmail: "jane@example.com", ReturnURL: "https://pay.example/r", CancelURL: "https://pay.example/b",
+				OpenedAt: opened, ExpiresAt: tc.expires}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		mu.Lock()
+		for _, f := range sent {
+			if got := f.Get("expires_at"); got != strconv.FormatInt(tc.want.Unix(), 10) || f.Get("customer_email") != "jane@example.com" {
+				t.Errorf("expires %s: sent expires_at %s (want %d), customer_email %q", tc.expires, got, tc.want.Unix(), f.Get("customer_email"))
+			}
+		}
+		mu.Unlock()
+	}
+}
+
+// TestExpireCheckoutSession: closing an open page expires it and answers its outcome (nothing paid: declined); a page
+// the customer paid cannot be expired (Stripe's 400) and answers the payment; a Stripe that does not answer leaves the
+// outcome unknown, as does a page Stripe answers for but cannot close.
+func TestExpireCheckoutSession(t *testing.T) {
+	t.Parallel()
+	var mu sync.Mutex
+	var expired []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id := strings.TrimPrefix(r.URL.Path, "/v1/checkout/sessions/")
+		if csID, ok := strings.CutSuffix(id, "/expire"); ok {
+			mu.Lock()
+			expired = append(expired, csID)
+			mu.Unlock()
+			switch csID {
+			case "cs_test_paid":
+				writeJSON(w, 400, stripeError("invalid_request_error", "", "", "", `Only Checkout Sessions with a status in ["open"] can be expired.`))
+			case "cs_test_broken":
+				writeJSON(w, 502, stripeError("api_error", "", "", "", "Bad gateway"))
+			default:
+				w.Header().Set("Content-Type", "application/json")
+				_, _ = w.Write([]byte(sessionExpired))
+			}
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		switch id {
+		case "cs_test_paid":
+			_, _ = w.Write([]byte(sessionPaid))
+		default:
+			_, _ = w.Write([]byte(sessionExpired))
+		}
+	}))
+	t.Cleanup(srv.Close)
+	p := New(Options{SecretKey: testKey, APIBaseURL: srv.URL, Timeout: time.Second})
+	if res, err := p.ClosePage(context.Background(), "cs_test_open"); err != nil || res.Status != provider.StatusDeclined {
+		t.Errorf("an open page: %+v, %v; want declined", res, err)
+	}
+	if res, err := p.ClosePage(context.Background(), "cs_test_paid"); err != nil || res.Status != provider.StatusSucceeded || res.ProviderTransactionID != "pi_3QfakePaid" {
+		t.Errorf("a paid page: %+v, %v; want succeeded with its PaymentIntent", res, err)
+	}
+	if res, err := p.ClosePage(context.Background(), "cs_test_broken"); !errors.Is(err, provider.ErrTimeout) {
+		t.Errorf("a 502: want ErrTimeout, got %+v, %v", res, err)
+	}
+	if res, err := p.ClosePage(context.Background(), "pi_not_a_session"); err != nil || res.Status != provider.StatusFailed {
+		t.Errorf("not a session id: %+v, %v", res, err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if want := []string{"cs_test_open", "cs_test_paid", "cs_test_broken"}; !cmp.Equal(expired, want) {
+		t.Errorf("expired %v, want %v", expired, want)
 	}
 }

@@ -86,8 +86,9 @@
 // # Webhooks and the hosted page
 //
 // VerifyWebhook checks Stripe's signature on an inbound event and says which PaymentIntent it is about and what it
-// implies. CreateCheckoutSession and CheckoutOutcome run Stripe Checkout, for payments that need Stripe's own page
-// (3-D Secure, wallets); the gateway confirms the outcome with CheckoutOutcome before it marks anything paid.
+// implies. CreateCheckoutSession, CheckoutOutcome and ExpireCheckoutSession run Stripe Checkout, Stripe's own page
+// for a session (provider.HostedPages: OpenPage, PageOutcome, ClosePage); the gateway confirms the outcome with
+// CheckoutOutcome before it marks anything paid, and expires the page before it gives up on the session.
 //
 // An unknown outcome is an error wrapping provider.ErrTimeout, or ctx.Err() when the caller's context ended: a
 // timeout or a broken connection after the request was sent, an answer that could not be read, a Stripe 5xx, a 409
