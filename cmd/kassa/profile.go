@@ -50,13 +50,15 @@ func (f *profileFlags) auth(cmd *cobra.Command, e *env) (gateway.Auth, error) {
 func (c *cli) profileAddCmd() *cobra.Command {
 	var f profileFlags
 	var connector, name, methods, currencies, apiBaseURL string
+	var hostedPage bool
 	cmd := &cobra.Command{
-		Use: "add --merchant ID [--mode live|test] --connector stripe --name NAME [--methods card] [--currencies USD,EUR] [--api-base-url URL]",
+		Use: "add --merchant ID [--mode live|test] --connector stripe --name NAME [--methods card] [--currencies USD,EUR] [--api-base-url URL] [--hosted-page]",
 		Short: "Add a payment profile; a Stripe profile reads its secret key, then its webhook signing secret, from the lines of stdin " +
 			"(never from a flag, which would land in the shell's history)",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			in := gateway.ProfileInput{Connector: connector, Name: name, Methods: splitList(methods), Currencies: splitList(currencies)}
+			in := gateway.ProfileInput{Connector: connector, Name: name, Methods: splitList(methods), Currencies: splitList(currencies),
+				HostedPage: &hostedPage}
 			if apiBaseURL != "" {
 				in.APIBaseURL = &apiBaseURL
 			}
@@ -88,6 +90,7 @@ func (c *cli) profileAddCmd() *cobra.Command {
 	fl.StringVar(&methods, "methods", "card", "comma-separated methods the profile serves")
 	fl.StringVar(&currencies, "currencies", "", "comma-separated ISO 4217 currencies it serves (default: every currency)")
 	fl.StringVar(&apiBaseURL, "api-base-url", "", "the processor's API address (default: its own; e.g. a local stripe-mock)")
+	fl.BoolVar(&hostedPage, "hosted-page", false, "stripe: take checkout sessions on Stripe Checkout, the processor's own page, instead of Kassa's card form")
 	cmd.MarkFlagRequired("name") //nolint:errcheck
 	return cmd
 }

@@ -35,6 +35,7 @@ type CreateProfileInput struct {
 		Credentials    *ProfileCredentials `json:"credentials,omitempty"`
 		APIBaseURL     *string             `json:"api_base_url,omitempty" maxLength:"2048" doc:"The processor's API address (default: its own); how staging and tests point a profile at a mock such as stripe-mock. https, or http to localhost."`
 		Status         string              `json:"status,omitempty" enum:"enabled,disabled"`
+		HostedPage     bool                `json:"hosted_page,omitempty" doc:"stripe: pay checkout sessions on Stripe Checkout, the processor's own page (the session's provider_checkout_url), instead of Kassa's card form. Card payments sent to Kassa are never routed to such a profile."`
 		IdempotencyKey string              `json:"idempotency_key,omitempty" maxLength:"255" doc:"Same as the Idempotency-Key header."`
 	}
 }
@@ -49,6 +50,7 @@ type UpdateProfileInput struct {
 		Currencies  []string            `json:"currencies,omitempty" maxItems:"200"`
 		Credentials *ProfileCredentials `json:"credentials,omitempty" doc:"Replaces the credentials as a whole."`
 		APIBaseURL  *string             `json:"api_base_url,omitempty" maxLength:"2048"`
+		HostedPage  *bool               `json:"hosted_page,omitempty"`
 	}
 }
 
@@ -134,7 +136,7 @@ func (s *Server) createProfile(ctx context.Context, in *CreateProfileInput) (*Pr
 	b := in.Body
 	p, err := s.gw.CreatePaymentProfile(ctx, merchantOf(ctx), gateway.ProfileInput{
 		Connector: b.Connector, Name: b.Name, Status: b.Status, Methods: b.Methods, Currencies: b.Currencies,
-		APIBaseURL: b.APIBaseURL, Credentials: b.Credentials.input(),
+		APIBaseURL: b.APIBaseURL, HostedPage: &b.HostedPage, Credentials: b.Credentials.input(),
 	})
 	if err != nil {
 		return nil, err
@@ -166,7 +168,7 @@ func (s *Server) updateProfile(ctx context.Context, in *UpdateProfileInput) (*Pr
 	b := in.Body
 	p, err := s.gw.UpdatePaymentProfile(ctx, merchantOf(ctx), in.ID, gateway.ProfileInput{
 		Name: b.Name, Status: b.Status, Methods: b.Methods, Currencies: b.Currencies, APIBaseURL: b.APIBaseURL,
-		Credentials: b.Credentials.input(),
+		HostedPage: b.HostedPage, Credentials: b.Credentials.input(),
 	})
 	if err != nil {
 		return nil, err

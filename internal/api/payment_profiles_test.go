@@ -51,6 +51,13 @@ func TestPaymentProfiles(t *testing.T) {
 		if upd.Status != 200 || upd.JSON(t)["name"] != "Stripe EU" || upd.JSON(t)["status"] != "disabled" || upd.JSON(t)["credentials_hint"] != "1111" {
 			t.Errorf("update: %d %s", upd.Status, upd.Body)
 		}
+		if p["hosted_page"] != false {
+			t.Errorf("hosted_page by default: %v", p["hosted_page"])
+		}
+		hosted := e.Do(kassatest.Request{Method: "PATCH", Path: "/api/v1/payment-profiles/" + pid, Body: `{"hosted_page":true}`})
+		if hosted.Status != 200 || hosted.JSON(t)["hosted_page"] != true || get(e, "/api/v1/payment-profiles/"+pid).JSON(t)["hosted_page"] != true {
+			t.Errorf("hosted_page on: %d %s", hosted.Status, hosted.Body)
+		}
 		// Bad input names the field; nothing is stored.
 		for _, tc := range []struct{ body, param string }{
 			{`{"connector":"paypal","name":"x","methods":["card"]}`, "connector"},
@@ -60,6 +67,7 @@ func TestPaymentProfiles(t *testing.T) {
 			{`{"connector":"stripe","name":"x","methods":["card"],"currencies":["US"],"credentials":{"secret_key":"` + stripeSecret + `"}}`, "currencies"},
 			{`{"connector":"stripe","name":"x","methods":["card"],"api_base_url":"http://stripe.example","credentials":{"secret_key":"` + stripeSecret + `"}}`, "api_base_url"},
 			{`{"connector":"stripe","name":"  ","methods":["card"],"credentials":{"secret_key":"` + stripeSecret + `"}}`, "name"},
+			{`{"connector":"sandbox","name":"x","methods":["card"],"hosted_page":true}`, "hosted_page"},
 		} {
 			r := post(e, "/api/v1/payment-profiles", tc.body)
 			if r.Status != 400 || r.Error(t)["param"] != tc.param {

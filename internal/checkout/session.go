@@ -44,9 +44,13 @@ type Session struct {
 	FailureMessage        string
 	// ProviderCheckoutURL is the routed provider's own hosted page, when it has one; the hosted page redirects there.
 	ProviderCheckoutURL string
-	ExpiresAt           time.Time
-	CreatedAt           time.Time
-	UpdatedAt           time.Time
+	// ProfileID is the payment profile whose processor-hosted page takes the session's payment ("" when Kassa's
+	// own page does); ProviderSessionID is the processor's id of that page, once it was opened.
+	ProfileID         string
+	ProviderSessionID string
+	ExpiresAt         time.Time
+	CreatedAt         time.Time
+	UpdatedAt         time.Time
 }
 
 // Prefix is the id prefix of the kind.

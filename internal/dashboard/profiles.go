@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/kassapay/kassa/internal/gateway"
@@ -23,6 +24,7 @@ type profilesData struct {
 type profileForm struct {
 	Connector, Name, Currencies, APIBaseURL string
 	Methods                                 []string
+	HostedPage                              bool
 	Error                                   string
 }
 
@@ -49,8 +51,9 @@ func (d *dashboard) showProfiles(w http.ResponseWriter, r *http.Request, c *dctx
 func (d *dashboard) addProfile(w http.ResponseWriter, r *http.Request, c *dctx) {
 	pf := r.PostForm
 	f := profileForm{Connector: pf.Get("connector"), Name: strings.TrimSpace(pf.Get("name")), Currencies: strings.TrimSpace(pf.Get("currencies")),
-		APIBaseURL: strings.TrimSpace(pf.Get("api_base_url")), Methods: pf["methods"]}
-	in := gateway.ProfileInput{Connector: f.Connector, Name: f.Name, Methods: f.Methods, Currencies: strings.FieldsFunc(f.Currencies, func(r rune) bool { return r == ',' || r == ' ' })}
+		APIBaseURL: strings.TrimSpace(pf.Get("api_base_url")), Methods: pf["methods"], HostedPage: pf.Get("hosted_page") == "on"}
+	in := gateway.ProfileInput{Connector: f.Connector, Name: f.Name, Methods: f.Methods, Currencies: strings.FieldsFunc(f.Currencies, func(r rune) bool { return r == ',' || r == ' ' }),
+		HostedPage: &f.HostedPage}
 	if f.APIBaseURL != "" {
 		in.APIBaseURL = &f.APIBaseURL
 	}
@@ -59,7 +62,7 @@ func (d *dashboard) addProfile(w http.ResponseWriter, r *http.Request, c *dctx) 
 		in.Credentials = &creds
 	}
 	// The form's fingerprint names the credentials by their hint only: no digest of a secret is kept.
-	hash := formHash(append([]string{f.Connector, f.Name, f.Currencies, f.APIBaseURL, creds.Hint()}, f.Methods...)...)
+	hash := formHash(append([]string{f.Connector, f.Name, f.Currencies, f.APIBaseURL, creds.Hint(), strconv.FormatBool(f.HostedPage)}, f.Methods...)...)
 	var added merchant.PaymentProfile
 	body, err := d.once(r, c, "add payment profile", hash, func(ctx context.Context) ([]byte, error) {
 		p, err := d.gw.CreatePaymentProfile(ctx, c.auth, in)

@@ -28,10 +28,10 @@ func TestDashboardPaymentProfiles(t *testing.T) {
 		const secret = "sk_test_51DashboardProfileKey4321"
 		form := url.Values{"connector": {"stripe"}, "name": {"Stripe US"}, "methods": {"card"}, "currencies": {"usd, eur"},
 			"secret_key": {secret}, "webhook_secret": {"whsec_dashboardSecret"}, "api_base_url": {"http://127.0.0.1:12111"},
-			"key": {formKeyOf(t, page)}}
+			"hosted_page": {"on"}, "key": {formKeyOf(t, page)}}
 		added := u.post("/dashboard/profiles", form)
 		webtest.WantStatus(t, "add", added, http.StatusOK)
-		webtest.WantContains(t, "add", added, `id="profile-added"`, "…4321", "USD, EUR", "Stripe US")
+		webtest.WantContains(t, "add", added, `id="profile-added"`, "…4321", "USD, EUR", "Stripe US", "its own hosted page")
 		if strings.Contains(added.Body, secret) || strings.Contains(added.Body, "whsec_dashboardSecret") {
 			t.Fatal("the page shows the credentials")
 		}
@@ -42,6 +42,9 @@ func TestDashboardPaymentProfiles(t *testing.T) {
 			t.Fatalf("profiles after two submits of one form: %d %v", len(ps), err)
 		}
 		id := ps[1].ID
+		if !ps[1].HostedPage {
+			t.Error("the hosted page box was ticked, the profile has no hosted page")
+		}
 
 		bad := url.Values{"connector": {"stripe"}, "name": {"Broken"}, "methods": {"card"}, "secret_key": {"not-a-key"}, "key": {formKeyOf(t, u.get("/dashboard/profiles"))}}
 		refused := u.post("/dashboard/profiles", bad)

@@ -26,12 +26,14 @@ func sandboxProfile(m merchant.Merchant) merchant.PaymentProfile {
 
 // ProfileInput adds or changes a payment profile. On a change, nil and empty fields keep their value.
 type ProfileInput struct {
-	Connector   string
-	Name        string
-	Status      string
-	Methods     []string
-	Currencies  []string
-	APIBaseURL  *string
+	Connector  string
+	Name       string
+	Status     string
+	Methods    []string
+	Currencies []string
+	APIBaseURL *string
+	// HostedPage takes checkout sessions on the processor's own page (sessions_hosted.go).
+	HostedPage  *bool
 	Credentials *merchant.Credentials
 }
 
@@ -47,6 +49,9 @@ func (g *Gateway) CreatePaymentProfile(ctx context.Context, a Auth, in ProfileIn
 		Methods: slices.Clone(in.Methods), Currencies: slices.Clone(in.Currencies), CreatedAt: now, UpdatedAt: now}
 	if in.APIBaseURL != nil {
 		p.APIBaseURL = *in.APIBaseURL
+	}
+	if in.HostedPage != nil {
+		p.HostedPage = *in.HostedPage
 	}
 	creds := merchant.Credentials{}
 	if in.Credentials != nil {
@@ -149,6 +154,9 @@ func (g *Gateway) UpdatePaymentProfile(ctx context.Context, a Auth, profileID st
 	if in.APIBaseURL != nil {
 		p.APIBaseURL = *in.APIBaseURL
 	}
+	if in.HostedPage != nil {
+		p.HostedPage = *in.HostedPage
+	}
 	if err := merchant.ValidateProfile(&p, in.Credentials); err != nil {
 		return merchant.PaymentProfile{}, fieldError(err)
 	}
@@ -235,6 +243,7 @@ type PaymentProfileObject struct {
 	Methods         []string  `json:"methods"`
 	Currencies      []string  `json:"currencies" doc:"Empty: every currency."`
 	APIBaseURL      *string   `json:"api_base_url" doc:"The processor's API address; null: the processor's own."`
+	HostedPage      bool      `json:"hosted_page" doc:"Checkout sessions routed here are paid on the processor's own page (provider_checkout_url); card payments sent to Kassa (the direct API, intents, orders, payment links) are never routed here."`
 	CredentialsHint *string   `json:"credentials_hint" doc:"The last 4 characters of the secret key; the credentials are never shown again."`
 	WebhookURL      *string   `json:"webhook_url" doc:"Where the processor sends its webhooks for this profile (register it at the processor with the events it should send); null for the sandbox."`
 	CreatedAt       time.Time `json:"created_at"`
@@ -251,6 +260,7 @@ func (g *Gateway) PaymentProfileView(p merchant.PaymentProfile) PaymentProfileOb
 	}
 	return PaymentProfileObject{Object: "payment_profile", ID: p.ID, Livemode: p.Livemode, Connector: string(p.Connector),
 		Name: p.Name, Status: string(p.Status), Methods: methods, Currencies: currencies, APIBaseURL: optional(p.APIBaseURL),
+		HostedPage:      p.HostedPage,
 		CredentialsHint: optional(p.CredentialsHint), WebhookURL: optional(g.ProviderWebhookURL(p)),
 		CreatedAt: p.CreatedAt}
 }

@@ -54,6 +54,15 @@ func (g *Gateway) ReceiveProviderWebhook(ctx context.Context, profileID string, 
 		if err != nil || !fresh || in.Result == nil {
 			return err
 		}
+		if sessionID, ok := hostedSessionOfInbound(in, prof.ID); ok {
+			// A payment on the processor's hosted page: the signed event is the processor's own word, so a
+			// succeeded one records the payment, as the customer's return would have.
+			_, err := g.settleHostedPageTx(ctx, tx, sessionID, prof, *in.Result)
+			if errors.Is(err, store.ErrNotFound) {
+				return nil
+			}
+			return err
+		}
 		p, err := g.paymentOfInbound(ctx, tx, prof.ID, in)
 		if errors.Is(err, store.ErrNotFound) {
 			return nil // about a payment Kassa did not make (or no longer follows): acknowledged

@@ -88,11 +88,37 @@ func (g *Gateway) connect(p merchant.PaymentProfile) (provider.Provider, error) 
 }
 
 // routesFor returns the profiles to try for a payment, in order: the routing rules' choice, else the default
-// profile; disabled profiles and those that do not serve the method and currency are left out.
+// profile; disabled profiles, those that do not serve the method and currency, and hosted-page profiles (which
+// take no card data from Kassa, sessions_hosted.go) are left out.
 func (g *Gateway) routesFor(ctx context.Context, q store.Queries, merchantID string, livemode bool, r provider.Route) ([]route, error) {
 	if g.payments.Vault == nil {
 		return nil, errPaymentsNotConfigured(r.Method, r.Currency)
 	}
+	chosen, err := g.selectProfiles(ctx, q, merchantID, livemode, r, func(p merchant.PaymentProfile) bool { return !p.HostedPage })
+	if err != nil {
+		return nil, err
+	}
+	var out []route
+	for _, p := range chosen {
+		prov, err := g.connect(p)
+		if err != nil {
+			var ge *Error
+			if errors.As(err, &ge) {
+				continue // a connector this instance lacks is not a route
+			}
+			return nil, err
+		}
+		out = append(out, route{profile: p, prov: prov})
+	}
+	if len(out) == 0 {
+		return nil, errPaymentsNotConfigured(r.Method, r.Currency)
+	}
+	return out, nil
+}
+
+// selectProfiles returns the enabled profiles among those use accepts that serve the payment, in the order the
+// routing rules choose them, else the default one: the oldest such profile.
+func (g *Gateway) selectProfiles(ctx context.Context, q store.Queries, merchantID string, livemode bool, r provider.Route, use func(merchant.PaymentProfile) bool) ([]merchant.PaymentProfile, error) {
 	profiles, err := g.profilesOf(ctx, q, merchant.Merchant{ID: merchantID}, livemode) // routing reads no dates
 	if err != nil {
 		return nil, err
@@ -101,32 +127,21 @@ func (g *Gateway) routesFor(ctx context.Context, q store.Queries, merchantID str
 	if err != nil {
 		return nil, err
 	}
+	serves := func(p merchant.PaymentProfile) bool { return p.Serves(r.Method, r.Currency) && use(p) }
 	def := ""
 	for _, p := range profiles {
-		if p.Serves(r.Method, r.Currency) {
+		if serves(p) {
 			def = p.ID
 			break
 		}
 	}
-	var out []route
+	var out []merchant.PaymentProfile
 	for _, pid := range provider.Select(rules.Rules, r, def) {
 		for _, p := range profiles {
-			if p.ID != pid || !p.Serves(r.Method, r.Currency) {
-				continue
+			if p.ID == pid && serves(p) {
+				out = append(out, p)
 			}
-			prov, err := g.connect(p)
-			if err != nil {
-				var ge *Error
-				if errors.As(err, &ge) {
-					continue // a connector this instance lacks is not a route
-				}
-				return nil, err
-			}
-			out = append(out, route{profile: p, prov: prov})
 		}
-	}
-	if len(out) == 0 {
-		return nil, errPaymentsNotConfigured(r.Method, r.Currency)
 	}
 	return out, nil
 }

@@ -144,8 +144,16 @@ func (g *Gateway) CreateSession(ctx context.Context, a Auth, kind checkout.Kind,
 		CancelURL: in.CancelURL, Customer: in.Customer, Metadata: in.Metadata, Status: checkout.StatusCreated,
 		IdempotencyKey: idem.Key, IdempotencyHash: idem.Hash, ExpiresAt: now.Add(ttl), CreatedAt: now, UpdatedAt: now,
 	}
-	if !a.Livemode() && a.Merchant.SandboxProviderPage && kind == checkout.KindSession {
-		s.ProviderCheckoutURL = g.baseURL + SandboxProviderPagePath + s.ID
+	if kind == checkout.KindSession {
+		prof, hosted, err := g.hostedProfileFor(ctx, g.store, a.Merchant.ID, a.Livemode(), in.Amount, in.Currency)
+		if err != nil {
+			return CreatedSession{}, err
+		}
+		if hosted {
+			s.ProfileID = prof.ID // the page is opened once the session is stored (openHostedPage)
+		} else if !a.Livemode() && a.Merchant.SandboxProviderPage {
+			s.ProviderCheckoutURL = g.baseURL + SandboxProviderPagePath + s.ID
+		}
 	}
 	var out CreatedSession
 	err = g.store.InTx(ctx, func(tx store.Tx) error {
@@ -182,6 +190,16 @@ func (g *Gateway) CreateSession(ctx context.Context, a Auth, kind checkout.Kind,
 		_, err = g.RecordEvent(ctx, tx, EventInput{MerchantID: a.Merchant.ID, Livemode: a.Livemode(), Type: typ, ObjectID: s.ID, Data: g.SessionView(s), SessionEndpointID: s.WebhookEndpointID})
 		return err
 	})
+	if err == nil && hostedPageNeeded(out.Session) {
+		// Committed first, so that the processor's page always belongs to a stored session. A failure here
+		// leaves provider_checkout_url unset; the page load (or a replay of this request) opens it.
+		opened, err := g.openHostedPage(ctx, out.Session)
+		if err != nil {
+			g.log.WarnContext(ctx, "the processor's page of a new session did not open", "session_id", out.ID, "err", err)
+		} else {
+			out.Session = opened
+		}
+	}
 	return out, err
 }
 
@@ -249,12 +267,20 @@ func (g *Gateway) ListSessions(ctx context.Context, a Auth, f store.SessionFilte
 // CancelSession cancels an open session or link (the merchant's API, or the customer's Cancel link on the hosted
 // page) and records payment.canceled. A final one answers 409 session_not_open.
 func (g *Gateway) CancelSession(ctx context.Context, a Auth, kind checkout.Kind, sessionID string) (checkout.Session, error) {
+	if !id.HasPrefix(sessionID, kind.Prefix()) {
+		return checkout.Session{}, NotFound(sessionNoun(kind), sessionID)
+	}
+	if cur, err := g.store.GetCheckoutSession(ctx, a.Merchant.ID, a.Livemode(), sessionID); err == nil && cur.ProfileID != "" && cur.Status.Open() {
+		// Nobody may pay on the processor's page once the session is canceled; a customer who just did has paid it.
+		if paid, err := g.closeHostedPage(ctx, cur); err != nil {
+			return checkout.Session{}, err
+		} else if paid {
+			return checkout.Session{}, Errorf(KindConflict, "session_not_open", "The %s was paid on the processor's page and can no longer be canceled.", sessionNoun(kind))
+		}
+	}
 	var s checkout.Session
 	err := g.store.InTx(ctx, func(tx store.Tx) error {
 		var err error
-		if !id.HasPrefix(sessionID, kind.Prefix()) {
-			return NotFound(sessionNoun(kind), sessionID)
-		}
 		s, err = tx.LockCheckoutSession(ctx, sessionID)
 		if err != nil || s.MerchantID != a.Merchant.ID || s.Livemode != a.Livemode() {
 			if err == nil || errors.Is(err, store.ErrNotFound) {
@@ -307,6 +333,15 @@ func (g *Gateway) ExpireSessions(ctx context.Context) (int, error) {
 	}
 	n := 0
 	for _, d := range due {
+		if d.ProfileID != "" && d.Status.Open() && d.Status != checkout.StatusPending {
+			// Close the processor's page first: nobody may pay on it once the session expired.
+			if paid, err := g.closeHostedPage(ctx, d); err != nil {
+				g.log.WarnContext(ctx, "an expired session's processor page did not close; the next sweep tries again", "session_id", d.ID, "err", err)
+				continue
+			} else if paid {
+				continue
+			}
+		}
 		err := g.store.InTx(ctx, func(tx store.Tx) error {
 			s, err := tx.LockCheckoutSession(ctx, d.ID)
 			if err != nil {

@@ -35,7 +35,21 @@ func (g *Gateway) GetCheckoutPage(ctx context.Context, sessionID string) (checko
 			s = res.Session
 		}
 	}
+	if hostedPageNeeded(s) && !s.Expired(g.Now()) {
+		if s, err = g.openHostedPage(ctx, s); err != nil {
+			return s, err
+		}
+		if hostedPageNeeded(s) {
+			return s, errHostedPageUnavailable
+		}
+	}
 	if s.Status.Open() && s.Status != checkout.StatusPending && s.Expired(g.Now()) {
+		if paid, err := g.closeHostedPage(ctx, s); err != nil || paid {
+			if paid {
+				s, err = g.store.GetCheckoutSessionByID(ctx, sessionID)
+			}
+			return s, err
+		}
 		err = g.store.InTx(ctx, func(tx store.Tx) error {
 			cur, err := tx.LockCheckoutSession(ctx, sessionID)
 			if err != nil {
@@ -64,6 +78,8 @@ func (g *Gateway) PaySession(ctx context.Context, sessionID string, in CardInput
 		return PayResult{}, err
 	} else if err := payable(cur); err != nil {
 		return PayResult{}, err
+	} else if cur.ProfileID != "" {
+		return PayResult{}, errHostedSession
 	}
 	at, err := g.shopperAttempt(in, email, scenario, "card.name", "email")
 	if err != nil {
@@ -85,6 +101,9 @@ func (g *Gateway) PaySession(ctx context.Context, sessionID string, in CardInput
 		}
 		if err := payable(s); err != nil {
 			return err
+		}
+		if s.ProfileID != "" {
+			return errHostedSession
 		}
 		if err := takingPayments(ctx, tx, s.MerchantID); err != nil {
 			return err

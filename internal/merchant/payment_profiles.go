@@ -57,6 +57,10 @@ type PaymentProfile struct {
 	Currencies []string
 	// APIBaseURL is the processor's API address; empty means the processor's own (tests point it at stripe-mock).
 	APIBaseURL string
+	// HostedPage makes the profile take checkout sessions on the processor's own hosted page (Stripe Checkout):
+	// the session's provider_checkout_url is that page. Such a profile takes no card data from Kassa, so card
+	// payments (the direct API, intents, orders, payment links) are never routed to it.
+	HostedPage bool
 	// CredentialsSealed is the sealed JSON of the credentials; CredentialsHint the last 4 characters of the secret
 	// key, the only part ever shown again.
 	CredentialsSealed []byte
@@ -149,6 +153,9 @@ func ValidateProfile(p *PaymentProfile, c *Credentials) error {
 		if c.WebhookSecret != "" && !strings.HasPrefix(c.WebhookSecret, "whsec_") {
 			return fail("credentials.webhook_secret", "a Stripe webhook signing secret starts with whsec_")
 		}
+	}
+	if p.HostedPage && p.Connector != ConnectorStripe {
+		return fail("hosted_page", "the %s connector has no hosted page of its own (stripe has)", p.Connector)
 	}
 	if p.Status == "" {
 		p.Status = ProfileEnabled

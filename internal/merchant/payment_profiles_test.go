@@ -43,6 +43,9 @@ func TestValidateProfile(t *testing.T) {
 		{"live key in test mode", func(p *PaymentProfile, _ *Credentials) { p.Livemode = false }, "credentials.secret_key"},
 		{"bad webhook secret", func(_ *PaymentProfile, c *Credentials) { c.WebhookSecret = "secret" }, "credentials.webhook_secret"},
 		{"bad status", func(p *PaymentProfile, _ *Credentials) { p.Status = "paused" }, "status"},
+		{"hosted page on the sandbox", func(p *PaymentProfile, _ *Credentials) {
+			p.Connector, p.Livemode, p.HostedPage = ConnectorSandbox, false, true
+		}, "hosted_page"},
 	} {
 		p, c := good()
 		tc.edit(&p, &c)

@@ -55,6 +55,8 @@ var fronts = []front{
 //	GET  /checkout/{id}          GET  /pay/{id}           the page: card form, or the session's final state
 //	POST /checkout/{id}/pay      POST /pay/{id}/pay       pay by card → 303 to success_url, or the page again
 //	POST /checkout/{id}/cancel   POST /pay/{id}/cancel    cancel → 303 to cancel_url
+//	GET  /checkout/{id}/return                            back from the processor's hosted page (hosted.go)
+//	GET  /checkout/{id}/back                              left the processor's hosted page without paying
 //	                             GET  /pay/{id}/qr.svg    the link's QR code (also qr.png)
 //	GET  /static/{file...}                                checkout.css, checkout.js, embed.js
 //	GET  /js/v1/kassa.js                                  the embeddable checkout's SDK (embed.go)
@@ -74,6 +76,8 @@ func Mount(mux *http.ServeMux, opts Options) {
 		mux.Handle("POST "+f.base+"{id}/pay", csrf.Handler(page(h.pay(f))))
 		mux.Handle("POST "+f.base+"{id}/cancel", csrf.Handler(page(h.cancel(f))))
 	}
+	mux.Handle("GET /checkout/{id}/return", page(h.providerReturn(false)))
+	mux.Handle("GET /checkout/{id}/back", page(h.providerReturn(true)))
 	mux.Handle("GET /pay/{id}/qr.svg", page(h.qrImage("svg")))
 	mux.Handle("GET /pay/{id}/qr.png", page(h.qrImage("png")))
 	mux.HandleFunc("GET /static/{file...}", h.static)

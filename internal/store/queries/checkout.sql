@@ -3,13 +3,14 @@ INSERT INTO checkout_sessions (id, kind, merchant_id, livemode, external_order_i
                                currency, description, success_url, cancel_url, webhook_endpoint_id, customer_email,
                                customer_name, customer_phone, metadata, status, failed_attempts, payment_id,
                                idempotency_key, idempotency_hash, expires_at, created_at, updated_at,
-                               provider_checkout_url)
+                               provider_checkout_url, profile_id, provider_session_id)
 VALUES (sqlc.arg(id), sqlc.arg(kind), sqlc.arg(merchant_id), sqlc.arg(livemode), sqlc.arg(external_order_id),
         sqlc.arg(external_invoice_id), sqlc.arg(website_key), sqlc.arg(amount), sqlc.arg(currency), sqlc.arg(description),
         sqlc.arg(success_url), sqlc.arg(cancel_url), sqlc.narg(webhook_endpoint_id), sqlc.arg(customer_email),
         sqlc.arg(customer_name), sqlc.arg(customer_phone), sqlc.arg(metadata), sqlc.arg(status), sqlc.arg(failed_attempts),
         sqlc.narg(payment_id), sqlc.arg(idempotency_key), sqlc.arg(idempotency_hash), sqlc.arg(expires_at),
-        sqlc.arg(created_at), sqlc.arg(updated_at), sqlc.arg(provider_checkout_url))
+        sqlc.arg(created_at), sqlc.arg(updated_at), sqlc.arg(provider_checkout_url), sqlc.arg(profile_id),
+        sqlc.arg(provider_session_id))
 ON CONFLICT (merchant_id, livemode, kind, external_order_id, idempotency_key) DO NOTHING;
 
 -- name: GetCheckoutSession :one
@@ -25,7 +26,9 @@ WHERE merchant_id = sqlc.arg(merchant_id) AND livemode = sqlc.arg(livemode) AND 
 UPDATE checkout_sessions
 SET status = sqlc.arg(status), failed_attempts = sqlc.arg(failed_attempts), payment_id = sqlc.narg(payment_id),
     provider = sqlc.arg(provider), provider_transaction_id = sqlc.arg(provider_transaction_id),
-    failure_code = sqlc.arg(failure_code), failure_message = sqlc.arg(failure_message), updated_at = sqlc.arg(updated_at)
+    failure_code = sqlc.arg(failure_code), failure_message = sqlc.arg(failure_message), updated_at = sqlc.arg(updated_at),
+    provider_checkout_url = sqlc.arg(provider_checkout_url), profile_id = sqlc.arg(profile_id),
+    provider_session_id = sqlc.arg(provider_session_id)
 WHERE id = sqlc.arg(id);
 
 -- name: ListCheckoutSessions :many

@@ -1,8 +1,9 @@
 -- name: InsertPaymentProfile :exec
 INSERT INTO payment_profiles (id, merchant_id, livemode, connector, name, status, methods, currencies, api_base_url,
-                              credentials_sealed, credentials_hint, created_at, updated_at)
+                              credentials_sealed, credentials_hint, created_at, updated_at, hosted_page)
 VALUES (sqlc.arg(id), sqlc.arg(merchant_id), sqlc.arg(livemode), sqlc.arg(connector), sqlc.arg(name), sqlc.arg(status),
-        sqlc.arg(methods), sqlc.arg(currencies), sqlc.arg(api_base_url), sqlc.narg(credentials_sealed), sqlc.arg(credentials_hint), sqlc.arg(created_at), sqlc.arg(updated_at));
+        sqlc.arg(methods), sqlc.arg(currencies), sqlc.arg(api_base_url), sqlc.narg(credentials_sealed), sqlc.arg(credentials_hint), sqlc.arg(created_at), sqlc.arg(updated_at),
+        sqlc.arg(hosted_page));
 
 -- name: GetPaymentProfile :one
 SELECT * FROM payment_profiles
@@ -17,7 +18,7 @@ ORDER BY id ASC;
 -- name: UpdatePaymentProfile :execrows
 UPDATE payment_profiles
 SET name = sqlc.arg(name), status = sqlc.arg(status), methods = sqlc.arg(methods), currencies = sqlc.arg(currencies),
-    api_base_url = sqlc.arg(api_base_url),
+    api_base_url = sqlc.arg(api_base_url), hosted_page = sqlc.arg(hosted_page),
     credentials_sealed = sqlc.narg(credentials_sealed), credentials_hint = sqlc.arg(credentials_hint),
     updated_at = sqlc.arg(updated_at)
 WHERE id = sqlc.arg(id);

@@ -23,8 +23,8 @@ func sessionFromRow(r litedb.CheckoutSession) checkout.Session {
 		Metadata: []byte(r.Metadata), Status: checkout.Status(r.Status), FailedAttempts: int(r.FailedAttempts),
 		PaymentID: str(r.PaymentID), IdempotencyKey: r.IdempotencyKey, IdempotencyHash: r.IdempotencyHash,
 		Provider: r.Provider, ProviderTransactionID: r.ProviderTransactionID, FailureCode: r.FailureCode, FailureMessage: r.FailureMessage,
-		ProviderCheckoutURL: r.ProviderCheckoutUrl,
-		ExpiresAt:           r.ExpiresAt.UTC(), CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
+		ProviderCheckoutURL: r.ProviderCheckoutUrl, ProfileID: r.ProfileID, ProviderSessionID: r.ProviderSessionID,
+		ExpiresAt: r.ExpiresAt.UTC(), CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
 	}
 }
 
@@ -49,6 +49,7 @@ func (s queries) InsertCheckoutSession(ctx context.Context, cs checkout.Session)
 		Status: string(cs.Status), FailedAttempts: int64(cs.FailedAttempts), PaymentID: strPtr(cs.PaymentID),
 		IdempotencyKey: cs.IdempotencyKey, IdempotencyHash: cs.IdempotencyHash, ExpiresAt: ts(cs.ExpiresAt),
 		CreatedAt: ts(cs.CreatedAt), UpdatedAt: ts(cs.UpdatedAt), ProviderCheckoutUrl: cs.ProviderCheckoutURL,
+		ProfileID: cs.ProfileID, ProviderSessionID: cs.ProviderSessionID,
 	})
 	return n == 1, mapErr(err)
 }
@@ -91,7 +92,8 @@ func (s queries) UpdateCheckoutSession(ctx context.Context, cs checkout.Session)
 	n, err := s.q.UpdateCheckoutSession(ctx, litedb.UpdateCheckoutSessionParams{
 		ID: cs.ID, Status: string(cs.Status), FailedAttempts: int64(cs.FailedAttempts), PaymentID: strPtr(cs.PaymentID),
 		Provider: cs.Provider, ProviderTransactionID: cs.ProviderTransactionID, FailureCode: cs.FailureCode,
-		FailureMessage: cs.FailureMessage, UpdatedAt: ts(cs.UpdatedAt),
+		FailureMessage: cs.FailureMessage, UpdatedAt: ts(cs.UpdatedAt), ProviderCheckoutUrl: cs.ProviderCheckoutURL,
+		ProfileID: cs.ProfileID, ProviderSessionID: cs.ProviderSessionID,
 	})
 	return rowsErr(n, err, store.ErrNotFound)
 }

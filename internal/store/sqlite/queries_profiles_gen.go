@@ -18,7 +18,7 @@ import (
 func profileFromRow(r litedb.PaymentProfile) (merchant.PaymentProfile, error) {
 	p := merchant.PaymentProfile{
 		ID: r.ID, MerchantID: r.MerchantID, Livemode: r.Livemode, Connector: merchant.Connector(r.Connector), Name: r.Name,
-		Status: merchant.ProfileStatus(r.Status), APIBaseURL: r.ApiBaseUrl,
+		Status: merchant.ProfileStatus(r.Status), APIBaseURL: r.ApiBaseUrl, HostedPage: r.HostedPage,
 		CredentialsSealed: r.CredentialsSealed, CredentialsHint: r.CredentialsHint,
 		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
 	}
@@ -46,7 +46,7 @@ func (s queries) InsertPaymentProfile(ctx context.Context, p merchant.PaymentPro
 		ID: p.ID, MerchantID: p.MerchantID, Livemode: p.Livemode, Connector: string(p.Connector), Name: p.Name,
 		Status: string(p.Status), Methods: methods, Currencies: currencies, ApiBaseUrl: p.APIBaseURL,
 		CredentialsSealed: p.CredentialsSealed, CredentialsHint: p.CredentialsHint,
-		CreatedAt: ts(p.CreatedAt), UpdatedAt: ts(p.UpdatedAt),
+		CreatedAt: ts(p.CreatedAt), UpdatedAt: ts(p.UpdatedAt), HostedPage: p.HostedPage,
 	}))
 }
 
@@ -82,7 +82,7 @@ func (s queries) UpdatePaymentProfile(ctx context.Context, p merchant.PaymentPro
 	n, err := s.q.UpdatePaymentProfile(ctx, litedb.UpdatePaymentProfileParams{
 		ID: p.ID, Name: p.Name, Status: string(p.Status), Methods: methods, Currencies: currencies,
 		ApiBaseUrl: p.APIBaseURL, CredentialsSealed: p.CredentialsSealed,
-		CredentialsHint: p.CredentialsHint, UpdatedAt: ts(p.UpdatedAt),
+		CredentialsHint: p.CredentialsHint, UpdatedAt: ts(p.UpdatedAt), HostedPage: p.HostedPage,
 	})
 	return rowsErr(n, err, store.ErrNotFound)
 }

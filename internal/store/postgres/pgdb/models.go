@@ -53,6 +53,8 @@ type CheckoutSession struct {
 	FailureCode           string
 	FailureMessage        string
 	ProviderCheckoutUrl   string
+	ProfileID             string
+	ProviderSessionID     string
 }
 
 type Customer struct {
@@ -299,6 +301,7 @@ type PaymentProfile struct {
 	CredentialsHint   string
 	CreatedAt         time.Time
 	UpdatedAt         time.Time
+	HostedPage        bool
 }
 
 type ProviderEvent struct {

@@ -101,7 +101,7 @@ func (q *Queries) GetPaymentByProviderTransactionID(ctx context.Context, arg Get
 }
 
 const getPaymentProfile = `-- name: GetPaymentProfile :one
-SELECT id, merchant_id, livemode, connector, name, status, methods, currencies, api_base_url, credentials_sealed, credentials_hint, created_at, updated_at FROM payment_profiles
+SELECT id, merchant_id, livemode, connector, name, status, methods, currencies, api_base_url, credentials_sealed, credentials_hint, created_at, updated_at, hosted_page FROM payment_profiles
 WHERE merchant_id = $1 AND livemode = $2 AND id = $3
 `
 
@@ -128,12 +128,13 @@ func (q *Queries) GetPaymentProfile(ctx context.Context, arg GetPaymentProfilePa
 		&i.CredentialsHint,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.HostedPage,
 	)
 	return i, err
 }
 
 const getPaymentProfileByID = `-- name: GetPaymentProfileByID :one
-SELECT id, merchant_id, livemode, connector, name, status, methods, currencies, api_base_url, credentials_sealed, credentials_hint, created_at, updated_at FROM payment_profiles WHERE id = $1
+SELECT id, merchant_id, livemode, connector, name, status, methods, currencies, api_base_url, credentials_sealed, credentials_hint, created_at, updated_at, hosted_page FROM payment_profiles WHERE id = $1
 `
 
 func (q *Queries) GetPaymentProfileByID(ctx context.Context, id string) (PaymentProfile, error) {
@@ -153,6 +154,7 @@ func (q *Queries) GetPaymentProfileByID(ctx context.Context, id string) (Payment
 		&i.CredentialsHint,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.HostedPage,
 	)
 	return i, err
 }
@@ -180,9 +182,10 @@ func (q *Queries) GetRoutingRules(ctx context.Context, arg GetRoutingRulesParams
 
 const insertPaymentProfile = `-- name: InsertPaymentProfile :exec
 INSERT INTO payment_profiles (id, merchant_id, livemode, connector, name, status, methods, currencies, api_base_url,
-                              credentials_sealed, credentials_hint, created_at, updated_at)
+                              credentials_sealed, credentials_hint, created_at, updated_at, hosted_page)
 VALUES ($1, $2, $3, $4, $5, $6,
-        $7, $8, $9, $10, $11, $12, $13)
+        $7, $8, $9, $10, $11, $12, $13,
+        $14)
 `
 
 type InsertPaymentProfileParams struct {
@@ -199,6 +202,7 @@ type InsertPaymentProfileParams struct {
 	CredentialsHint   string
 	CreatedAt         time.Time
 	UpdatedAt         time.Time
+	HostedPage        bool
 }
 
 func (q *Queries) InsertPaymentProfile(ctx context.Context, arg InsertPaymentProfileParams) error {
@@ -216,6 +220,7 @@ func (q *Queries) InsertPaymentProfile(ctx context.Context, arg InsertPaymentPro
 		arg.CredentialsHint,
 		arg.CreatedAt,
 		arg.UpdatedAt,
+		arg.HostedPage,
 	)
 	return err
 }
@@ -247,7 +252,7 @@ func (q *Queries) InsertProviderEvent(ctx context.Context, arg InsertProviderEve
 }
 
 const listPaymentProfiles = `-- name: ListPaymentProfiles :many
-SELECT id, merchant_id, livemode, connector, name, status, methods, currencies, api_base_url, credentials_sealed, credentials_hint, created_at, updated_at FROM payment_profiles
+SELECT id, merchant_id, livemode, connector, name, status, methods, currencies, api_base_url, credentials_sealed, credentials_hint, created_at, updated_at, hosted_page FROM payment_profiles
 WHERE merchant_id = $1 AND livemode = $2
 ORDER BY id ASC
 `
@@ -281,6 +286,7 @@ func (q *Queries) ListPaymentProfiles(ctx context.Context, arg ListPaymentProfil
 			&i.CredentialsHint,
 			&i.CreatedAt,
 			&i.UpdatedAt,
+			&i.HostedPage,
 		); err != nil {
 			return nil, err
 		}
@@ -318,10 +324,10 @@ func (q *Queries) PutRoutingRules(ctx context.Context, arg PutRoutingRulesParams
 const updatePaymentProfile = `-- name: UpdatePaymentProfile :execrows
 UPDATE payment_profiles
 SET name = $1, status = $2, methods = $3, currencies = $4,
-    api_base_url = $5,
-    credentials_sealed = $6, credentials_hint = $7,
-    updated_at = $8
-WHERE id = $9
+    api_base_url = $5, hosted_page = $6,
+    credentials_sealed = $7, credentials_hint = $8,
+    updated_at = $9
+WHERE id = $10
 `
 
 type UpdatePaymentProfileParams struct {
@@ -330,6 +336,7 @@ type UpdatePaymentProfileParams struct {
 	Methods           dbtype.JSON
 	Currencies        dbtype.JSON
 	ApiBaseUrl        string
+	HostedPage        bool
 	CredentialsSealed []byte
 	CredentialsHint   string
 	UpdatedAt         time.Time
@@ -343,6 +350,7 @@ func (q *Queries) UpdatePaymentProfile(ctx context.Context, arg UpdatePaymentPro
 		arg.Methods,
 		arg.Currencies,
 		arg.ApiBaseUrl,
+		arg.HostedPage,
 		arg.CredentialsSealed,
 		arg.CredentialsHint,
 		arg.UpdatedAt,

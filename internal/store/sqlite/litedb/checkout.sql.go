@@ -13,7 +13,7 @@ import (
 )
 
 const getCheckoutSession = `-- name: GetCheckoutSession :one
-SELECT id, kind, merchant_id, livemode, external_order_id, external_invoice_id, website_key, amount, currency, description, success_url, cancel_url, webhook_endpoint_id, customer_email, customer_name, customer_phone, metadata, status, failed_attempts, payment_id, idempotency_key, idempotency_hash, expires_at, created_at, updated_at, provider, provider_transaction_id, failure_code, failure_message, provider_checkout_url FROM checkout_sessions
+SELECT id, kind, merchant_id, livemode, external_order_id, external_invoice_id, website_key, amount, currency, description, success_url, cancel_url, webhook_endpoint_id, customer_email, customer_name, customer_phone, metadata, status, failed_attempts, payment_id, idempotency_key, idempotency_hash, expires_at, created_at, updated_at, provider, provider_transaction_id, failure_code, failure_message, provider_checkout_url, profile_id, provider_session_id FROM checkout_sessions
 WHERE merchant_id = ?1 AND livemode = ?2 AND id = ?3
 `
 
@@ -57,12 +57,14 @@ func (q *Queries) GetCheckoutSession(ctx context.Context, arg GetCheckoutSession
 		&i.FailureCode,
 		&i.FailureMessage,
 		&i.ProviderCheckoutUrl,
+		&i.ProfileID,
+		&i.ProviderSessionID,
 	)
 	return i, err
 }
 
 const getCheckoutSessionByID = `-- name: GetCheckoutSessionByID :one
-SELECT id, kind, merchant_id, livemode, external_order_id, external_invoice_id, website_key, amount, currency, description, success_url, cancel_url, webhook_endpoint_id, customer_email, customer_name, customer_phone, metadata, status, failed_attempts, payment_id, idempotency_key, idempotency_hash, expires_at, created_at, updated_at, provider, provider_transaction_id, failure_code, failure_message, provider_checkout_url FROM checkout_sessions WHERE id = ?1
+SELECT id, kind, merchant_id, livemode, external_order_id, external_invoice_id, website_key, amount, currency, description, success_url, cancel_url, webhook_endpoint_id, customer_email, customer_name, customer_phone, metadata, status, failed_attempts, payment_id, idempotency_key, idempotency_hash, expires_at, created_at, updated_at, provider, provider_transaction_id, failure_code, failure_message, provider_checkout_url, profile_id, provider_session_id FROM checkout_sessions WHERE id = ?1
 `
 
 func (q *Queries) GetCheckoutSessionByID(ctx context.Context, id string) (CheckoutSession, error) {
@@ -99,12 +101,14 @@ func (q *Queries) GetCheckoutSessionByID(ctx context.Context, id string) (Checko
 		&i.FailureCode,
 		&i.FailureMessage,
 		&i.ProviderCheckoutUrl,
+		&i.ProfileID,
+		&i.ProviderSessionID,
 	)
 	return i, err
 }
 
 const getCheckoutSessionByIdempotencyKey = `-- name: GetCheckoutSessionByIdempotencyKey :one
-SELECT id, kind, merchant_id, livemode, external_order_id, external_invoice_id, website_key, amount, currency, description, success_url, cancel_url, webhook_endpoint_id, customer_email, customer_name, customer_phone, metadata, status, failed_attempts, payment_id, idempotency_key, idempotency_hash, expires_at, created_at, updated_at, provider, provider_transaction_id, failure_code, failure_message, provider_checkout_url FROM checkout_sessions
+SELECT id, kind, merchant_id, livemode, external_order_id, external_invoice_id, website_key, amount, currency, description, success_url, cancel_url, webhook_endpoint_id, customer_email, customer_name, customer_phone, metadata, status, failed_attempts, payment_id, idempotency_key, idempotency_hash, expires_at, created_at, updated_at, provider, provider_transaction_id, failure_code, failure_message, provider_checkout_url, profile_id, provider_session_id FROM checkout_sessions
 WHERE merchant_id = ?1 AND livemode = ?2 AND kind = ?3
   AND external_order_id = ?4 AND idempotency_key = ?5
 `
@@ -157,6 +161,8 @@ func (q *Queries) GetCheckoutSessionByIdempotencyKey(ctx context.Context, arg Ge
 		&i.FailureCode,
 		&i.FailureMessage,
 		&i.ProviderCheckoutUrl,
+		&i.ProfileID,
+		&i.ProviderSessionID,
 	)
 	return i, err
 }
@@ -166,13 +172,14 @@ INSERT INTO checkout_sessions (id, kind, merchant_id, livemode, external_order_i
                                currency, description, success_url, cancel_url, webhook_endpoint_id, customer_email,
                                customer_name, customer_phone, metadata, status, failed_attempts, payment_id,
                                idempotency_key, idempotency_hash, expires_at, created_at, updated_at,
-                               provider_checkout_url)
+                               provider_checkout_url, profile_id, provider_session_id)
 VALUES (?1, ?2, ?3, ?4, ?5,
         ?6, ?7, ?8, ?9, ?10,
         ?11, ?12, ?13, ?14,
         ?15, ?16, ?17, ?18, ?19,
         ?20, ?21, ?22, ?23,
-        ?24, ?25, ?26)
+        ?24, ?25, ?26, ?27,
+        ?28)
 ON CONFLICT (merchant_id, livemode, kind, external_order_id, idempotency_key) DO NOTHING
 `
 
@@ -203,6 +210,8 @@ type InsertCheckoutSessionParams struct {
 	CreatedAt           time.Time
 	UpdatedAt           time.Time
 	ProviderCheckoutUrl string
+	ProfileID           string
+	ProviderSessionID   string
 }
 
 func (q *Queries) InsertCheckoutSession(ctx context.Context, arg InsertCheckoutSessionParams) (int64, error) {
@@ -233,6 +242,8 @@ func (q *Queries) InsertCheckoutSession(ctx context.Context, arg InsertCheckoutS
 		arg.CreatedAt,
 		arg.UpdatedAt,
 		arg.ProviderCheckoutUrl,
+		arg.ProfileID,
+		arg.ProviderSessionID,
 	)
 	if err != nil {
 		return 0, err
@@ -241,7 +252,7 @@ func (q *Queries) InsertCheckoutSession(ctx context.Context, arg InsertCheckoutS
 }
 
 const listCheckoutSessions = `-- name: ListCheckoutSessions :many
-SELECT id, kind, merchant_id, livemode, external_order_id, external_invoice_id, website_key, amount, currency, description, success_url, cancel_url, webhook_endpoint_id, customer_email, customer_name, customer_phone, metadata, status, failed_attempts, payment_id, idempotency_key, idempotency_hash, expires_at, created_at, updated_at, provider, provider_transaction_id, failure_code, failure_message, provider_checkout_url FROM checkout_sessions
+SELECT id, kind, merchant_id, livemode, external_order_id, external_invoice_id, website_key, amount, currency, description, success_url, cancel_url, webhook_endpoint_id, customer_email, customer_name, customer_phone, metadata, status, failed_attempts, payment_id, idempotency_key, idempotency_hash, expires_at, created_at, updated_at, provider, provider_transaction_id, failure_code, failure_message, provider_checkout_url, profile_id, provider_session_id FROM checkout_sessions
 WHERE merchant_id = ?1 AND livemode = ?2 AND kind = ?3
   AND (CAST(?4 AS TEXT) = '' OR id < CAST(?4 AS TEXT))
   AND (CAST(?5 AS TEXT) = '' OR status = CAST(?5 AS TEXT))
@@ -313,6 +324,8 @@ func (q *Queries) ListCheckoutSessions(ctx context.Context, arg ListCheckoutSess
 			&i.FailureCode,
 			&i.FailureMessage,
 			&i.ProviderCheckoutUrl,
+			&i.ProfileID,
+			&i.ProviderSessionID,
 		); err != nil {
 			return nil, err
 		}
@@ -328,7 +341,7 @@ func (q *Queries) ListCheckoutSessions(ctx context.Context, arg ListCheckoutSess
 }
 
 const listCheckoutSessionsEndingBefore = `-- name: ListCheckoutSessionsEndingBefore :many
-SELECT id, kind, merchant_id, livemode, external_order_id, external_invoice_id, website_key, amount, currency, description, success_url, cancel_url, webhook_endpoint_id, customer_email, customer_name, customer_phone, metadata, status, failed_attempts, payment_id, idempotency_key, idempotency_hash, expires_at, created_at, updated_at, provider, provider_transaction_id, failure_code, failure_message, provider_checkout_url FROM checkout_sessions
+SELECT id, kind, merchant_id, livemode, external_order_id, external_invoice_id, website_key, amount, currency, description, success_url, cancel_url, webhook_endpoint_id, customer_email, customer_name, customer_phone, metadata, status, failed_attempts, payment_id, idempotency_key, idempotency_hash, expires_at, created_at, updated_at, provider, provider_transaction_id, failure_code, failure_message, provider_checkout_url, profile_id, provider_session_id FROM checkout_sessions
 WHERE merchant_id = ?1 AND livemode = ?2 AND kind = ?3
   AND id > ?4
   AND (CAST(?5 AS TEXT) = '' OR status = CAST(?5 AS TEXT))
@@ -400,6 +413,8 @@ func (q *Queries) ListCheckoutSessionsEndingBefore(ctx context.Context, arg List
 			&i.FailureCode,
 			&i.FailureMessage,
 			&i.ProviderCheckoutUrl,
+			&i.ProfileID,
+			&i.ProviderSessionID,
 		); err != nil {
 			return nil, err
 		}
@@ -415,7 +430,7 @@ func (q *Queries) ListCheckoutSessionsEndingBefore(ctx context.Context, arg List
 }
 
 const listExpiredCheckoutSessions = `-- name: ListExpiredCheckoutSessions :many
-SELECT id, kind, merchant_id, livemode, external_order_id, external_invoice_id, website_key, amount, currency, description, success_url, cancel_url, webhook_endpoint_id, customer_email, customer_name, customer_phone, metadata, status, failed_attempts, payment_id, idempotency_key, idempotency_hash, expires_at, created_at, updated_at, provider, provider_transaction_id, failure_code, failure_message, provider_checkout_url FROM checkout_sessions
+SELECT id, kind, merchant_id, livemode, external_order_id, external_invoice_id, website_key, amount, currency, description, success_url, cancel_url, webhook_endpoint_id, customer_email, customer_name, customer_phone, metadata, status, failed_attempts, payment_id, idempotency_key, idempotency_hash, expires_at, created_at, updated_at, provider, provider_transaction_id, failure_code, failure_message, provider_checkout_url, profile_id, provider_session_id FROM checkout_sessions
 WHERE status IN ('created', 'pending', 'failed') AND expires_at <= ?1
 ORDER BY expires_at
 LIMIT CAST(?2 AS BIGINT)
@@ -467,6 +482,8 @@ func (q *Queries) ListExpiredCheckoutSessions(ctx context.Context, arg ListExpir
 			&i.FailureCode,
 			&i.FailureMessage,
 			&i.ProviderCheckoutUrl,
+			&i.ProfileID,
+			&i.ProviderSessionID,
 		); err != nil {
 			return nil, err
 		}
@@ -485,8 +502,10 @@ const updateCheckoutSession = `-- name: UpdateCheckoutSession :execrows
 UPDATE checkout_sessions
 SET status = ?1, failed_attempts = ?2, payment_id = ?3,
     provider = ?4, provider_transaction_id = ?5,
-    failure_code = ?6, failure_message = ?7, updated_at = ?8
-WHERE id = ?9
+    failure_code = ?6, failure_message = ?7, updated_at = ?8,
+    provider_checkout_url = ?9, profile_id = ?10,
+    provider_session_id = ?11
+WHERE id = ?12
 `
 
 type UpdateCheckoutSessionParams struct {
@@ -498,6 +517,9 @@ type UpdateCheckoutSessionParams struct {
 	FailureCode           string
 	FailureMessage        string
 	UpdatedAt             time.Time
+	ProviderCheckoutUrl   string
+	ProfileID             string
+	ProviderSessionID     string
 	ID                    string
 }
 
@@ -511,6 +533,9 @@ func (q *Queries) UpdateCheckoutSession(ctx context.Context, arg UpdateCheckoutS
 		arg.FailureCode,
 		arg.FailureMessage,
 		arg.UpdatedAt,
+		arg.ProviderCheckoutUrl,
+		arg.ProfileID,
+		arg.ProviderSessionID,
 		arg.ID,
 	)
 	if err != nil {

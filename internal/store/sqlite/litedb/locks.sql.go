@@ -10,7 +10,7 @@ import (
 )
 
 const lockCheckoutSession = `-- name: LockCheckoutSession :one
-SELECT id, kind, merchant_id, livemode, external_order_id, external_invoice_id, website_key, amount, currency, description, success_url, cancel_url, webhook_endpoint_id, customer_email, customer_name, customer_phone, metadata, status, failed_attempts, payment_id, idempotency_key, idempotency_hash, expires_at, created_at, updated_at, provider, provider_transaction_id, failure_code, failure_message, provider_checkout_url FROM checkout_sessions WHERE id = ?1
+SELECT id, kind, merchant_id, livemode, external_order_id, external_invoice_id, website_key, amount, currency, description, success_url, cancel_url, webhook_endpoint_id, customer_email, customer_name, customer_phone, metadata, status, failed_attempts, payment_id, idempotency_key, idempotency_hash, expires_at, created_at, updated_at, provider, provider_transaction_id, failure_code, failure_message, provider_checkout_url, profile_id, provider_session_id FROM checkout_sessions WHERE id = ?1
 `
 
 func (q *Queries) LockCheckoutSession(ctx context.Context, id string) (CheckoutSession, error) {
@@ -47,6 +47,8 @@ func (q *Queries) LockCheckoutSession(ctx context.Context, id string) (CheckoutS
 		&i.FailureCode,
 		&i.FailureMessage,
 		&i.ProviderCheckoutUrl,
+		&i.ProfileID,
+		&i.ProviderSessionID,
 	)
 	return i, err
 }

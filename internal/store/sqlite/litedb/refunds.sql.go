@@ -13,7 +13,7 @@ import (
 )
 
 const getPaidSessionByOrder = `-- name: GetPaidSessionByOrder :one
-SELECT checkout_sessions.id, checkout_sessions.kind, checkout_sessions.merchant_id, checkout_sessions.livemode, checkout_sessions.external_order_id, checkout_sessions.external_invoice_id, checkout_sessions.website_key, checkout_sessions.amount, checkout_sessions.currency, checkout_sessions.description, checkout_sessions.success_url, checkout_sessions.cancel_url, checkout_sessions.webhook_endpoint_id, checkout_sessions.customer_email, checkout_sessions.customer_name, checkout_sessions.customer_phone, checkout_sessions.metadata, checkout_sessions.status, checkout_sessions.failed_attempts, checkout_sessions.payment_id, checkout_sessions.idempotency_key, checkout_sessions.idempotency_hash, checkout_sessions.expires_at, checkout_sessions.created_at, checkout_sessions.updated_at, checkout_sessions.provider, checkout_sessions.provider_transaction_id, checkout_sessions.failure_code, checkout_sessions.failure_message, checkout_sessions.provider_checkout_url FROM checkout_sessions
+SELECT checkout_sessions.id, checkout_sessions.kind, checkout_sessions.merchant_id, checkout_sessions.livemode, checkout_sessions.external_order_id, checkout_sessions.external_invoice_id, checkout_sessions.website_key, checkout_sessions.amount, checkout_sessions.currency, checkout_sessions.description, checkout_sessions.success_url, checkout_sessions.cancel_url, checkout_sessions.webhook_endpoint_id, checkout_sessions.customer_email, checkout_sessions.customer_name, checkout_sessions.customer_phone, checkout_sessions.metadata, checkout_sessions.status, checkout_sessions.failed_attempts, checkout_sessions.payment_id, checkout_sessions.idempotency_key, checkout_sessions.idempotency_hash, checkout_sessions.expires_at, checkout_sessions.created_at, checkout_sessions.updated_at, checkout_sessions.provider, checkout_sessions.provider_transaction_id, checkout_sessions.failure_code, checkout_sessions.failure_message, checkout_sessions.provider_checkout_url, checkout_sessions.profile_id, checkout_sessions.provider_session_id FROM checkout_sessions
 JOIN payments ON payments.id = checkout_sessions.payment_id
 WHERE checkout_sessions.merchant_id = ?1 AND checkout_sessions.livemode = ?2
   AND checkout_sessions.external_order_id = ?3
@@ -63,6 +63,8 @@ func (q *Queries) GetPaidSessionByOrder(ctx context.Context, arg GetPaidSessionB
 		&i.FailureCode,
 		&i.FailureMessage,
 		&i.ProviderCheckoutUrl,
+		&i.ProfileID,
+		&i.ProviderSessionID,
 	)
 	return i, err
 }
