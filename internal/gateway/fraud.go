@@ -55,29 +55,12 @@ func (g *Gateway) fraudInput(ctx context.Context, q store.Queries, p payment.Pay
 	k := store.AttemptKey{MerchantID: p.MerchantID, Livemode: p.Livemode, MinuteAgo: now.Add(-time.Minute), HourAgo: now.Add(-time.Hour), DayAgo: now.Add(-24 * time.Hour)}
 	in := fraud.Input{Amount: p.Amount, SandboxFraudCard: !p.Livemode && card.Number == SandboxFraudCard}
 	email := strings.ToLower(p.CustomerEmail)
-	c, err := q.CountCardAttempts(ctx, k, p.CardFingerprint)
+	sig, err := q.CountAttemptSignals(ctx, k, p.CardFingerprint, p.ClientIP, email)
 	if err != nil {
 		return in, err
 	}
-	in.Card = fraud.Counts(c)
-	if p.ClientIP != "" {
-		if c, err = q.CountIPAttempts(ctx, k, p.ClientIP); err != nil {
-			return in, err
-		}
-		in.IP = fraud.Counts(c)
-		if in.DistinctCardsFromIP, err = q.CountDistinctCardsFromIP(ctx, p.MerchantID, p.Livemode, p.ClientIP, p.CardFingerprint, k.HourAgo); err != nil {
-			return in, err
-		}
-	}
-	if email != "" {
-		if c, err = q.CountEmailAttempts(ctx, k, email); err != nil {
-			return in, err
-		}
-		in.Email = fraud.Counts(c)
-	}
-	if in.RecentDeclines, err = q.CountRecentDeclines(ctx, p.MerchantID, p.Livemode, p.CardFingerprint, p.ClientIP, email, k.DayAgo); err != nil {
-		return in, err
-	}
+	in.Card, in.IP, in.Email = fraud.Counts(sig.Card), fraud.Counts(sig.IP), fraud.Counts(sig.Email)
+	in.DistinctCardsFromIP, in.RecentDeclines = sig.DistinctCardsFromIP, sig.RecentDeclines
 	amounts, err := q.ListRecentAmounts(ctx, p.MerchantID, p.Livemode, p.Currency, now.Add(-typicalAmountWindow), typicalAmountSample)
 	if err != nil {
 		return in, err

@@ -123,6 +123,11 @@ func (g *Gateway) selectProfiles(ctx context.Context, q store.Queries, merchantI
 	if err != nil {
 		return nil, err
 	}
+	return g.selectAmong(ctx, q, profiles, merchantID, livemode, r, use)
+}
+
+// selectAmong is selectProfiles over the merchant's profiles, already read.
+func (g *Gateway) selectAmong(ctx context.Context, q store.Queries, profiles []merchant.PaymentProfile, merchantID string, livemode bool, r provider.Route, use func(merchant.PaymentProfile) bool) ([]merchant.PaymentProfile, error) {
 	rules, err := q.GetRoutingRules(ctx, merchantID, livemode)
 	if err != nil {
 		return nil, err

@@ -157,17 +157,6 @@ func (g *Gateway) CreateSession(ctx context.Context, a Auth, kind checkout.Kind,
 	}
 	var out CreatedSession
 	err = g.store.InTx(ctx, func(tx store.Tx) error {
-		existing, err := tx.GetCheckoutSessionByIdempotencyKey(ctx, a.Merchant.ID, a.Livemode(), kind, in.ExternalOrderID, idem.Key)
-		if err == nil {
-			if existing.IdempotencyHash != idem.Hash {
-				return errKeyReused
-			}
-			out = CreatedSession{Session: existing, Replayed: true}
-			return nil
-		}
-		if !errors.Is(err, store.ErrNotFound) {
-			return err
-		}
 		if in.WebhookURL != "" {
 			epID, secret, err := g.endpointForURL(ctx, tx, a, in.WebhookURL)
 			if err != nil {
@@ -179,8 +168,8 @@ func (g *Gateway) CreateSession(ctx context.Context, a Auth, kind checkout.Kind,
 		if err != nil {
 			return err
 		}
-		if !inserted { // a concurrent request with the same key won; this transaction rolls back its endpoint too
-			return errInProgress
+		if !inserted { // the key was used already: replayed below, and this transaction rolls back its endpoint
+			return errSessionExists
 		}
 		out.Session = s
 		typ := webhook.EventCheckoutSessionCreated
@@ -190,6 +179,20 @@ func (g *Gateway) CreateSession(ctx context.Context, a Auth, kind checkout.Kind,
 		_, err = g.RecordEvent(ctx, tx, EventInput{MerchantID: a.Merchant.ID, Livemode: a.Livemode(), Type: typ, ObjectID: s.ID, Data: g.SessionView(s), SessionEndpointID: s.WebhookEndpointID})
 		return err
 	})
+	if errors.Is(err, errSessionExists) {
+		// Inserting first saves the common case a read: a used key is rare. The insert waited for a concurrent
+		// request with the same key to commit, so its session is there now, unless that request rolled back.
+		existing, gerr := g.store.GetCheckoutSessionByIdempotencyKey(ctx, a.Merchant.ID, a.Livemode(), kind, in.ExternalOrderID, idem.Key)
+		switch {
+		case errors.Is(gerr, store.ErrNotFound):
+			return CreatedSession{}, errInProgress
+		case gerr != nil:
+			return CreatedSession{}, gerr
+		case existing.IdempotencyHash != idem.Hash:
+			return CreatedSession{}, errKeyReused
+		}
+		out, err = CreatedSession{Session: existing, Replayed: true}, nil
+	}
 	if err == nil && hostedPageNeeded(out.Session) {
 		// Committed first, so that the processor's page always belongs to a stored session. A failure here
 		// leaves provider_checkout_url unset; the page load (or a replay of this request) opens it.
@@ -202,6 +205,9 @@ func (g *Gateway) CreateSession(ctx context.Context, a Auth, kind checkout.Kind,
 	}
 	return out, err
 }
+
+// errSessionExists rolls back a session create whose idempotency key was used already (CreateSession replays it).
+var errSessionExists = errors.New("gateway: a session with this idempotency key exists")
 
 // SandboxProviderPagePath is where the sandbox provider's own hosted page lives (test mode), followed by the id.
 const SandboxProviderPagePath = "/sandbox/provider/"

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/kassapay/kassa/internal/checkout"
@@ -46,8 +47,12 @@ func (g *Gateway) hostedProfileFor(ctx context.Context, q store.Queries, merchan
 	if g.payments.Vault == nil {
 		return merchant.PaymentProfile{}, false, nil
 	}
+	profiles, err := g.profilesOf(ctx, q, merchant.Merchant{ID: merchantID}, livemode)
+	if err != nil || !slices.ContainsFunc(profiles, func(p merchant.PaymentProfile) bool { return p.HostedPage }) {
+		return merchant.PaymentProfile{}, false, err // the common case: no routing rules to read
+	}
 	r := provider.Route{Method: string(payment.MethodCard), Currency: currency, Amount: amount}
-	chosen, err := g.selectProfiles(ctx, q, merchantID, livemode, r, func(merchant.PaymentProfile) bool { return true })
+	chosen, err := g.selectAmong(ctx, q, profiles, merchantID, livemode, r, func(merchant.PaymentProfile) bool { return true })
 	if err != nil || len(chosen) == 0 || !chosen[0].HostedPage {
 		return merchant.PaymentProfile{}, false, err
 	}

@@ -13,6 +13,7 @@ import (
 	"net/netip"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -112,6 +113,8 @@ type Options struct {
 	TrustedProxies []netip.Prefix
 	// WebhookRootCAs are trusted by deliveries (a TLS receiver's, for live-mode endpoints).
 	WebhookRootCAs *x509.CertPool
+	// RoundTrips, when set, counts the round trips to PostgreSQL (store.Options.RoundTrips).
+	RoundTrips *atomic.Int64
 	// WrapStore wraps the store the gateway uses (tests count or fail chosen calls); Env.Store stays the real one.
 	WrapStore func(store.Store) store.Store
 }
@@ -129,7 +132,7 @@ func Setup(t testing.TB, b storetest.Backend, opts Options) *Env {
 		opts.RateLimits = api.RateLimits{WritePerSecond: 100_000, WritePerHour: 10_000_000, ReadPerSecond: 100_000, PublicPerSecond: 100_000}
 	}
 	e := &Env{T: t, Backend: b.Name, Clock: NewClock(Start), Log: &LogBuffer{}}
-	e.Store = b.Open(t, store.Options{})
+	e.Store = b.Open(t, store.Options{RoundTrips: opts.RoundTrips})
 	logger := logging.New(e.Log, "json", nil)
 	box, err := sealed.New(MasterKey, "webhook-secrets")
 	if err != nil {

@@ -16,6 +16,16 @@ type BlocklistEntry struct {
 // AttemptCounts are card attempts in the last minute, hour and day.
 type AttemptCounts struct{ Minute, Hour, Day int }
 
+// AttemptSignals are the velocity signals of one card attempt (internal/fraud's Input).
+type AttemptSignals struct {
+	// Card, IP and Email are the attempts with the attempt's card, IP address and e-mail.
+	Card, IP, Email AttemptCounts
+	// DistinctCardsFromIP counts the cards seen from the IP in the last hour, the attempt's own card included.
+	DistinctCardsFromIP int
+	// RecentDeclines counts the declined attempts with the card, the IP or the e-mail in the last day.
+	RecentDeclines int
+}
+
 // AttemptKey names what velocity counts are taken over.
 type AttemptKey struct {
 	MerchantID string

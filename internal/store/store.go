@@ -12,6 +12,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"sync/atomic"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -370,13 +371,8 @@ type Queries interface {
 	ListWebhookAttempts(ctx context.Context, deliveryID string) ([]webhook.Attempt, error)
 
 	// Fraud: the rules' signals, the blocklist and the merchant's fraud settings.
-	CountCardAttempts(ctx context.Context, k AttemptKey, fingerprint string) (AttemptCounts, error)
-	CountIPAttempts(ctx context.Context, k AttemptKey, ip string) (AttemptCounts, error)
-	CountEmailAttempts(ctx context.Context, k AttemptKey, email string) (AttemptCounts, error)
-	// CountDistinctCardsFromIP counts distinct card fingerprints from ip since, including fingerprint.
-	CountDistinctCardsFromIP(ctx context.Context, merchantID string, livemode bool, ip, fingerprint string, since time.Time) (int, error)
-	// CountRecentDeclines counts failed payments since with this card, IP or email (empty ones ignored).
-	CountRecentDeclines(ctx context.Context, merchantID string, livemode bool, fingerprint, ip, email string, since time.Time) (int, error)
+	// CountAttemptSignals counts an attempt's velocity signals in one round trip (empty ip and email count nothing).
+	CountAttemptSignals(ctx context.Context, k AttemptKey, fingerprint, ip, email string) (AttemptSignals, error)
 	// ListRecentAmounts returns the amounts of up to limit recent successful payments in currency since.
 	ListRecentAmounts(ctx context.Context, merchantID string, livemode bool, currency string, since time.Time, limit int) ([]int64, error)
 	// InsertBlocklistEntry inserts e unless the merchant blocks that kind and value already; it reports whether.
@@ -428,4 +424,9 @@ type Options struct {
 	River *river.Config
 	// MaxConns bounds the connection pool (0 = implementation default).
 	MaxConns int
+	// RoundTrips, when set, counts every round trip to PostgreSQL: each statement (BEGIN and COMMIT included) and
+	// each batch, the job queue's own included; not the pool's health pings, nor the statement preparations a
+	// connection makes once per query text. Tests and benchmarks assert and report it (docs/benchmarks.md). SQLite
+	// runs in the process and ignores it.
+	RoundTrips *atomic.Int64
 }

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io/fs"
 	"strings"
+	"sync/atomic"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -61,6 +62,9 @@ func Open(ctx context.Context, url string, opts store.Options) (*Store, error) {
 		// timeout lets a retry in.
 		cfg.ConnConfig.RuntimeParams["lock_timeout"] = "30s"
 	}
+	if opts.RoundTrips != nil {
+		cfg.ConnConfig.Tracer = roundTripCounter{n: opts.RoundTrips}
+	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: connect: %w", err)
@@ -84,6 +88,26 @@ func Open(ctx context.Context, url string, opts store.Options) (*Store, error) {
 	}}
 	return &Store{queries: queries{q: pgdb.New(pool)}, pool: pool, jobs: jobs}, nil
 }
+
+// roundTripCounter counts the round trips of every connection of the pool (store.Options.RoundTrips).
+type roundTripCounter struct{ n *atomic.Int64 }
+
+// TraceQueryStart counts a statement; pgxpool's health pings bypass the tracer.
+func (c roundTripCounter) TraceQueryStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceQueryStartData) context.Context {
+	c.n.Add(1)
+	return ctx
+}
+
+func (roundTripCounter) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
+
+func (c roundTripCounter) TraceBatchStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceBatchStartData) context.Context {
+	c.n.Add(1)
+	return ctx
+}
+
+func (roundTripCounter) TraceBatchQuery(context.Context, *pgx.Conn, pgx.TraceBatchQueryData) {}
+
+func (roundTripCounter) TraceBatchEnd(context.Context, *pgx.Conn, pgx.TraceBatchEndData) {}
 
 // Pool exposes the connection pool (tests and benchmarks).
 func (s *Store) Pool() *pgxpool.Pool { return s.pool }

@@ -1,45 +1,41 @@
 -- Fraud signals (internal/fraud's Input), counted over a merchant's payments in one mode. Every card attempt is a
 -- payment row, declined ones included.
 
--- name: CountCardAttempts :one
-SELECT CAST(COALESCE(SUM(CASE WHEN created_at >= sqlc.arg(minute_ago) THEN 1 ELSE 0 END), 0) AS BIGINT) AS minute,
-       CAST(COALESCE(SUM(CASE WHEN created_at >= sqlc.arg(hour_ago) THEN 1 ELSE 0 END), 0) AS BIGINT) AS hour,
-       CAST(COUNT(*) AS BIGINT) AS day
-FROM payments
-WHERE merchant_id = sqlc.arg(merchant_id) AND livemode = sqlc.arg(livemode)
-  AND card_fingerprint = sqlc.arg(value) AND created_at >= sqlc.arg(day_ago);
-
--- name: CountIPAttempts :one
-SELECT CAST(COALESCE(SUM(CASE WHEN created_at >= sqlc.arg(minute_ago) THEN 1 ELSE 0 END), 0) AS BIGINT) AS minute,
-       CAST(COALESCE(SUM(CASE WHEN created_at >= sqlc.arg(hour_ago) THEN 1 ELSE 0 END), 0) AS BIGINT) AS hour,
-       CAST(COUNT(*) AS BIGINT) AS day
-FROM payments
-WHERE merchant_id = sqlc.arg(merchant_id) AND livemode = sqlc.arg(livemode)
-  AND client_ip = sqlc.arg(value) AND created_at >= sqlc.arg(day_ago);
-
--- name: CountEmailAttempts :one
-SELECT CAST(COALESCE(SUM(CASE WHEN created_at >= sqlc.arg(minute_ago) THEN 1 ELSE 0 END), 0) AS BIGINT) AS minute,
-       CAST(COALESCE(SUM(CASE WHEN created_at >= sqlc.arg(hour_ago) THEN 1 ELSE 0 END), 0) AS BIGINT) AS hour,
-       CAST(COUNT(*) AS BIGINT) AS day
-FROM payments
-WHERE merchant_id = sqlc.arg(merchant_id) AND livemode = sqlc.arg(livemode)
-  AND customer_email = sqlc.arg(value) AND created_at >= sqlc.arg(day_ago);
-
--- name: CountDistinctCardsFromIP :one
-SELECT CAST(COUNT(DISTINCT card_fingerprint) AS BIGINT) AS cards,
-       CAST(COALESCE(SUM(CASE WHEN card_fingerprint = sqlc.arg(card_fingerprint) THEN 1 ELSE 0 END), 0) AS BIGINT) AS this_card
-FROM payments
-WHERE merchant_id = sqlc.arg(merchant_id) AND livemode = sqlc.arg(livemode)
-  AND client_ip = sqlc.arg(client_ip) AND card_fingerprint <> '' AND created_at >= sqlc.arg(since);
-
--- name: CountRecentDeclines :one
-SELECT CAST(COUNT(*) AS BIGINT) AS declines
-FROM payments
-WHERE merchant_id = sqlc.arg(merchant_id) AND livemode = sqlc.arg(livemode) AND status = 'failed'
-  AND created_at >= sqlc.arg(since)
-  AND ((CAST(sqlc.arg(card_fingerprint) AS TEXT) <> '' AND card_fingerprint = CAST(sqlc.arg(card_fingerprint) AS TEXT))
-    OR (CAST(sqlc.arg(client_ip) AS TEXT) <> '' AND client_ip = CAST(sqlc.arg(client_ip) AS TEXT))
-    OR (CAST(sqlc.arg(email) AS TEXT) <> '' AND customer_email = CAST(sqlc.arg(email) AS TEXT)));
+-- Every velocity signal of one attempt in one round trip: the attempts with its card, its IP and its e-mail in the
+-- last minute, hour and day; the distinct cards seen from its IP in the last hour (and whether its own card is among
+-- them); the declines of any of them in the last day. Each count is a range scan of a velocity index; an empty IP or
+-- e-mail counts nothing.
+-- name: CountAttemptSignals :one
+SELECT
+       CAST((SELECT COUNT(*) FROM payments s1 WHERE s1.merchant_id = sqlc.arg(merchant_id) AND s1.livemode = sqlc.arg(livemode)
+        AND s1.card_fingerprint = sqlc.arg(card_fingerprint) AND s1.created_at >= sqlc.arg(minute_ago)) AS BIGINT) AS card_minute,
+       CAST((SELECT COUNT(*) FROM payments s2 WHERE s2.merchant_id = sqlc.arg(merchant_id) AND s2.livemode = sqlc.arg(livemode)
+        AND s2.card_fingerprint = sqlc.arg(card_fingerprint) AND s2.created_at >= sqlc.arg(hour_ago)) AS BIGINT) AS card_hour,
+       CAST((SELECT COUNT(*) FROM payments s3 WHERE s3.merchant_id = sqlc.arg(merchant_id) AND s3.livemode = sqlc.arg(livemode)
+        AND s3.card_fingerprint = sqlc.arg(card_fingerprint) AND s3.created_at >= sqlc.arg(day_ago)) AS BIGINT) AS card_day,
+       CAST((SELECT COUNT(*) FROM payments s4 WHERE s4.merchant_id = sqlc.arg(merchant_id) AND s4.livemode = sqlc.arg(livemode)
+        AND s4.client_ip = CAST(sqlc.arg(client_ip) AS TEXT) AND CAST(sqlc.arg(client_ip) AS TEXT) <> '' AND s4.created_at >= sqlc.arg(minute_ago)) AS BIGINT) AS ip_minute,
+       CAST((SELECT COUNT(*) FROM payments s5 WHERE s5.merchant_id = sqlc.arg(merchant_id) AND s5.livemode = sqlc.arg(livemode)
+        AND s5.client_ip = CAST(sqlc.arg(client_ip) AS TEXT) AND CAST(sqlc.arg(client_ip) AS TEXT) <> '' AND s5.created_at >= sqlc.arg(hour_ago)) AS BIGINT) AS ip_hour,
+       CAST((SELECT COUNT(*) FROM payments s6 WHERE s6.merchant_id = sqlc.arg(merchant_id) AND s6.livemode = sqlc.arg(livemode)
+        AND s6.client_ip = CAST(sqlc.arg(client_ip) AS TEXT) AND CAST(sqlc.arg(client_ip) AS TEXT) <> '' AND s6.created_at >= sqlc.arg(day_ago)) AS BIGINT) AS ip_day,
+       CAST((SELECT COUNT(*) FROM payments s7 WHERE s7.merchant_id = sqlc.arg(merchant_id) AND s7.livemode = sqlc.arg(livemode)
+        AND s7.customer_email = CAST(sqlc.arg(email) AS TEXT) AND CAST(sqlc.arg(email) AS TEXT) <> '' AND s7.created_at >= sqlc.arg(minute_ago)) AS BIGINT) AS email_minute,
+       CAST((SELECT COUNT(*) FROM payments s8 WHERE s8.merchant_id = sqlc.arg(merchant_id) AND s8.livemode = sqlc.arg(livemode)
+        AND s8.customer_email = CAST(sqlc.arg(email) AS TEXT) AND CAST(sqlc.arg(email) AS TEXT) <> '' AND s8.created_at >= sqlc.arg(hour_ago)) AS BIGINT) AS email_hour,
+       CAST((SELECT COUNT(*) FROM payments s9 WHERE s9.merchant_id = sqlc.arg(merchant_id) AND s9.livemode = sqlc.arg(livemode)
+        AND s9.customer_email = CAST(sqlc.arg(email) AS TEXT) AND CAST(sqlc.arg(email) AS TEXT) <> '' AND s9.created_at >= sqlc.arg(day_ago)) AS BIGINT) AS email_day,
+       CAST((SELECT COUNT(DISTINCT s10.card_fingerprint) FROM payments s10 WHERE s10.merchant_id = sqlc.arg(merchant_id)
+        AND s10.livemode = sqlc.arg(livemode) AND s10.client_ip = CAST(sqlc.arg(client_ip) AS TEXT) AND CAST(sqlc.arg(client_ip) AS TEXT) <> '' AND s10.card_fingerprint <> ''
+        AND s10.created_at >= sqlc.arg(hour_ago)) AS BIGINT) AS ip_cards,
+       CAST((SELECT COUNT(*) FROM payments s11 WHERE s11.merchant_id = sqlc.arg(merchant_id) AND s11.livemode = sqlc.arg(livemode)
+        AND s11.client_ip = CAST(sqlc.arg(client_ip) AS TEXT) AND CAST(sqlc.arg(client_ip) AS TEXT) <> '' AND s11.card_fingerprint = sqlc.arg(card_fingerprint)
+        AND s11.created_at >= sqlc.arg(hour_ago)) AS BIGINT) AS ip_this_card,
+       CAST((SELECT COUNT(*) FROM payments s12 WHERE s12.merchant_id = sqlc.arg(merchant_id) AND s12.livemode = sqlc.arg(livemode)
+        AND s12.status = 'failed' AND s12.created_at >= sqlc.arg(day_ago)
+        AND ((sqlc.arg(card_fingerprint) <> '' AND s12.card_fingerprint = sqlc.arg(card_fingerprint))
+          OR (CAST(sqlc.arg(client_ip) AS TEXT) <> '' AND s12.client_ip = CAST(sqlc.arg(client_ip) AS TEXT))
+          OR (CAST(sqlc.arg(email) AS TEXT) <> '' AND s12.customer_email = CAST(sqlc.arg(email) AS TEXT)))) AS BIGINT) AS declines;
 
 -- The amounts of a merchant's recent successful payments in one currency (the typical amount is their median).
 -- name: ListRecentAmounts :many

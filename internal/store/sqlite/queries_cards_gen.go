@@ -172,43 +172,24 @@ func (s queries) ListExpiredPaymentIntents(ctx context.Context, now time.Time, l
 	return mapRows(rows, err, intentFromRow)
 }
 
-func (s queries) CountCardAttempts(ctx context.Context, k store.AttemptKey, fingerprint string) (store.AttemptCounts, error) {
-	r, err := s.q.CountCardAttempts(ctx, litedb.CountCardAttemptsParams{
-		MerchantID: k.MerchantID, Livemode: k.Livemode, Value: fingerprint, MinuteAgo: ts(k.MinuteAgo), HourAgo: ts(k.HourAgo), DayAgo: ts(k.DayAgo),
+func (s queries) CountAttemptSignals(ctx context.Context, k store.AttemptKey, fingerprint, ip, email string) (store.AttemptSignals, error) {
+	r, err := s.q.CountAttemptSignals(ctx, litedb.CountAttemptSignalsParams{
+		MerchantID: k.MerchantID, Livemode: k.Livemode, CardFingerprint: fingerprint, ClientIp: ip, Email: email,
+		MinuteAgo: ts(k.MinuteAgo), HourAgo: ts(k.HourAgo), DayAgo: ts(k.DayAgo),
 	})
-	return store.AttemptCounts{Minute: int(r.Minute), Hour: int(r.Hour), Day: int(r.Day)}, mapErr(err)
-}
-
-func (s queries) CountIPAttempts(ctx context.Context, k store.AttemptKey, ip string) (store.AttemptCounts, error) {
-	r, err := s.q.CountIPAttempts(ctx, litedb.CountIPAttemptsParams{
-		MerchantID: k.MerchantID, Livemode: k.Livemode, Value: ip, MinuteAgo: ts(k.MinuteAgo), HourAgo: ts(k.HourAgo), DayAgo: ts(k.DayAgo),
-	})
-	return store.AttemptCounts{Minute: int(r.Minute), Hour: int(r.Hour), Day: int(r.Day)}, mapErr(err)
-}
-
-func (s queries) CountEmailAttempts(ctx context.Context, k store.AttemptKey, email string) (store.AttemptCounts, error) {
-	r, err := s.q.CountEmailAttempts(ctx, litedb.CountEmailAttemptsParams{
-		MerchantID: k.MerchantID, Livemode: k.Livemode, Value: email, MinuteAgo: ts(k.MinuteAgo), HourAgo: ts(k.HourAgo), DayAgo: ts(k.DayAgo),
-	})
-	return store.AttemptCounts{Minute: int(r.Minute), Hour: int(r.Hour), Day: int(r.Day)}, mapErr(err)
-}
-
-func (s queries) CountDistinctCardsFromIP(ctx context.Context, merchantID string, livemode bool, ip, fingerprint string, since time.Time) (int, error) {
-	r, err := s.q.CountDistinctCardsFromIP(ctx, litedb.CountDistinctCardsFromIPParams{
-		MerchantID: merchantID, Livemode: livemode, ClientIp: ip, CardFingerprint: fingerprint, Since: ts(since),
-	})
-	n := int(r.Cards)
-	if r.ThisCard == 0 {
-		n++
+	if err != nil {
+		return store.AttemptSignals{}, mapErr(err)
 	}
-	return n, mapErr(err)
-}
-
-func (s queries) CountRecentDeclines(ctx context.Context, merchantID string, livemode bool, fingerprint, ip, email string, since time.Time) (int, error) {
-	n, err := s.q.CountRecentDeclines(ctx, litedb.CountRecentDeclinesParams{
-		MerchantID: merchantID, Livemode: livemode, Since: ts(since), CardFingerprint: fingerprint, ClientIp: ip, Email: email,
-	})
-	return int(n), mapErr(err)
+	out := store.AttemptSignals{
+		Card:                store.AttemptCounts{Minute: int(r.CardMinute), Hour: int(r.CardHour), Day: int(r.CardDay)},
+		IP:                  store.AttemptCounts{Minute: int(r.IpMinute), Hour: int(r.IpHour), Day: int(r.IpDay)},
+		Email:               store.AttemptCounts{Minute: int(r.EmailMinute), Hour: int(r.EmailHour), Day: int(r.EmailDay)},
+		DistinctCardsFromIP: int(r.IpCards), RecentDeclines: int(r.Declines),
+	}
+	if ip != "" && r.IpThisCard == 0 {
+		out.DistinctCardsFromIP++ // the attempt's own card, not yet stored
+	}
+	return out, nil
 }
 
 func (s queries) ListRecentAmounts(ctx context.Context, merchantID string, livemode bool, currency string, since time.Time, limit int) ([]int64, error) {

@@ -50,26 +50,22 @@ func testCardPayments(t *testing.T, s store.Store) {
 	insert(cardPayment(m.ID, Now.Add(-48*time.Hour), payment.StatusFailed, "fp1", "192.0.2.1", "a@example.com", 100))
 	insert(cardPayment(other.ID, Now.Add(-time.Second), payment.StatusFailed, "fp1", "192.0.2.1", "a@example.com", 100))
 	k := store.AttemptKey{MerchantID: m.ID, MinuteAgo: Now.Add(-time.Minute), HourAgo: Now.Add(-time.Hour), DayAgo: Now.Add(-24 * time.Hour)}
-	card, err := s.CountCardAttempts(ctx, k, "fp1")
+	sig, err := s.CountAttemptSignals(ctx, k, "fp1", "192.0.2.1", "a@example.com")
 	if err != nil {
 		t.Fatal(err)
 	}
-	ip, _ := s.CountIPAttempts(ctx, k, "192.0.2.1")
-	email, _ := s.CountEmailAttempts(ctx, k, "a@example.com")
-	if diff := cmp.Diff([]store.AttemptCounts{{Minute: 1, Hour: 1, Day: 2}, {Minute: 1, Hour: 2, Day: 2}, {Minute: 1, Hour: 2, Day: 2}}, []store.AttemptCounts{card, ip, email}); diff != "" {
-		t.Errorf("attempt counts card, ip, email (-want +got):\n%s", diff)
+	if diff := cmp.Diff(store.AttemptSignals{Card: store.AttemptCounts{Minute: 1, Hour: 1, Day: 2}, IP: store.AttemptCounts{Minute: 1, Hour: 2, Day: 2},
+		Email: store.AttemptCounts{Minute: 1, Hour: 2, Day: 2}, DistinctCardsFromIP: 2, RecentDeclines: 1}, sig); diff != "" {
+		t.Errorf("signals of a known card (-want +got):\n%s", diff)
 	}
-	if n, _ := s.CountDistinctCardsFromIP(ctx, m.ID, false, "192.0.2.1", "fp9", k.HourAgo); n != 3 {
-		t.Errorf("distinct cards with a new one: %d, want 3", n)
+	if sig, _ := s.CountAttemptSignals(ctx, k, "fp9", "192.0.2.1", ""); sig.DistinctCardsFromIP != 3 || sig.Email != (store.AttemptCounts{}) || sig.RecentDeclines != 1 {
+		t.Errorf("a new card from a known IP, no e-mail: %+v (want 3 distinct cards, no e-mail counts, the IP's decline)", sig)
 	}
-	if n, _ := s.CountDistinctCardsFromIP(ctx, m.ID, false, "192.0.2.1", "fp1", k.HourAgo); n != 2 {
-		t.Errorf("distinct cards with a known one: %d, want 2", n)
+	if sig, _ := s.CountAttemptSignals(ctx, k, "fp-none", "", ""); sig != (store.AttemptSignals{}) {
+		t.Errorf("an unknown card without IP or e-mail: %+v, want nothing counted", sig)
 	}
-	if n, _ := s.CountRecentDeclines(ctx, m.ID, false, "", "", "a@example.com", k.DayAgo); n != 1 {
-		t.Errorf("declines by email: %d", n)
-	}
-	if n, _ := s.CountRecentDeclines(ctx, m.ID, false, "fp-none", "", "", k.DayAgo); n != 0 {
-		t.Errorf("declines of an unknown card: %d", n)
+	if sig, _ := s.CountAttemptSignals(ctx, k, "", "", "a@example.com"); sig.RecentDeclines != 1 || sig.Email.Day != 2 {
+		t.Errorf("declines by e-mail: %+v", sig)
 	}
 	amounts, _ := s.ListRecentAmounts(ctx, m.ID, false, "USD", Now.Add(-30*24*time.Hour), 10)
 	if diff := cmp.Diff([]int64{300, 200}, amounts); diff != "" {

@@ -12,188 +12,99 @@ import (
 	"github.com/kassapay/kassa/internal/store/dbtype"
 )
 
-const countCardAttempts = `-- name: CountCardAttempts :one
+const countAttemptSignals = `-- name: CountAttemptSignals :one
 
-SELECT CAST(COALESCE(SUM(CASE WHEN created_at >= ?1 THEN 1 ELSE 0 END), 0) AS BIGINT) AS minute,
-       CAST(COALESCE(SUM(CASE WHEN created_at >= ?2 THEN 1 ELSE 0 END), 0) AS BIGINT) AS hour,
-       CAST(COUNT(*) AS BIGINT) AS day
-FROM payments
-WHERE merchant_id = ?3 AND livemode = ?4
-  AND card_fingerprint = ?5 AND created_at >= ?6
+SELECT
+       CAST((SELECT COUNT(*) FROM payments s1 WHERE s1.merchant_id = ?1 AND s1.livemode = ?2
+        AND s1.card_fingerprint = ?3 AND s1.created_at >= ?4) AS BIGINT) AS card_minute,
+       CAST((SELECT COUNT(*) FROM payments s2 WHERE s2.merchant_id = ?1 AND s2.livemode = ?2
+        AND s2.card_fingerprint = ?3 AND s2.created_at >= ?5) AS BIGINT) AS card_hour,
+       CAST((SELECT COUNT(*) FROM payments s3 WHERE s3.merchant_id = ?1 AND s3.livemode = ?2
+        AND s3.card_fingerprint = ?3 AND s3.created_at >= ?6) AS BIGINT) AS card_day,
+       CAST((SELECT COUNT(*) FROM payments s4 WHERE s4.merchant_id = ?1 AND s4.livemode = ?2
+        AND s4.client_ip = CAST(?7 AS TEXT) AND CAST(?7 AS TEXT) <> '' AND s4.created_at >= ?4) AS BIGINT) AS ip_minute,
+       CAST((SELECT COUNT(*) FROM payments s5 WHERE s5.merchant_id = ?1 AND s5.livemode = ?2
+        AND s5.client_ip = CAST(?7 AS TEXT) AND CAST(?7 AS TEXT) <> '' AND s5.created_at >= ?5) AS BIGINT) AS ip_hour,
+       CAST((SELECT COUNT(*) FROM payments s6 WHERE s6.merchant_id = ?1 AND s6.livemode = ?2
+        AND s6.client_ip = CAST(?7 AS TEXT) AND CAST(?7 AS TEXT) <> '' AND s6.created_at >= ?6) AS BIGINT) AS ip_day,
+       CAST((SELECT COUNT(*) FROM payments s7 WHERE s7.merchant_id = ?1 AND s7.livemode = ?2
+        AND s7.customer_email = CAST(?8 AS TEXT) AND CAST(?8 AS TEXT) <> '' AND s7.created_at >= ?4) AS BIGINT) AS email_minute,
+       CAST((SELECT COUNT(*) FROM payments s8 WHERE s8.merchant_id = ?1 AND s8.livemode = ?2
+        AND s8.customer_email = CAST(?8 AS TEXT) AND CAST(?8 AS TEXT) <> '' AND s8.created_at >= ?5) AS BIGINT) AS email_hour,
+       CAST((SELECT COUNT(*) FROM payments s9 WHERE s9.merchant_id = ?1 AND s9.livemode = ?2
+        AND s9.customer_email = CAST(?8 AS TEXT) AND CAST(?8 AS TEXT) <> '' AND s9.created_at >= ?6) AS BIGINT) AS email_day,
+       CAST((SELECT COUNT(DISTINCT s10.card_fingerprint) FROM payments s10 WHERE s10.merchant_id = ?1
+        AND s10.livemode = ?2 AND s10.client_ip = CAST(?7 AS TEXT) AND CAST(?7 AS TEXT) <> '' AND s10.card_fingerprint <> ''
+        AND s10.created_at >= ?5) AS BIGINT) AS ip_cards,
+       CAST((SELECT COUNT(*) FROM payments s11 WHERE s11.merchant_id = ?1 AND s11.livemode = ?2
+        AND s11.client_ip = CAST(?7 AS TEXT) AND CAST(?7 AS TEXT) <> '' AND s11.card_fingerprint = ?3
+        AND s11.created_at >= ?5) AS BIGINT) AS ip_this_card,
+       CAST((SELECT COUNT(*) FROM payments s12 WHERE s12.merchant_id = ?1 AND s12.livemode = ?2
+        AND s12.status = 'failed' AND s12.created_at >= ?6
+        AND ((?3 <> '' AND s12.card_fingerprint = ?3)
+          OR (CAST(?7 AS TEXT) <> '' AND s12.client_ip = CAST(?7 AS TEXT))
+          OR (CAST(?8 AS TEXT) <> '' AND s12.customer_email = CAST(?8 AS TEXT)))) AS BIGINT) AS declines
 `
 
-type CountCardAttemptsParams struct {
-	MinuteAgo  time.Time
-	HourAgo    time.Time
-	MerchantID string
-	Livemode   bool
-	Value      string
-	DayAgo     time.Time
-}
-
-type CountCardAttemptsRow struct {
-	Minute int64
-	Hour   int64
-	Day    int64
-}
-
-// Fraud signals (internal/fraud's Input), counted over a merchant's payments in one mode. Every card attempt is a
-// payment row, declined ones included.
-func (q *Queries) CountCardAttempts(ctx context.Context, arg CountCardAttemptsParams) (CountCardAttemptsRow, error) {
-	row := q.db.QueryRowContext(ctx, countCardAttempts,
-		arg.MinuteAgo,
-		arg.HourAgo,
-		arg.MerchantID,
-		arg.Livemode,
-		arg.Value,
-		arg.DayAgo,
-	)
-	var i CountCardAttemptsRow
-	err := row.Scan(&i.Minute, &i.Hour, &i.Day)
-	return i, err
-}
-
-const countDistinctCardsFromIP = `-- name: CountDistinctCardsFromIP :one
-SELECT CAST(COUNT(DISTINCT card_fingerprint) AS BIGINT) AS cards,
-       CAST(COALESCE(SUM(CASE WHEN card_fingerprint = ?1 THEN 1 ELSE 0 END), 0) AS BIGINT) AS this_card
-FROM payments
-WHERE merchant_id = ?2 AND livemode = ?3
-  AND client_ip = ?4 AND card_fingerprint <> '' AND created_at >= ?5
-`
-
-type CountDistinctCardsFromIPParams struct {
-	CardFingerprint string
+type CountAttemptSignalsParams struct {
 	MerchantID      string
 	Livemode        bool
-	ClientIp        string
-	Since           time.Time
-}
-
-type CountDistinctCardsFromIPRow struct {
-	Cards    int64
-	ThisCard int64
-}
-
-func (q *Queries) CountDistinctCardsFromIP(ctx context.Context, arg CountDistinctCardsFromIPParams) (CountDistinctCardsFromIPRow, error) {
-	row := q.db.QueryRowContext(ctx, countDistinctCardsFromIP,
-		arg.CardFingerprint,
-		arg.MerchantID,
-		arg.Livemode,
-		arg.ClientIp,
-		arg.Since,
-	)
-	var i CountDistinctCardsFromIPRow
-	err := row.Scan(&i.Cards, &i.ThisCard)
-	return i, err
-}
-
-const countEmailAttempts = `-- name: CountEmailAttempts :one
-SELECT CAST(COALESCE(SUM(CASE WHEN created_at >= ?1 THEN 1 ELSE 0 END), 0) AS BIGINT) AS minute,
-       CAST(COALESCE(SUM(CASE WHEN created_at >= ?2 THEN 1 ELSE 0 END), 0) AS BIGINT) AS hour,
-       CAST(COUNT(*) AS BIGINT) AS day
-FROM payments
-WHERE merchant_id = ?3 AND livemode = ?4
-  AND customer_email = ?5 AND created_at >= ?6
-`
-
-type CountEmailAttemptsParams struct {
-	MinuteAgo  time.Time
-	HourAgo    time.Time
-	MerchantID string
-	Livemode   bool
-	Value      string
-	DayAgo     time.Time
-}
-
-type CountEmailAttemptsRow struct {
-	Minute int64
-	Hour   int64
-	Day    int64
-}
-
-func (q *Queries) CountEmailAttempts(ctx context.Context, arg CountEmailAttemptsParams) (CountEmailAttemptsRow, error) {
-	row := q.db.QueryRowContext(ctx, countEmailAttempts,
-		arg.MinuteAgo,
-		arg.HourAgo,
-		arg.MerchantID,
-		arg.Livemode,
-		arg.Value,
-		arg.DayAgo,
-	)
-	var i CountEmailAttemptsRow
-	err := row.Scan(&i.Minute, &i.Hour, &i.Day)
-	return i, err
-}
-
-const countIPAttempts = `-- name: CountIPAttempts :one
-SELECT CAST(COALESCE(SUM(CASE WHEN created_at >= ?1 THEN 1 ELSE 0 END), 0) AS BIGINT) AS minute,
-       CAST(COALESCE(SUM(CASE WHEN created_at >= ?2 THEN 1 ELSE 0 END), 0) AS BIGINT) AS hour,
-       CAST(COUNT(*) AS BIGINT) AS day
-FROM payments
-WHERE merchant_id = ?3 AND livemode = ?4
-  AND client_ip = ?5 AND created_at >= ?6
-`
-
-type CountIPAttemptsParams struct {
-	MinuteAgo  time.Time
-	HourAgo    time.Time
-	MerchantID string
-	Livemode   bool
-	Value      string
-	DayAgo     time.Time
-}
-
-type CountIPAttemptsRow struct {
-	Minute int64
-	Hour   int64
-	Day    int64
-}
-
-func (q *Queries) CountIPAttempts(ctx context.Context, arg CountIPAttemptsParams) (CountIPAttemptsRow, error) {
-	row := q.db.QueryRowContext(ctx, countIPAttempts,
-		arg.MinuteAgo,
-		arg.HourAgo,
-		arg.MerchantID,
-		arg.Livemode,
-		arg.Value,
-		arg.DayAgo,
-	)
-	var i CountIPAttemptsRow
-	err := row.Scan(&i.Minute, &i.Hour, &i.Day)
-	return i, err
-}
-
-const countRecentDeclines = `-- name: CountRecentDeclines :one
-SELECT CAST(COUNT(*) AS BIGINT) AS declines
-FROM payments
-WHERE merchant_id = ?1 AND livemode = ?2 AND status = 'failed'
-  AND created_at >= ?3
-  AND ((CAST(?4 AS TEXT) <> '' AND card_fingerprint = CAST(?4 AS TEXT))
-    OR (CAST(?5 AS TEXT) <> '' AND client_ip = CAST(?5 AS TEXT))
-    OR (CAST(?6 AS TEXT) <> '' AND customer_email = CAST(?6 AS TEXT)))
-`
-
-type CountRecentDeclinesParams struct {
-	MerchantID      string
-	Livemode        bool
-	Since           time.Time
 	CardFingerprint string
+	MinuteAgo       time.Time
+	HourAgo         time.Time
+	DayAgo          time.Time
 	ClientIp        string
 	Email           string
 }
 
-func (q *Queries) CountRecentDeclines(ctx context.Context, arg CountRecentDeclinesParams) (int64, error) {
-	row := q.db.QueryRowContext(ctx, countRecentDeclines,
+type CountAttemptSignalsRow struct {
+	CardMinute  int64
+	CardHour    int64
+	CardDay     int64
+	IpMinute    int64
+	IpHour      int64
+	IpDay       int64
+	EmailMinute int64
+	EmailHour   int64
+	EmailDay    int64
+	IpCards     int64
+	IpThisCard  int64
+	Declines    int64
+}
+
+// Fraud signals (internal/fraud's Input), counted over a merchant's payments in one mode. Every card attempt is a
+// payment row, declined ones included.
+// Every velocity signal of one attempt in one round trip: the attempts with its card, its IP and its e-mail in the
+// last minute, hour and day; the distinct cards seen from its IP in the last hour (and whether its own card is among
+// them); the declines of any of them in the last day. Each count is a range scan of a velocity index; an empty IP or
+// e-mail counts nothing.
+func (q *Queries) CountAttemptSignals(ctx context.Context, arg CountAttemptSignalsParams) (CountAttemptSignalsRow, error) {
+	row := q.db.QueryRowContext(ctx, countAttemptSignals,
 		arg.MerchantID,
 		arg.Livemode,
-		arg.Since,
 		arg.CardFingerprint,
+		arg.MinuteAgo,
+		arg.HourAgo,
+		arg.DayAgo,
 		arg.ClientIp,
 		arg.Email,
 	)
-	var declines int64
-	err := row.Scan(&declines)
-	return declines, err
+	var i CountAttemptSignalsRow
+	err := row.Scan(
+		&i.CardMinute,
+		&i.CardHour,
+		&i.CardDay,
+		&i.IpMinute,
+		&i.IpHour,
+		&i.IpDay,
+		&i.EmailMinute,
+		&i.EmailHour,
+		&i.EmailDay,
+		&i.IpCards,
+		&i.IpThisCard,
+		&i.Declines,
+	)
+	return i, err
 }
 
 const deleteBlocklistEntry = `-- name: DeleteBlocklistEntry :execrows
