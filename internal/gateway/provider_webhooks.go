@@ -57,7 +57,7 @@ func (g *Gateway) ReceiveProviderWebhook(ctx context.Context, profileID string, 
 		if sessionID, ok := hostedSessionOfInbound(in, prof.ID); ok {
 			// A payment on the processor's hosted page: the signed event is the processor's own word, so a
 			// succeeded one records the payment, as the customer's return would have.
-			_, err := g.settleHostedPageTx(ctx, tx, sessionID, prof, *in.Result)
+			_, err := g.settleHostedPageTx(ctx, tx, sessionID, prof, prov.Name(), *in.Result)
 			if errors.Is(err, store.ErrNotFound) {
 				return nil
 			}

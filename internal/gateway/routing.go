@@ -94,7 +94,11 @@ func (g *Gateway) routesFor(ctx context.Context, q store.Queries, merchantID str
 	if g.payments.Vault == nil {
 		return nil, errPaymentsNotConfigured(r.Method, r.Currency)
 	}
-	chosen, err := g.selectProfiles(ctx, q, merchantID, livemode, r, func(p merchant.PaymentProfile) bool { return !p.HostedPage })
+	profiles, err := g.profilesOf(ctx, q, merchant.Merchant{ID: merchantID}, livemode) // routing reads no dates
+	if err != nil {
+		return nil, err
+	}
+	chosen, err := g.selectProfiles(ctx, q, profiles, merchantID, livemode, r, func(p merchant.PaymentProfile) bool { return !p.HostedPage })
 	if err != nil {
 		return nil, err
 	}
@@ -116,18 +120,9 @@ func (g *Gateway) routesFor(ctx context.Context, q store.Queries, merchantID str
 	return out, nil
 }
 
-// selectProfiles returns the enabled profiles among those use accepts that serve the payment, in the order the
-// routing rules choose them, else the default one: the oldest such profile.
-func (g *Gateway) selectProfiles(ctx context.Context, q store.Queries, merchantID string, livemode bool, r provider.Route, use func(merchant.PaymentProfile) bool) ([]merchant.PaymentProfile, error) {
-	profiles, err := g.profilesOf(ctx, q, merchant.Merchant{ID: merchantID}, livemode) // routing reads no dates
-	if err != nil {
-		return nil, err
-	}
-	return g.selectAmong(ctx, q, profiles, merchantID, livemode, r, use)
-}
-
-// selectAmong is selectProfiles over the merchant's profiles, already read.
-func (g *Gateway) selectAmong(ctx context.Context, q store.Queries, profiles []merchant.PaymentProfile, merchantID string, livemode bool, r provider.Route, use func(merchant.PaymentProfile) bool) ([]merchant.PaymentProfile, error) {
+// selectProfiles returns the enabled profiles among the merchant's (profiles) that use accepts and that serve the
+// payment, in the order the routing rules choose them, else the default one: the oldest such profile.
+func (g *Gateway) selectProfiles(ctx context.Context, q store.Queries, profiles []merchant.PaymentProfile, merchantID string, livemode bool, r provider.Route, use func(merchant.PaymentProfile) bool) ([]merchant.PaymentProfile, error) {
 	rules, err := q.GetRoutingRules(ctx, merchantID, livemode)
 	if err != nil {
 		return nil, err

@@ -278,7 +278,7 @@ func (g *Gateway) CancelSession(ctx context.Context, a Auth, kind checkout.Kind,
 	}
 	if cur, err := g.store.GetCheckoutSession(ctx, a.Merchant.ID, a.Livemode(), sessionID); err == nil && cur.ProfileID != "" && cur.Status.Open() {
 		// Nobody may pay on the processor's page once the session is canceled; a customer who just did has paid it.
-		if paid, err := g.closeHostedPage(ctx, cur); err != nil {
+		if _, paid, err := g.closeHostedPage(ctx, cur); err != nil {
 			return checkout.Session{}, err
 		} else if paid {
 			return checkout.Session{}, Errorf(KindConflict, "session_not_open", "The %s was paid on the processor's page and can no longer be canceled.", sessionNoun(kind))
@@ -341,7 +341,7 @@ func (g *Gateway) ExpireSessions(ctx context.Context) (int, error) {
 	for _, d := range due {
 		if d.ProfileID != "" && d.Status.Open() && d.Status != checkout.StatusPending {
 			// Close the processor's page first: nobody may pay on it once the session expired.
-			if paid, err := g.closeHostedPage(ctx, d); err != nil {
+			if _, paid, err := g.closeHostedPage(ctx, d); err != nil {
 				g.log.WarnContext(ctx, "an expired session's processor page did not close; the next sweep tries again", "session_id", d.ID, "err", err)
 				continue
 			} else if paid {
@@ -374,7 +374,7 @@ type SessionObject struct {
 	Status              string          `json:"status" enum:"created,pending,paid,failed,canceled,expired,partially_refunded,refunded"`
 	URL                 string          `json:"checkout_url" doc:"Send the customer here: the hosted page (/checkout/{id} for sessions, /pay/{id} for links)."`
 	LinkURL             string          `json:"url,omitempty" doc:"Payment links: the link to share, /pay/{id} (the same as checkout_url)."`
-	ProviderCheckoutURL *string         `json:"provider_checkout_url" doc:"Set when the routed provider has its own hosted page; the hosted page redirects there by itself."`
+	ProviderCheckoutURL *string         `json:"provider_checkout_url" doc:"Set when the routed provider has its own hosted page; the hosted page redirects there by itself. Null while the processor has not answered the request to open it: the next load of checkout_url asks again."`
 	ExternalOrderID     string          `json:"external_order_id"`
 	ExternalInvoiceID   *string         `json:"external_invoice_id"`
 	WebsiteKey          *string         `json:"website_key"`

@@ -52,7 +52,7 @@ func (g *Gateway) hostedProfileFor(ctx context.Context, q store.Queries, merchan
 		return merchant.PaymentProfile{}, false, err // the common case: no routing rules to read
 	}
 	r := provider.Route{Method: string(payment.MethodCard), Currency: currency, Amount: amount}
-	chosen, err := g.selectAmong(ctx, q, profiles, merchantID, livemode, r, func(merchant.PaymentProfile) bool { return true })
+	chosen, err := g.selectProfiles(ctx, q, profiles, merchantID, livemode, r, func(merchant.PaymentProfile) bool { return true })
 	if err != nil || len(chosen) == 0 || !chosen[0].HostedPage {
 		return merchant.PaymentProfile{}, false, err
 	}
@@ -170,7 +170,7 @@ func (g *Gateway) ReturnFromProvider(ctx context.Context, sessionID string) (Pay
 		return PayResult{}, errHostedPageUnavailable
 	}
 	if res.Status == provider.StatusSucceeded {
-		if s, err = g.settleHostedPage(ctx, s.ID, prof, res); err != nil {
+		if s, err = g.settleHostedPage(ctx, s.ID, prof, pages.Name(), res); err != nil {
 			return PayResult{}, err
 		}
 	}
@@ -192,18 +192,19 @@ func (g *Gateway) paidResult(ctx context.Context, s checkout.Session) (PayResult
 // settleHostedPage records the payment a processor's page took for a session, once: under the session's lock, an
 // open session gets a captured payment on the profile (its transaction names the processor's payment), the ledger
 // journal, and is paid with payment.succeeded. A session paid already is answered as it is.
-func (g *Gateway) settleHostedPage(ctx context.Context, sessionID string, prof merchant.PaymentProfile, res provider.Result) (checkout.Session, error) {
+func (g *Gateway) settleHostedPage(ctx context.Context, sessionID string, prof merchant.PaymentProfile, provName string, res provider.Result) (checkout.Session, error) {
 	var s checkout.Session
 	err := g.store.InTx(ctx, func(tx store.Tx) error {
 		var err error
-		s, err = g.settleHostedPageTx(ctx, tx, sessionID, prof, res)
+		s, err = g.settleHostedPageTx(ctx, tx, sessionID, prof, provName, res)
 		return err
 	})
 	return s, err
 }
 
-// settleHostedPageTx is settleHostedPage inside tx.
-func (g *Gateway) settleHostedPageTx(ctx context.Context, tx store.Tx, sessionID string, prof merchant.PaymentProfile, res provider.Result) (checkout.Session, error) {
+// settleHostedPageTx is settleHostedPage inside tx; provName is the profile's provider's name, which the payment
+// records.
+func (g *Gateway) settleHostedPageTx(ctx context.Context, tx store.Tx, sessionID string, prof merchant.PaymentProfile, provName string, res provider.Result) (checkout.Session, error) {
 	s, err := tx.LockCheckoutSession(ctx, sessionID)
 	if err != nil {
 		return s, err
@@ -217,10 +218,7 @@ func (g *Gateway) settleHostedPageTx(ctx context.Context, tx store.Tx, sessionID
 		CaptureMethod: payment.CaptureAutomatic, Status: payment.StatusPending, Amount: s.Amount, Currency: s.Currency,
 		CustomerEmail: strings.ToLower(s.Customer.Email), CustomerName: s.Customer.Name, Description: s.Description,
 		Metadata: s.Metadata, ExternalOrderID: s.ExternalOrderID, ExternalInvoiceID: s.ExternalInvoiceID,
-		SourceKind: sourceKind(s.Kind), SourceID: s.ID, ProfileID: prof.ID, CreatedAt: now, UpdatedAt: now,
-	}
-	if p.Provider, err = g.providerName(prof); err != nil {
-		return s, err
+		SourceKind: sourceKind(s.Kind), SourceID: s.ID, Provider: provName, ProfileID: prof.ID, CreatedAt: now, UpdatedAt: now,
 	}
 	if err := tx.InsertPayment(ctx, p); err != nil {
 		return s, err
@@ -230,51 +228,42 @@ func (g *Gateway) settleHostedPageTx(ctx context.Context, tx store.Tx, sessionID
 	return g.recordCardOutcome(ctx, tx, &p, res, true)
 }
 
-// providerName is the provider name a profile's payments record.
-func (g *Gateway) providerName(prof merchant.PaymentProfile) (string, error) {
-	prov, err := g.connect(prof)
-	if err != nil {
-		return "", err
-	}
-	return prov.Name(), nil
-}
-
 // closeHostedPage closes the processor's page of a session before Kassa cancels or expires it, so that nobody pays
 // on it afterwards. A customer who paid before it closed has the payment recorded, and paid is true: the session is
-// not to be canceled. A session whose page may exist but whose id is unknown (the open call got no answer) asks the
+// not to be canceled, and settled is it as the payment left it. A session whose page may exist but whose id is unknown (the open call got no answer) asks the
 // processor for it with the same key first. A processor that does not answer leaves the session as it is, with
 // errHostedPageUnavailable.
-func (g *Gateway) closeHostedPage(ctx context.Context, s checkout.Session) (paid bool, err error) {
+func (g *Gateway) closeHostedPage(ctx context.Context, s checkout.Session) (settled checkout.Session, paid bool, err error) {
 	if s.ProfileID == "" {
-		return false, nil
+		return s, false, nil
 	}
 	if s.ProviderSessionID == "" {
 		if s, err = g.openHostedPage(ctx, s); err != nil {
-			return false, err
+			return s, false, err
 		}
 		if s.ProfileID == "" {
-			return false, nil // refused: there is no page to close
+			return s, false, nil // refused: there is no page to close
 		}
 		if s.ProviderSessionID == "" {
-			return false, errHostedPageUnavailable
+			return s, false, errHostedPageUnavailable
 		}
 	}
 	prof, pages, err := g.hostedProfile(ctx, s)
 	if err != nil {
-		return false, err
+		return s, false, err
 	}
 	callCtx, cancel := providerContext(ctx)
 	defer cancel()
 	res, err := pages.ClosePage(callCtx, s.ProviderSessionID)
 	if err != nil {
 		g.log.WarnContext(ctx, "the processor's page did not close; the session stays open", "session_id", s.ID, "err", err)
-		return false, errHostedPageUnavailable
+		return s, false, errHostedPageUnavailable
 	}
 	if res.Status != provider.StatusSucceeded {
-		return false, nil
+		return s, false, nil
 	}
-	s, err = g.settleHostedPage(ctx, s.ID, prof, res)
-	return err == nil && s.Status == checkout.StatusPaid, err
+	s, err = g.settleHostedPage(ctx, s.ID, prof, pages.Name(), res)
+	return s, err == nil && s.Status == checkout.StatusPaid, err
 }
 
 // hostedSessionOfInbound finds the session a processor event is about when it is about a hosted page's payment:

@@ -44,11 +44,8 @@ func (g *Gateway) GetCheckoutPage(ctx context.Context, sessionID string) (checko
 		}
 	}
 	if s.Status.Open() && s.Status != checkout.StatusPending && s.Expired(g.Now()) {
-		if paid, err := g.closeHostedPage(ctx, s); err != nil || paid {
-			if paid {
-				s, err = g.store.GetCheckoutSessionByID(ctx, sessionID)
-			}
-			return s, err
+		if settled, paid, err := g.closeHostedPage(ctx, s); err != nil || paid {
+			return settled, err
 		}
 		err = g.store.InTx(ctx, func(tx store.Tx) error {
 			cur, err := tx.LockCheckoutSession(ctx, sessionID)
@@ -78,8 +75,6 @@ func (g *Gateway) PaySession(ctx context.Context, sessionID string, in CardInput
 		return PayResult{}, err
 	} else if err := payable(cur); err != nil {
 		return PayResult{}, err
-	} else if cur.ProfileID != "" {
-		return PayResult{}, errHostedSession
 	}
 	at, err := g.shopperAttempt(in, email, scenario, "card.name", "email")
 	if err != nil {
@@ -101,9 +96,6 @@ func (g *Gateway) PaySession(ctx context.Context, sessionID string, in CardInput
 		}
 		if err := payable(s); err != nil {
 			return err
-		}
-		if s.ProfileID != "" {
-			return errHostedSession
 		}
 		if err := takingPayments(ctx, tx, s.MerchantID); err != nil {
 			return err
@@ -176,6 +168,8 @@ func payable(s checkout.Session) error {
 		return Errorf(KindConflict, "payment_in_progress", "A payment for this %s is being processed.", noun)
 	case s.FailedAttempts >= checkout.MaxFailedAttempts:
 		return Errorf(KindGone, "max_attempts_reached", "This %s took %d declined attempts and is locked.", noun, checkout.MaxFailedAttempts)
+	case s.ProfileID != "":
+		return errHostedSession // paid on the processor's page, never with a card sent to Kassa
 	}
 	return nil
 }

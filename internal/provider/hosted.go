@@ -13,6 +13,8 @@ import (
 // The calls answer as Do does: a Result (or a Page) is definitive, an error means the answer is unknown and the
 // caller asks again (OpenPage with the same PageRequest.IdempotencyKey, which gives the same page).
 type HostedPages interface {
+	// Provider is the connector's side for card data sent to Kassa, and names the payments its pages take.
+	Provider
 	// OpenPage opens a page for one payment of r.Amount. An error wrapping ErrPageRefused means the processor
 	// refused the request for good (a currency it does not take, a bad key): asking again will not help.
 	OpenPage(ctx context.Context, r PageRequest) (Page, error)

@@ -72,6 +72,11 @@ func newStripePages(t *testing.T, stripeMock string) *stripePages {
 // URL is the API base URL a profile points at.
 func (sp *stripePages) URL() string { return sp.srv.URL }
 
+// pageOf is the id of the Stripe page a Kassa session's provider_checkout_url shows.
+func (sp *stripePages) pageOf(session map[string]any) string {
+	return strings.TrimPrefix(session["provider_checkout_url"].(string), sp.srv.URL+"/c/pay/")
+}
+
 // pay is the customer paying on the page of a session: it completes, with a succeeded PaymentIntent.
 func (sp *stripePages) pay(csID string) {
 	sp.mu.Lock()
@@ -153,23 +158,24 @@ func (sp *stripePages) create(w http.ResponseWriter, key string, form url.Values
 			"message": "The currency is not supported for this account."}})
 		return
 	}
-	if p, ok := sp.byKey[key]; ok {
-		w.Header().Set("Idempotent-Replayed", "true")
-		sp.answerLocked(w, 200, p, false)
-		return
-	}
-	p := &stripePage{id: fmt.Sprintf("cs_test_kassa%02d", len(sp.byID)+1), status: "open", amount: amount,
-		currency: form.Get("line_items[0][price_data][currency]"), metadata: map[string]string{}}
-	for k, v := range form {
-		if name, ok := strings.CutPrefix(k, "metadata["); ok {
-			p.metadata[strings.TrimSuffix(name, "]")] = v[0]
+	p, replayed := sp.byKey[key]
+	if !replayed {
+		p = &stripePage{id: fmt.Sprintf("cs_test_kassa%02d", len(sp.byID)+1), status: "open", amount: amount,
+			currency: form.Get("line_items[0][price_data][currency]"), metadata: map[string]string{}}
+		for k, v := range form {
+			if name, ok := strings.CutPrefix(k, "metadata["); ok {
+				p.metadata[strings.TrimSuffix(name, "]")] = v[0]
+			}
 		}
+		sp.byKey[key], sp.byID[p.id] = p, p
 	}
-	sp.byKey[key], sp.byID[p.id] = p, p
-	if sp.failCreates > 0 {
+	if sp.failCreates > 0 { // the page exists (or not), the answer is lost
 		sp.failCreates--
 		stripeAnswer(w, 500, map[string]any{"error": map[string]any{"type": "api_error", "message": "An unknown error occurred"}})
 		return
+	}
+	if replayed {
+		w.Header().Set("Idempotent-Replayed", "true")
 	}
 	sp.answerLocked(w, 200, p, false)
 }
@@ -289,12 +295,16 @@ func (m liveHostedMerchant) payments(t *testing.T) []any {
 	return m.do("GET", "/api/v1/payments?limit=100", "").JSON(t)["data"].([]any)
 }
 
-// deliverStripe posts a Stripe event to the profile's webhook route.
+// postStripe posts a Stripe event to the profile's webhook route.
+func (m liveHostedMerchant) postStripe(body, signature string) kassatest.Response {
+	return m.e.Do(kassatest.Request{Method: "POST", Path: "/providers/" + m.profileID + "/webhooks", Body: body,
+		Headers: map[string]string{"Stripe-Signature": signature}, NoKey: true})
+}
+
+// deliverStripe posts a Stripe event and stops the test unless Kassa took it.
 func (m liveHostedMerchant) deliverStripe(t *testing.T, body, signature string) {
 	t.Helper()
-	r := m.e.Do(kassatest.Request{Method: "POST", Path: "/providers/" + m.profileID + "/webhooks", Body: body,
-		Headers: map[string]string{"Stripe-Signature": signature}, NoKey: true})
-	if r.Status != 200 {
+	if r := m.postStripe(body, signature); r.Status != 200 {
 		t.Fatalf("Stripe event: %d %s", r.Status, r.Body)
 	}
 }
@@ -409,7 +419,7 @@ func TestLiveCheckoutOnStripesPage(t *testing.T) {
 
 // TestStripePageSettlesWithoutTheReturn: a customer who pays on Stripe's page and never comes back is paid by
 // Stripe's signed webhook alone; a session that expires or is canceled closes its Stripe page first, and one whose
-// customer paid just before that is paid instead of expired.
+// customer paid just before that is paid instead of expired or canceled.
 func TestStripePageSettlesWithoutTheReturn(t *testing.T) {
 	t.Parallel()
 	stripeMock := stripemock.Start(t)
@@ -417,9 +427,7 @@ func TestStripePageSettlesWithoutTheReturn(t *testing.T) {
 		pages := newStripePages(t, stripeMock)
 		m := newLiveHostedMerchant(t, b, pages)
 		e, ctx := m.e, context.Background()
-		pageOf := func(s map[string]any) string {
-			return strings.TrimPrefix(s["provider_checkout_url"].(string), pages.URL()+"/c/pay/")
-		}
+		pageOf := pages.pageOf
 		status := func(s map[string]any) any {
 			return m.do("GET", "/api/v1/checkout-sessions/"+s["id"].(string), "").JSON(t)["status"]
 		}
@@ -436,6 +444,14 @@ func TestStripePageSettlesWithoutTheReturn(t *testing.T) {
 		canceled := m.session(t, "CANCEL-1", 1600)
 		if r := m.do("POST", "/api/v1/checkout-sessions/"+canceled["id"].(string)+"/cancel", ""); r.Status != 200 || r.JSON(t)["status"] != "canceled" {
 			t.Fatalf("cancel: %d %s", r.Status, r.Body)
+		}
+		paidFirst := m.session(t, "CANCEL-2", 1650)
+		pages.pay(pageOf(paidFirst)) // the merchant cancels a session its customer has just paid on Stripe's page
+		if r := m.do("POST", "/api/v1/checkout-sessions/"+paidFirst["id"].(string)+"/cancel", ""); r.Status != 409 || r.Error(t)["code"] != "session_not_open" {
+			t.Errorf("cancel of a session paid on Stripe's page: %d %s", r.Status, r.Body)
+		}
+		if st := status(paidFirst); st != "paid" {
+			t.Errorf("a session paid on Stripe's page, then canceled: %v, want paid", st)
 		}
 		abandoned := m.session(t, "EXPIRE-1", 1700)
 		paidLate := m.session(t, "EXPIRE-2", 1800)
@@ -455,14 +471,14 @@ func TestStripePageSettlesWithoutTheReturn(t *testing.T) {
 		if st := status(paidLate); st != "paid" {
 			t.Errorf("a session paid on Stripe's page just before expiry: %v, want paid", st)
 		}
-		if n := len(m.payments(t)); n != 2 {
-			t.Errorf("%d payments, want 2", n)
+		if n := len(m.payments(t)); n != 3 {
+			t.Errorf("%d payments, want 3", n)
 		}
 	})
 }
 
-// TestStripePageOpening: a page Stripe did not answer for is opened on the next page load with the same key (one
-// Stripe page, not two); a page Stripe refuses sends the session back to Kassa's own page, where no card profile
+// TestStripePageOpening: while Stripe does not answer, the page is a 503 (never Kassa's card form); a page Stripe
+// did not answer for is opened on the next page load with the same key (one Stripe page, not two); a page Stripe refuses sends the session back to Kassa's own page, where no card profile
 // means payments_not_configured.
 func TestStripePageOpening(t *testing.T) {
 	t.Parallel()
@@ -470,8 +486,11 @@ func TestStripePageOpening(t *testing.T) {
 	kassatest.ForEachBackend(t, func(t *testing.T, b storetest.Backend) {
 		pages := newStripePages(t, stripeMock)
 		m := newLiveHostedMerchant(t, b, pages)
-		pages.failCreates = 1
+		pages.failCreates = 2
 		s := m.session(t, "UNANSWERED-1", 2100)
+		if p := m.br.Get("/checkout/" + s["id"].(string)); p.Status != http.StatusServiceUnavailable || strings.Contains(p.Body, `name="number"`) {
+			t.Fatalf("the page while Stripe still does not answer: %d, want 503 without Kassa's card form\n%s", p.Status, p.Body)
+		}
 		if s["provider_checkout_url"] != nil {
 			t.Fatalf("provider_checkout_url after an unanswered create: %v", s["provider_checkout_url"])
 		}
@@ -480,8 +499,8 @@ func TestStripePageOpening(t *testing.T) {
 		if page.Status != http.StatusSeeOther || !strings.HasPrefix(loc, pages.URL()+"/c/pay/") {
 			t.Fatalf("the page load after an unanswered create: %d %s", page.Status, loc)
 		}
-		if keys := len(pages.byKey); keys != 1 || len(pages.creates) != 2 {
-			t.Errorf("Stripe saw %d creates under %d keys, want 2 under 1", len(pages.creates), keys)
+		if keys := len(pages.byKey); keys != 1 || len(pages.creates) != 3 {
+			t.Errorf("Stripe saw %d creates under %d keys, want 3 under 1", len(pages.creates), keys)
 		}
 		if got := m.do("GET", "/api/v1/checkout-sessions/"+s["id"].(string), "").JSON(t)["provider_checkout_url"]; got != loc {
 			t.Errorf("provider_checkout_url %v, want %s", got, loc)
@@ -517,7 +536,7 @@ func TestStripePageStorm(t *testing.T) {
 		pages := newStripePages(t, stripeMock)
 		m := newLiveHostedMerchant(t, b, pages)
 		s := m.session(t, "STORM-1", 2300)
-		csID := strings.TrimPrefix(s["provider_checkout_url"].(string), pages.URL()+"/c/pay/")
+		csID := pages.pageOf(s)
 		pages.pay(csID)
 		var wg sync.WaitGroup
 		for i := range 8 {
@@ -532,9 +551,7 @@ func TestStripePageStorm(t *testing.T) {
 			go func() {
 				defer wg.Done()
 				body, sig := pages.succeededEvent(csID, fmt.Sprintf("evt_kassaStorm%d", i), stripeSigningSecret, m.e.Clock.Now())
-				r := m.e.Do(kassatest.Request{Method: "POST", Path: "/providers/" + m.profileID + "/webhooks", Body: body,
-					Headers: map[string]string{"Stripe-Signature": sig}, NoKey: true})
-				if r.Status != 200 {
+				if r := m.postStripe(body, sig); r.Status != 200 {
 					t.Errorf("Stripe event: %d %s", r.Status, r.Body)
 				}
 			}()
