@@ -429,7 +429,10 @@ func (g *Gateway) TriggerTestEvent(ctx context.Context, a Auth, eventType string
 		})
 		return err
 	})
-	return ev, err
+	if err != nil {
+		return webhook.Event{}, err
+	}
+	return g.store.GetEvent(ctx, a.Merchant.ID, false, ev.ID) // with the sequence the store gave it
 }
 
 // EnqueueDueDeliveries queues a job for every delivery whose attempt is overdue by more than a minute: a safety net

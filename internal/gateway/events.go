@@ -51,21 +51,17 @@ type EventInput struct {
 }
 
 // RecordEvent records an event inside the caller's transaction, with one delivery per matching enabled endpoint
-// and the jobs that deliver them. If the transaction rolls back, none of it happened: no event, no delivery, no
+// and the jobs that deliver them. The store numbers the event (its Sequence is read back with GetEvent). If the transaction rolls back, none of it happened: no event, no delivery, no
 // request (docs/architecture.md §1).
 func (g *Gateway) RecordEvent(ctx context.Context, tx store.Tx, in EventInput) (webhook.Event, error) {
 	data, err := json.Marshal(in.Data)
 	if err != nil {
 		return webhook.Event{}, fmt.Errorf("gateway: event data: %w", err)
 	}
-	seq, err := tx.NextObjectSequence(ctx, in.ObjectID)
-	if err != nil {
-		return webhook.Event{}, err
-	}
 	now := g.Now()
 	ev := webhook.Event{
 		ID: id.New("evt_", now), Type: in.Type, APIVersion: APIVersion, CreatedAt: now, Livemode: in.Livemode,
-		MerchantID: in.MerchantID, ObjectID: in.ObjectID, Sequence: seq, Data: data,
+		MerchantID: in.MerchantID, ObjectID: in.ObjectID, Data: data,
 	}
 	if err := tx.InsertEvent(ctx, ev); err != nil {
 		return webhook.Event{}, err

@@ -340,8 +340,8 @@ type Queries interface {
 	LedgerBalances(ctx context.Context, merchantID string, livemode bool) ([]LedgerBalance, error)
 
 	// Events.
-	// NextObjectSequence returns the next event sequence number of an object (1, 2, …).
-	NextObjectSequence(ctx context.Context, objectID string) (int64, error)
+	// InsertEvent records e with its object's next sequence number (1, 2, …; e.Sequence is ignored). Inside a
+	// transaction, events of one object are numbered in the order their transactions commit.
 	InsertEvent(ctx context.Context, e webhook.Event) error
 	GetEvent(ctx context.Context, merchantID string, livemode bool, id string) (webhook.Event, error)
 	GetEventByID(ctx context.Context, id string) (webhook.Event, error)

@@ -9,7 +9,9 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	"github.com/jackc/pgx/v5"
@@ -38,8 +40,11 @@ const migrationLockID = 0x6b61737361
 // Store is the PostgreSQL store.
 type Store struct {
 	queries
-	pool *pgxpool.Pool
-	jobs store.RiverJobs[pgx.Tx]
+	pool       *pgxpool.Pool
+	jobs       store.RiverJobs[pgx.Tx]
+	cache      *settingsCache
+	stopListen context.CancelFunc
+	listening  sync.WaitGroup
 }
 
 var _ store.Store = (*Store)(nil)
@@ -86,7 +91,18 @@ func Open(ctx context.Context, url string, opts store.Options) (*Store, error) {
 		defer rows.Close()
 		return store.YieldJobCounts(rows, yield)
 	}}
-	return &Store{queries: queries{q: pgdb.New(pool)}, pool: pool, jobs: jobs}, nil
+	s := &Store{pool: pool, jobs: jobs, cache: newSettingsCache()}
+	s.queries = queries{q: pgdb.New(watchedDB{pool: pool, cache: s.cache})}
+	listenCfg := cfg.ConnConfig.Copy()
+	listenCfg.Tracer = nil // the listener's round trips are not a request's
+	log := rc.Logger
+	if log == nil {
+		log = slog.Default()
+	}
+	var lctx context.Context
+	lctx, s.stopListen = context.WithCancel(context.WithoutCancel(ctx))
+	s.listening.Go(func() { s.cache.listen(lctx, listenCfg, log) })
+	return s, nil
 }
 
 // roundTripCounter counts the round trips of every connection of the pool (store.Options.RoundTrips).
@@ -123,6 +139,8 @@ func (s *Store) Ping(ctx context.Context) error { return s.pool.Ping(ctx) }
 
 // Close implements store.Store.
 func (s *Store) Close() error {
+	s.stopListen()
+	s.listening.Wait()
 	s.pool.Close()
 	return nil
 }
@@ -130,6 +148,7 @@ func (s *Store) Close() error {
 type tx struct {
 	queries
 	tx   pgx.Tx
+	pipe *pipeTx
 	jobs store.RiverJobs[pgx.Tx]
 }
 
@@ -137,14 +156,17 @@ func (t tx) Enqueue(ctx context.Context, args river.JobArgs, opts *river.InsertO
 	return t.jobs.EnqueueTx(ctx, t.tx, args, opts)
 }
 
-// InTx implements store.Store.
+// InTx implements store.Store, on a pipelined transaction (pipeTx): BEGIN and the held-back writes travel with
+// the statements that need answers, so a transaction costs one round trip per answer plus its commit.
 func (s *Store) InTx(ctx context.Context, fn func(store.Tx) error) error {
-	t, err := s.pool.Begin(ctx)
+	conn, err := s.pool.Acquire(ctx)
 	if err != nil {
 		return fmt.Errorf("postgres: begin: %w", err)
 	}
+	defer conn.Release()
+	t := &pipeTx{conn: conn, cache: s.cache}
 	defer t.Rollback(context.WithoutCancel(ctx)) //nolint:errcheck // after Commit this is a no-op
-	if err := fn(tx{queries: queries{q: pgdb.New(t)}, tx: t, jobs: s.jobs}); err != nil {
+	if err := fn(tx{queries: queries{q: pgdb.New(t)}, tx: t, pipe: t, jobs: s.jobs}); err != nil {
 		return err
 	}
 	if err := t.Commit(ctx); err != nil {

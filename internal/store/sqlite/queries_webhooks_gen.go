@@ -9,22 +9,9 @@ import (
 	"time"
 
 	"github.com/kassapay/kassa/internal/store"
-	"github.com/kassapay/kassa/internal/store/dbtype"
 	"github.com/kassapay/kassa/internal/store/sqlite/litedb"
 	"github.com/kassapay/kassa/internal/webhook"
 )
-
-func (s queries) NextObjectSequence(ctx context.Context, objectID string) (int64, error) {
-	n, err := s.q.NextObjectSequence(ctx, objectID)
-	return n, mapErr(err)
-}
-
-func (s queries) InsertEvent(ctx context.Context, e webhook.Event) error {
-	return mapErr(s.q.InsertEvent(ctx, litedb.InsertEventParams{
-		ID: e.ID, MerchantID: e.MerchantID, Livemode: e.Livemode, Type: string(e.Type), ObjectID: e.ObjectID,
-		Sequence: e.Sequence, ApiVersion: e.APIVersion, Data: dbtype.JSON(e.Data), CreatedAt: ts(e.CreatedAt),
-	}))
-}
 
 func eventFromRow(r litedb.Event) webhook.Event {
 	return webhook.Event{

@@ -31,6 +31,7 @@ func Run(t *testing.T, open func(t testing.TB, opts store.Options) store.Store) 
 		"Idempotency":                   testIdempotency,
 		"TxCommitsRowAndJob":            testTxCommitsRowAndJob,
 		"TxRollsBackRowAndJob":          testTxRollsBackRowAndJob,
+		"HeldBackWrites":                testHeldBackWrites,
 		"LockMerchantSerializes":        testLockMerchantSerializes,
 		"UnknownObjectsAreNotFound":     testNotFound,
 		"Events":                        testEvents,

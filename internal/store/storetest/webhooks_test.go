@@ -22,22 +22,16 @@ func testEvents(t *testing.T, s store.Store) {
 		if i%2 == 1 {
 			obj = "cus_b"
 		}
-		seq, err := s.NextObjectSequence(ctx, obj)
-		if err != nil {
-			t.Fatal(err)
-		}
 		at := Now.Add(time.Duration(i) * time.Minute)
 		e := webhook.Event{
 			ID: id.New("evt_", at), Type: webhook.EventType("customer.updated"), APIVersion: "2026-11-01", CreatedAt: at,
-			MerchantID: m.ID, ObjectID: obj, Sequence: seq, Data: []byte(`{"id":"` + obj + `"}`),
+			MerchantID: m.ID, ObjectID: obj, Sequence: 99, Data: []byte(`{"id":"` + obj + `"}`),
 		}
 		if err := s.InsertEvent(ctx, e); err != nil {
 			t.Fatal(err)
 		}
+		e.Sequence = int64(i/2 + 1) // the store numbers each object's events 1, 2, …, whatever the caller sends
 		evs = append(evs, e)
-	}
-	if evs[2].Sequence != 2 || evs[3].Sequence != 2 || evs[0].Sequence != 1 {
-		t.Errorf("sequences = %d %d %d %d, want per-object 1,1,2,2", evs[0].Sequence, evs[1].Sequence, evs[2].Sequence, evs[3].Sequence)
 	}
 	got, err := s.GetEvent(ctx, m.ID, false, evs[0].ID)
 	if err != nil {

@@ -244,39 +244,6 @@ func (q *Queries) GetWebhookEndpointByID(ctx context.Context, id string) (Webhoo
 	return i, err
 }
 
-const insertEvent = `-- name: InsertEvent :exec
-INSERT INTO events (id, merchant_id, livemode, type, object_id, sequence, api_version, data, created_at)
-VALUES ($1, $2, $3, $4, $5, $6,
-        $7, $8, $9)
-`
-
-type InsertEventParams struct {
-	ID         string
-	MerchantID string
-	Livemode   bool
-	Type       string
-	ObjectID   string
-	Sequence   int64
-	ApiVersion string
-	Data       dbtype.JSON
-	CreatedAt  time.Time
-}
-
-func (q *Queries) InsertEvent(ctx context.Context, arg InsertEventParams) error {
-	_, err := q.db.Exec(ctx, insertEvent,
-		arg.ID,
-		arg.MerchantID,
-		arg.Livemode,
-		arg.Type,
-		arg.ObjectID,
-		arg.Sequence,
-		arg.ApiVersion,
-		arg.Data,
-		arg.CreatedAt,
-	)
-	return err
-}
-
 const insertWebhookAttempt = `-- name: InsertWebhookAttempt :exec
 INSERT INTO webhook_attempts (id, delivery_id, attempt, started_at, duration_ms, http_status, response_excerpt, error)
 VALUES ($1, $2, $3, $4, $5,
@@ -844,19 +811,6 @@ func (q *Queries) ListWebhookEndpoints(ctx context.Context, arg ListWebhookEndpo
 		return nil, err
 	}
 	return items, nil
-}
-
-const nextObjectSequence = `-- name: NextObjectSequence :one
-INSERT INTO object_sequences (object_id, last) VALUES ($1, 1)
-ON CONFLICT (object_id) DO UPDATE SET last = object_sequences.last + 1
-RETURNING last
-`
-
-func (q *Queries) NextObjectSequence(ctx context.Context, objectID string) (int64, error) {
-	row := q.db.QueryRow(ctx, nextObjectSequence, objectID)
-	var last int64
-	err := row.Scan(&last)
-	return last, err
 }
 
 const updateWebhookDelivery = `-- name: UpdateWebhookDelivery :execrows

@@ -1,0 +1,56 @@
+package postgres
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// TestSettingsWritesAreKnown reads every query and checks that each one that writes a table the settings cache
+// keeps is in settingsWrites, so that the instance that runs it forgets what it cached; and that no held-back
+// (deferrable) statement is one of them or returns anything.
+func TestSettingsWritesAreKnown(t *testing.T) {
+	cachedTables := []string{"merchants", "api_keys", "payment_profiles", "routing_rules", "webhook_endpoints"}
+	files, err := filepath.Glob("../queries*/*.sql")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no queries found: %v", err)
+	}
+	write := regexp.MustCompile(`(?i)\b(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+(\w+)`)
+	var writers []string
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, q := range strings.Split(string(b), "-- name: ")[1:] {
+			name, kind, _ := strings.Cut(strings.SplitN(q, "\n", 2)[0], " ")
+			for _, m := range write.FindAllStringSubmatch(q, -1) {
+				table := strings.ToLower(m[1])
+				if !slices.Contains(cachedTables, table) {
+					continue
+				}
+				// A new merchant or key is in no cached entry (misses are not kept); a new profile, rule set
+				// or endpoint changes a cached list.
+				newRow := strings.HasPrefix(strings.ToUpper(m[0]), "INSERT")
+				if newRow && (table == "merchants" || table == "api_keys") {
+					continue
+				}
+				writers = append(writers, name)
+				if !settingsWrites[name] {
+					t.Errorf("%s (%s) writes %s but is not in settingsWrites", name, f, table)
+				}
+			}
+			if deferrable[name] && (kind != ":exec" || settingsWrites[name]) {
+				t.Errorf("%s is held back but is %s or changes a cached setting", name, kind)
+			}
+		}
+	}
+	for name := range settingsWrites {
+		if !slices.Contains(writers, name) {
+			t.Errorf("settingsWrites names %s, which writes none of %v", name, cachedTables)
+		}
+	}
+}
