@@ -69,11 +69,21 @@ func (g *Gateway) GetCheckoutPage(ctx context.Context, sessionID string) (checko
 // its transaction, ledger entries and events. scenario forces a sandbox outcome and is ignored in live mode; clientIP
 // is the customer's address (clientip.Resolver), which the fraud rules count and match.
 func (g *Gateway) PaySession(ctx context.Context, sessionID string, in CardInput, email string, scenario provider.Scenario, clientIP string) (PayResult, error) {
-	in.maskCardNumbers()
 	// The session's state answers first: a card error on a paid or canceled session would mislead the customer.
-	if cur, err := g.GetCheckoutPage(ctx, sessionID); err != nil {
+	cur, err := g.GetCheckoutPage(ctx, sessionID)
+	if err != nil {
 		return PayResult{}, err
-	} else if err := payable(cur); err != nil {
+	}
+	return g.PayCheckedSession(ctx, cur, in, email, scenario, clientIP)
+}
+
+// PayCheckedSession is PaySession for a caller that has just read the session with GetCheckoutPage (the hosted
+// page's form handler), which spares a second read: its state answers first, and the payment's transaction reads
+// the session again under its lock.
+func (g *Gateway) PayCheckedSession(ctx context.Context, cur checkout.Session, in CardInput, email string, scenario provider.Scenario, clientIP string) (PayResult, error) {
+	in.maskCardNumbers()
+	sessionID := cur.ID
+	if err := payable(cur); err != nil {
 		return PayResult{}, err
 	}
 	at, err := g.shopperAttempt(in, email, scenario, "card.name", "email")

@@ -195,7 +195,7 @@ func (h *handler) pay(f front) http.HandlerFunc {
 		if !ok {
 			return
 		}
-		res, err := h.gw.PaySession(ctx, s.ID, card, in.Email, provider.Scenario(in.Scenario), h.clientIP.Of(r))
+		res, err := h.gw.PayCheckedSession(ctx, s, card, in.Email, provider.Scenario(in.Scenario), h.clientIP.Of(r))
 		if err != nil {
 			h.payFailed(w, r, f, v, err)
 			return

@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -26,6 +27,25 @@ var deferrable = map[string]bool{
 	"InsertWebhookAttempt":  true,
 }
 
+// heldUpdates are the updates by primary key a transaction may hold back like deferrable inserts: each is made
+// on a row the transaction has locked or inserted, so it changes exactly one row. The transaction answers "1 row"
+// at once and sends the update wrapped so that the server fails it when it changed none (oneRow), which aborts
+// the transaction before the COMMIT that may travel in the same batch.
+var heldUpdates = map[string]bool{
+	"UpdatePayment":         true,
+	"UpdatePaymentCard":     true,
+	"UpdateCheckoutSession": true,
+	"UpdateRefund":          true,
+}
+
+// errHeldUpdate is a held-back update that changed no row.
+var errHeldUpdate = errors.New("postgres: a held-back update changed no row")
+
+// oneRow wraps an UPDATE so that it fails (division by zero, SQLSTATE 22012) unless it changed a row.
+func oneRow(update string) string {
+	return "WITH changed AS (" + strings.TrimRight(strings.TrimSpace(update), ";") + "\nRETURNING 1)\nSELECT 1 / COUNT(*) FROM changed"
+}
+
 // statementName is the sqlc name of a statement ("-- name: InsertEvent :exec" → InsertEvent), or "".
 func statementName(sql string) string {
 	rest, ok := strings.CutPrefix(sql, "-- name: ")
@@ -39,6 +59,8 @@ func statementName(sql string) string {
 type queued struct {
 	sql  string
 	args []any
+	// one names a held update (heldUpdates), whose server-side failure means it changed no row.
+	one string
 }
 
 // pipeTx is a transaction that costs as few round trips as it can: BEGIN goes to the server with the first
@@ -75,9 +97,14 @@ func (t *pipeTx) batch() (*pgx.Batch, int) {
 
 // sendPrefix reads the results of the begin and held-back statements of a batch that has been sent.
 func (t *pipeTx) sendPrefix(br pgx.BatchResults, n int) error {
+	pending := t.pending
 	t.begun, t.pending = true, nil
-	for range n {
+	for i := range n {
 		if _, err := br.Exec(); err != nil {
+			var pgErr *pgconn.PgError
+			if j := i - (n - len(pending)); j >= 0 && pending[j].one != "" && errors.As(err, &pgErr) && pgErr.Code == "22012" {
+				return fmt.Errorf("%w: %s", errHeldUpdate, pending[j].one)
+			}
 			return err
 		}
 	}
@@ -112,6 +139,10 @@ func (t *pipeTx) Exec(ctx context.Context, sql string, args ...any) (pgconn.Comm
 	if deferrable[name] {
 		t.pending = append(t.pending, queued{sql: sql, args: args})
 		return pgconn.CommandTag{}, nil
+	}
+	if heldUpdates[name] {
+		t.pending = append(t.pending, queued{sql: oneRow(sql), args: args, one: name})
+		return pgconn.NewCommandTag("UPDATE 1"), nil
 	}
 	if t.begun && len(t.pending) == 0 {
 		return t.conn.Exec(ctx, sql, args...)

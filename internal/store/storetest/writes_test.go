@@ -53,4 +53,22 @@ func testHeldBackWrites(t *testing.T, s store.Store) {
 	if _, err := s.GetPayment(ctx, m.ID, false, p.ID); err != nil {
 		t.Errorf("the committed payment: %v", err)
 	}
+
+	// An update of a payment that does not exist changes no row: the transaction fails, whenever the update is
+	// sent, and the insert before it is gone.
+	at = Now.Add(2 * time.Minute)
+	var before payment.Payment
+	err = s.InTx(ctx, func(tx store.Tx) error {
+		before = NewPayment(t, tx, m.ID, payment.StatusPending, 900, "USD", at, "HB-3", "", "4242")
+		ghost := before
+		ghost.ID = id.New("pay_", at.Add(time.Second))
+		ghost.Status = payment.StatusCaptured
+		return tx.UpdatePayment(ctx, ghost)
+	})
+	if err == nil {
+		t.Fatal("InTx committed an update of a payment that does not exist")
+	}
+	if _, err := s.GetPayment(ctx, m.ID, false, before.ID); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("the payment written before the lost update: %v, want ErrNotFound (rolled back)", err)
+	}
 }

@@ -13,10 +13,10 @@ import (
 	"github.com/kassapay/kassa/internal/webhook"
 )
 
-// TestAccountCacheAcrossInstances runs two PostgreSQL stores on one database, as two Kassa instances behind a load
+// TestSettingsCacheAcrossInstances runs two PostgreSQL stores on one database, as two Kassa instances behind a load
 // balancer: each keeps the API keys and merchants it authenticates with, and a change on one reaches the other
 // (the triggers' NOTIFY), while the instance that made it reads its own write at once.
-func TestAccountCacheAcrossInstances(t *testing.T) {
+func TestSettingsCacheAcrossInstances(t *testing.T) {
 	t.Parallel()
 	url := PostgresURL(t)
 	ctx := context.Background()

@@ -266,8 +266,7 @@ func (s *Store) GetAPIKeyByHash(ctx context.Context, hash string) (merchant.APIK
 	return s.reads().apiKey(ctx, hash)
 }
 
-// GetMerchant implements store.Store from the settings cache when it can. A transaction reads the merchant from
-// the database (LockMerchant when it must not change).
+// GetMerchant implements store.Store from the settings cache when it can.
 func (s *Store) GetMerchant(ctx context.Context, id string) (merchant.Merchant, error) {
 	return s.reads().merchant(ctx, id)
 }
@@ -289,8 +288,16 @@ func (s *Store) ListEnabledWebhookEndpoints(ctx context.Context, merchantID stri
 
 func (s *Store) reads() cachedReads { return cachedReads{q: s.queries, cache: s.cache} }
 
-// A transaction reads profiles, rules and endpoints from the cache until it changes a setting itself; from then
-// on it reads them from the database, its own writes included.
+// A transaction reads the merchant, its profiles, rules and endpoints from the cache until it changes a setting
+// itself; from then on it reads them from the database, its own writes included. A transaction that must hold
+// the merchant still locks it (LockMerchant), which always reads the row.
+
+func (t tx) GetMerchant(ctx context.Context, id string) (merchant.Merchant, error) {
+	if t.pipe.settings {
+		return t.queries.GetMerchant(ctx, id)
+	}
+	return t.reads().merchant(ctx, id)
+}
 
 func (t tx) ListPaymentProfiles(ctx context.Context, merchantID string, livemode bool) ([]merchant.PaymentProfile, error) {
 	if t.pipe.settings {
