@@ -49,37 +49,28 @@ func (g *Gateway) assessFraud(ctx context.Context, tx store.Tx, p *payment.Payme
 	return a.Decision == fraud.DecisionDecline, nil
 }
 
-// fraudInput gathers the signals of one attempt from the store.
+// fraudInput gathers the signals of one attempt from the store, in one read.
 func (g *Gateway) fraudInput(ctx context.Context, q store.Queries, p payment.Payment, card vault.Card) (fraud.Input, error) {
 	now := g.Now()
-	k := store.AttemptKey{MerchantID: p.MerchantID, Livemode: p.Livemode, MinuteAgo: now.Add(-time.Minute), HourAgo: now.Add(-time.Hour), DayAgo: now.Add(-24 * time.Hour)}
+	k := store.AttemptKey{MerchantID: p.MerchantID, Livemode: p.Livemode, MinuteAgo: now.Add(-time.Minute), HourAgo: now.Add(-time.Hour),
+		DayAgo: now.Add(-24 * time.Hour), AmountsSince: now.Add(-typicalAmountWindow), AmountsLimit: typicalAmountSample}
 	in := fraud.Input{Amount: p.Amount, SandboxFraudCard: !p.Livemode && card.Number == SandboxFraudCard}
-	email := strings.ToLower(p.CustomerEmail)
-	sig, err := q.CountAttemptSignals(ctx, k, p.CardFingerprint, p.ClientIP, email)
+	a := store.Attempt{CardFingerprint: p.CardFingerprint, ClientIP: p.ClientIP, Email: strings.ToLower(p.CustomerEmail), Currency: p.Currency}
+	a.BIN = card.Number
+	if len(a.BIN) > 8 {
+		a.BIN = a.BIN[:8]
+	}
+	if p.ClientIP != "" {
+		a.BlockIP, _ = fraud.NormalizeBlockValue(fraud.BlockIP, p.ClientIP)
+	}
+	sig, err := q.CountAttemptSignals(ctx, k, a)
 	if err != nil {
 		return in, err
 	}
 	in.Card, in.IP, in.Email = fraud.Counts(sig.Card), fraud.Counts(sig.IP), fraud.Counts(sig.Email)
 	in.DistinctCardsFromIP, in.RecentDeclines = sig.DistinctCardsFromIP, sig.RecentDeclines
-	amounts, err := q.ListRecentAmounts(ctx, p.MerchantID, p.Livemode, p.Currency, now.Add(-typicalAmountWindow), typicalAmountSample)
-	if err != nil {
-		return in, err
-	}
-	in.TypicalAmount, in.TypicalSample = median(amounts), len(amounts)
-	bin := card.Number
-	if len(bin) > 8 {
-		bin = bin[:8]
-	}
-	ip := ""
-	if p.ClientIP != "" {
-		ip, _ = fraud.NormalizeBlockValue(fraud.BlockIP, p.ClientIP)
-	}
-	matches, err := q.MatchBlocklist(ctx, store.BlocklistMatch{MerchantID: p.MerchantID, Livemode: p.Livemode,
-		CardFingerprint: p.CardFingerprint, Email: email, IP: ip, BIN: bin})
-	if err != nil {
-		return in, err
-	}
-	for _, m := range matches {
+	in.TypicalAmount, in.TypicalSample = median(sig.RecentAmounts), len(sig.RecentAmounts)
+	for _, m := range sig.Blocked {
 		in.Blocked = append(in.Blocked, fraud.BlockMatch{Kind: fraud.BlockKind(m.Kind), Value: m.Value})
 	}
 	return in, nil

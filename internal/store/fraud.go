@@ -24,6 +24,23 @@ type AttemptSignals struct {
 	DistinctCardsFromIP int
 	// RecentDeclines counts the declined attempts with the card, the IP or the e-mail in the last day.
 	RecentDeclines int
+	// RecentAmounts are the amounts of the merchant's recent successful payments in the attempt's currency
+	// (AttemptKey's AmountsSince and AmountsLimit), newest first.
+	RecentAmounts []int64
+	// Blocked are the blocklist entries (kind and value) the attempt matches.
+	Blocked []BlockedValue
+}
+
+// BlockedValue is a blocklist entry an attempt matched.
+type BlockedValue struct{ Kind, Value string }
+
+// Attempt is what one card attempt is counted and matched by; empty values count and match nothing.
+type Attempt struct {
+	CardFingerprint, ClientIP, Email, Currency string
+	// BlockIP is the client IP as the blocklist holds it (fraud.NormalizeBlockValue).
+	BlockIP string
+	// BIN is the card's first 8 digits (entries of 6, 7 or 8 digits match its prefixes).
+	BIN string
 }
 
 // AttemptKey names what velocity counts are taken over.
@@ -32,12 +49,7 @@ type AttemptKey struct {
 	Livemode   bool
 	// Since* are the starts of the windows.
 	MinuteAgo, HourAgo, DayAgo time.Time
-}
-
-// BlocklistMatch is what an attempt is checked against; empty values match nothing.
-type BlocklistMatch struct {
-	MerchantID, CardFingerprint, Email, IP string
-	Livemode                               bool
-	// BIN is the card's first 8 digits (entries of 6, 7 or 8 digits match its prefixes).
-	BIN string
+	// AmountsSince and AmountsLimit bound the recent amounts read (none without a limit).
+	AmountsSince time.Time
+	AmountsLimit int
 }

@@ -371,17 +371,15 @@ type Queries interface {
 	ListWebhookAttempts(ctx context.Context, deliveryID string) ([]webhook.Attempt, error)
 
 	// Fraud: the rules' signals, the blocklist and the merchant's fraud settings.
-	// CountAttemptSignals counts an attempt's velocity signals in one round trip (empty ip and email count nothing).
-	CountAttemptSignals(ctx context.Context, k AttemptKey, fingerprint, ip, email string) (AttemptSignals, error)
-	// ListRecentAmounts returns the amounts of up to limit recent successful payments in currency since.
-	ListRecentAmounts(ctx context.Context, merchantID string, livemode bool, currency string, since time.Time, limit int) ([]int64, error)
+	// CountAttemptSignals reads everything the fraud rules know of an attempt in one round trip: its velocity
+	// counts, the merchant's recent amounts and the blocklist entries it matches.
+	CountAttemptSignals(ctx context.Context, k AttemptKey, a Attempt) (AttemptSignals, error)
 	// InsertBlocklistEntry inserts e unless the merchant blocks that kind and value already; it reports whether.
 	InsertBlocklistEntry(ctx context.Context, e BlocklistEntry) (bool, error)
 	GetBlocklistEntry(ctx context.Context, merchantID string, livemode bool, id string) (BlocklistEntry, error)
 	GetBlocklistEntryByValue(ctx context.Context, merchantID string, livemode bool, kind, value string) (BlocklistEntry, error)
 	DeleteBlocklistEntry(ctx context.Context, merchantID string, livemode bool, id string) error
 	ListBlocklist(ctx context.Context, merchantID string, livemode bool, kind string, page Page) ([]BlocklistEntry, error)
-	MatchBlocklist(ctx context.Context, m BlocklistMatch) ([]BlocklistEntry, error)
 	// GetFraudSettings returns the merchant's stored settings of one mode (JSON of fraud.Settings) or ErrNotFound.
 	GetFraudSettings(ctx context.Context, merchantID string, livemode bool) (json.RawMessage, error)
 	PutFraudSettings(ctx context.Context, merchantID string, livemode bool, settings json.RawMessage, at time.Time) error

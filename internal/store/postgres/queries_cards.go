@@ -7,6 +7,10 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/kassapay/kassa/internal/checkout"
@@ -170,10 +174,18 @@ func (s queries) ListExpiredPaymentIntents(ctx context.Context, now time.Time, l
 	return mapRows(rows, err, intentFromRow)
 }
 
-func (s queries) CountAttemptSignals(ctx context.Context, k store.AttemptKey, fingerprint, ip, email string) (store.AttemptSignals, error) {
+func (s queries) CountAttemptSignals(ctx context.Context, k store.AttemptKey, a store.Attempt) (store.AttemptSignals, error) {
+	bin := func(n int) string {
+		if len(a.BIN) < n {
+			return "-" // no BIN entry is that short
+		}
+		return a.BIN[:n]
+	}
 	r, err := s.q.CountAttemptSignals(ctx, pgdb.CountAttemptSignalsParams{
-		MerchantID: k.MerchantID, Livemode: k.Livemode, CardFingerprint: fingerprint, ClientIp: ip, Email: email,
+		MerchantID: k.MerchantID, Livemode: k.Livemode, CardFingerprint: a.CardFingerprint, ClientIp: a.ClientIP, Email: a.Email,
 		MinuteAgo: ts(k.MinuteAgo), HourAgo: ts(k.HourAgo), DayAgo: ts(k.DayAgo),
+		Currency: a.Currency, AmountsSince: ts(k.AmountsSince), AmountsLimit: int64(k.AmountsLimit),
+		BlockIp: a.BlockIP, Bin6: bin(6), Bin7: bin(7), Bin8: bin(8),
 	})
 	if err != nil {
 		return store.AttemptSignals{}, mapErr(err)
@@ -184,17 +196,36 @@ func (s queries) CountAttemptSignals(ctx context.Context, k store.AttemptKey, fi
 		Email:               store.AttemptCounts{Minute: int(r.EmailMinute), Hour: int(r.EmailHour), Day: int(r.EmailDay)},
 		DistinctCardsFromIP: int(r.IpCards), RecentDeclines: int(r.Declines),
 	}
-	if ip != "" && r.IpThisCard == 0 {
+	if a.ClientIP != "" && r.IpThisCard == 0 {
 		out.DistinctCardsFromIP++ // the attempt's own card, not yet stored
 	}
+	for v := range strings.SplitSeq(r.RecentAmounts, ",") {
+		if v == "" {
+			continue
+		}
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			return out, fmt.Errorf("store: recent amount %q: %w", v, err)
+		}
+		out.RecentAmounts = append(out.RecentAmounts, n)
+	}
+	bins := strings.Split(r.BlockedBins, ",")
+	slices.Sort(bins) // shortest prefix first
+	for _, v := range bins {
+		if v != "" {
+			out.Blocked = append(out.Blocked, store.BlockedValue{Kind: "bin", Value: v})
+		}
+	}
+	if r.BlockedCard > 0 {
+		out.Blocked = append(out.Blocked, store.BlockedValue{Kind: "card_fingerprint", Value: a.CardFingerprint})
+	}
+	if r.BlockedEmail > 0 {
+		out.Blocked = append(out.Blocked, store.BlockedValue{Kind: "email", Value: a.Email})
+	}
+	if r.BlockedIp > 0 {
+		out.Blocked = append(out.Blocked, store.BlockedValue{Kind: "ip", Value: a.BlockIP})
+	}
 	return out, nil
-}
-
-func (s queries) ListRecentAmounts(ctx context.Context, merchantID string, livemode bool, currency string, since time.Time, limit int) ([]int64, error) {
-	out, err := s.q.ListRecentAmounts(ctx, pgdb.ListRecentAmountsParams{
-		MerchantID: merchantID, Livemode: livemode, Currency: currency, Since: ts(since), RowLimit: int64(limit),
-	})
-	return out, mapErr(err)
 }
 
 func blockFromRow(r pgdb.FraudBlocklist) store.BlocklistEntry {
@@ -235,28 +266,6 @@ func (s queries) ListBlocklist(ctx context.Context, merchantID string, livemode 
 		MerchantID: merchantID, Livemode: livemode, StartingAfter: page.StartingAfter, Kind: kind, RowLimit: int64(page.Limit),
 	})
 	return mapRows(rows, err, blockFromRow)
-}
-
-func (s queries) MatchBlocklist(ctx context.Context, m store.BlocklistMatch) ([]store.BlocklistEntry, error) {
-	bin := func(n int) string {
-		if len(m.BIN) < n {
-			return "-" // no BIN entry is that short
-		}
-		return m.BIN[:n]
-	}
-	rows, err := s.q.MatchBlocklist(ctx, pgdb.MatchBlocklistParams{
-		MerchantID: m.MerchantID, Livemode: m.Livemode, CardFingerprint: orNone(m.CardFingerprint), Email: orNone(m.Email),
-		Ip: orNone(m.IP), Bin6: bin(6), Bin7: bin(7), Bin8: bin(8),
-	})
-	return mapRows(rows, err, blockFromRow)
-}
-
-// orNone turns an empty value into one no blocklist entry holds (entries are never empty).
-func orNone(v string) string {
-	if v == "" {
-		return "-"
-	}
-	return v
 }
 
 func (s queries) GetFraudSettings(ctx context.Context, merchantID string, livemode bool) (json.RawMessage, error) {

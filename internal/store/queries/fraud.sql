@@ -3,8 +3,9 @@
 
 -- Every velocity signal of one attempt in one round trip: the attempts with its card, its IP and its e-mail in the
 -- last minute, hour and day; the distinct cards seen from its IP in the last hour (and whether its own card is among
--- them); the declines of any of them in the last day. Each count is a range scan of a velocity index; an empty IP or
--- e-mail counts nothing.
+-- them); the declines of any of them in the last day; the amounts of the merchant's recent successful payments in
+-- the currency (the typical amount is their median); and the blocklist entries the card, e-mail, IP or BIN match.
+-- Each count is a range scan of an index; an empty IP or e-mail counts and matches nothing.
 -- name: CountAttemptSignals :one
 SELECT
        CAST((SELECT COUNT(*) FROM payments s1 WHERE s1.merchant_id = sqlc.arg(merchant_id) AND s1.livemode = sqlc.arg(livemode)
@@ -35,15 +36,20 @@ SELECT
         AND s12.status = 'failed' AND s12.created_at >= sqlc.arg(day_ago)
         AND ((sqlc.arg(card_fingerprint) <> '' AND s12.card_fingerprint = sqlc.arg(card_fingerprint))
           OR (CAST(sqlc.arg(client_ip) AS TEXT) <> '' AND s12.client_ip = CAST(sqlc.arg(client_ip) AS TEXT))
-          OR (CAST(sqlc.arg(email) AS TEXT) <> '' AND s12.customer_email = CAST(sqlc.arg(email) AS TEXT)))) AS BIGINT) AS declines;
-
--- The amounts of a merchant's recent successful payments in one currency (the typical amount is their median).
--- name: ListRecentAmounts :many
-SELECT amount FROM payments
-WHERE merchant_id = sqlc.arg(merchant_id) AND livemode = sqlc.arg(livemode) AND currency = sqlc.arg(currency)
-  AND status IN ('authorized', 'captured', 'partially_refunded', 'refunded') AND created_at >= sqlc.arg(since)
-ORDER BY id DESC
-LIMIT CAST(sqlc.arg(row_limit) AS BIGINT);
+          OR (CAST(sqlc.arg(email) AS TEXT) <> '' AND s12.customer_email = CAST(sqlc.arg(email) AS TEXT)))) AS BIGINT) AS declines,
+       CAST(COALESCE((SELECT string_agg(CAST(recent.amount AS TEXT), ',') FROM (SELECT s13.amount FROM payments s13
+        WHERE s13.merchant_id = sqlc.arg(merchant_id) AND s13.livemode = sqlc.arg(livemode) AND s13.currency = CAST(sqlc.arg(currency) AS TEXT)
+          AND s13.status IN ('authorized', 'captured', 'partially_refunded', 'refunded') AND s13.created_at >= sqlc.arg(amounts_since)
+        ORDER BY s13.id DESC LIMIT CAST(sqlc.arg(amounts_limit) AS BIGINT)) recent), '') AS TEXT) AS recent_amounts,
+       CAST((SELECT COUNT(*) FROM fraud_blocklist b1 WHERE b1.merchant_id = sqlc.arg(merchant_id) AND b1.livemode = sqlc.arg(livemode)
+        AND b1.kind = 'card_fingerprint' AND b1.value = sqlc.arg(card_fingerprint) AND sqlc.arg(card_fingerprint) <> '') AS BIGINT) AS blocked_card,
+       CAST((SELECT COUNT(*) FROM fraud_blocklist b2 WHERE b2.merchant_id = sqlc.arg(merchant_id) AND b2.livemode = sqlc.arg(livemode)
+        AND b2.kind = 'email' AND b2.value = CAST(sqlc.arg(email) AS TEXT) AND CAST(sqlc.arg(email) AS TEXT) <> '') AS BIGINT) AS blocked_email,
+       CAST((SELECT COUNT(*) FROM fraud_blocklist b3 WHERE b3.merchant_id = sqlc.arg(merchant_id) AND b3.livemode = sqlc.arg(livemode)
+        AND b3.kind = 'ip' AND b3.value = CAST(sqlc.arg(block_ip) AS TEXT) AND CAST(sqlc.arg(block_ip) AS TEXT) <> '') AS BIGINT) AS blocked_ip,
+       CAST(COALESCE((SELECT string_agg(b4.value, ',') FROM fraud_blocklist b4 WHERE b4.merchant_id = sqlc.arg(merchant_id)
+        AND b4.livemode = sqlc.arg(livemode) AND b4.kind = 'bin'
+        AND (b4.value = CAST(sqlc.arg(bin6) AS TEXT) OR b4.value = CAST(sqlc.arg(bin7) AS TEXT) OR b4.value = CAST(sqlc.arg(bin8) AS TEXT))), '') AS TEXT) AS blocked_bins;
 
 -- name: InsertBlocklistEntry :execrows
 INSERT INTO fraud_blocklist (id, merchant_id, livemode, kind, value, reason, created_at)
@@ -68,16 +74,6 @@ WHERE merchant_id = sqlc.arg(merchant_id) AND livemode = sqlc.arg(livemode)
   AND (CAST(sqlc.arg(kind) AS TEXT) = '' OR kind = CAST(sqlc.arg(kind) AS TEXT))
 ORDER BY id DESC
 LIMIT CAST(sqlc.arg(row_limit) AS BIGINT);
-
--- The blocklist entries matching an attempt's card fingerprint, email, IP or BIN ('' matches nothing).
--- name: MatchBlocklist :many
-SELECT * FROM fraud_blocklist
-WHERE merchant_id = sqlc.arg(merchant_id) AND livemode = sqlc.arg(livemode)
-  AND ((kind = 'card_fingerprint' AND value = CAST(sqlc.arg(card_fingerprint) AS TEXT))
-    OR (kind = 'email' AND value = CAST(sqlc.arg(email) AS TEXT))
-    OR (kind = 'ip' AND value = CAST(sqlc.arg(ip) AS TEXT))
-    OR (kind = 'bin' AND (value = CAST(sqlc.arg(bin6) AS TEXT) OR value = CAST(sqlc.arg(bin7) AS TEXT) OR value = CAST(sqlc.arg(bin8) AS TEXT))))
-ORDER BY id;
 
 -- name: GetFraudSettings :one
 SELECT settings FROM fraud_settings WHERE merchant_id = sqlc.arg(merchant_id) AND livemode = sqlc.arg(livemode);

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/kassapay/kassa/internal/checkout"
 	"github.com/kassapay/kassa/internal/id"
@@ -50,7 +51,10 @@ func testCardPayments(t *testing.T, s store.Store) {
 	insert(cardPayment(m.ID, Now.Add(-48*time.Hour), payment.StatusFailed, "fp1", "192.0.2.1", "a@example.com", 100))
 	insert(cardPayment(other.ID, Now.Add(-time.Second), payment.StatusFailed, "fp1", "192.0.2.1", "a@example.com", 100))
 	k := store.AttemptKey{MerchantID: m.ID, MinuteAgo: Now.Add(-time.Minute), HourAgo: Now.Add(-time.Hour), DayAgo: Now.Add(-24 * time.Hour)}
-	sig, err := s.CountAttemptSignals(ctx, k, "fp1", "192.0.2.1", "a@example.com")
+	attempt := func(fp, ip, email string) store.Attempt {
+		return store.Attempt{CardFingerprint: fp, ClientIP: ip, Email: email, BlockIP: ip, Currency: "USD"}
+	}
+	sig, err := s.CountAttemptSignals(ctx, k, attempt("fp1", "192.0.2.1", "a@example.com"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,19 +62,25 @@ func testCardPayments(t *testing.T, s store.Store) {
 		Email: store.AttemptCounts{Minute: 1, Hour: 2, Day: 2}, DistinctCardsFromIP: 2, RecentDeclines: 1}, sig); diff != "" {
 		t.Errorf("signals of a known card (-want +got):\n%s", diff)
 	}
-	if sig, _ := s.CountAttemptSignals(ctx, k, "fp9", "192.0.2.1", ""); sig.DistinctCardsFromIP != 3 || sig.Email != (store.AttemptCounts{}) || sig.RecentDeclines != 1 {
+	if sig, _ := s.CountAttemptSignals(ctx, k, attempt("fp9", "192.0.2.1", "")); sig.DistinctCardsFromIP != 3 || sig.Email != (store.AttemptCounts{}) || sig.RecentDeclines != 1 {
 		t.Errorf("a new card from a known IP, no e-mail: %+v (want 3 distinct cards, no e-mail counts, the IP's decline)", sig)
 	}
-	if sig, _ := s.CountAttemptSignals(ctx, k, "fp-none", "", ""); sig != (store.AttemptSignals{}) {
+	if sig, _ := s.CountAttemptSignals(ctx, k, attempt("fp-none", "", "")); !cmp.Equal(sig, store.AttemptSignals{}, cmpopts.EquateEmpty()) {
 		t.Errorf("an unknown card without IP or e-mail: %+v, want nothing counted", sig)
 	}
-	if sig, _ := s.CountAttemptSignals(ctx, k, "", "", "a@example.com"); sig.RecentDeclines != 1 || sig.Email.Day != 2 {
+	if sig, _ := s.CountAttemptSignals(ctx, k, attempt("", "", "a@example.com")); sig.RecentDeclines != 1 || sig.Email.Day != 2 {
 		t.Errorf("declines by e-mail: %+v", sig)
 	}
-	amounts, _ := s.ListRecentAmounts(ctx, m.ID, false, "USD", Now.Add(-30*24*time.Hour), 10)
-	if diff := cmp.Diff([]int64{300, 200}, amounts); diff != "" {
-		t.Errorf("recent amounts (-want +got):\n%s", diff)
+	// The recent successful amounts in the attempt's currency, newest first, up to the limit.
+	k.AmountsSince, k.AmountsLimit = Now.Add(-30*24*time.Hour), 10
+	if sig, _ := s.CountAttemptSignals(ctx, k, attempt("", "", "")); !cmp.Equal([]int64{300, 200}, sig.RecentAmounts) {
+		t.Errorf("recent amounts = %v, want [300 200]", sig.RecentAmounts)
 	}
+	k.AmountsLimit = 1
+	if sig, _ := s.CountAttemptSignals(ctx, k, attempt("", "", "")); !cmp.Equal([]int64{300}, sig.RecentAmounts) {
+		t.Errorf("recent amounts, limit 1 = %v, want [300]", sig.RecentAmounts)
+	}
+	k.AmountsLimit = 0
 
 	// The card columns round-trip; authorizations past expires_at are listed.
 	p := cardPayment(m.ID, Now, payment.StatusAuthorized, "fp3", "2001:db8::1", "c@example.com", 900)

@@ -31,14 +31,14 @@ func testBlocklist(t *testing.T, s store.Store) {
 	if got, _ := s.GetBlocklistEntryByValue(ctx, m.ID, false, "bin", "4242424"); got != e {
 		t.Errorf("by value: %+v", got)
 	}
-	match := func(bin string) int {
-		r, err := s.MatchBlocklist(ctx, store.BlocklistMatch{MerchantID: m.ID, BIN: bin, Email: "x@example.com"})
+	match := func(merchantID, bin string) int {
+		sig, err := s.CountAttemptSignals(ctx, store.AttemptKey{MerchantID: merchantID}, store.Attempt{BIN: bin, Email: "x@example.com"})
 		if err != nil {
 			t.Fatal(err)
 		}
-		return len(r)
+		return len(sig.Blocked)
 	}
-	if match("42424242") != 1 || match("42424200") != 0 || match("") != 0 {
+	if match(m.ID, "42424242") != 1 || match(m.ID, "42424200") != 0 || match(m.ID, "") != 0 {
 		t.Error("BIN matching")
 	}
 	got, err := s.GetBlocklistEntry(ctx, m.ID, false, e.ID)
@@ -54,8 +54,8 @@ func testBlocklist(t *testing.T, s store.Store) {
 	if _, err := s.GetBlocklistEntry(ctx, m.ID, true, e.ID); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("a test-mode entry read in live mode: %v, want ErrNotFound", err)
 	}
-	if r, _ := s.MatchBlocklist(ctx, store.BlocklistMatch{MerchantID: other.ID, BIN: "42424242"}); len(r) != 0 {
-		t.Errorf("another merchant's attempt matched %d entries", len(r))
+	if n := match(other.ID, "42424242"); n != 0 {
+		t.Errorf("another merchant's attempt matched %d entries", n)
 	}
 	if err := s.DeleteBlocklistEntry(ctx, other.ID, false, e.ID); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("deleting another merchant's entry: %v, want ErrNotFound", err)
@@ -70,6 +70,15 @@ func testBlocklist(t *testing.T, s store.Store) {
 			t.Fatalf("insert %s: %v %v", kv[1], ok, err)
 		}
 		entries = append(entries, x)
+	}
+	// An attempt matches the entries of its e-mail, IP and BIN, each with the value it matched.
+	sig, err := s.CountAttemptSignals(ctx, store.AttemptKey{MerchantID: m.ID},
+		store.Attempt{CardFingerprint: "fp-x", Email: "b@example.com", ClientIP: "192.0.2.9", BlockIP: "192.0.2.9", BIN: "42424242"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]store.BlockedValue{{Kind: "bin", Value: "4242424"}, {Kind: "email", Value: "b@example.com"}, {Kind: "ip", Value: "192.0.2.9"}}, sig.Blocked); diff != "" {
+		t.Errorf("an attempt's matches (-want +got):\n%s", diff)
 	}
 	for _, x := range []store.BlocklistEntry{
 		{ID: id.New("bl_", Now), MerchantID: m.ID, Livemode: true, Kind: "email", Value: "a@example.com", CreatedAt: Now},

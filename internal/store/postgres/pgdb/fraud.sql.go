@@ -43,7 +43,20 @@ SELECT
         AND s12.status = 'failed' AND s12.created_at >= $6
         AND (($3 <> '' AND s12.card_fingerprint = $3)
           OR (CAST($7 AS TEXT) <> '' AND s12.client_ip = CAST($7 AS TEXT))
-          OR (CAST($8 AS TEXT) <> '' AND s12.customer_email = CAST($8 AS TEXT)))) AS BIGINT) AS declines
+          OR (CAST($8 AS TEXT) <> '' AND s12.customer_email = CAST($8 AS TEXT)))) AS BIGINT) AS declines,
+       CAST(COALESCE((SELECT string_agg(CAST(recent.amount AS TEXT), ',') FROM (SELECT s13.amount FROM payments s13
+        WHERE s13.merchant_id = $1 AND s13.livemode = $2 AND s13.currency = CAST($9 AS TEXT)
+          AND s13.status IN ('authorized', 'captured', 'partially_refunded', 'refunded') AND s13.created_at >= $10
+        ORDER BY s13.id DESC LIMIT CAST($11 AS BIGINT)) recent), '') AS TEXT) AS recent_amounts,
+       CAST((SELECT COUNT(*) FROM fraud_blocklist b1 WHERE b1.merchant_id = $1 AND b1.livemode = $2
+        AND b1.kind = 'card_fingerprint' AND b1.value = $3 AND $3 <> '') AS BIGINT) AS blocked_card,
+       CAST((SELECT COUNT(*) FROM fraud_blocklist b2 WHERE b2.merchant_id = $1 AND b2.livemode = $2
+        AND b2.kind = 'email' AND b2.value = CAST($8 AS TEXT) AND CAST($8 AS TEXT) <> '') AS BIGINT) AS blocked_email,
+       CAST((SELECT COUNT(*) FROM fraud_blocklist b3 WHERE b3.merchant_id = $1 AND b3.livemode = $2
+        AND b3.kind = 'ip' AND b3.value = CAST($12 AS TEXT) AND CAST($12 AS TEXT) <> '') AS BIGINT) AS blocked_ip,
+       CAST(COALESCE((SELECT string_agg(b4.value, ',') FROM fraud_blocklist b4 WHERE b4.merchant_id = $1
+        AND b4.livemode = $2 AND b4.kind = 'bin'
+        AND (b4.value = CAST($13 AS TEXT) OR b4.value = CAST($14 AS TEXT) OR b4.value = CAST($15 AS TEXT))), '') AS TEXT) AS blocked_bins
 `
 
 type CountAttemptSignalsParams struct {
@@ -55,29 +68,42 @@ type CountAttemptSignalsParams struct {
 	DayAgo          time.Time
 	ClientIp        string
 	Email           string
+	Currency        string
+	AmountsSince    time.Time
+	AmountsLimit    int64
+	BlockIp         string
+	Bin6            string
+	Bin7            string
+	Bin8            string
 }
 
 type CountAttemptSignalsRow struct {
-	CardMinute  int64
-	CardHour    int64
-	CardDay     int64
-	IpMinute    int64
-	IpHour      int64
-	IpDay       int64
-	EmailMinute int64
-	EmailHour   int64
-	EmailDay    int64
-	IpCards     int64
-	IpThisCard  int64
-	Declines    int64
+	CardMinute    int64
+	CardHour      int64
+	CardDay       int64
+	IpMinute      int64
+	IpHour        int64
+	IpDay         int64
+	EmailMinute   int64
+	EmailHour     int64
+	EmailDay      int64
+	IpCards       int64
+	IpThisCard    int64
+	Declines      int64
+	RecentAmounts string
+	BlockedCard   int64
+	BlockedEmail  int64
+	BlockedIp     int64
+	BlockedBins   string
 }
 
 // Fraud signals (internal/fraud's Input), counted over a merchant's payments in one mode. Every card attempt is a
 // payment row, declined ones included.
 // Every velocity signal of one attempt in one round trip: the attempts with its card, its IP and its e-mail in the
 // last minute, hour and day; the distinct cards seen from its IP in the last hour (and whether its own card is among
-// them); the declines of any of them in the last day. Each count is a range scan of a velocity index; an empty IP or
-// e-mail counts nothing.
+// them); the declines of any of them in the last day; the amounts of the merchant's recent successful payments in
+// the currency (the typical amount is their median); and the blocklist entries the card, e-mail, IP or BIN match.
+// Each count is a range scan of an index; an empty IP or e-mail counts and matches nothing.
 func (q *Queries) CountAttemptSignals(ctx context.Context, arg CountAttemptSignalsParams) (CountAttemptSignalsRow, error) {
 	row := q.db.QueryRow(ctx, countAttemptSignals,
 		arg.MerchantID,
@@ -88,6 +114,13 @@ func (q *Queries) CountAttemptSignals(ctx context.Context, arg CountAttemptSigna
 		arg.DayAgo,
 		arg.ClientIp,
 		arg.Email,
+		arg.Currency,
+		arg.AmountsSince,
+		arg.AmountsLimit,
+		arg.BlockIp,
+		arg.Bin6,
+		arg.Bin7,
+		arg.Bin8,
 	)
 	var i CountAttemptSignalsRow
 	err := row.Scan(
@@ -103,6 +136,11 @@ func (q *Queries) CountAttemptSignals(ctx context.Context, arg CountAttemptSigna
 		&i.IpCards,
 		&i.IpThisCard,
 		&i.Declines,
+		&i.RecentAmounts,
+		&i.BlockedCard,
+		&i.BlockedEmail,
+		&i.BlockedIp,
+		&i.BlockedBins,
 	)
 	return i, err
 }
@@ -255,108 +293,6 @@ func (q *Queries) ListBlocklist(ctx context.Context, arg ListBlocklistParams) ([
 		arg.StartingAfter,
 		arg.Kind,
 		arg.RowLimit,
-	)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var items []FraudBlocklist
-	for rows.Next() {
-		var i FraudBlocklist
-		if err := rows.Scan(
-			&i.ID,
-			&i.MerchantID,
-			&i.Livemode,
-			&i.Kind,
-			&i.Value,
-			&i.Reason,
-			&i.CreatedAt,
-		); err != nil {
-			return nil, err
-		}
-		items = append(items, i)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return items, nil
-}
-
-const listRecentAmounts = `-- name: ListRecentAmounts :many
-SELECT amount FROM payments
-WHERE merchant_id = $1 AND livemode = $2 AND currency = $3
-  AND status IN ('authorized', 'captured', 'partially_refunded', 'refunded') AND created_at >= $4
-ORDER BY id DESC
-LIMIT CAST($5 AS BIGINT)
-`
-
-type ListRecentAmountsParams struct {
-	MerchantID string
-	Livemode   bool
-	Currency   string
-	Since      time.Time
-	RowLimit   int64
-}
-
-// The amounts of a merchant's recent successful payments in one currency (the typical amount is their median).
-func (q *Queries) ListRecentAmounts(ctx context.Context, arg ListRecentAmountsParams) ([]int64, error) {
-	rows, err := q.db.Query(ctx, listRecentAmounts,
-		arg.MerchantID,
-		arg.Livemode,
-		arg.Currency,
-		arg.Since,
-		arg.RowLimit,
-	)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var items []int64
-	for rows.Next() {
-		var amount int64
-		if err := rows.Scan(&amount); err != nil {
-			return nil, err
-		}
-		items = append(items, amount)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return items, nil
-}
-
-const matchBlocklist = `-- name: MatchBlocklist :many
-SELECT id, merchant_id, livemode, kind, value, reason, created_at FROM fraud_blocklist
-WHERE merchant_id = $1 AND livemode = $2
-  AND ((kind = 'card_fingerprint' AND value = CAST($3 AS TEXT))
-    OR (kind = 'email' AND value = CAST($4 AS TEXT))
-    OR (kind = 'ip' AND value = CAST($5 AS TEXT))
-    OR (kind = 'bin' AND (value = CAST($6 AS TEXT) OR value = CAST($7 AS TEXT) OR value = CAST($8 AS TEXT))))
-ORDER BY id
-`
-
-type MatchBlocklistParams struct {
-	MerchantID      string
-	Livemode        bool
-	CardFingerprint string
-	Email           string
-	Ip              string
-	Bin6            string
-	Bin7            string
-	Bin8            string
-}
-
-// The blocklist entries matching an attempt's card fingerprint, email, IP or BIN (” matches nothing).
-func (q *Queries) MatchBlocklist(ctx context.Context, arg MatchBlocklistParams) ([]FraudBlocklist, error) {
-	rows, err := q.db.Query(ctx, matchBlocklist,
-		arg.MerchantID,
-		arg.Livemode,
-		arg.CardFingerprint,
-		arg.Email,
-		arg.Ip,
-		arg.Bin6,
-		arg.Bin7,
-		arg.Bin8,
 	)
 	if err != nil {
 		return nil, err
