@@ -28,40 +28,58 @@ import (
 
 func (c *cli) benchCmd() *cobra.Command {
 	var a apiClient
-	var duration time.Duration
-	var concurrency int
-	var dbURL string
+	var o benchOptions
 	cmd := &cobra.Command{
-		Use:   "bench --api-key sk_test_… [--server URL] [--duration 30s] [--concurrency 8] [--commit-database-url URL]",
-		Short: "Drive full payments over HTTP (create session → pay with 4242 → webhook received) and report throughput and latency",
-		Long: "Runs realistic checkouts against a running Kassa: creates a session (with a webhook_url on a receiver this command " +
-			"runs on 127.0.0.1), pays it through the hosted page's form with the 4242 test card, and waits for the signed " +
-			"payment.succeeded. Prints completed payments per second and p50/p99/p999 per step. With --commit-database-url it first " +
-			"measures the database's own single-row commit rate, the ceiling to compare with. Raise the merchant's limits first " +
-			"(kassa merchant update --write-per-second 100000 --write-per-hour 100000000), and allow loopback webhooks " +
-			"(KASSA_WEBHOOK_ALLOWED_NETWORKS=127.0.0.0/8; the zero-setup default does).",
+		Use:   "bench --api-key sk_test_… [--scenario checkout|create|replay|lifecycle] [--server URL] [--duration 30s] [--concurrency 8] [--commit-database-url URL]",
+		Short: "Drive a hot path over HTTP and report throughput and latency, next to the database's commit ceiling",
+		Long: "Runs one scenario against a running Kassa from --concurrency clients for --duration and prints a progress line a " +
+			"second (done, rate, errors, 429s), then the rate and p50/p99/p999 per step. Scenarios: checkout (create a session " +
+			"with a webhook_url on a receiver this command runs on 127.0.0.1, pay it through the hosted page's form with 4242, " +
+			"wait for the signed payment.succeeded; the default), create (checkout sessions), replay (the same idempotent " +
+			"create, answered from its record), lifecycle (authorize, capture and refund a card payment). With " +
+			"--commit-database-url it first measures the database's own single-row commit rate and prints each rate as a " +
+			"share of it. Raise the merchant's limits first (kassa merchant update --write-per-second 100000 " +
+			"--write-per-hour 100000000 --read-per-second 100000): the bench warns at the first 429. Checkout needs loopback " +
+			"webhooks allowed (KASSA_WEBHOOK_ALLOWED_NETWORKS=127.0.0.0/8; the zero-setup default does).",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return c.bench(cmd.Context(), a, duration, concurrency, dbURL)
+			return c.bench(cmd.Context(), a, o)
 		},
 	}
 	c.clientFlags(cmd, &a)
-	cmd.Flags().DurationVar(&duration, "duration", 30*time.Second, "how long to run")
-	cmd.Flags().IntVar(&concurrency, "concurrency", 8, "concurrent customers")
-	cmd.Flags().StringVar(&dbURL, "commit-database-url", "", "measure this database's single-row commit rate first (sqlite://… or postgres://…)")
+	cmd.Flags().StringVar(&o.scenario, "scenario", "checkout", "checkout, create, replay or lifecycle")
+	cmd.Flags().DurationVar(&o.duration, "duration", 30*time.Second, "how long to run")
+	cmd.Flags().IntVar(&o.concurrency, "concurrency", 8, "concurrent clients")
+	cmd.Flags().StringVar(&o.dbURL, "commit-database-url", "", "measure this database's single-row commit rate first (sqlite://… or postgres://…)")
 	return cmd
 }
 
+type benchOptions struct {
+	scenario    string
+	duration    time.Duration
+	concurrency int
+	dbURL       string
+}
+
+// benchScenario is one hot path: its steps' names and one run of it, which returns each step's duration.
+type benchScenario struct {
+	unit  string // what one run completes ("checkouts", "sessions", …)
+	steps []string
+	run   func(ctx context.Context, n int64) ([]time.Duration, error)
+}
+
 type benchStats struct {
-	mu      sync.Mutex
-	create  []time.Duration
-	pay     []time.Duration
-	webhook []time.Duration
-	total   []time.Duration
-	errors  map[string]int
+	mu       sync.Mutex
+	steps    [][]time.Duration
+	errors   map[string]int
+	done     atomic.Int64
+	failed   atomic.Int64
+	limited  atomic.Int64
+	warnOnce sync.Once
 }
 
 func (b *benchStats) fail(what string) {
+	b.failed.Add(1)
 	b.mu.Lock()
 	b.errors[what]++
 	b.mu.Unlock()
@@ -77,24 +95,184 @@ func percentile(d []time.Duration, p float64) time.Duration {
 	return s[i]
 }
 
-func (c *cli) bench(ctx context.Context, a apiClient, duration time.Duration, concurrency int, dbURL string) error {
-	if concurrency < 1 || concurrency > 1000 {
+// rateLimited reports whether Kassa answered 429.
+func rateLimited(err error) bool {
+	return err != nil && (strings.Contains(err.Error(), ": 429 ") || strings.HasSuffix(err.Error(), "HTTP 429"))
+}
+
+func (c *cli) bench(ctx context.Context, a apiClient, o benchOptions) error {
+	if o.concurrency < 1 || o.concurrency > 1000 {
 		return errors.New("--concurrency must be 1 to 1000")
 	}
-	a.http = &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: concurrency * 2}}
-	if dbURL != "" {
-		rate, err := commitRate(ctx, dbURL, concurrency, 3*time.Second)
+	a.http = &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: o.concurrency * 2}}
+	ceiling := 0.0
+	if o.dbURL != "" {
+		rate, err := commitRate(ctx, o.dbURL, o.concurrency, 3*time.Second)
 		if err != nil {
 			return fmt.Errorf("commit ceiling: %w", err)
 		}
-		fmt.Fprintf(c.stdout, "database single-row commits: %.0f/s (%d clients)\n", rate, concurrency)
+		ceiling = rate
+		fmt.Fprintf(c.stdout, "database single-row commits: %.0f/s (%d clients)\n", rate, o.concurrency)
+	}
+	run := make([]byte, 4)
+	rand.Read(run)
+	runID := hex.EncodeToString(run)
+	var sc benchScenario
+	switch o.scenario {
+	case "checkout":
+		var stop func()
+		var err error
+		sc, stop, err = checkoutScenario(a, runID)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	case "create":
+		sc = benchScenario{unit: "sessions", steps: []string{"create session"}, run: func(ctx context.Context, n int64) ([]time.Duration, error) {
+			t0 := time.Now()
+			err := createBenchSession(ctx, a, fmt.Sprintf("bench-%s-%d", runID, n), "", nil)
+			return []time.Duration{time.Since(t0)}, err
+		}}
+	case "replay":
+		key := "bench-" + runID + "-replayed"
+		if err := createBenchSession(ctx, a, key, "", nil); err != nil {
+			return fmt.Errorf("replay: the session to replay: %w", err)
+		}
+		sc = benchScenario{unit: "replays", steps: []string{"replayed create"}, run: func(ctx context.Context, _ int64) ([]time.Duration, error) {
+			t0 := time.Now()
+			err := createBenchSession(ctx, a, key, "", nil)
+			return []time.Duration{time.Since(t0)}, err
+		}}
+	case "lifecycle":
+		sc = lifecycleScenario(a, runID)
+	default:
+		return fmt.Errorf("--scenario %q: want checkout, create, replay or lifecycle", o.scenario)
 	}
 
-	// The webhook receiver: payment.succeeded events signal the end of a checkout.
+	stats := &benchStats{errors: map[string]int{}, steps: make([][]time.Duration, len(sc.steps))}
+	ctx, cancel := context.WithTimeout(ctx, o.duration)
+	defer cancel()
+	start := time.Now()
+	var wg sync.WaitGroup
+	var seq atomic.Int64
+	for range o.concurrency {
+		wg.Go(func() {
+			for ctx.Err() == nil {
+				d, err := sc.run(ctx, seq.Add(1))
+				switch {
+				case ctx.Err() != nil:
+				case rateLimited(err):
+					stats.limited.Add(1)
+					stats.warnOnce.Do(func() {
+						fmt.Fprintln(c.stdout, "warning: Kassa answers 429: the merchant's rate limits throttle this bench, so its "+
+							"figures measure the limits. Raise them: kassa merchant update --merchant mer_… --write-per-second 100000 "+
+							"--write-per-hour 100000000 --read-per-second 100000")
+					})
+					time.Sleep(100 * time.Millisecond)
+				case err != nil:
+					stats.fail(firstWords(err.Error()))
+				default:
+					stats.mu.Lock()
+					for i := range d {
+						stats.steps[i] = append(stats.steps[i], d[i])
+					}
+					stats.mu.Unlock()
+					stats.done.Add(1)
+				}
+			}
+		})
+	}
+	progress := time.NewTicker(time.Second)
+	defer progress.Stop()
+	finished := make(chan struct{})
+	go func() { wg.Wait(); close(finished) }()
+	last := int64(0)
+wait:
+	for {
+		select {
+		case <-finished:
+			break wait
+		case <-progress.C:
+			done := stats.done.Load()
+			fmt.Fprintf(c.stdout, "%5.0fs  %d %s  %d/s  %d errors  %d × 429\n", time.Since(start).Seconds(), done, sc.unit,
+				done-last, stats.failed.Load(), stats.limited.Load())
+			last = done
+		}
+	}
+	elapsed := time.Since(start)
+	rate := float64(stats.done.Load()) / elapsed.Seconds()
+	fmt.Fprintf(c.stdout, "%s %s: %d in %s = %.1f/s (%d clients)", o.scenario, sc.unit, stats.done.Load(), elapsed.Round(time.Millisecond), rate, o.concurrency)
+	if ceiling > 0 {
+		fmt.Fprintf(c.stdout, " = %.3f × the commit ceiling", rate/ceiling)
+	}
+	fmt.Fprintln(c.stdout)
+	fmt.Fprintf(c.stdout, "%-28s %10s %10s %10s\n", "step", "p50", "p99", "p999")
+	for i, name := range sc.steps {
+		d := stats.steps[i]
+		fmt.Fprintf(c.stdout, "%-28s %10s %10s %10s\n", name, percentile(d, .5).Round(10*time.Microsecond),
+			percentile(d, .99).Round(10*time.Microsecond), percentile(d, .999).Round(10*time.Microsecond))
+	}
+	for what, n := range stats.errors {
+		fmt.Fprintf(c.stdout, "errors: %d × %s\n", n, what)
+	}
+	if n := stats.limited.Load(); n > 0 {
+		fmt.Fprintf(c.stdout, "rate limited: %d × 429 (raise the merchant's limits)\n", n)
+	}
+	if stats.done.Load() == 0 {
+		return fmt.Errorf("no %s completed", sc.unit)
+	}
+	return nil
+}
+
+// createBenchSession creates a checkout session under the idempotency key order (also its external order id).
+func createBenchSession(ctx context.Context, a apiClient, order, hookURL string, out any) error {
+	body := map[string]any{
+		"external_order_id": order, "amount": 1999, "currency": "USD",
+		"success_url": "https://shop.example/ok", "cancel_url": "https://shop.example/cancel",
+	}
+	if hookURL != "" {
+		body["webhook_url"] = hookURL
+	}
+	if out == nil {
+		out = &struct{}{}
+	}
+	return a.doKey(ctx, http.MethodPost, "/api/v1/checkout-sessions", order, body, out)
+}
+
+// lifecycleScenario authorizes a card payment, captures it and refunds it, each call with its own idempotency key.
+func lifecycleScenario(a apiClient, runID string) benchScenario {
+	card := map[string]any{"number": "4242424242424242", "cardholder_name": "Bench Customer", "exp_month": 12, "exp_year": 2035, "cvv": "123"}
+	return benchScenario{unit: "lifecycles", steps: []string{"authorize", "capture", "refund", "whole lifecycle"},
+		run: func(ctx context.Context, n int64) ([]time.Duration, error) {
+			key := fmt.Sprintf("bench-%s-%d", runID, n)
+			var p struct {
+				ID string `json:"id"`
+			}
+			t0 := time.Now()
+			if err := a.doKey(ctx, http.MethodPost, "/api/v1/payments/authorize", key+"-a",
+				map[string]any{"amount": 1999, "currency": "USD", "card": card, "customer": map[string]any{"email": "bench@example.com"}}, &p); err != nil {
+				return nil, err
+			}
+			t1 := time.Now()
+			if err := a.doKey(ctx, http.MethodPost, "/api/v1/payments/"+p.ID+"/capture", key+"-c", map[string]any{"amount": 1999}, &struct{}{}); err != nil {
+				return nil, err
+			}
+			t2 := time.Now()
+			if err := a.doKey(ctx, http.MethodPost, "/api/v1/refunds", key+"-r", map[string]any{"payment_id": p.ID, "amount": 1999}, &struct{}{}); err != nil {
+				return nil, err
+			}
+			t3 := time.Now()
+			return []time.Duration{t1.Sub(t0), t2.Sub(t1), t3.Sub(t2), t3.Sub(t0)}, nil
+		}}
+}
+
+// checkoutScenario is a customer's whole checkout: create a session with a webhook_url on a receiver it runs, pay it
+// through the hosted page's form, and wait for the signed payment.succeeded. stop closes the receiver.
+func checkoutScenario(a apiClient, runID string) (benchScenario, func(), error) {
 	var waiting sync.Map // session id → chan time.Time
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		return err
+		return benchScenario{}, nil, err
 	}
 	recv := &http.Server{ReadHeaderTimeout: 5 * time.Second, Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var ev struct {
@@ -112,103 +290,46 @@ func (c *cli) bench(ctx context.Context, a apiClient, duration time.Duration, co
 		w.WriteHeader(http.StatusNoContent)
 	})}
 	go recv.Serve(ln) //nolint:errcheck
-	defer recv.Close()
 	hookURL := "http://" + ln.Addr().String() + "/webhooks"
-
-	run := make([]byte, 4)
-	rand.Read(run)
-	runID := hex.EncodeToString(run)
-	stats := &benchStats{errors: map[string]int{}}
-	var completed atomic.Int64
 	noRedirect := &http.Client{Timeout: 30 * time.Second, Transport: a.http.Transport,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	ctx, cancel := context.WithTimeout(ctx, duration)
-	defer cancel()
-	start := time.Now()
-	var wg sync.WaitGroup
-	var seq atomic.Int64
-	for range concurrency {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for ctx.Err() == nil {
-				n := seq.Add(1)
-				order := fmt.Sprintf("bench-%s-%d", runID, n)
-				t0 := time.Now()
-				var s struct {
-					ID          string `json:"id"`
-					CheckoutURL string `json:"checkout_url"`
-				}
-				err := a.do(ctx, http.MethodPost, "/api/v1/checkout-sessions", map[string]any{
-					"external_order_id": order, "amount": 1999, "currency": "USD", "idempotency_key": order,
-					"success_url": "https://shop.example/ok", "cancel_url": "https://shop.example/cancel", "webhook_url": hookURL,
-				}, &s)
-				if err != nil {
-					if ctx.Err() == nil {
-						stats.fail("create: " + firstWords(err.Error()))
-						if strings.Contains(err.Error(), "429") {
-							time.Sleep(100 * time.Millisecond) // rate limited: raise the merchant's limits for a bench
-						}
-					}
-					continue
-				}
-				t1 := time.Now()
-				ch := make(chan time.Time, 1)
-				waiting.Store(s.ID, ch)
-				form := url.Values{"number": {"4242424242424242"}, "exp": {"12 / 35"}, "cvv": {"123"}, "name": {"Bench Customer"}}
-				req, _ := http.NewRequestWithContext(ctx, http.MethodPost, strings.TrimSuffix(a.server, "/")+"/checkout/"+s.ID+"/pay", strings.NewReader(form.Encode()))
-				req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-				req.Header.Set("Sec-Fetch-Site", "same-origin")
-				resp, err := noRedirect.Do(req)
-				if err != nil || resp.StatusCode != http.StatusSeeOther {
-					if resp != nil {
-						resp.Body.Close()
-						stats.fail(fmt.Sprintf("pay: HTTP %d", resp.StatusCode))
-					} else if ctx.Err() == nil {
-						stats.fail("pay: " + firstWords(err.Error()))
-					}
-					waiting.Delete(s.ID)
-					continue
-				}
-				io.Copy(io.Discard, resp.Body) //nolint:errcheck
-				resp.Body.Close()
-				t2 := time.Now()
-				select {
-				case t3 := <-ch:
-					stats.mu.Lock()
-					stats.create = append(stats.create, t1.Sub(t0))
-					stats.pay = append(stats.pay, t2.Sub(t1))
-					stats.webhook = append(stats.webhook, t3.Sub(t2))
-					stats.total = append(stats.total, t3.Sub(t0))
-					stats.mu.Unlock()
-					completed.Add(1)
-				case <-time.After(30 * time.Second):
-					stats.fail("webhook: not received within 30 s")
-				case <-ctx.Done():
-				}
-				waiting.Delete(s.ID)
-			}
-		}()
+	run := func(ctx context.Context, n int64) ([]time.Duration, error) {
+		t0 := time.Now()
+		var s struct {
+			ID string `json:"id"`
+		}
+		if err := createBenchSession(ctx, a, fmt.Sprintf("bench-%s-%d", runID, n), hookURL, &s); err != nil {
+			return nil, err
+		}
+		t1 := time.Now()
+		ch := make(chan time.Time, 1)
+		waiting.Store(s.ID, ch)
+		defer waiting.Delete(s.ID)
+		form := url.Values{"number": {"4242424242424242"}, "exp": {"12 / 35"}, "cvv": {"123"}, "name": {"Bench Customer"}}
+		req, _ := http.NewRequestWithContext(ctx, http.MethodPost, strings.TrimSuffix(a.server, "/")+"/checkout/"+s.ID+"/pay", strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Sec-Fetch-Site", "same-origin")
+		resp, err := noRedirect.Do(req)
+		if err != nil {
+			return nil, fmt.Errorf("pay: %w", err)
+		}
+		io.Copy(io.Discard, resp.Body) //nolint:errcheck
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusSeeOther {
+			return nil, fmt.Errorf("pay: HTTP %d", resp.StatusCode)
+		}
+		t2 := time.Now()
+		select {
+		case t3 := <-ch:
+			return []time.Duration{t1.Sub(t0), t2.Sub(t1), t3.Sub(t2), t3.Sub(t0)}, nil
+		case <-time.After(30 * time.Second):
+			return nil, errors.New("webhook: not received within 30 s")
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
 	}
-	wg.Wait()
-	elapsed := time.Since(start)
-	fmt.Fprintf(c.stdout, "completed payments: %d in %s = %.1f/s (%d customers)\n", completed.Load(), elapsed.Round(time.Millisecond),
-		float64(completed.Load())/elapsed.Seconds(), concurrency)
-	fmt.Fprintf(c.stdout, "%-28s %10s %10s %10s\n", "step", "p50", "p99", "p999")
-	for _, row := range []struct {
-		name string
-		d    []time.Duration
-	}{{"create session", stats.create}, {"pay (hosted page form)", stats.pay}, {"webhook received after pay", stats.webhook}, {"whole checkout", stats.total}} {
-		fmt.Fprintf(c.stdout, "%-28s %10s %10s %10s\n", row.name, percentile(row.d, .5).Round(10*time.Microsecond),
-			percentile(row.d, .99).Round(10*time.Microsecond), percentile(row.d, .999).Round(10*time.Microsecond))
-	}
-	for what, n := range stats.errors {
-		fmt.Fprintf(c.stdout, "errors: %d × %s\n", n, what)
-	}
-	if completed.Load() == 0 {
-		return errors.New("no payment completed")
-	}
-	return nil
+	return benchScenario{unit: "checkouts", steps: []string{"create session", "pay (hosted page form)", "webhook received after pay", "whole checkout"}, run: run},
+		func() { recv.Close() }, nil
 }
 
 func firstWords(s string) string {

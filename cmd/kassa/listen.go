@@ -24,6 +24,11 @@ type apiClient struct {
 }
 
 func (a apiClient) do(ctx context.Context, method, path string, body any, out any) error {
+	return a.doKey(ctx, method, path, "", body, out)
+}
+
+// doKey is do with an Idempotency-Key header (none when key is empty).
+func (a apiClient) doKey(ctx context.Context, method, path, key string, body any, out any) error {
 	var r io.Reader
 	if body != nil {
 		b, err := json.Marshal(body)
@@ -37,6 +42,9 @@ func (a apiClient) do(ctx context.Context, method, path string, body any, out an
 		return err
 	}
 	req.Header.Set("Authorization", "Bearer "+a.key)
+	if key != "" {
+		req.Header.Set("Idempotency-Key", key)
+	}
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
