@@ -335,22 +335,35 @@ func Assess(in Input, s Settings) Assessment {
 	return a
 }
 
+// CountLimit is where the store stops counting attempts: no rule's limit is above it (the largest, an IP's attempts
+// in a day, is 200), so a count that reached it decides the same as any larger one, and reading it costs the same
+// however long the card's or IP's history.
+const CountLimit = 250
+
 // velocity compares earlier attempts with full limits per minute, hour and day and half limits per minute and hour
 // (0 = none) and describes the busiest window that crossed a limit.
 func velocity(c Counts, minute, hour, day, halfMinute, halfHour int, subject string) (full, half bool, message string) {
 	switch {
 	case c.Minute >= minute:
-		return true, false, fmt.Sprintf("%d earlier attempts %s in the last minute", c.Minute, subject)
+		return true, false, attempts(c.Minute, subject, "minute")
 	case c.Hour >= hour:
-		return true, false, fmt.Sprintf("%d earlier attempts %s in the last hour", c.Hour, subject)
+		return true, false, attempts(c.Hour, subject, "hour")
 	case c.Day >= day:
-		return true, false, fmt.Sprintf("%d earlier attempts %s in the last 24 hours", c.Day, subject)
+		return true, false, attempts(c.Day, subject, "24 hours")
 	case halfMinute > 0 && c.Minute >= halfMinute:
-		return false, true, fmt.Sprintf("%d earlier attempts %s in the last minute", c.Minute, subject)
+		return false, true, attempts(c.Minute, subject, "minute")
 	case halfHour > 0 && c.Hour >= halfHour:
-		return false, true, fmt.Sprintf("%d earlier attempts %s in the last hour", c.Hour, subject)
+		return false, true, attempts(c.Hour, subject, "hour")
 	}
 	return false, false, ""
+}
+
+// attempts describes n earlier attempts in a window ("at least" once n reached CountLimit).
+func attempts(n int, subject, window string) string {
+	if n >= CountLimit {
+		return fmt.Sprintf("at least %d earlier attempts %s in the last %s", CountLimit, subject, window)
+	}
+	return fmt.Sprintf("%d earlier attempts %s in the last %s", n, subject, window)
 }
 
 func blockLabel(k BlockKind) string {

@@ -32,6 +32,8 @@ func TestEachRuleInIsolation(t *testing.T) {
 			"2 earlier attempts with this card in the last minute"},
 		{"ip velocity", Input{IP: Counts{Minute: 10, Hour: 10, Day: 10}}, RuleIPVelocity, 40,
 			"10 earlier attempts from this IP address in the last minute"},
+		{"ip velocity at the count limit", Input{IP: Counts{Day: CountLimit}}, RuleIPVelocity, 40,
+			"at least 250 earlier attempts from this IP address in the last 24 hours"},
 		{"ip velocity half", Input{IP: Counts{Hour: 20, Day: 20}}, RuleIPVelocity, 20,
 			"20 earlier attempts from this IP address in the last hour"},
 		{"email velocity", Input{Email: Counts{Hour: 10, Day: 10}}, RuleEmailVelocity, 20,

@@ -53,7 +53,8 @@ func (g *Gateway) assessFraud(ctx context.Context, tx store.Tx, p *payment.Payme
 func (g *Gateway) fraudInput(ctx context.Context, q store.Queries, p payment.Payment, card vault.Card) (fraud.Input, error) {
 	now := g.Now()
 	k := store.AttemptKey{MerchantID: p.MerchantID, Livemode: p.Livemode, MinuteAgo: now.Add(-time.Minute), HourAgo: now.Add(-time.Hour),
-		DayAgo: now.Add(-24 * time.Hour), AmountsSince: now.Add(-typicalAmountWindow), AmountsLimit: typicalAmountSample}
+		DayAgo: now.Add(-24 * time.Hour), AmountsSince: now.Add(-typicalAmountWindow), AmountsLimit: typicalAmountSample,
+		CountLimit: fraud.CountLimit}
 	in := fraud.Input{Amount: p.Amount, SandboxFraudCard: !p.Livemode && card.Number == SandboxFraudCard}
 	a := store.Attempt{CardFingerprint: p.CardFingerprint, ClientIP: p.ClientIP, Email: strings.ToLower(p.CustomerEmail), Currency: p.Currency}
 	a.BIN = card.Number

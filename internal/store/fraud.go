@@ -52,4 +52,6 @@ type AttemptKey struct {
 	// AmountsSince and AmountsLimit bound the recent amounts read (none without a limit).
 	AmountsSince time.Time
 	AmountsLimit int
+	// CountLimit is where every count stops (0: none), so that its cost is bounded whatever the history.
+	CountLimit int
 }

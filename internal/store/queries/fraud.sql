@@ -5,38 +5,50 @@
 -- last minute, hour and day; the distinct cards seen from its IP in the last hour (and whether its own card is among
 -- them); the declines of any of them in the last day; the amounts of the merchant's recent successful payments in
 -- the currency (the typical amount is their median); and the blocklist entries the card, e-mail, IP or BIN match.
--- Each count is a range scan of an index; an empty IP or e-mail counts and matches nothing.
+-- Each count is a range scan of an index that stops at count_limit rows (no rule looks further), so its cost does not
+-- grow with a busy card's or IP's history; an empty IP or e-mail counts and matches nothing.
 -- name: CountAttemptSignals :one
 SELECT
-       CAST((SELECT COUNT(*) FROM payments s1 WHERE s1.merchant_id = sqlc.arg(merchant_id) AND s1.livemode = sqlc.arg(livemode)
-        AND s1.card_fingerprint = sqlc.arg(card_fingerprint) AND s1.created_at >= sqlc.arg(minute_ago)) AS BIGINT) AS card_minute,
-       CAST((SELECT COUNT(*) FROM payments s2 WHERE s2.merchant_id = sqlc.arg(merchant_id) AND s2.livemode = sqlc.arg(livemode)
-        AND s2.card_fingerprint = sqlc.arg(card_fingerprint) AND s2.created_at >= sqlc.arg(hour_ago)) AS BIGINT) AS card_hour,
-       CAST((SELECT COUNT(*) FROM payments s3 WHERE s3.merchant_id = sqlc.arg(merchant_id) AND s3.livemode = sqlc.arg(livemode)
-        AND s3.card_fingerprint = sqlc.arg(card_fingerprint) AND s3.created_at >= sqlc.arg(day_ago)) AS BIGINT) AS card_day,
-       CAST((SELECT COUNT(*) FROM payments s4 WHERE s4.merchant_id = sqlc.arg(merchant_id) AND s4.livemode = sqlc.arg(livemode)
-        AND s4.client_ip = CAST(sqlc.arg(client_ip) AS TEXT) AND CAST(sqlc.arg(client_ip) AS TEXT) <> '' AND s4.created_at >= sqlc.arg(minute_ago)) AS BIGINT) AS ip_minute,
-       CAST((SELECT COUNT(*) FROM payments s5 WHERE s5.merchant_id = sqlc.arg(merchant_id) AND s5.livemode = sqlc.arg(livemode)
-        AND s5.client_ip = CAST(sqlc.arg(client_ip) AS TEXT) AND CAST(sqlc.arg(client_ip) AS TEXT) <> '' AND s5.created_at >= sqlc.arg(hour_ago)) AS BIGINT) AS ip_hour,
-       CAST((SELECT COUNT(*) FROM payments s6 WHERE s6.merchant_id = sqlc.arg(merchant_id) AND s6.livemode = sqlc.arg(livemode)
-        AND s6.client_ip = CAST(sqlc.arg(client_ip) AS TEXT) AND CAST(sqlc.arg(client_ip) AS TEXT) <> '' AND s6.created_at >= sqlc.arg(day_ago)) AS BIGINT) AS ip_day,
-       CAST((SELECT COUNT(*) FROM payments s7 WHERE s7.merchant_id = sqlc.arg(merchant_id) AND s7.livemode = sqlc.arg(livemode)
-        AND s7.customer_email = CAST(sqlc.arg(email) AS TEXT) AND CAST(sqlc.arg(email) AS TEXT) <> '' AND s7.created_at >= sqlc.arg(minute_ago)) AS BIGINT) AS email_minute,
-       CAST((SELECT COUNT(*) FROM payments s8 WHERE s8.merchant_id = sqlc.arg(merchant_id) AND s8.livemode = sqlc.arg(livemode)
-        AND s8.customer_email = CAST(sqlc.arg(email) AS TEXT) AND CAST(sqlc.arg(email) AS TEXT) <> '' AND s8.created_at >= sqlc.arg(hour_ago)) AS BIGINT) AS email_hour,
-       CAST((SELECT COUNT(*) FROM payments s9 WHERE s9.merchant_id = sqlc.arg(merchant_id) AND s9.livemode = sqlc.arg(livemode)
-        AND s9.customer_email = CAST(sqlc.arg(email) AS TEXT) AND CAST(sqlc.arg(email) AS TEXT) <> '' AND s9.created_at >= sqlc.arg(day_ago)) AS BIGINT) AS email_day,
+       CAST((SELECT COUNT(*) FROM (SELECT 1 FROM payments s1 WHERE s1.merchant_id = sqlc.arg(merchant_id) AND s1.livemode = sqlc.arg(livemode)
+        AND s1.card_fingerprint = sqlc.arg(card_fingerprint) AND s1.created_at >= sqlc.arg(minute_ago)
+        LIMIT CAST(sqlc.arg(count_limit) AS BIGINT)) c1) AS BIGINT) AS card_minute,
+       CAST((SELECT COUNT(*) FROM (SELECT 1 FROM payments s2 WHERE s2.merchant_id = sqlc.arg(merchant_id) AND s2.livemode = sqlc.arg(livemode)
+        AND s2.card_fingerprint = sqlc.arg(card_fingerprint) AND s2.created_at >= sqlc.arg(hour_ago)
+        LIMIT CAST(sqlc.arg(count_limit) AS BIGINT)) c2) AS BIGINT) AS card_hour,
+       CAST((SELECT COUNT(*) FROM (SELECT 1 FROM payments s3 WHERE s3.merchant_id = sqlc.arg(merchant_id) AND s3.livemode = sqlc.arg(livemode)
+        AND s3.card_fingerprint = sqlc.arg(card_fingerprint) AND s3.created_at >= sqlc.arg(day_ago)
+        LIMIT CAST(sqlc.arg(count_limit) AS BIGINT)) c3) AS BIGINT) AS card_day,
+       CAST((SELECT COUNT(*) FROM (SELECT 1 FROM payments s4 WHERE s4.merchant_id = sqlc.arg(merchant_id) AND s4.livemode = sqlc.arg(livemode)
+        AND s4.client_ip = CAST(sqlc.arg(client_ip) AS TEXT) AND CAST(sqlc.arg(client_ip) AS TEXT) <> '' AND s4.created_at >= sqlc.arg(minute_ago)
+        LIMIT CAST(sqlc.arg(count_limit) AS BIGINT)) c4) AS BIGINT) AS ip_minute,
+       CAST((SELECT COUNT(*) FROM (SELECT 1 FROM payments s5 WHERE s5.merchant_id = sqlc.arg(merchant_id) AND s5.livemode = sqlc.arg(livemode)
+        AND s5.client_ip = CAST(sqlc.arg(client_ip) AS TEXT) AND CAST(sqlc.arg(client_ip) AS TEXT) <> '' AND s5.created_at >= sqlc.arg(hour_ago)
+        LIMIT CAST(sqlc.arg(count_limit) AS BIGINT)) c5) AS BIGINT) AS ip_hour,
+       CAST((SELECT COUNT(*) FROM (SELECT 1 FROM payments s6 WHERE s6.merchant_id = sqlc.arg(merchant_id) AND s6.livemode = sqlc.arg(livemode)
+        AND s6.client_ip = CAST(sqlc.arg(client_ip) AS TEXT) AND CAST(sqlc.arg(client_ip) AS TEXT) <> '' AND s6.created_at >= sqlc.arg(day_ago)
+        LIMIT CAST(sqlc.arg(count_limit) AS BIGINT)) c6) AS BIGINT) AS ip_day,
+       CAST((SELECT COUNT(*) FROM (SELECT 1 FROM payments s7 WHERE s7.merchant_id = sqlc.arg(merchant_id) AND s7.livemode = sqlc.arg(livemode)
+        AND s7.customer_email = CAST(sqlc.arg(email) AS TEXT) AND CAST(sqlc.arg(email) AS TEXT) <> '' AND s7.created_at >= sqlc.arg(minute_ago)
+        LIMIT CAST(sqlc.arg(count_limit) AS BIGINT)) c7) AS BIGINT) AS email_minute,
+       CAST((SELECT COUNT(*) FROM (SELECT 1 FROM payments s8 WHERE s8.merchant_id = sqlc.arg(merchant_id) AND s8.livemode = sqlc.arg(livemode)
+        AND s8.customer_email = CAST(sqlc.arg(email) AS TEXT) AND CAST(sqlc.arg(email) AS TEXT) <> '' AND s8.created_at >= sqlc.arg(hour_ago)
+        LIMIT CAST(sqlc.arg(count_limit) AS BIGINT)) c8) AS BIGINT) AS email_hour,
+       CAST((SELECT COUNT(*) FROM (SELECT 1 FROM payments s9 WHERE s9.merchant_id = sqlc.arg(merchant_id) AND s9.livemode = sqlc.arg(livemode)
+        AND s9.customer_email = CAST(sqlc.arg(email) AS TEXT) AND CAST(sqlc.arg(email) AS TEXT) <> '' AND s9.created_at >= sqlc.arg(day_ago)
+        LIMIT CAST(sqlc.arg(count_limit) AS BIGINT)) c9) AS BIGINT) AS email_day,
        CAST((SELECT COUNT(DISTINCT s10.card_fingerprint) FROM payments s10 WHERE s10.merchant_id = sqlc.arg(merchant_id)
         AND s10.livemode = sqlc.arg(livemode) AND s10.client_ip = CAST(sqlc.arg(client_ip) AS TEXT) AND CAST(sqlc.arg(client_ip) AS TEXT) <> '' AND s10.card_fingerprint <> ''
         AND s10.created_at >= sqlc.arg(hour_ago)) AS BIGINT) AS ip_cards,
-       CAST((SELECT COUNT(*) FROM payments s11 WHERE s11.merchant_id = sqlc.arg(merchant_id) AND s11.livemode = sqlc.arg(livemode)
+       CAST((SELECT COUNT(*) FROM (SELECT 1 FROM payments s11 WHERE s11.merchant_id = sqlc.arg(merchant_id) AND s11.livemode = sqlc.arg(livemode)
         AND s11.client_ip = CAST(sqlc.arg(client_ip) AS TEXT) AND CAST(sqlc.arg(client_ip) AS TEXT) <> '' AND s11.card_fingerprint = sqlc.arg(card_fingerprint)
-        AND s11.created_at >= sqlc.arg(hour_ago)) AS BIGINT) AS ip_this_card,
-       CAST((SELECT COUNT(*) FROM payments s12 WHERE s12.merchant_id = sqlc.arg(merchant_id) AND s12.livemode = sqlc.arg(livemode)
+        AND s11.created_at >= sqlc.arg(hour_ago)
+        LIMIT CAST(sqlc.arg(count_limit) AS BIGINT)) c11) AS BIGINT) AS ip_this_card,
+       CAST((SELECT COUNT(*) FROM (SELECT 1 FROM payments s12 WHERE s12.merchant_id = sqlc.arg(merchant_id) AND s12.livemode = sqlc.arg(livemode)
         AND s12.status = 'failed' AND s12.created_at >= sqlc.arg(day_ago)
         AND ((sqlc.arg(card_fingerprint) <> '' AND s12.card_fingerprint = sqlc.arg(card_fingerprint))
           OR (CAST(sqlc.arg(client_ip) AS TEXT) <> '' AND s12.client_ip = CAST(sqlc.arg(client_ip) AS TEXT))
-          OR (CAST(sqlc.arg(email) AS TEXT) <> '' AND s12.customer_email = CAST(sqlc.arg(email) AS TEXT)))) AS BIGINT) AS declines,
+          OR (CAST(sqlc.arg(email) AS TEXT) <> '' AND s12.customer_email = CAST(sqlc.arg(email) AS TEXT)))
+        LIMIT CAST(sqlc.arg(count_limit) AS BIGINT)) c12) AS BIGINT) AS declines,
        CAST(COALESCE((SELECT string_agg(CAST(recent.amount AS TEXT), ',') FROM (SELECT s13.amount FROM payments s13
         WHERE s13.merchant_id = sqlc.arg(merchant_id) AND s13.livemode = sqlc.arg(livemode) AND s13.currency = CAST(sqlc.arg(currency) AS TEXT)
           AND s13.status IN ('authorized', 'captured', 'partially_refunded', 'refunded') AND s13.created_at >= sqlc.arg(amounts_since)

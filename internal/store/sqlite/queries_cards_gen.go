@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -183,11 +184,15 @@ func (s queries) CountAttemptSignals(ctx context.Context, k store.AttemptKey, a 
 		}
 		return a.BIN[:n]
 	}
+	countLimit := int64(k.CountLimit)
+	if countLimit <= 0 {
+		countLimit = math.MaxInt64
+	}
 	r, err := s.q.CountAttemptSignals(ctx, litedb.CountAttemptSignalsParams{
 		MerchantID: k.MerchantID, Livemode: k.Livemode, CardFingerprint: a.CardFingerprint, ClientIp: a.ClientIP, Email: a.Email,
 		MinuteAgo: ts(k.MinuteAgo), HourAgo: ts(k.HourAgo), DayAgo: ts(k.DayAgo),
 		Currency: a.Currency, AmountsSince: ts(k.AmountsSince), AmountsLimit: int64(k.AmountsLimit),
-		BlockIp: a.BlockIP, Bin6: bin(6), Bin7: bin(7), Bin8: bin(8),
+		BlockIp: a.BlockIP, Bin6: bin(6), Bin7: bin(7), Bin8: bin(8), CountLimit: countLimit,
 	})
 	if err != nil {
 		return store.AttemptSignals{}, mapErr(err)

@@ -15,48 +15,59 @@ import (
 const countAttemptSignals = `-- name: CountAttemptSignals :one
 
 SELECT
-       CAST((SELECT COUNT(*) FROM payments s1 WHERE s1.merchant_id = ?1 AND s1.livemode = ?2
-        AND s1.card_fingerprint = ?3 AND s1.created_at >= ?4) AS BIGINT) AS card_minute,
-       CAST((SELECT COUNT(*) FROM payments s2 WHERE s2.merchant_id = ?1 AND s2.livemode = ?2
-        AND s2.card_fingerprint = ?3 AND s2.created_at >= ?5) AS BIGINT) AS card_hour,
-       CAST((SELECT COUNT(*) FROM payments s3 WHERE s3.merchant_id = ?1 AND s3.livemode = ?2
-        AND s3.card_fingerprint = ?3 AND s3.created_at >= ?6) AS BIGINT) AS card_day,
-       CAST((SELECT COUNT(*) FROM payments s4 WHERE s4.merchant_id = ?1 AND s4.livemode = ?2
-        AND s4.client_ip = CAST(?7 AS TEXT) AND CAST(?7 AS TEXT) <> '' AND s4.created_at >= ?4) AS BIGINT) AS ip_minute,
-       CAST((SELECT COUNT(*) FROM payments s5 WHERE s5.merchant_id = ?1 AND s5.livemode = ?2
-        AND s5.client_ip = CAST(?7 AS TEXT) AND CAST(?7 AS TEXT) <> '' AND s5.created_at >= ?5) AS BIGINT) AS ip_hour,
-       CAST((SELECT COUNT(*) FROM payments s6 WHERE s6.merchant_id = ?1 AND s6.livemode = ?2
-        AND s6.client_ip = CAST(?7 AS TEXT) AND CAST(?7 AS TEXT) <> '' AND s6.created_at >= ?6) AS BIGINT) AS ip_day,
-       CAST((SELECT COUNT(*) FROM payments s7 WHERE s7.merchant_id = ?1 AND s7.livemode = ?2
-        AND s7.customer_email = CAST(?8 AS TEXT) AND CAST(?8 AS TEXT) <> '' AND s7.created_at >= ?4) AS BIGINT) AS email_minute,
-       CAST((SELECT COUNT(*) FROM payments s8 WHERE s8.merchant_id = ?1 AND s8.livemode = ?2
-        AND s8.customer_email = CAST(?8 AS TEXT) AND CAST(?8 AS TEXT) <> '' AND s8.created_at >= ?5) AS BIGINT) AS email_hour,
-       CAST((SELECT COUNT(*) FROM payments s9 WHERE s9.merchant_id = ?1 AND s9.livemode = ?2
-        AND s9.customer_email = CAST(?8 AS TEXT) AND CAST(?8 AS TEXT) <> '' AND s9.created_at >= ?6) AS BIGINT) AS email_day,
+       CAST((SELECT COUNT(*) FROM (SELECT 1 FROM payments s1 WHERE s1.merchant_id = ?1 AND s1.livemode = ?2
+        AND s1.card_fingerprint = ?3 AND s1.created_at >= ?4
+        LIMIT CAST(?5 AS BIGINT)) c1) AS BIGINT) AS card_minute,
+       CAST((SELECT COUNT(*) FROM (SELECT 1 FROM payments s2 WHERE s2.merchant_id = ?1 AND s2.livemode = ?2
+        AND s2.card_fingerprint = ?3 AND s2.created_at >= ?6
+        LIMIT CAST(?5 AS BIGINT)) c2) AS BIGINT) AS card_hour,
+       CAST((SELECT COUNT(*) FROM (SELECT 1 FROM payments s3 WHERE s3.merchant_id = ?1 AND s3.livemode = ?2
+        AND s3.card_fingerprint = ?3 AND s3.created_at >= ?7
+        LIMIT CAST(?5 AS BIGINT)) c3) AS BIGINT) AS card_day,
+       CAST((SELECT COUNT(*) FROM (SELECT 1 FROM payments s4 WHERE s4.merchant_id = ?1 AND s4.livemode = ?2
+        AND s4.client_ip = CAST(?8 AS TEXT) AND CAST(?8 AS TEXT) <> '' AND s4.created_at >= ?4
+        LIMIT CAST(?5 AS BIGINT)) c4) AS BIGINT) AS ip_minute,
+       CAST((SELECT COUNT(*) FROM (SELECT 1 FROM payments s5 WHERE s5.merchant_id = ?1 AND s5.livemode = ?2
+        AND s5.client_ip = CAST(?8 AS TEXT) AND CAST(?8 AS TEXT) <> '' AND s5.created_at >= ?6
+        LIMIT CAST(?5 AS BIGINT)) c5) AS BIGINT) AS ip_hour,
+       CAST((SELECT COUNT(*) FROM (SELECT 1 FROM payments s6 WHERE s6.merchant_id = ?1 AND s6.livemode = ?2
+        AND s6.client_ip = CAST(?8 AS TEXT) AND CAST(?8 AS TEXT) <> '' AND s6.created_at >= ?7
+        LIMIT CAST(?5 AS BIGINT)) c6) AS BIGINT) AS ip_day,
+       CAST((SELECT COUNT(*) FROM (SELECT 1 FROM payments s7 WHERE s7.merchant_id = ?1 AND s7.livemode = ?2
+        AND s7.customer_email = CAST(?9 AS TEXT) AND CAST(?9 AS TEXT) <> '' AND s7.created_at >= ?4
+        LIMIT CAST(?5 AS BIGINT)) c7) AS BIGINT) AS email_minute,
+       CAST((SELECT COUNT(*) FROM (SELECT 1 FROM payments s8 WHERE s8.merchant_id = ?1 AND s8.livemode = ?2
+        AND s8.customer_email = CAST(?9 AS TEXT) AND CAST(?9 AS TEXT) <> '' AND s8.created_at >= ?6
+        LIMIT CAST(?5 AS BIGINT)) c8) AS BIGINT) AS email_hour,
+       CAST((SELECT COUNT(*) FROM (SELECT 1 FROM payments s9 WHERE s9.merchant_id = ?1 AND s9.livemode = ?2
+        AND s9.customer_email = CAST(?9 AS TEXT) AND CAST(?9 AS TEXT) <> '' AND s9.created_at >= ?7
+        LIMIT CAST(?5 AS BIGINT)) c9) AS BIGINT) AS email_day,
        CAST((SELECT COUNT(DISTINCT s10.card_fingerprint) FROM payments s10 WHERE s10.merchant_id = ?1
-        AND s10.livemode = ?2 AND s10.client_ip = CAST(?7 AS TEXT) AND CAST(?7 AS TEXT) <> '' AND s10.card_fingerprint <> ''
-        AND s10.created_at >= ?5) AS BIGINT) AS ip_cards,
-       CAST((SELECT COUNT(*) FROM payments s11 WHERE s11.merchant_id = ?1 AND s11.livemode = ?2
-        AND s11.client_ip = CAST(?7 AS TEXT) AND CAST(?7 AS TEXT) <> '' AND s11.card_fingerprint = ?3
-        AND s11.created_at >= ?5) AS BIGINT) AS ip_this_card,
-       CAST((SELECT COUNT(*) FROM payments s12 WHERE s12.merchant_id = ?1 AND s12.livemode = ?2
-        AND s12.status = 'failed' AND s12.created_at >= ?6
+        AND s10.livemode = ?2 AND s10.client_ip = CAST(?8 AS TEXT) AND CAST(?8 AS TEXT) <> '' AND s10.card_fingerprint <> ''
+        AND s10.created_at >= ?6) AS BIGINT) AS ip_cards,
+       CAST((SELECT COUNT(*) FROM (SELECT 1 FROM payments s11 WHERE s11.merchant_id = ?1 AND s11.livemode = ?2
+        AND s11.client_ip = CAST(?8 AS TEXT) AND CAST(?8 AS TEXT) <> '' AND s11.card_fingerprint = ?3
+        AND s11.created_at >= ?6
+        LIMIT CAST(?5 AS BIGINT)) c11) AS BIGINT) AS ip_this_card,
+       CAST((SELECT COUNT(*) FROM (SELECT 1 FROM payments s12 WHERE s12.merchant_id = ?1 AND s12.livemode = ?2
+        AND s12.status = 'failed' AND s12.created_at >= ?7
         AND ((?3 <> '' AND s12.card_fingerprint = ?3)
-          OR (CAST(?7 AS TEXT) <> '' AND s12.client_ip = CAST(?7 AS TEXT))
-          OR (CAST(?8 AS TEXT) <> '' AND s12.customer_email = CAST(?8 AS TEXT)))) AS BIGINT) AS declines,
+          OR (CAST(?8 AS TEXT) <> '' AND s12.client_ip = CAST(?8 AS TEXT))
+          OR (CAST(?9 AS TEXT) <> '' AND s12.customer_email = CAST(?9 AS TEXT)))
+        LIMIT CAST(?5 AS BIGINT)) c12) AS BIGINT) AS declines,
        CAST(COALESCE((SELECT string_agg(CAST(recent.amount AS TEXT), ',') FROM (SELECT s13.amount FROM payments s13
-        WHERE s13.merchant_id = ?1 AND s13.livemode = ?2 AND s13.currency = CAST(?9 AS TEXT)
-          AND s13.status IN ('authorized', 'captured', 'partially_refunded', 'refunded') AND s13.created_at >= ?10
-        ORDER BY s13.id DESC LIMIT CAST(?11 AS BIGINT)) recent), '') AS TEXT) AS recent_amounts,
+        WHERE s13.merchant_id = ?1 AND s13.livemode = ?2 AND s13.currency = CAST(?10 AS TEXT)
+          AND s13.status IN ('authorized', 'captured', 'partially_refunded', 'refunded') AND s13.created_at >= ?11
+        ORDER BY s13.id DESC LIMIT CAST(?12 AS BIGINT)) recent), '') AS TEXT) AS recent_amounts,
        CAST((SELECT COUNT(*) FROM fraud_blocklist b1 WHERE b1.merchant_id = ?1 AND b1.livemode = ?2
         AND b1.kind = 'card_fingerprint' AND b1.value = ?3 AND ?3 <> '') AS BIGINT) AS blocked_card,
        CAST((SELECT COUNT(*) FROM fraud_blocklist b2 WHERE b2.merchant_id = ?1 AND b2.livemode = ?2
-        AND b2.kind = 'email' AND b2.value = CAST(?8 AS TEXT) AND CAST(?8 AS TEXT) <> '') AS BIGINT) AS blocked_email,
+        AND b2.kind = 'email' AND b2.value = CAST(?9 AS TEXT) AND CAST(?9 AS TEXT) <> '') AS BIGINT) AS blocked_email,
        CAST((SELECT COUNT(*) FROM fraud_blocklist b3 WHERE b3.merchant_id = ?1 AND b3.livemode = ?2
-        AND b3.kind = 'ip' AND b3.value = CAST(?12 AS TEXT) AND CAST(?12 AS TEXT) <> '') AS BIGINT) AS blocked_ip,
+        AND b3.kind = 'ip' AND b3.value = CAST(?13 AS TEXT) AND CAST(?13 AS TEXT) <> '') AS BIGINT) AS blocked_ip,
        CAST(COALESCE((SELECT string_agg(b4.value, ',') FROM fraud_blocklist b4 WHERE b4.merchant_id = ?1
         AND b4.livemode = ?2 AND b4.kind = 'bin'
-        AND (b4.value = CAST(?13 AS TEXT) OR b4.value = CAST(?14 AS TEXT) OR b4.value = CAST(?15 AS TEXT))), '') AS TEXT) AS blocked_bins
+        AND (b4.value = CAST(?14 AS TEXT) OR b4.value = CAST(?15 AS TEXT) OR b4.value = CAST(?16 AS TEXT))), '') AS TEXT) AS blocked_bins
 `
 
 type CountAttemptSignalsParams struct {
@@ -64,6 +75,7 @@ type CountAttemptSignalsParams struct {
 	Livemode        bool
 	CardFingerprint string
 	MinuteAgo       time.Time
+	CountLimit      int64
 	HourAgo         time.Time
 	DayAgo          time.Time
 	ClientIp        string
@@ -103,13 +115,15 @@ type CountAttemptSignalsRow struct {
 // last minute, hour and day; the distinct cards seen from its IP in the last hour (and whether its own card is among
 // them); the declines of any of them in the last day; the amounts of the merchant's recent successful payments in
 // the currency (the typical amount is their median); and the blocklist entries the card, e-mail, IP or BIN match.
-// Each count is a range scan of an index; an empty IP or e-mail counts and matches nothing.
+// Each count is a range scan of an index that stops at count_limit rows (no rule looks further), so its cost does not
+// grow with a busy card's or IP's history; an empty IP or e-mail counts and matches nothing.
 func (q *Queries) CountAttemptSignals(ctx context.Context, arg CountAttemptSignalsParams) (CountAttemptSignalsRow, error) {
 	row := q.db.QueryRowContext(ctx, countAttemptSignals,
 		arg.MerchantID,
 		arg.Livemode,
 		arg.CardFingerprint,
 		arg.MinuteAgo,
+		arg.CountLimit,
 		arg.HourAgo,
 		arg.DayAgo,
 		arg.ClientIp,
