@@ -4,11 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/kassapay/kassa/internal/store/dbtype"
 )
 
 // deferrable names the statements a transaction may hold back instead of sending at once: inserts whose only
@@ -54,6 +57,21 @@ func statementName(sql string) string {
 	}
 	name, _, _ := strings.Cut(rest, " ")
 	return name
+}
+
+// heldArgs copies the byte slices among a held-back statement's arguments: it is encoded only when sent, and the
+// caller may reuse its buffers once the call has returned.
+func heldArgs(args []any) []any {
+	out := slices.Clone(args)
+	for i, a := range out {
+		switch v := a.(type) {
+		case []byte:
+			out[i] = slices.Clone(v)
+		case dbtype.JSON:
+			out[i] = dbtype.JSON(slices.Clone(v))
+		}
+	}
+	return out
 }
 
 type queued struct {
@@ -137,11 +155,11 @@ func (t *pipeTx) Exec(ctx context.Context, sql string, args ...any) (pgconn.Comm
 	name := statementName(sql)
 	t.settings = t.settings || settingsWrites[name]
 	if deferrable[name] {
-		t.pending = append(t.pending, queued{sql: sql, args: args})
+		t.pending = append(t.pending, queued{sql: sql, args: heldArgs(args)})
 		return pgconn.CommandTag{}, nil
 	}
 	if heldUpdates[name] {
-		t.pending = append(t.pending, queued{sql: oneRow(sql), args: args, one: name})
+		t.pending = append(t.pending, queued{sql: oneRow(sql), args: heldArgs(args), one: name})
 		return pgconn.NewCommandTag("UPDATE 1"), nil
 	}
 	if t.begun && len(t.pending) == 0 {

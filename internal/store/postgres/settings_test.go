@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/kassapay/kassa/internal/store/dbtype"
 )
 
 // TestSettingsWritesAreKnown reads every query and checks that each one that writes a table the settings cache
@@ -52,5 +54,16 @@ func TestSettingsWritesAreKnown(t *testing.T) {
 		if !slices.Contains(writers, name) {
 			t.Errorf("settingsWrites names %s, which writes none of %v", name, cachedTables)
 		}
+	}
+}
+
+// TestHeldArgsAreCopies: a held-back statement is encoded when it is sent, after its caller may have reused the
+// buffers it passed.
+func TestHeldArgsAreCopies(t *testing.T) {
+	raw, data := []byte("abc"), dbtype.JSON(`{"a":1}`)
+	held := heldArgs([]any{raw, data, "text", 7})
+	raw[0], data[2] = 'X', 'X'
+	if string(held[0].([]byte)) != "abc" || string(held[1].(dbtype.JSON)) != `{"a":1}` || held[2] != "text" || held[3] != 7 {
+		t.Errorf("held arguments changed with the caller's buffers: %q", held)
 	}
 }
