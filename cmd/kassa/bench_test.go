@@ -49,7 +49,7 @@ func TestBench(t *testing.T) {
 		if !progress.MatchString(out) {
 			t.Errorf("%s: no progress line:\n%s", tc.scenario, out)
 		}
-		if strings.Contains(out, "errors: ") || strings.Contains(out, "429") && !strings.Contains(out, "0 × 429") {
+		if strings.Contains(out, "errors: ") || strings.Contains(out, "rate limited: ") || strings.Contains(out, "warning: Kassa answers 429") {
 			t.Errorf("%s: errors or 429s with raised limits:\n%s", tc.scenario, out)
 		}
 	}

@@ -100,9 +100,10 @@ var _ pgx.Tx = (*pipeTx)(nil)
 
 var errNested = errors.New("postgres: nested transactions are not supported")
 
-// batch returns a batch that begins the transaction if it has not begun and sends every held-back statement, and
-// how many results of it precede the caller's statements.
-func (t *pipeTx) batch() (*pgx.Batch, int) {
+// send sends, in one batch and one round trip, BEGIN if the transaction has not begun, every held-back statement,
+// and then qs; it reads the results of all but qs, which the caller reads (and then closes the batch). When a
+// held-back statement failed, the batch is closed and its error returned.
+func (t *pipeTx) send(ctx context.Context, qs ...*pgx.QueuedQuery) (pgx.BatchResults, error) {
 	b := &pgx.Batch{}
 	if !t.begun {
 		b.Queue("begin")
@@ -110,73 +111,53 @@ func (t *pipeTx) batch() (*pgx.Batch, int) {
 	for _, q := range t.pending {
 		b.Queue(q.sql, q.args...)
 	}
-	return b, b.Len()
-}
-
-// sendPrefix reads the results of the begin and held-back statements of a batch that has been sent.
-func (t *pipeTx) sendPrefix(br pgx.BatchResults, n int) error {
-	pending := t.pending
+	prefix, pending := b.Len(), t.pending
+	b.QueuedQueries = append(b.QueuedQueries, qs...)
+	br := t.conn.SendBatch(ctx, b)
 	t.begun, t.pending = true, nil
-	for i := range n {
+	for i := range prefix {
 		if _, err := br.Exec(); err != nil {
+			br.Close()
 			var pgErr *pgconn.PgError
-			if j := i - (n - len(pending)); j >= 0 && pending[j].one != "" && errors.As(err, &pgErr) && pgErr.Code == "22012" {
-				return fmt.Errorf("%w: %s", errHeldUpdate, pending[j].one)
+			if j := i - (prefix - len(pending)); j >= 0 && pending[j].one != "" && errors.As(err, &pgErr) && pgErr.Code == "22012" {
+				return nil, fmt.Errorf("%w: %s", errHeldUpdate, pending[j].one)
 			}
-			return err
+			return nil, err
 		}
 	}
-	return nil
+	return br, nil
 }
 
-// flush sends what is held back, if anything, in one round trip.
-func (t *pipeTx) flush(ctx context.Context) error {
-	if t.closed {
-		return pgx.ErrTxClosed
-	}
-	if t.begun && len(t.pending) == 0 {
-		return nil
-	}
-	b, n := t.batch()
-	br := t.conn.SendBatch(ctx, b)
-	err := t.sendPrefix(br, n)
-	if cerr := br.Close(); err == nil {
-		err = cerr
-	}
-	return err
-}
+// direct reports whether a statement can go alone: the transaction has begun and holds nothing back.
+func (t *pipeTx) direct() bool { return t.begun && len(t.pending) == 0 }
 
-// Exec implements pgx.Tx: a deferrable statement is held back (its command tag is empty); any other goes now,
-// with what is held back.
+// Exec implements pgx.Tx: a deferrable statement or held update is held back (a held update answers "1 row");
+// any other goes now, with what is held back.
 func (t *pipeTx) Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error) {
 	if t.closed {
 		return pgconn.CommandTag{}, pgx.ErrTxClosed
 	}
 	name := statementName(sql)
 	t.settings = t.settings || settingsWrites[name]
-	if deferrable[name] {
+	switch {
+	case deferrable[name]:
 		t.pending = append(t.pending, queued{sql: sql, args: heldArgs(args)})
 		return pgconn.CommandTag{}, nil
-	}
-	if heldUpdates[name] {
+	case heldUpdates[name]:
 		t.pending = append(t.pending, queued{sql: oneRow(sql), args: heldArgs(args), one: name})
 		return pgconn.NewCommandTag("UPDATE 1"), nil
-	}
-	if t.begun && len(t.pending) == 0 {
+	case t.direct():
 		return t.conn.Exec(ctx, sql, args...)
 	}
-	b, n := t.batch()
-	b.Queue(sql, args...)
-	br := t.conn.SendBatch(ctx, b)
-	defer br.Close()
-	if err := t.sendPrefix(br, n); err != nil {
+	br, err := t.send(ctx, &pgx.QueuedQuery{SQL: sql, Arguments: args})
+	if err != nil {
 		return pgconn.CommandTag{}, err
 	}
 	tag, err := br.Exec()
-	if err != nil {
-		return tag, err
+	if cerr := br.Close(); err == nil {
+		err = cerr
 	}
-	return tag, br.Close()
+	return tag, err
 }
 
 // Query implements pgx.Tx, sending what is held back with the query.
@@ -185,14 +166,11 @@ func (t *pipeTx) Query(ctx context.Context, sql string, args ...any) (pgx.Rows, 
 		return nil, pgx.ErrTxClosed
 	}
 	t.settings = t.settings || settingsWrites[statementName(sql)]
-	if t.begun && len(t.pending) == 0 {
+	if t.direct() {
 		return t.conn.Query(ctx, sql, args...)
 	}
-	b, n := t.batch()
-	b.Queue(sql, args...)
-	br := t.conn.SendBatch(ctx, b)
-	if err := t.sendPrefix(br, n); err != nil {
-		br.Close()
+	br, err := t.send(ctx, &pgx.QueuedQuery{SQL: sql, Arguments: args})
+	if err != nil {
 		return nil, err
 	}
 	rows, err := br.Query()
@@ -217,11 +195,8 @@ func (t *pipeTx) SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults {
 	if t.closed {
 		return errBatch{pgx.ErrTxClosed}
 	}
-	all, n := t.batch()
-	all.QueuedQueries = append(all.QueuedQueries, b.QueuedQueries...)
-	br := t.conn.SendBatch(ctx, all)
-	if err := t.sendPrefix(br, n); err != nil {
-		br.Close()
+	br, err := t.send(ctx, b.QueuedQueries...)
+	if err != nil {
 		return errBatch{err}
 	}
 	return br
@@ -229,8 +204,17 @@ func (t *pipeTx) SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults {
 
 // CopyFrom implements pgx.Tx.
 func (t *pipeTx) CopyFrom(ctx context.Context, table pgx.Identifier, cols []string, src pgx.CopyFromSource) (int64, error) {
-	if err := t.flush(ctx); err != nil {
-		return 0, err
+	if t.closed {
+		return 0, pgx.ErrTxClosed
+	}
+	if !t.direct() {
+		br, err := t.send(ctx)
+		if err != nil {
+			return 0, err
+		}
+		if err := br.Close(); err != nil {
+			return 0, err
+		}
 	}
 	return t.conn.CopyFrom(ctx, table, cols, src)
 }
@@ -262,16 +246,13 @@ func (t *pipeTx) Commit(ctx context.Context) error {
 	if t.settings {
 		defer t.cache.forget()
 	}
-	b, n := t.batch()
-	b.Queue("commit")
-	br := t.conn.SendBatch(ctx, b)
-	err := t.sendPrefix(br, n)
 	var tag pgconn.CommandTag
+	br, err := t.send(ctx, &pgx.QueuedQuery{SQL: "commit"})
 	if err == nil {
 		tag, err = br.Exec()
-	}
-	if cerr := br.Close(); err == nil {
-		err = cerr
+		if cerr := br.Close(); err == nil {
+			err = cerr
+		}
 	}
 	t.closed = true
 	if err != nil {

@@ -120,18 +120,22 @@ func (c *settingsCache) reset(live bool) {
 	clear(c.entries)
 }
 
-// through returns the value under key, reading and keeping it on a miss.
-func through[T any](c *settingsCache, key, merchantID string, read func() (T, error)) (T, error) {
+// through returns the value under key, reading and keeping it on a miss; owner names the merchant whose change
+// drops it.
+func through[T any](c *settingsCache, key string, owner func(T) string, read func() (T, error)) (T, error) {
 	v, gen, ok := c.get(key)
 	if ok {
 		return v.(T), nil
 	}
 	fresh, err := read()
 	if err == nil {
-		c.put(gen, key, merchantID, fresh)
+		c.put(gen, key, owner(fresh), fresh)
 	}
 	return fresh, err
 }
+
+// of names a merchant known before the read.
+func of[T any](merchantID string) func(T) string { return func(T) string { return merchantID } }
 
 func modeKey(kind, merchantID string, livemode bool) string {
 	return kind + "|" + merchantID + "|" + strconv.FormatBool(livemode)
@@ -224,30 +228,24 @@ type cachedReads struct {
 }
 
 func (r cachedReads) apiKey(ctx context.Context, hash string) (merchant.APIKey, error) {
-	v, gen, ok := r.cache.get("key|" + hash)
-	if ok {
-		return v.(merchant.APIKey), nil
-	}
-	k, err := r.q.GetAPIKeyByHash(ctx, hash)
-	if err == nil {
-		r.cache.put(gen, "key|"+hash, k.MerchantID, k) // dropped with its merchant
-	}
-	return k, err
+	return through(r.cache, "key|"+hash, func(k merchant.APIKey) string { return k.MerchantID }, func() (merchant.APIKey, error) {
+		return r.q.GetAPIKeyByHash(ctx, hash)
+	})
 }
 
 func (r cachedReads) merchant(ctx context.Context, id string) (merchant.Merchant, error) {
-	return through(r.cache, "merchant|"+id, id, func() (merchant.Merchant, error) { return r.q.GetMerchant(ctx, id) })
+	return through(r.cache, "merchant|"+id, of[merchant.Merchant](id), func() (merchant.Merchant, error) { return r.q.GetMerchant(ctx, id) })
 }
 
 func (r cachedReads) profiles(ctx context.Context, merchantID string, livemode bool) ([]merchant.PaymentProfile, error) {
-	ps, err := through(r.cache, modeKey("profiles", merchantID, livemode), merchantID, func() ([]merchant.PaymentProfile, error) {
+	ps, err := through(r.cache, modeKey("profiles", merchantID, livemode), of[[]merchant.PaymentProfile](merchantID), func() ([]merchant.PaymentProfile, error) {
 		return r.q.ListPaymentProfiles(ctx, merchantID, livemode)
 	})
 	return slices.Clone(ps), err
 }
 
 func (r cachedReads) rules(ctx context.Context, merchantID string, livemode bool) (store.RoutingRules, error) {
-	rr, err := through(r.cache, modeKey("rules", merchantID, livemode), merchantID, func() (store.RoutingRules, error) {
+	rr, err := through(r.cache, modeKey("rules", merchantID, livemode), of[store.RoutingRules](merchantID), func() (store.RoutingRules, error) {
 		return r.q.GetRoutingRules(ctx, merchantID, livemode)
 	})
 	rr.Rules = slices.Clone(rr.Rules)
@@ -255,7 +253,7 @@ func (r cachedReads) rules(ctx context.Context, merchantID string, livemode bool
 }
 
 func (r cachedReads) endpoints(ctx context.Context, merchantID string, livemode bool) ([]webhook.Endpoint, error) {
-	es, err := through(r.cache, modeKey("endpoints", merchantID, livemode), merchantID, func() ([]webhook.Endpoint, error) {
+	es, err := through(r.cache, modeKey("endpoints", merchantID, livemode), of[[]webhook.Endpoint](merchantID), func() ([]webhook.Endpoint, error) {
 		return r.q.ListEnabledWebhookEndpoints(ctx, merchantID, livemode)
 	})
 	return slices.Clone(es), err

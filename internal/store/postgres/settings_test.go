@@ -20,6 +20,7 @@ func TestSettingsWritesAreKnown(t *testing.T) {
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no queries found: %v", err)
 	}
+	byID := regexp.MustCompile(`(?s)^\S+ :execrows\s+UPDATE \w+\s.*\sWHERE id = sqlc\.arg\(id\);\s*(--[^\n]*\n\s*)*$`) // the next query's comment may follow
 	write := regexp.MustCompile(`(?i)\b(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+(\w+)`)
 	var writers []string
 	for _, f := range files {
@@ -47,6 +48,10 @@ func TestSettingsWritesAreKnown(t *testing.T) {
 			}
 			if deferrable[name] && (kind != ":exec" || settingsWrites[name]) {
 				t.Errorf("%s is held back but is %s or changes a cached setting", name, kind)
+			}
+			// A held update changes one row by its primary key, which the transaction holds.
+			if heldUpdates[name] && (kind != ":execrows" || !byID.MatchString(q) || settingsWrites[name]) {
+				t.Errorf("%s is a held update but is not an UPDATE by id (:execrows)", name)
 			}
 		}
 	}
