@@ -19,7 +19,8 @@ import (
 // answer). A held-back statement goes to the server with the next statement that needs an answer, or with
 // COMMIT, in one round trip; if it fails, that statement or the commit fails and the transaction rolls back, so
 // nothing of it is kept. Inserts whose conflict means something to the caller (a dashboard user's e-mail, an
-// idempotency claim) and every statement that returns rows or a row count are sent at once.
+// idempotency claim) and every statement that returns rows or a row count, the held updates (heldUpdates) aside,
+// are sent at once.
 var deferrable = map[string]bool{
 	"InsertEvent":           true,
 	"InsertLedgerLine":      true,
