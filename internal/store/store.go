@@ -427,4 +427,7 @@ type Options struct {
 	// connection makes once per query text. Tests and benchmarks assert and report it (docs/benchmarks.md). SQLite
 	// runs in the process and ignores it.
 	RoundTrips *atomic.Int64
+	// Statements, when set, sees the text and arguments of every statement the store's queries send (on
+	// PostgreSQL the job queue's too): tests that check query plans EXPLAIN what it saw.
+	Statements func(query string, args []any)
 }

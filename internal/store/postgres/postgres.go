@@ -67,8 +67,8 @@ func Open(ctx context.Context, url string, opts store.Options) (*Store, error) {
 		// timeout lets a retry in.
 		cfg.ConnConfig.RuntimeParams["lock_timeout"] = "30s"
 	}
-	if opts.RoundTrips != nil {
-		cfg.ConnConfig.Tracer = roundTripCounter{n: opts.RoundTrips}
+	if opts.RoundTrips != nil || opts.Statements != nil {
+		cfg.ConnConfig.Tracer = tracer{n: opts.RoundTrips, observe: opts.Statements}
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
@@ -105,25 +105,40 @@ func Open(ctx context.Context, url string, opts store.Options) (*Store, error) {
 	return s, nil
 }
 
-// roundTripCounter counts the round trips of every connection of the pool (store.Options.RoundTrips).
-type roundTripCounter struct{ n *atomic.Int64 }
+// tracer counts the round trips of every connection of the pool (store.Options.RoundTrips) and shows each
+// statement to store.Options.Statements.
+type tracer struct {
+	n       *atomic.Int64
+	observe func(query string, args []any)
+}
 
 // TraceQueryStart counts a statement; pgxpool's health pings bypass the tracer.
-func (c roundTripCounter) TraceQueryStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceQueryStartData) context.Context {
-	c.n.Add(1)
+func (c tracer) TraceQueryStart(ctx context.Context, _ *pgx.Conn, d pgx.TraceQueryStartData) context.Context {
+	if c.n != nil {
+		c.n.Add(1)
+	}
+	if c.observe != nil {
+		c.observe(d.SQL, d.Args)
+	}
 	return ctx
 }
 
-func (roundTripCounter) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
+func (tracer) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
 
-func (c roundTripCounter) TraceBatchStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceBatchStartData) context.Context {
-	c.n.Add(1)
+func (c tracer) TraceBatchStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceBatchStartData) context.Context {
+	if c.n != nil {
+		c.n.Add(1)
+	}
 	return ctx
 }
 
-func (roundTripCounter) TraceBatchQuery(context.Context, *pgx.Conn, pgx.TraceBatchQueryData) {}
+func (c tracer) TraceBatchQuery(_ context.Context, _ *pgx.Conn, d pgx.TraceBatchQueryData) {
+	if c.observe != nil {
+		c.observe(d.SQL, d.Args)
+	}
+}
 
-func (roundTripCounter) TraceBatchEnd(context.Context, *pgx.Conn, pgx.TraceBatchEndData) {}
+func (tracer) TraceBatchEnd(context.Context, *pgx.Conn, pgx.TraceBatchEndData) {}
 
 // Pool exposes the connection pool (tests and benchmarks).
 func (s *Store) Pool() *pgxpool.Pool { return s.pool }

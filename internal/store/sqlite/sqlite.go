@@ -35,8 +35,9 @@ var migrations embed.FS
 // Store is the SQLite store.
 type Store struct {
 	queries
-	db   *sql.DB
-	jobs store.RiverJobs[*sql.Tx]
+	db    *sql.DB
+	stmts *stmtCache
+	jobs  store.RiverJobs[*sql.Tx]
 }
 
 var _ store.Store = (*Store)(nil)
@@ -93,7 +94,8 @@ func Open(ctx context.Context, path string, opts store.Options) (*Store, error) 
 		defer rows.Close()
 		return store.YieldJobCounts(rows, yield)
 	}}
-	return &Store{queries: queries{q: litedb.New(db)}, db: db, jobs: jobs}, nil
+	stmts := newStmtCache(db, opts.Statements)
+	return &Store{queries: queries{q: litedb.New(cachedDB{stmts})}, db: db, stmts: stmts, jobs: jobs}, nil
 }
 
 // DB exposes the database handle (tests and benchmarks).
@@ -109,7 +111,10 @@ func (s *Store) Jobs() store.Jobs { return s.jobs }
 func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
 
 // Close implements store.Store.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error {
+	s.stmts.close()
+	return s.db.Close()
+}
 
 type tx struct {
 	queries
@@ -127,8 +132,14 @@ func (s *Store) InTx(ctx context.Context, fn func(store.Tx) error) error {
 	if err != nil {
 		return fmt.Errorf("sqlite: begin: %w", mapErr(err))
 	}
-	defer t.Rollback() //nolint:errcheck // after Commit this is a no-op
-	if err := fn(tx{queries: queries{q: litedb.New(t)}, tx: t, jobs: s.jobs}); err != nil {
+	var missed []string
+	defer func() {
+		t.Rollback() //nolint:errcheck // after Commit this is a no-op
+		for _, q := range missed {
+			s.stmts.prepare(context.WithoutCancel(ctx), q) //nolint:errcheck // the next call runs it unprepared again
+		}
+	}()
+	if err := fn(tx{queries: queries{q: litedb.New(cachedTx{s.stmts, t, &missed})}, tx: t, jobs: s.jobs}); err != nil {
 		return err
 	}
 	if err := t.Commit(); err != nil {
