@@ -39,15 +39,6 @@ SET status = sqlc.arg(status), amount_captured = sqlc.arg(amount_captured), amou
     updated_at = sqlc.arg(updated_at)
 WHERE id = sqlc.arg(id);
 
--- name: ListPayments :many
-SELECT * FROM payments
-WHERE merchant_id = sqlc.arg(merchant_id) AND livemode = sqlc.arg(livemode)
-  AND (CAST(sqlc.arg(starting_after) AS TEXT) = '' OR id < CAST(sqlc.arg(starting_after) AS TEXT))
-  AND (CAST(sqlc.arg(status) AS TEXT) = '' OR status = CAST(sqlc.arg(status) AS TEXT))
-  AND (CAST(sqlc.arg(source_id) AS TEXT) = '' OR source_id = CAST(sqlc.arg(source_id) AS TEXT))
-ORDER BY id DESC
-LIMIT CAST(sqlc.arg(row_limit) AS BIGINT);
-
 -- name: InsertTransaction :exec
 INSERT INTO transactions (id, payment_id, merchant_id, livemode, type, status, amount, currency, provider,
                           provider_transaction_id, auth_code, response_code, response_message, created_at, profile_id)

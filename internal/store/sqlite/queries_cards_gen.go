@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/kassapay/kassa/internal/checkout"
+	"github.com/kassapay/kassa/internal/id"
 	"github.com/kassapay/kassa/internal/payment"
 	"github.com/kassapay/kassa/internal/store"
 	"github.com/kassapay/kassa/internal/store/dbtype"
@@ -87,11 +88,35 @@ func (s queries) ListStaleOperations(ctx context.Context, before time.Time, limi
 
 func (s queries) ListCardPayments(ctx context.Context, f store.CardPaymentFilter) ([]payment.Payment, error) {
 	gte, lt := timeRange(f.CreatedGTE, f.CreatedLT)
-	rows, err := s.q.ListPaymentsFiltered(ctx, litedb.ListPaymentsFilteredParams{
-		MerchantID: f.MerchantID, Livemode: f.Livemode, StartingAfter: f.StartingAfter, Status: f.Status,
-		SourceID: f.SourceID, SourceKind: f.SourceKind, CreatedGte: gte, CreatedLt: lt, RowLimit: int64(f.Limit),
-		RowOffset: int64(f.Offset),
-	})
+	idGTE, idLT := "", paymentIDAbove
+	if !f.CreatedGTE.IsZero() {
+		idGTE = id.Floor("pay_", sinceEpoch(f.CreatedGTE))
+	}
+	if !f.CreatedLT.IsZero() {
+		idLT = id.Floor("pay_", sinceEpoch(f.CreatedLT))
+	}
+	if f.StartingAfter != "" && f.StartingAfter < idLT {
+		idLT = f.StartingAfter
+	}
+	p := litedb.ListPaymentsOfStatusParams{
+		MerchantID: f.MerchantID, Livemode: f.Livemode, IDGte: idGTE, IDLt: idLT, Status: f.Status, SourceID: f.SourceID,
+		SourceKind: f.SourceKind, CreatedGte: gte, CreatedLt: lt, RowLimit: int64(f.Limit), RowOffset: int64(f.Offset),
+	}
+	var rows []litedb.Payment
+	var err error
+	switch {
+	case f.SourceID != "":
+		p.Lead = f.SourceID
+		rows, err = s.q.ListPaymentsOfSource(ctx, litedb.ListPaymentsOfSourceParams(p))
+	case f.Status != "":
+		p.Lead = f.Status
+		rows, err = s.q.ListPaymentsOfStatus(ctx, p)
+	default:
+		rows, err = s.q.ListPaymentsFiltered(ctx, litedb.ListPaymentsFilteredParams{
+			MerchantID: p.MerchantID, Livemode: p.Livemode, IDGte: p.IDGte, IDLt: p.IDLt, Status: p.Status, SourceID: p.SourceID,
+			SourceKind: p.SourceKind, CreatedGte: p.CreatedGte, CreatedLt: p.CreatedLt, RowLimit: p.RowLimit, RowOffset: p.RowOffset,
+		})
+	}
 	if err != nil {
 		return nil, mapErr(err)
 	}

@@ -119,14 +119,7 @@ func (s queries) UpdatePayment(ctx context.Context, p payment.Payment) error {
 }
 
 func (s queries) ListPayments(ctx context.Context, f store.PaymentFilter) ([]payment.Payment, error) {
-	rows, err := s.q.ListPayments(ctx, litedb.ListPaymentsParams{
-		MerchantID: f.MerchantID, Livemode: f.Livemode, StartingAfter: f.StartingAfter, Status: f.Status, SourceID: f.SourceID,
-		RowLimit: int64(f.Limit),
-	})
-	if err != nil {
-		return nil, mapErr(err)
-	}
-	return paymentsFromRows(rows), nil
+	return s.ListCardPayments(ctx, store.CardPaymentFilter{PaymentFilter: f})
 }
 
 func (s queries) ListStalePendingPayments(ctx context.Context, before time.Time, limit int) ([]payment.Payment, error) {

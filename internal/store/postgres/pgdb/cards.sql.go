@@ -103,8 +103,7 @@ func (q *Queries) ListExpiredAuthorizations(ctx context.Context, arg ListExpired
 const listPaymentsFiltered = `-- name: ListPaymentsFiltered :many
 SELECT id, merchant_id, livemode, status, method, capture_method, amount, currency, amount_captured, amount_refunded, amount_refunds_pending, payment_method_id, card_brand, card_first6, card_last4, card_exp_month, card_exp_year, customer_email, customer_name, description, metadata, external_order_id, external_invoice_id, source_kind, source_id, provider, provider_transaction_id, scenario, failure_code, failure_message, decline_code, recovery_attempts, created_at, updated_at, card_fingerprint, client_ip, fraud_score, fraud_decision, fraud_reasons, auth_code, response_code, response_message, last_transaction_id, authorized_at, expires_at, captured_at, voided_at, void_reason, operation, operation_id, operation_amount, operation_reason, vpa, profile_id FROM payments
 WHERE merchant_id = $1 AND livemode = $2
-  AND (CAST($3 AS TEXT) = '' OR id < CAST($3 AS TEXT))
-  AND (CAST($4 AS TEXT) = '' OR id > CAST($4 AS TEXT))
+  AND id >= CAST($3 AS TEXT) AND id < CAST($4 AS TEXT)
   AND (CAST($5 AS TEXT) = '' OR status = CAST($5 AS TEXT))
   AND (CAST($6 AS TEXT) = '' OR source_id = CAST($6 AS TEXT))
   AND (CAST($7 AS TEXT) = '' OR source_kind = CAST($7 AS TEXT))
@@ -114,25 +113,259 @@ LIMIT CAST($11 AS BIGINT) OFFSET CAST($10 AS BIGINT)
 `
 
 type ListPaymentsFilteredParams struct {
-	MerchantID    string
-	Livemode      bool
-	StartingAfter string
-	EndingBefore  string
-	Status        string
-	SourceID      string
-	SourceKind    string
-	CreatedGte    time.Time
-	CreatedLt     time.Time
-	RowOffset     int64
-	RowLimit      int64
+	MerchantID string
+	Livemode   bool
+	IDGte      string
+	IDLt       string
+	Status     string
+	SourceID   string
+	SourceKind string
+	CreatedGte time.Time
+	CreatedLt  time.Time
+	RowOffset  int64
+	RowLimit   int64
 }
 
+// The payment list, newest first. The created range and the cursors arrive as an id range (ids carry their
+// creation time: id.Floor), which the (..., id) index walks in order; the exact created range and the other filters are
+// checked on the rows it walks. A status or source filter picks the variant whose index leads with it, so that a
+// rare status among a million payments is found without walking the rest (the adapter picks by the filters set).
 func (q *Queries) ListPaymentsFiltered(ctx context.Context, arg ListPaymentsFilteredParams) ([]Payment, error) {
 	rows, err := q.db.Query(ctx, listPaymentsFiltered,
 		arg.MerchantID,
 		arg.Livemode,
-		arg.StartingAfter,
-		arg.EndingBefore,
+		arg.IDGte,
+		arg.IDLt,
+		arg.Status,
+		arg.SourceID,
+		arg.SourceKind,
+		arg.CreatedGte,
+		arg.CreatedLt,
+		arg.RowOffset,
+		arg.RowLimit,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []Payment
+	for rows.Next() {
+		var i Payment
+		if err := rows.Scan(
+			&i.ID,
+			&i.MerchantID,
+			&i.Livemode,
+			&i.Status,
+			&i.Method,
+			&i.CaptureMethod,
+			&i.Amount,
+			&i.Currency,
+			&i.AmountCaptured,
+			&i.AmountRefunded,
+			&i.AmountRefundsPending,
+			&i.PaymentMethodID,
+			&i.CardBrand,
+			&i.CardFirst6,
+			&i.CardLast4,
+			&i.CardExpMonth,
+			&i.CardExpYear,
+			&i.CustomerEmail,
+			&i.CustomerName,
+			&i.Description,
+			&i.Metadata,
+			&i.ExternalOrderID,
+			&i.ExternalInvoiceID,
+			&i.SourceKind,
+			&i.SourceID,
+			&i.Provider,
+			&i.ProviderTransactionID,
+			&i.Scenario,
+			&i.FailureCode,
+			&i.FailureMessage,
+			&i.DeclineCode,
+			&i.RecoveryAttempts,
+			&i.CreatedAt,
+			&i.UpdatedAt,
+			&i.CardFingerprint,
+			&i.ClientIp,
+			&i.FraudScore,
+			&i.FraudDecision,
+			&i.FraudReasons,
+			&i.AuthCode,
+			&i.ResponseCode,
+			&i.ResponseMessage,
+			&i.LastTransactionID,
+			&i.AuthorizedAt,
+			&i.ExpiresAt,
+			&i.CapturedAt,
+			&i.VoidedAt,
+			&i.VoidReason,
+			&i.Operation,
+			&i.OperationID,
+			&i.OperationAmount,
+			&i.OperationReason,
+			&i.Vpa,
+			&i.ProfileID,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const listPaymentsOfSource = `-- name: ListPaymentsOfSource :many
+SELECT id, merchant_id, livemode, status, method, capture_method, amount, currency, amount_captured, amount_refunded, amount_refunds_pending, payment_method_id, card_brand, card_first6, card_last4, card_exp_month, card_exp_year, customer_email, customer_name, description, metadata, external_order_id, external_invoice_id, source_kind, source_id, provider, provider_transaction_id, scenario, failure_code, failure_message, decline_code, recovery_attempts, created_at, updated_at, card_fingerprint, client_ip, fraud_score, fraud_decision, fraud_reasons, auth_code, response_code, response_message, last_transaction_id, authorized_at, expires_at, captured_at, voided_at, void_reason, operation, operation_id, operation_amount, operation_reason, vpa, profile_id FROM payments
+WHERE merchant_id = $1 AND livemode = $2 AND source_id = CAST($3 AS TEXT)
+  AND id >= CAST($4 AS TEXT) AND id < CAST($5 AS TEXT)
+  AND (CAST($6 AS TEXT) = '' OR status = CAST($6 AS TEXT))
+  AND (CAST($7 AS TEXT) = '' OR source_id = CAST($7 AS TEXT))
+  AND (CAST($8 AS TEXT) = '' OR source_kind = CAST($8 AS TEXT))
+  AND created_at >= $9 AND created_at < $10
+ORDER BY id DESC
+LIMIT CAST($12 AS BIGINT) OFFSET CAST($11 AS BIGINT)
+`
+
+type ListPaymentsOfSourceParams struct {
+	MerchantID string
+	Livemode   bool
+	Lead       string
+	IDGte      string
+	IDLt       string
+	Status     string
+	SourceID   string
+	SourceKind string
+	CreatedGte time.Time
+	CreatedLt  time.Time
+	RowOffset  int64
+	RowLimit   int64
+}
+
+func (q *Queries) ListPaymentsOfSource(ctx context.Context, arg ListPaymentsOfSourceParams) ([]Payment, error) {
+	rows, err := q.db.Query(ctx, listPaymentsOfSource,
+		arg.MerchantID,
+		arg.Livemode,
+		arg.Lead,
+		arg.IDGte,
+		arg.IDLt,
+		arg.Status,
+		arg.SourceID,
+		arg.SourceKind,
+		arg.CreatedGte,
+		arg.CreatedLt,
+		arg.RowOffset,
+		arg.RowLimit,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []Payment
+	for rows.Next() {
+		var i Payment
+		if err := rows.Scan(
+			&i.ID,
+			&i.MerchantID,
+			&i.Livemode,
+			&i.Status,
+			&i.Method,
+			&i.CaptureMethod,
+			&i.Amount,
+			&i.Currency,
+			&i.AmountCaptured,
+			&i.AmountRefunded,
+			&i.AmountRefundsPending,
+			&i.PaymentMethodID,
+			&i.CardBrand,
+			&i.CardFirst6,
+			&i.CardLast4,
+			&i.CardExpMonth,
+			&i.CardExpYear,
+			&i.CustomerEmail,
+			&i.CustomerName,
+			&i.Description,
+			&i.Metadata,
+			&i.ExternalOrderID,
+			&i.ExternalInvoiceID,
+			&i.SourceKind,
+			&i.SourceID,
+			&i.Provider,
+			&i.ProviderTransactionID,
+			&i.Scenario,
+			&i.FailureCode,
+			&i.FailureMessage,
+			&i.DeclineCode,
+			&i.RecoveryAttempts,
+			&i.CreatedAt,
+			&i.UpdatedAt,
+			&i.CardFingerprint,
+			&i.ClientIp,
+			&i.FraudScore,
+			&i.FraudDecision,
+			&i.FraudReasons,
+			&i.AuthCode,
+			&i.ResponseCode,
+			&i.ResponseMessage,
+			&i.LastTransactionID,
+			&i.AuthorizedAt,
+			&i.ExpiresAt,
+			&i.CapturedAt,
+			&i.VoidedAt,
+			&i.VoidReason,
+			&i.Operation,
+			&i.OperationID,
+			&i.OperationAmount,
+			&i.OperationReason,
+			&i.Vpa,
+			&i.ProfileID,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const listPaymentsOfStatus = `-- name: ListPaymentsOfStatus :many
+SELECT id, merchant_id, livemode, status, method, capture_method, amount, currency, amount_captured, amount_refunded, amount_refunds_pending, payment_method_id, card_brand, card_first6, card_last4, card_exp_month, card_exp_year, customer_email, customer_name, description, metadata, external_order_id, external_invoice_id, source_kind, source_id, provider, provider_transaction_id, scenario, failure_code, failure_message, decline_code, recovery_attempts, created_at, updated_at, card_fingerprint, client_ip, fraud_score, fraud_decision, fraud_reasons, auth_code, response_code, response_message, last_transaction_id, authorized_at, expires_at, captured_at, voided_at, void_reason, operation, operation_id, operation_amount, operation_reason, vpa, profile_id FROM payments
+WHERE merchant_id = $1 AND livemode = $2 AND status = CAST($3 AS TEXT)
+  AND id >= CAST($4 AS TEXT) AND id < CAST($5 AS TEXT)
+  AND (CAST($6 AS TEXT) = '' OR status = CAST($6 AS TEXT))
+  AND (CAST($7 AS TEXT) = '' OR source_id = CAST($7 AS TEXT))
+  AND (CAST($8 AS TEXT) = '' OR source_kind = CAST($8 AS TEXT))
+  AND created_at >= $9 AND created_at < $10
+ORDER BY id DESC
+LIMIT CAST($12 AS BIGINT) OFFSET CAST($11 AS BIGINT)
+`
+
+type ListPaymentsOfStatusParams struct {
+	MerchantID string
+	Livemode   bool
+	Lead       string
+	IDGte      string
+	IDLt       string
+	Status     string
+	SourceID   string
+	SourceKind string
+	CreatedGte time.Time
+	CreatedLt  time.Time
+	RowOffset  int64
+	RowLimit   int64
+}
+
+func (q *Queries) ListPaymentsOfStatus(ctx context.Context, arg ListPaymentsOfStatusParams) ([]Payment, error) {
+	rows, err := q.db.Query(ctx, listPaymentsOfStatus,
+		arg.MerchantID,
+		arg.Livemode,
+		arg.Lead,
+		arg.IDGte,
+		arg.IDLt,
 		arg.Status,
 		arg.SourceID,
 		arg.SourceKind,

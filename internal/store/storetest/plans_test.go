@@ -1,0 +1,372 @@
+package storetest
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/kassapay/kassa/internal/id"
+	"github.com/kassapay/kassa/internal/payment"
+	"github.com/kassapay/kassa/internal/store"
+	"github.com/kassapay/kassa/internal/store/postgres"
+	"github.com/kassapay/kassa/internal/store/sqlite"
+)
+
+// millionPayments is how many payments TestPaymentListPlans seeds for one merchant.
+const millionPayments = 1_000_000
+
+// TestPaymentListPlans seeds a million payments of one merchant, spread over a year with a realistic mix of statuses
+// and front doors (and a thousand of another merchant), and checks that every shape of the payment list is planned
+// as an index walk in id order: no full scan, no sort of the matching rows. Each list is the store's own statement,
+// as the adapter sent it (store.Options.Statements), EXPLAINed with its arguments. It logs each list's p50 and p99
+// over 50 calls (docs/benchmarks.md); it asserts only plans, which do not depend on the machine.
+func TestPaymentListPlans(t *testing.T) {
+	for _, b := range Backends() {
+		t.Run(b.Name, func(t *testing.T) {
+			t.Parallel()
+			var mu sync.Mutex
+			var last struct {
+				sql  string
+				args []any
+			}
+			opts := store.Options{Statements: func(q string, args []any) {
+				if strings.HasPrefix(q, "-- name: ListPayments") {
+					mu.Lock()
+					last.sql, last.args = q, slices.Clone(args)
+					mu.Unlock()
+				}
+			}}
+			s := b.Open(t, opts)
+			ctx := context.Background()
+			m, other := NewMerchant(t, s), NewMerchant(t, s)
+			year := Now.AddDate(-1, 0, 0)
+			rng := rand.New(rand.NewPCG(1, 2))
+			var rare payment.Payment // the one payment of a source looked up below
+			seed := func(merchantID string, n int) {
+				tmpl := NewPayment(t, s, merchantID, payment.StatusCaptured, 1999, "USD", year, "", "buyer@example.com", "4242")
+				rows := make([]seedRow, 0, 50_000)
+				flush := func() {
+					if err := insertClones(ctx, s, tmpl.ID, rows); err != nil {
+						t.Fatal(err)
+					}
+					rows = rows[:0]
+				}
+				// In creation order, as payments arrive: each batch appends to the id indexes instead of splitting
+				// pages all over them, which keeps the seed to seconds.
+				span := Now.Sub(year)
+				for i := range n {
+					at := year.Add(time.Duration(float64(span)*float64(i)/float64(n)) + time.Duration(rng.Int64N(int64(span)/int64(n)+1))).Truncate(time.Microsecond)
+					r := seedRow{ID: id.New("pay_", at), CreatedAt: at, Status: string(payment.StatusCaptured), SourceKind: "checkout_session"}
+					r.SourceID = id.New("cs_", at)
+					switch x := rng.IntN(1000); {
+					case x < 5:
+						r.Status = string(payment.StatusVoided) // half a percent: the rare status
+					case x < 40:
+						r.Status = string(payment.StatusFailed)
+					case x < 70:
+						r.Status = string(payment.StatusRefunded)
+					}
+					if rng.IntN(10) < 4 {
+						r.SourceKind, r.SourceID = "direct", ""
+					}
+					if i == n/2 && merchantID == m.ID {
+						rare = payment.Payment{ID: r.ID, SourceID: "cs_looked_up", CreatedAt: at}
+						r.SourceID, r.SourceKind = rare.SourceID, "checkout_session"
+					}
+					rows = append(rows, r)
+					if len(rows) == cap(rows) {
+						flush()
+					}
+				}
+				flush()
+			}
+			start := time.Now()
+			// The secondary indexes are dropped for the seed and made again after it, as a bulk load does: building an
+			// index from a million sorted rows is many times faster than growing it row by row.
+			rebuild := dropIndexes(ctx, t, s)
+			seed(m.ID, millionPayments)
+			seed(other.ID, 1000)
+			rebuild()
+			analyze(ctx, t, s)
+			t.Logf("seeded %d payments in %s", millionPayments+1002, time.Since(start).Round(time.Millisecond))
+
+			base := store.PaymentFilter{MerchantID: m.ID, Page: store.Page{Limit: 21}}
+			lists := []struct {
+				name  string
+				f     store.CardPaymentFilter
+				index string // the index the walk must use (PostgreSQL may walk the primary key for an id range instead)
+			}{
+				{"newest page", store.CardPaymentFilter{PaymentFilter: base}, "payments_list_idx"},
+				{"cursor half way", store.CardPaymentFilter{PaymentFilter: withCursor(base, rare.ID)}, "payments_list_idx"},
+				{"created range of a month, half a year back", store.CardPaymentFilter{PaymentFilter: base,
+					CreatedGTE: Now.AddDate(0, -6, 0), CreatedLT: Now.AddDate(0, -5, 0)}, "payments_list_idx"},
+				{"front door", store.CardPaymentFilter{PaymentFilter: base, SourceKind: "direct"}, "payments_list_idx"},
+				{"offset 10 000", store.CardPaymentFilter{PaymentFilter: base, Offset: 10_000}, "payments_list_idx"},
+				{"rare status", store.CardPaymentFilter{PaymentFilter: withStatus(base, string(payment.StatusVoided))}, "payments_status_idx"},
+				{"rare status in a month", store.CardPaymentFilter{PaymentFilter: withStatus(base, string(payment.StatusVoided)),
+					CreatedGTE: Now.AddDate(0, -6, 0), CreatedLT: Now.AddDate(0, -5, 0)}, "payments_status_idx"},
+				{"one source", store.CardPaymentFilter{PaymentFilter: withSource(base, rare.SourceID)}, "payments_source_idx"},
+			}
+			for _, l := range lists {
+				var took []time.Duration
+				var got []payment.Payment
+				for range 50 {
+					t0 := time.Now()
+					var err error
+					if got, err = s.ListCardPayments(ctx, l.f); err != nil {
+						t.Fatalf("%s: %v", l.name, err)
+					}
+					took = append(took, time.Since(t0))
+				}
+				if len(got) == 0 {
+					t.Errorf("%s: no payments", l.name)
+				}
+				mu.Lock()
+				q, args := last.sql, last.args
+				mu.Unlock()
+				plan := explain(ctx, t, s, q, args)
+				slices.Sort(took)
+				t.Logf("%-45s %3d rows  p50 %8s  p99 %8s  plan: %s", l.name, len(got), took[len(took)/2].Round(10*time.Microsecond),
+					took[len(took)*99/100].Round(10*time.Microsecond), strings.Join(strings.Fields(plan), " "))
+				walksIDs := l.index == "payments_list_idx" && strings.Contains(plan, "Index Scan Backward using payments_pkey")
+				if !strings.Contains(plan, l.index) && !walksIDs {
+					t.Errorf("%s: the plan does not walk %s:\n%s", l.name, l.index, plan)
+				}
+				for _, bad := range []string{"TEMP B-TREE", "Sort", "Seq Scan", "SCAN payments\n"} {
+					if strings.Contains(plan+"\n", bad) {
+						t.Errorf("%s: the plan has %q:\n%s", l.name, bad, plan)
+					}
+				}
+			}
+		})
+	}
+}
+
+func withCursor(f store.PaymentFilter, after string) store.PaymentFilter {
+	f.StartingAfter = after
+	return f
+}
+func withStatus(f store.PaymentFilter, status string) store.PaymentFilter {
+	f.Status = status
+	return f
+}
+func withSource(f store.PaymentFilter, source string) store.PaymentFilter {
+	f.SourceID = source
+	return f
+}
+
+// seedRow is what differs between the seeded copies of a payment.
+type seedRow struct {
+	ID         string    `json:"id"`
+	CreatedAt  time.Time `json:"created_at"`
+	Status     string    `json:"status"`
+	SourceID   string    `json:"source_id"`
+	SourceKind string    `json:"source_kind"`
+}
+
+// insertClones inserts one copy of the payment tmpl per row, in one statement: the database copies the template's
+// other columns, so the seed keeps up with the schema.
+func insertClones(ctx context.Context, s store.Store, tmpl string, rows []seedRow) error {
+	switch s := s.(type) {
+	case *sqlite.Store:
+		cols, err := sqliteColumns(ctx, s)
+		if err != nil {
+			return err
+		}
+		// modernc writes times as "2006-01-02 15:04:05.999999999-07:00" (the DSN's _time_format=sqlite).
+		type row struct {
+			seedRow
+			At string `json:"at"`
+		}
+		out := make([]row, len(rows))
+		for i, r := range rows {
+			out[i] = row{r, r.CreatedAt.UTC().Format("2006-01-02 15:04:05.999999999-07:00")}
+		}
+		doc, _ := json.Marshal(out)
+		sel := cloneSelect(cols, map[string]string{
+			"id": "json_extract(j.value, '$.id')", "created_at": "json_extract(j.value, '$.at')",
+			"updated_at": "json_extract(j.value, '$.at')", "status": "json_extract(j.value, '$.status')",
+			"source_id": "json_extract(j.value, '$.source_id')", "source_kind": "json_extract(j.value, '$.source_kind')",
+		})
+		conn, err := s.DB().Conn(ctx)
+		if err != nil {
+			return err
+		}
+		defer conn.Close()
+		// A page cache that holds the indexes being filled (256 MB; the default is 2 MB).
+		if _, err := conn.ExecContext(ctx, "PRAGMA cache_size = -262144"); err != nil {
+			return err
+		}
+		_, err = conn.ExecContext(ctx, "INSERT INTO payments ("+strings.Join(cols, ", ")+") SELECT "+sel+
+			" FROM payments AS t, json_each(?) AS j WHERE t.id = ?", string(doc), tmpl)
+		return err
+	case *postgres.Store:
+		cols, err := pgColumns(ctx, s)
+		if err != nil {
+			return err
+		}
+		doc, _ := json.Marshal(rows)
+		sel := cloneSelect(cols, map[string]string{
+			"id": "j.id", "created_at": "j.created_at", "updated_at": "j.created_at", "status": "j.status",
+			"source_id": "j.source_id", "source_kind": "j.source_kind",
+		})
+		_, err = s.Pool().Exec(ctx, "INSERT INTO payments ("+strings.Join(cols, ", ")+") SELECT "+sel+
+			" FROM payments AS t, jsonb_to_recordset($1::jsonb) AS j(id TEXT, created_at TIMESTAMPTZ, status TEXT, source_id TEXT, source_kind TEXT)"+
+			" WHERE t.id = $2", string(doc), tmpl)
+		return err
+	}
+	return fmt.Errorf("unknown store %T", s)
+}
+
+func cloneSelect(cols []string, replace map[string]string) string {
+	sel := make([]string, len(cols))
+	for i, c := range cols {
+		if r, ok := replace[c]; ok {
+			sel[i] = r
+		} else {
+			sel[i] = "t." + c
+		}
+	}
+	return strings.Join(sel, ", ")
+}
+
+func sqliteColumns(ctx context.Context, s *sqlite.Store) ([]string, error) {
+	rows, err := s.DB().QueryContext(ctx, "SELECT name FROM pragma_table_info('payments') ORDER BY cid")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var cols []string
+	for rows.Next() {
+		var c string
+		if err := rows.Scan(&c); err != nil {
+			return nil, err
+		}
+		cols = append(cols, c)
+	}
+	return cols, rows.Err()
+}
+
+func pgColumns(ctx context.Context, s *postgres.Store) ([]string, error) {
+	rows, err := s.Pool().Query(ctx, "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'payments' ORDER BY ordinal_position")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var cols []string
+	for rows.Next() {
+		var c string
+		if err := rows.Scan(&c); err != nil {
+			return nil, err
+		}
+		cols = append(cols, c)
+	}
+	return cols, rows.Err()
+}
+
+// dropIndexes drops the payments table's secondary indexes (those no constraint needs) and returns what makes them
+// again, from their own definitions.
+func dropIndexes(ctx context.Context, t *testing.T, s store.Store) func() {
+	t.Helper()
+	type index struct{ name, def string }
+	var idx []index
+	var exec func(string) error
+	switch s := s.(type) {
+	case *sqlite.Store:
+		rows, err := s.DB().QueryContext(ctx, "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'payments' AND sql IS NOT NULL")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rows.Next() {
+			var i index
+			if err := rows.Scan(&i.name, &i.def); err != nil {
+				t.Fatal(err)
+			}
+			idx = append(idx, i)
+		}
+		rows.Close()
+		exec = func(q string) error { _, err := s.DB().ExecContext(ctx, q); return err }
+	case *postgres.Store:
+		rows, err := s.Pool().Query(ctx, `SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema()
+			AND tablename = 'payments' AND indexname NOT IN (SELECT conname FROM pg_constraint WHERE conrelid = 'payments'::regclass)`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rows.Next() {
+			var i index
+			if err := rows.Scan(&i.name, &i.def); err != nil {
+				t.Fatal(err)
+			}
+			idx = append(idx, i)
+		}
+		rows.Close()
+		exec = func(q string) error { _, err := s.Pool().Exec(ctx, q); return err }
+	}
+	if len(idx) < 5 {
+		t.Fatalf("payments has %d secondary indexes; the query that finds them is wrong", len(idx))
+	}
+	for _, i := range idx {
+		if err := exec("DROP INDEX " + i.name); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return func() {
+		for _, i := range idx {
+			if err := exec(i.def); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+}
+
+// analyze refreshes PostgreSQL's statistics, as autovacuum would after a bulk insert. SQLite plans without
+// statistics, as Kassa runs it.
+func analyze(ctx context.Context, t *testing.T, s store.Store) {
+	if pg, ok := s.(*postgres.Store); ok {
+		if _, err := pg.Pool().Exec(ctx, "ANALYZE payments"); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// explain returns the plan of one statement with its arguments.
+func explain(ctx context.Context, t *testing.T, s store.Store, q string, args []any) string {
+	t.Helper()
+	var lines []string
+	switch s := s.(type) {
+	case *sqlite.Store:
+		rows, err := s.DB().QueryContext(ctx, "EXPLAIN QUERY PLAN "+q, args...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id, parent, unused int
+			var detail string
+			if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+				t.Fatal(err)
+			}
+			lines = append(lines, detail)
+		}
+	case *postgres.Store:
+		rows, err := s.Pool().Query(ctx, "EXPLAIN "+q, args...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var line string
+			if err := rows.Scan(&line); err != nil {
+				t.Fatal(err)
+			}
+			lines = append(lines, line)
+		}
+	}
+	return strings.Join(lines, "\n")
+}
