@@ -61,6 +61,7 @@ func (c *cli) open(ctx context.Context, serving bool) (*env, error) {
 	var st store.Store
 	switch cfg.Dialect() {
 	case "postgres":
+		opts.River.FetchPollInterval = jobs.ListenPollInterval
 		st, err = postgres.Open(ctx, cfg.DatabaseURL, opts)
 	default:
 		st, err = sqlite.Open(ctx, cfg.SQLitePath(), opts)

@@ -195,6 +195,12 @@ func Periodic() []*river.PeriodicJob {
 	}
 }
 
+// ListenPollInterval is how often a producer looks for jobs on PostgreSQL, where an insert wakes it at once by
+// LISTEN/NOTIFY (the scheduler's moves of retried and delayed jobs too): polling there only covers a notification
+// lost with a dropped connection, and an idle instance costs the database a few statements a second, not dozens.
+// Config's own interval (50 ms) is SQLite's, which has no notifications and polls in process.
+const ListenPollInterval = 5 * time.Second
+
 // Config returns River's configuration for an instance. With work false the client only inserts jobs (API-only
 // instances and CLI commands). The Workers bundle is filled by Register before the client starts.
 func Config(workers *river.Workers, work bool, logger *slog.Logger) *river.Config {
