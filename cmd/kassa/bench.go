@@ -30,7 +30,7 @@ func (c *cli) benchCmd() *cobra.Command {
 	var a apiClient
 	var o benchOptions
 	cmd := &cobra.Command{
-		Use:   "bench --api-key sk_test_… [--scenario checkout|create|replay|lifecycle] [--server URL] [--duration 30s] [--concurrency 8] [--commit-database-url URL]",
+		Use:   "bench --api-key sk_test_… [--scenario checkout|create|replay|lifecycle|webhooks] [--server URL] [--duration 30s] [--concurrency 8] [--rate N] [--commit-database-url URL]",
 		Short: "Drive a hot path over HTTP and report throughput and latency, next to the database's commit ceiling",
 		Long: "Runs one scenario against a running Kassa from --concurrency clients for --duration and prints a progress line a " +
 			"second (done, rate, errors, 429s), then the rate and p50/p99/p999 per step. Scenarios: checkout (create a session " +
@@ -50,6 +50,7 @@ func (c *cli) benchCmd() *cobra.Command {
 	cmd.Flags().StringVar(&o.scenario, "scenario", "checkout", "checkout, create, replay or lifecycle")
 	cmd.Flags().DurationVar(&o.duration, "duration", 30*time.Second, "how long to run")
 	cmd.Flags().IntVar(&o.concurrency, "concurrency", 8, "concurrent clients")
+	cmd.Flags().Float64Var(&o.rate, "rate", 0, "runs a second in all (0: as fast as the clients go)")
 	cmd.Flags().StringVar(&o.dbURL, "commit-database-url", "", "measure this database's single-row commit rate first (sqlite://… or postgres://…)")
 	return cmd
 }
@@ -58,6 +59,7 @@ type benchOptions struct {
 	scenario    string
 	duration    time.Duration
 	concurrency int
+	rate        float64
 	dbURL       string
 }
 
@@ -66,6 +68,8 @@ type benchScenario struct {
 	unit  string // what one run completes ("checkouts", "sessions", …)
 	steps []string
 	run   func(ctx context.Context, n int64) ([]time.Duration, error)
+	// report, if set, prints the scenario's own figures after the run (elapsed is the run's length).
+	report func(w io.Writer, elapsed time.Duration)
 }
 
 type benchStats struct {
@@ -103,6 +107,9 @@ func rateLimited(err error) bool {
 func (c *cli) bench(ctx context.Context, a apiClient, o benchOptions) error {
 	if o.concurrency < 1 || o.concurrency > 1000 {
 		return errors.New("--concurrency must be 1 to 1000")
+	}
+	if o.rate < 0 || o.rate > 1e6 {
+		return errors.New("--rate must be 0 to 1000000")
 	}
 	a.http = &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: o.concurrency * 2}}
 	ceiling := 0.0
@@ -145,8 +152,16 @@ func (c *cli) bench(ctx context.Context, a apiClient, o benchOptions) error {
 		}}
 	case "lifecycle":
 		sc = lifecycleScenario(a, runID)
+	case "webhooks":
+		var stop func()
+		var err error
+		sc, stop, err = webhooksScenario(ctx, a, runID)
+		if err != nil {
+			return err
+		}
+		defer stop()
 	default:
-		return fmt.Errorf("--scenario %q: want checkout, create, replay or lifecycle", o.scenario)
+		return fmt.Errorf("--scenario %q: want checkout, create, replay, lifecycle or webhooks", o.scenario)
 	}
 
 	stats := &benchStats{errors: map[string]int{}, steps: make([][]time.Duration, len(sc.steps))}
@@ -155,9 +170,40 @@ func (c *cli) bench(ctx context.Context, a apiClient, o benchOptions) error {
 	start := time.Now()
 	var wg sync.WaitGroup
 	var seq atomic.Int64
+	// With --rate, a pacer hands out one ticket per run at the rate; a client waits for its ticket, and tickets
+	// no client was free to take are counted as missed (the clients could not keep the pace).
+	var tickets chan struct{}
+	var missed atomic.Int64
+	if o.rate > 0 {
+		tickets = make(chan struct{})
+		wg.Go(func() {
+			every := time.Duration(float64(time.Second) / o.rate)
+			next := time.Now()
+			for {
+				next = next.Add(every)
+				select {
+				case <-ctx.Done():
+					return
+				case <-time.After(time.Until(next)):
+				}
+				select {
+				case tickets <- struct{}{}:
+				default:
+					missed.Add(1)
+				}
+			}
+		})
+	}
 	for range o.concurrency {
 		wg.Go(func() {
 			for ctx.Err() == nil {
+				if tickets != nil {
+					select {
+					case <-tickets:
+					case <-ctx.Done():
+						return
+					}
+				}
 				d, err := sc.run(ctx, seq.Add(1))
 				switch {
 				case ctx.Err() != nil:
@@ -201,7 +247,11 @@ wait:
 	}
 	elapsed := time.Since(start)
 	rate := float64(stats.done.Load()) / elapsed.Seconds()
-	fmt.Fprintf(c.stdout, "%s %s: %d in %s = %.1f/s (%d clients)", o.scenario, sc.unit, stats.done.Load(), elapsed.Round(time.Millisecond), rate, o.concurrency)
+	fmt.Fprintf(c.stdout, "%s %s: %d in %s = %.1f/s (%d clients", o.scenario, sc.unit, stats.done.Load(), elapsed.Round(time.Millisecond), rate, o.concurrency)
+	if o.rate > 0 {
+		fmt.Fprintf(c.stdout, ", paced at %g/s, %d runs missed", o.rate, missed.Load())
+	}
+	fmt.Fprint(c.stdout, ")")
 	if ceiling > 0 {
 		fmt.Fprintf(c.stdout, " = %.3f × the commit ceiling", rate/ceiling)
 	}
@@ -211,6 +261,9 @@ wait:
 		d := stats.steps[i]
 		fmt.Fprintf(c.stdout, "%-28s %10s %10s %10s\n", name, percentile(d, .5).Round(10*time.Microsecond),
 			percentile(d, .99).Round(10*time.Microsecond), percentile(d, .999).Round(10*time.Microsecond))
+	}
+	if sc.report != nil {
+		sc.report(c.stdout, elapsed)
 	}
 	for what, n := range stats.errors {
 		fmt.Fprintf(c.stdout, "errors: %d × %s\n", n, what)
@@ -330,6 +383,104 @@ func checkoutScenario(a apiClient, runID string) (benchScenario, func(), error) 
 	}
 	return benchScenario{unit: "checkouts", steps: []string{"create session", "pay (hosted page form)", "webhook received after pay", "whole checkout"}, run: run},
 		func() { recv.Close() }, nil
+}
+
+// webhooksScenario records test.ping events (POST /api/v1/test-events) for an endpoint it registers on a receiver it
+// runs, and reports how fast they arrive and their lag from the event's creation. stop waits up to 15 s for the
+// events still on their way, prints nothing, and deletes the endpoint.
+func webhooksScenario(ctx context.Context, a apiClient, runID string) (benchScenario, func(), error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return benchScenario{}, nil, err
+	}
+	// sent is when each recorded event's request started, arrived when the receiver got it (either may come first).
+	var mu sync.Mutex
+	sent, arrived := map[string]time.Time{}, map[string]time.Time{}
+	var first, last time.Time
+	recv := &http.Server{ReadHeaderTimeout: 5 * time.Second, Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var ev struct {
+			ID   string `json:"id"`
+			Type string `json:"type"`
+		}
+		json.NewDecoder(io.LimitReader(r.Body, 1<<20)).Decode(&ev) //nolint:errcheck
+		now := time.Now()
+		if ev.Type == "test.ping" {
+			mu.Lock()
+			if first.IsZero() {
+				first = now
+			}
+			last = now
+			if _, dup := arrived[ev.ID]; !dup {
+				arrived[ev.ID] = now
+			}
+			mu.Unlock()
+		}
+		w.WriteHeader(http.StatusNoContent)
+	})}
+	go recv.Serve(ln) //nolint:errcheck
+	var ep struct {
+		ID string `json:"id"`
+	}
+	if err := a.doKey(ctx, http.MethodPost, "/api/v1/webhook-endpoints", "bench-"+runID+"-endpoint", map[string]any{
+		"url": "http://" + ln.Addr().String() + "/webhooks", "enabled_events": []string{"test.ping"}, "description": "kassa bench " + runID,
+	}, &ep); err != nil {
+		recv.Close()
+		return benchScenario{}, nil, fmt.Errorf("webhooks: the bench's endpoint (loopback webhooks must be allowed: "+
+			"KASSA_WEBHOOK_ALLOWED_NETWORKS=127.0.0.0/8): %w", err)
+	}
+	stop := func() {
+		a.do(context.WithoutCancel(ctx), http.MethodDelete, "/api/v1/webhook-endpoints/"+ep.ID, nil, &struct{}{}) //nolint:errcheck
+		recv.Close()
+	}
+	run := func(ctx context.Context, n int64) ([]time.Duration, error) {
+		t0 := time.Now()
+		var ev struct {
+			ID string `json:"id"`
+		}
+		err := a.doKey(ctx, http.MethodPost, "/api/v1/test-events", fmt.Sprintf("bench-%s-%d", runID, n), map[string]any{"type": "test.ping"}, &ev)
+		d := time.Since(t0)
+		if err == nil {
+			mu.Lock()
+			sent[ev.ID] = t0
+			mu.Unlock()
+		}
+		return []time.Duration{d}, err
+	}
+	report := func(w io.Writer, elapsed time.Duration) {
+		for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+			mu.Lock()
+			waiting := 0
+			for id := range sent {
+				if _, ok := arrived[id]; !ok {
+					waiting++
+				}
+			}
+			mu.Unlock()
+			if waiting == 0 {
+				break
+			}
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		var lags []time.Duration
+		for id, t0 := range sent {
+			if t, ok := arrived[id]; ok {
+				lags = append(lags, t.Sub(t0))
+			}
+		}
+		span := last.Sub(first)
+		if span <= 0 {
+			span = elapsed
+		}
+		fmt.Fprintf(w, "events recorded: %d = %.1f/s; delivered: %d = %.1f/s (first to last arrival, %s)\n", len(sent),
+			float64(len(sent))/elapsed.Seconds(), len(arrived), float64(len(arrived))/span.Seconds(), span.Round(time.Millisecond))
+		fmt.Fprintf(w, "%-28s %10s %10s %10s\n", "lag: request → received", "p50 "+percentile(lags, .5).Round(100*time.Microsecond).String(),
+			"p95 "+percentile(lags, .95).Round(100*time.Microsecond).String(), "p99 "+percentile(lags, .99).Round(100*time.Microsecond).String())
+		if missing := len(sent) - len(lags); missing > 0 {
+			fmt.Fprintf(w, "not delivered within 15 s of the end: %d\n", missing)
+		}
+	}
+	return benchScenario{unit: "events", steps: []string{"record event"}, run: run, report: report}, stop, nil
 }
 
 func firstWords(s string) string {
