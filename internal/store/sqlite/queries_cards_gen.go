@@ -216,7 +216,7 @@ func (s queries) CountAttemptSignals(ctx context.Context, k store.AttemptKey, a 
 	r, err := s.q.CountAttemptSignals(ctx, litedb.CountAttemptSignalsParams{
 		MerchantID: k.MerchantID, Livemode: k.Livemode, CardFingerprint: a.CardFingerprint, ClientIp: a.ClientIP, Email: a.Email,
 		MinuteAgo: ts(k.MinuteAgo), HourAgo: ts(k.HourAgo), DayAgo: ts(k.DayAgo),
-		Currency: a.Currency, AmountsSince: ts(k.AmountsSince), AmountsLimit: int64(k.AmountsLimit),
+		Currency: a.Currency, AmountsSinceID: id.Floor("pay_", sinceEpoch(k.AmountsSince)), AmountsLimit: int64(k.AmountsLimit),
 		BlockIp: a.BlockIP, Bin6: bin(6), Bin7: bin(7), Bin8: bin(8), CountLimit: countLimit,
 	})
 	if err != nil {

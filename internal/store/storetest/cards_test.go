@@ -74,8 +74,9 @@ func testCardPayments(t *testing.T, s store.Store) {
 	// Counts stop at the count limit.
 	capped := k
 	capped.CountLimit = 1
-	if sig, _ := s.CountAttemptSignals(ctx, capped, attempt("fp1", "192.0.2.1", "a@example.com")); sig.Card.Day != 1 || sig.IP.Hour != 1 || sig.Email.Day != 1 {
-		t.Errorf("counts with limit 1: %+v, want each at most 1", sig)
+	if sig, _ := s.CountAttemptSignals(ctx, capped, attempt("fp1", "192.0.2.1", "a@example.com")); sig.Card.Day != 1 || sig.IP.Hour != 1 || sig.Email.Day != 1 ||
+		sig.DistinctCardsFromIP != 1 || sig.RecentDeclines != 1 {
+		t.Errorf("counts with limit 1: %+v, want each at most 1 (the distinct cards of the IP's latest attempt)", sig)
 	}
 	// The recent successful amounts in the attempt's currency, newest first, up to the limit.
 	k.AmountsSince, k.AmountsLimit = Now.Add(-30*24*time.Hour), 10

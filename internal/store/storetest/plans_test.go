@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kassapay/kassa/internal/fraud"
 	"github.com/kassapay/kassa/internal/id"
 	"github.com/kassapay/kassa/internal/payment"
 	"github.com/kassapay/kassa/internal/store"
@@ -23,7 +24,8 @@ const millionPayments = 1_000_000
 
 // TestPaymentListPlans seeds a million payments of one merchant, spread over a year with a realistic mix of statuses
 // and front doors (and a thousand of another merchant), and checks that every shape of the payment list is planned
-// as an index walk in id order: no full scan, no sort of the matching rows. Each list is the store's own statement,
+// as an index walk in id order: no full scan, no sort of the matching rows; and that an attempt's fraud signals with
+// that card, IP and e-mail walk bounded index ranges (checkFraudPlan). Each list is the store's own statement,
 // as the adapter sent it (store.Options.Statements), EXPLAINed with its arguments. It logs each list's p50 and p99
 // over 50 calls (docs/benchmarks.md); it asserts only plans, which do not depend on the machine.
 func TestPaymentListPlans(t *testing.T) {
@@ -36,7 +38,7 @@ func TestPaymentListPlans(t *testing.T) {
 				args []any
 			}
 			opts := store.Options{Statements: func(q string, args []any) {
-				if strings.HasPrefix(q, "-- name: ListPayments") {
+				if strings.HasPrefix(q, "-- name: ListPayments") || strings.HasPrefix(q, "-- name: CountAttemptSignals") {
 					mu.Lock()
 					last.sql, last.args = q, slices.Clone(args)
 					mu.Unlock()
@@ -49,7 +51,16 @@ func TestPaymentListPlans(t *testing.T) {
 			rng := rand.New(rand.NewPCG(1, 2))
 			var rare payment.Payment // the one payment of a source looked up below
 			seed := func(merchantID string, n int) {
-				tmpl := NewPayment(t, s, merchantID, payment.StatusCaptured, 1999, "USD", year, "", "buyer@example.com", "4242")
+				// Every payment with one card, IP and e-mail: the history the fraud counts must not walk.
+				tmpl := cardPayment(merchantID, year, payment.StatusCaptured, busyCard, busyIP, "buyer@example.com", 1999)
+				if err := s.InTx(ctx, func(tx store.Tx) error {
+					if err := tx.InsertPayment(ctx, tmpl); err != nil {
+						return err
+					}
+					return tx.UpdatePaymentCard(ctx, tmpl)
+				}); err != nil {
+					t.Fatal(err)
+				}
 				rows := make([]seedRow, 0, 50_000)
 				flush := func() {
 					if err := insertClones(ctx, s, tmpl.ID, rows); err != nil {
@@ -95,6 +106,12 @@ func TestPaymentListPlans(t *testing.T) {
 			rebuild()
 			analyze(ctx, t, s)
 			t.Logf("seeded %d payments in %s", millionPayments+1002, time.Since(start).Round(time.Millisecond))
+
+			checkFraudPlan(ctx, t, s, m.ID, other.ID, func() (string, []any) {
+				mu.Lock()
+				defer mu.Unlock()
+				return last.sql, last.args
+			})
 
 			base := store.PaymentFilter{MerchantID: m.ID, Page: store.Page{Limit: 21}}
 			lists := []struct {
@@ -147,6 +164,68 @@ func TestPaymentListPlans(t *testing.T) {
 		})
 	}
 }
+
+// checkFraudPlan EXPLAINs the fraud signals of an attempt with the busy card, IP and e-mail and checks every count
+// walks an index (the declines, indexes of failed payments), and logs its p50 and p99 next to the same attempt at a
+// merchant with a thousand payments: the cost must not grow with the history.
+func checkFraudPlan(ctx context.Context, t *testing.T, s store.Store, busy, small string, last func() (string, []any)) {
+	t.Helper()
+	attempt := store.Attempt{CardFingerprint: busyCard, ClientIP: busyIP, BlockIP: busyIP, Email: "buyer@example.com", Currency: "USD", BIN: "42424242"}
+	key := func(merchantID string) store.AttemptKey {
+		return store.AttemptKey{MerchantID: merchantID, MinuteAgo: Now.Add(-time.Minute), HourAgo: Now.Add(-time.Hour),
+			DayAgo: Now.Add(-24 * time.Hour), AmountsSince: Now.Add(-30 * 24 * time.Hour), AmountsLimit: 100, CountLimit: fraud.CountLimit}
+	}
+	var p50 [2]time.Duration
+	for i, m := range []string{small, busy} {
+		var took []time.Duration
+		var sig store.AttemptSignals
+		for range 50 {
+			t0 := time.Now()
+			var err error
+			if sig, err = s.CountAttemptSignals(ctx, key(m), attempt); err != nil {
+				t.Fatal(err)
+			}
+			took = append(took, time.Since(t0))
+		}
+		slices.Sort(took)
+		p50[i] = took[len(took)/2]
+		t.Logf("fraud signals, %s history: p50 %s p99 %s (card day %d, IP hour %d, declines %d, distinct cards %d)",
+			[]string{"1 000-payment", "1 000 000-payment"}[i], took[len(took)/2].Round(10*time.Microsecond),
+			took[len(took)*99/100].Round(10*time.Microsecond), sig.Card.Day, sig.IP.Hour, sig.RecentDeclines, sig.DistinctCardsFromIP)
+		if i == 1 && sig.Card.Day == 0 {
+			t.Errorf("the busy card's attempts of the last day were not counted: %+v", sig)
+		}
+	}
+	t.Logf("fraud signals: the million-payment history costs %.2f× the small one (p50)", float64(p50[1])/float64(p50[0]))
+	q, args := last()
+	plan := explain(ctx, t, s, q, args)
+	for _, idx := range []string{"payments_card_velocity_idx", "payments_ip_velocity_idx", "payments_email_velocity_idx",
+		"payments_card_declines_idx", "payments_ip_declines_idx", "payments_email_declines_idx"} {
+		if !strings.Contains(plan, idx) {
+			t.Errorf("the fraud signals' plan does not use %s:\n%s", idx, plan)
+		}
+	}
+	lines := strings.Split(plan, "\n")
+	recentWalk := false
+	for i, line := range lines {
+		f := strings.Fields(line)
+		// SQLite: "SCAN s1" (a full scan of the payments alias s1; "SCAN c1" reads a subquery's rows); PostgreSQL:
+		// "Seq Scan on payments".
+		if len(f) == 2 && f[0] == "SCAN" && strings.HasPrefix(f[1], "s") || strings.Contains(line, "Seq Scan on payments") {
+			t.Errorf("the fraud signals' plan scans a table: %q\n%s", line, plan)
+		}
+		// The recent amounts (alias s13) walk the id index newest first, with no sort of the window's payments.
+		if strings.Contains(line, " s13") && (strings.Contains(line, "payments_list_idx") || strings.Contains(line, "Index Scan Backward using payments_pkey")) {
+			recentWalk = !(i+1 < len(lines) && strings.Contains(lines[i+1], "TEMP B-TREE FOR ORDER BY"))
+		}
+	}
+	if !recentWalk {
+		t.Errorf("the recent amounts do not walk the id index newest first without a sort:\n%s", plan)
+	}
+}
+
+// busyCard and busyIP are the card and IP of every seeded payment.
+const busyCard, busyIP = "fp_busy", "203.0.113.7"
 
 func withCursor(f store.PaymentFilter, after string) store.PaymentFilter {
 	f.StartingAfter = after

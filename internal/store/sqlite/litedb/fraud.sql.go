@@ -42,22 +42,31 @@ SELECT
        CAST((SELECT COUNT(*) FROM (SELECT 1 FROM payments s9 WHERE s9.merchant_id = ?1 AND s9.livemode = ?2
         AND s9.customer_email = CAST(?9 AS TEXT) AND CAST(?9 AS TEXT) <> '' AND s9.created_at >= ?7
         LIMIT CAST(?5 AS BIGINT)) c9) AS BIGINT) AS email_day,
-       CAST((SELECT COUNT(DISTINCT s10.card_fingerprint) FROM payments s10 WHERE s10.merchant_id = ?1
-        AND s10.livemode = ?2 AND s10.client_ip = CAST(?8 AS TEXT) AND CAST(?8 AS TEXT) <> '' AND s10.card_fingerprint <> ''
-        AND s10.created_at >= ?6) AS BIGINT) AS ip_cards,
+       CAST((SELECT COUNT(DISTINCT w10.card_fingerprint) FROM (SELECT s10.card_fingerprint FROM payments s10
+        WHERE s10.merchant_id = ?1 AND s10.livemode = ?2
+        AND s10.client_ip = CAST(?8 AS TEXT) AND CAST(?8 AS TEXT) <> '' AND s10.card_fingerprint <> ''
+        AND s10.created_at >= ?6
+        ORDER BY s10.created_at DESC LIMIT CAST(?5 AS BIGINT)) w10) AS BIGINT) AS ip_cards,
        CAST((SELECT COUNT(*) FROM (SELECT 1 FROM payments s11 WHERE s11.merchant_id = ?1 AND s11.livemode = ?2
         AND s11.client_ip = CAST(?8 AS TEXT) AND CAST(?8 AS TEXT) <> '' AND s11.card_fingerprint = ?3
         AND s11.created_at >= ?6
         LIMIT CAST(?5 AS BIGINT)) c11) AS BIGINT) AS ip_this_card,
-       CAST((SELECT COUNT(*) FROM (SELECT 1 FROM payments s12 WHERE s12.merchant_id = ?1 AND s12.livemode = ?2
-        AND s12.status = 'failed' AND s12.created_at >= ?7
-        AND ((?3 <> '' AND s12.card_fingerprint = ?3)
-          OR (CAST(?8 AS TEXT) <> '' AND s12.client_ip = CAST(?8 AS TEXT))
-          OR (CAST(?9 AS TEXT) <> '' AND s12.customer_email = CAST(?9 AS TEXT)))
-        LIMIT CAST(?5 AS BIGINT)) c12) AS BIGINT) AS declines,
+       CAST((SELECT COUNT(*) FROM (
+          SELECT d1.id FROM (SELECT s12.id FROM payments s12 WHERE s12.merchant_id = ?1 AND s12.livemode = ?2
+            AND s12.status = 'failed' AND s12.card_fingerprint = ?3 AND ?3 <> ''
+            AND s12.created_at >= ?7 LIMIT CAST(?5 AS BIGINT)) d1
+          UNION
+          SELECT d2.id FROM (SELECT s14.id FROM payments s14 WHERE s14.merchant_id = ?1 AND s14.livemode = ?2
+            AND s14.status = 'failed' AND s14.client_ip = CAST(?8 AS TEXT) AND CAST(?8 AS TEXT) <> ''
+            AND s14.created_at >= ?7 LIMIT CAST(?5 AS BIGINT)) d2
+          UNION
+          SELECT d3.id FROM (SELECT s15.id FROM payments s15 WHERE s15.merchant_id = ?1 AND s15.livemode = ?2
+            AND s15.status = 'failed' AND s15.customer_email = CAST(?9 AS TEXT) AND CAST(?9 AS TEXT) <> ''
+            AND s15.created_at >= ?7 LIMIT CAST(?5 AS BIGINT)) d3
+        ) c12) AS BIGINT) AS declines,
        CAST(COALESCE((SELECT string_agg(CAST(recent.amount AS TEXT), ',') FROM (SELECT s13.amount FROM payments s13
         WHERE s13.merchant_id = ?1 AND s13.livemode = ?2 AND s13.currency = CAST(?10 AS TEXT)
-          AND s13.status IN ('authorized', 'captured', 'partially_refunded', 'refunded') AND s13.created_at >= ?11
+          AND s13.status IN ('authorized', 'captured', 'partially_refunded', 'refunded') AND s13.id >= CAST(?11 AS TEXT)
         ORDER BY s13.id DESC LIMIT CAST(?12 AS BIGINT)) recent), '') AS TEXT) AS recent_amounts,
        CAST((SELECT COUNT(*) FROM fraud_blocklist b1 WHERE b1.merchant_id = ?1 AND b1.livemode = ?2
         AND b1.kind = 'card_fingerprint' AND b1.value = ?3 AND ?3 <> '') AS BIGINT) AS blocked_card,
@@ -81,7 +90,7 @@ type CountAttemptSignalsParams struct {
 	ClientIp        string
 	Email           string
 	Currency        string
-	AmountsSince    time.Time
+	AmountsSinceID  string
 	AmountsLimit    int64
 	BlockIp         string
 	Bin6            string
@@ -116,7 +125,11 @@ type CountAttemptSignalsRow struct {
 // them); the declines of any of them in the last day; the amounts of the merchant's recent successful payments in
 // the currency (the typical amount is their median); and the blocklist entries the card, e-mail, IP or BIN match.
 // Each count is a range scan of an index that stops at count_limit rows (no rule looks further), so its cost does not
-// grow with a busy card's or IP's history; an empty IP or e-mail counts and matches nothing.
+// grow with a busy card's or IP's history: the distinct cards are those of the IP's latest count_limit attempts in
+// the hour, and the declines walk indexes of failed payments only (payments_*_declines_idx), up to count_limit of
+// each of card, IP and e-mail. The recent amounts' window is an id range (ids carry their creation time), so the
+// newest-first walk of payments_list_idx stops after amounts_limit matches instead of sorting a month of payments.
+// An empty IP or e-mail counts and matches nothing.
 func (q *Queries) CountAttemptSignals(ctx context.Context, arg CountAttemptSignalsParams) (CountAttemptSignalsRow, error) {
 	row := q.db.QueryRowContext(ctx, countAttemptSignals,
 		arg.MerchantID,
@@ -129,7 +142,7 @@ func (q *Queries) CountAttemptSignals(ctx context.Context, arg CountAttemptSigna
 		arg.ClientIp,
 		arg.Email,
 		arg.Currency,
-		arg.AmountsSince,
+		arg.AmountsSinceID,
 		arg.AmountsLimit,
 		arg.BlockIp,
 		arg.Bin6,
