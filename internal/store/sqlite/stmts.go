@@ -41,30 +41,35 @@ func (c *stmtCache) cached(query string) *sql.Stmt {
 	return c.stmts[query]
 }
 
-// prepare prepares query on the pool and caches it. The lock is not held while preparing, which waits for a
-// connection: a transaction holding one may be about to ask the cache for a statement.
+// prepare prepares query on the pool and caches it. The lock guards the map only and is never held across a call
+// into database/sql: preparing waits for a free connection and closing a statement for its connection's lock, and
+// the goroutine holding that connection may be waiting for the cache (a deadlock the bench found on SQLite).
 func (c *stmtCache) prepare(ctx context.Context, query string) (*sql.Stmt, error) {
 	st, err := c.db.PrepareContext(ctx, query)
 	if err != nil {
 		return nil, err
 	}
 	c.mu.Lock()
-	defer c.mu.Unlock()
-	if had, ok := c.stmts[query]; ok {
+	had, raced := c.stmts[query]
+	if !raced {
+		c.stmts[query] = st
+	}
+	c.mu.Unlock()
+	if raced {
 		st.Close() // another caller prepared it first
 		return had, nil
 	}
-	c.stmts[query] = st
 	return st, nil
 }
 
 // close closes every cached statement (before the database handle).
 func (c *stmtCache) close() {
 	c.mu.Lock()
-	defer c.mu.Unlock()
-	for q, st := range c.stmts {
+	stmts := c.stmts
+	c.stmts = map[string]*sql.Stmt{}
+	c.mu.Unlock()
+	for _, st := range stmts {
 		st.Close()
-		delete(c.stmts, q)
 	}
 }
 
