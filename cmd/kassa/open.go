@@ -13,6 +13,7 @@ import (
 	"github.com/kassapay/kassa/internal/crashpoint"
 	"github.com/kassapay/kassa/internal/gateway"
 	"github.com/kassapay/kassa/internal/jobs"
+	"github.com/kassapay/kassa/internal/mail"
 	"github.com/kassapay/kassa/internal/provider/sandbox"
 	"github.com/kassapay/kassa/internal/sealed"
 	"github.com/kassapay/kassa/internal/store"
@@ -73,7 +74,7 @@ func (c *cli) open(ctx context.Context, serving bool) (*env, error) {
 		st.Close()
 		return nil, fmt.Errorf("migrate %s database: %w", st.Dialect(), err)
 	}
-	var secrets, responses, credentials *sealed.Box
+	var secrets, responses, credentials, codes *sealed.Box
 	var cards *vault.Vault
 	if cfg.MasterKey != nil {
 		secrets, err = sealed.New(cfg.MasterKey, "webhook-secrets")
@@ -82,6 +83,9 @@ func (c *cli) open(ctx context.Context, serving bool) (*env, error) {
 		}
 		if err == nil {
 			credentials, err = sealed.New(cfg.MasterKey, "payment-profile-credentials")
+		}
+		if err == nil {
+			codes, err = sealed.New(cfg.MasterKey, "wallet-codes")
 		}
 		if err == nil {
 			cards, err = vault.New(cfg.MasterKey)
@@ -99,6 +103,7 @@ func (c *cli) open(ctx context.Context, serving bool) (*env, error) {
 		Webhooks: gateway.WebhookOptions{
 			Secrets: secrets, Schedule: webhook.Schedule(cfg.WebhookRetrySchedule), AllowedNetworks: cfg.WebhookAllowedNetworks,
 		},
+		Wallet: gateway.WalletOptions{Mail: mailSender(cfg.Mail), Codes: codes},
 	})
 	jobs.Register(workers, gw, log)
 	return &env{cfg: cfg, log: log, store: st, gw: gw, workers: workers}, nil
@@ -112,4 +117,12 @@ func (c *cli) withEnv(cmd *cobra.Command, fn func(e *env) error) error {
 	}
 	defer e.Close()
 	return fn(e)
+}
+
+// mailSender is the configured SMTP server as a mail.Sender: nil, not a nil *mail.SMTP, when there is none.
+func mailSender(s *mail.SMTP) mail.Sender {
+	if s == nil {
+		return nil
+	}
+	return s
 }

@@ -22,6 +22,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/kassapay/kassa/internal/mail"
 )
 
 // Names of the environment variables that Load reads; they are also the keys of Load's overrides.
@@ -44,6 +46,8 @@ const (
 	EnvMaxBodyBytes           = "KASSA_MAX_BODY_BYTES"           // largest accepted request body
 	EnvSandboxDelay           = "KASSA_SANDBOX_DELAY"            // how long the sandbox takes to settle async payments
 	EnvTrustedProxies         = "KASSA_TRUSTED_PROXIES"          // CIDRs of reverse proxies whose X-Forwarded-For is believed
+	EnvSMTPURL                = "KASSA_SMTP_URL"                 // smtp://user:password@host:port or smtps://… (secret)
+	EnvMailFrom               = "KASSA_MAIL_FROM"                // the From address of Kassa's e-mail
 
 	// FileSuffix turns a secret's name into the name of the variable holding the path of a file with its value.
 	FileSuffix = "_FILE"
@@ -135,6 +139,9 @@ type Config struct {
 	// addresses, default none): from them, the client's address is read from X-Forwarded-For, so that per-IP rate
 	// limits and fraud rules see customers rather than the proxy.
 	TrustedProxies []netip.Prefix
+	// Mail sends the wallet's one-time codes (KASSA_SMTP_URL or _FILE, with KASSA_MAIL_FROM). Nil when unset: test
+	// mode shows codes on the page and live mode does not offer the wallet.
+	Mail *mail.SMTP
 }
 
 // SettingError is a bad setting: the variable's name, its value (empty for a secret) and what is wrong with it.
@@ -170,7 +177,8 @@ func Names() []string {
 		EnvAddr, EnvBaseURL, EnvDataDir, EnvDatabaseURL, EnvDatabaseURL + FileSuffix, EnvMasterKey,
 		EnvMasterKey + FileSuffix, EnvWebhookRetrySchedule, EnvWebhookAllowedNetworks, EnvRole, EnvLogLevel,
 		EnvLogFormat, EnvShutdownTimeout, EnvRateWritePerSecond, EnvRateWritePerHour, EnvRateReadPerSecond,
-		EnvRatePublicPerSecond, EnvMaxBodyBytes, EnvSandboxDelay, EnvTrustedProxies,
+		EnvRatePublicPerSecond, EnvMaxBodyBytes, EnvSandboxDelay, EnvTrustedProxies, EnvSMTPURL, EnvSMTPURL + FileSuffix,
+		EnvMailFrom,
 	}
 }
 
@@ -272,7 +280,7 @@ func Load(lookup func(string) (string, bool), overrides map[string]string, isTer
 	s := source{lookup: lookup, overrides: overrides}
 	c := &Config{}
 	for _, step := range []func(source, *Config, bool) error{
-		loadAddr, loadBaseURL, loadData, loadMasterKey, loadWebhooks, loadRuntime, loadLimits,
+		loadAddr, loadBaseURL, loadData, loadMasterKey, loadWebhooks, loadRuntime, loadLimits, loadMail,
 	} {
 		if err := step(s, c, isTerminal); err != nil {
 			return nil, err
@@ -500,6 +508,24 @@ func loadRuntime(s source, c *Config, isTerminal bool) error {
 	return nil
 }
 
+func loadMail(s source, c *Config, _ bool) error {
+	u, err := s.secret(EnvSMTPURL)
+	if err != nil {
+		return err
+	}
+	from, _ := s.get(EnvMailFrom)
+	if u.value == "" {
+		if from != "" {
+			return bad(EnvMailFrom, from, "is set without %s (the server to send through)", EnvSMTPURL)
+		}
+		return nil
+	}
+	if c.Mail, err = mail.ParseURL(u.value, from); err != nil {
+		return &SettingError{Name: EnvSMTPURL, Value: "(not shown: it may hold a password)", Err: err}
+	}
+	return nil
+}
+
 func loadLimits(s source, c *Config, _ bool) error {
 	c.RateLimits = RateLimits{WritePerSecond: 20, WritePerHour: 10000, ReadPerSecond: 100, PublicPerSecond: 50}
 	for _, r := range []struct {
@@ -600,7 +626,16 @@ func (c Config) LogValue() slog.Value {
 		slog.Int64("max_body_bytes", c.MaxBodyBytes),
 		slog.Duration("sandbox_delay", c.SandboxDelay),
 		slog.Any("trusted_proxies", c.TrustedProxies),
+		slog.String("smtp", c.mailState()),
 	)
+}
+
+// mailState names the SMTP server without its credentials, or says there is none.
+func (c Config) mailState() string {
+	if c.Mail == nil {
+		return "unset"
+	}
+	return c.Mail.Host()
 }
 
 // String returns the settings without secrets, so that printing a Config never leaks the master key or the database

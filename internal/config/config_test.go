@@ -349,6 +349,13 @@ func TestLoadErrors(t *testing.T) {
 		{name: "override invalid", env: map[string]string{EnvRole: "api"}, overrides: map[string]string{EnvRole: "web"},
 			wantName: EnvRole},
 		{name: "override unknown", overrides: map[string]string{"KASSA_PORT": "8080"}, wantName: "KASSA_PORT"},
+		{name: "smtp URL scheme", env: map[string]string{EnvSMTPURL: "http://u:hunter2-s3cret@mail.example.com", EnvMailFrom: "a@b.example"},
+			wantName: EnvSMTPURL},
+		{name: "smtp URL starttls", env: map[string]string{EnvSMTPURL: "smtp://u:hunter2-s3cret@mail.example.com?starttls=sometimes",
+			EnvMailFrom: "a@b.example"}, wantName: EnvSMTPURL},
+		{name: "smtp without from", env: map[string]string{EnvSMTPURL: "smtp://u:hunter2-s3cret@mail.example.com"}, wantName: EnvSMTPURL},
+		{name: "smtp bad from", env: map[string]string{EnvSMTPURL: "smtp://mail.example.com", EnvMailFrom: "Kassa"}, wantName: EnvSMTPURL},
+		{name: "mail from without smtp", env: map[string]string{EnvMailFrom: "a@b.example"}, wantName: EnvMailFrom},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -415,9 +422,13 @@ func TestDialectAndSQLitePath(t *testing.T) {
 
 func TestStringHidesSecrets(t *testing.T) {
 	t.Parallel()
-	c, err := Load(mapLookup(map[string]string{EnvDatabaseURL: pgURL, EnvMasterKey: testKeyStd}), nil, false)
+	c, err := Load(mapLookup(map[string]string{EnvDatabaseURL: pgURL, EnvMasterKey: testKeyStd,
+		EnvSMTPURL: "smtps://codes:hunter2-s3cret@mail.example.com", EnvMailFrom: "Kassa <codes@example.com>"}), nil, false)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if c.Mail == nil || c.Mail.Host() != "mail.example.com:465" {
+		t.Fatalf("the SMTP server: %v", c.Mail)
 	}
 	var logged bytes.Buffer
 	slog.New(slog.NewTextHandler(&logged, nil)).Info("config", "config", c)
@@ -427,7 +438,7 @@ func TestStringHidesSecrets(t *testing.T) {
 				t.Errorf("%q shows the secret %q", out, secret)
 			}
 		}
-		if !strings.Contains(out, "db.internal:5432") || !strings.Contains(out, "master_key=set") {
+		if !strings.Contains(out, "db.internal:5432") || !strings.Contains(out, "master_key=set") || !strings.Contains(out, "mail.example.com:465") {
 			t.Errorf("%q lacks the redacted settings", out)
 		}
 	}

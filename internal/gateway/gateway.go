@@ -60,6 +60,7 @@ type Gateway struct {
 	// responses seals stored idempotent responses, which may hold secrets shown once (endpoint secrets), and keys
 	// the request fingerprints (RequestHash).
 	responses *sealed.Box
+	wallet    WalletOptions
 }
 
 // Options configure a Gateway.
@@ -82,6 +83,8 @@ type Options struct {
 	// which must not let a card number in a request body be guessed back. Nil: a random key for this process only
 	// (tests).
 	ResponseSecrets *sealed.Box
+	// Wallet configures the shoppers' wallet (e-mail codes).
+	Wallet WalletOptions
 }
 
 // New returns a Gateway over s.
@@ -102,8 +105,13 @@ func New(s store.Store, opts Options) *Gateway {
 		rand.Read(key)
 		opts.ResponseSecrets, _ = sealed.New(key, "idempotency-responses")
 	}
+	if opts.Wallet.Codes == nil {
+		key := make([]byte, 32)
+		rand.Read(key)
+		opts.Wallet.Codes, _ = sealed.New(key, "wallet-codes")
+	}
 	return &Gateway{store: s, now: opts.Now, log: opts.Logger, live: opts.LiveModeAvailable, webhooks: newWebhookConfig(opts.Webhooks), payments: opts.Payments,
-		responses: opts.ResponseSecrets, baseURL: strings.TrimSuffix(opts.BaseURL, "/")}
+		responses: opts.ResponseSecrets, baseURL: strings.TrimSuffix(opts.BaseURL, "/"), wallet: opts.Wallet}
 }
 
 // RequestHash fingerprints a request body for idempotency checks under a key derived from the master key.

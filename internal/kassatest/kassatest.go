@@ -25,6 +25,7 @@ import (
 	"github.com/kassapay/kassa/internal/gateway"
 	"github.com/kassapay/kassa/internal/jobs"
 	"github.com/kassapay/kassa/internal/logging"
+	"github.com/kassapay/kassa/internal/mail"
 	"github.com/kassapay/kassa/internal/provider"
 	"github.com/kassapay/kassa/internal/provider/sandbox"
 	"github.com/kassapay/kassa/internal/sealed"
@@ -117,6 +118,8 @@ type Options struct {
 	RoundTrips *atomic.Int64
 	// WrapStore wraps the store the gateway uses (tests count or fail chosen calls); Env.Store stays the real one.
 	WrapStore func(store.Store) store.Store
+	// Mail sends the wallet's codes (a mail.SMTP to a test's mailpit). Nil: no SMTP, as a zero-config instance.
+	Mail mail.Sender
 }
 
 // MasterKey is the master key of every test Env.
@@ -146,6 +149,10 @@ func Setup(t testing.TB, b storetest.Backend, opts Options) *Env {
 	if err != nil {
 		t.Fatal(err)
 	}
+	codes, err := sealed.New(MasterKey, "wallet-codes")
+	if err != nil {
+		t.Fatal(err)
+	}
 	if opts.Provider == nil {
 		opts.Provider = sandbox.New(sandbox.Options{})
 	}
@@ -170,6 +177,7 @@ func Setup(t testing.TB, b storetest.Backend, opts Options) *Env {
 		Webhooks: gateway.WebhookOptions{Secrets: box, Schedule: opts.WebhookSchedule, AllowedNetworks: allowed, AfterSend: opts.AfterSend,
 			RootCAs: opts.WebhookRootCAs},
 		Payments: gateway.PaymentOptions{Provider: opts.Provider, Vault: v, Credentials: credentials},
+		Wallet:   gateway.WalletOptions{Mail: opts.Mail, Codes: codes},
 	})
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector())

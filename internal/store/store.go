@@ -158,6 +158,7 @@ type LedgerBalance struct {
 // Queries are the reads and writes available both inside and outside a transaction, grouped by the concept they
 // store (docs/architecture.md §4).
 type Queries interface {
+	WalletQueries
 	// Merchants, their dashboard profile and their API keys.
 	InsertMerchant(ctx context.Context, m merchant.Merchant) error
 	GetMerchant(ctx context.Context, id string) (merchant.Merchant, error)

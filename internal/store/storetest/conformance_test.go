@@ -54,6 +54,8 @@ func Run(t *testing.T, open func(t testing.TB, opts store.Options) store.Store) 
 		"Ledger":                        testLedger,
 		"Blocklist":                     testBlocklist,
 		"FraudSettings":                 testFraudSettings,
+		"WalletShoppersAndCards":        testWalletShoppersAndCards,
+		"WalletCodesAndSessions":        testWalletCodesAndSessions,
 	}
 	for name, fn := range tests {
 		t.Run(name, func(t *testing.T) {

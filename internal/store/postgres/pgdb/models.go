@@ -10,6 +10,14 @@ import (
 	"github.com/kassapay/kassa/internal/store/dbtype"
 )
 
+type AdminKey struct {
+	ID          string
+	KeyHash     string
+	Description string
+	CreatedAt   time.Time
+	RevokedAt   *time.Time
+}
+
 type ApiKey struct {
 	ID         string
 	MerchantID string
@@ -69,6 +77,7 @@ type Customer struct {
 	IdempotencyKey  *string
 	IdempotencyHash *string
 	CreatedAt       time.Time
+	ShopperID       *string
 }
 
 type DashboardLoginFailure struct {
@@ -338,6 +347,14 @@ type RoutingRule struct {
 	UpdatedAt  time.Time
 }
 
+type Shopper struct {
+	ID        string
+	Email     string
+	Phone     string
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
 type Transaction struct {
 	ID                    string
 	PaymentID             string
@@ -363,6 +380,49 @@ type User struct {
 	PasswordHash string
 	Role         string
 	CreatedAt    time.Time
+}
+
+type WalletCard struct {
+	ID          string
+	ShopperID   string
+	Livemode    bool
+	Brand       string
+	First6      string
+	Last4       string
+	ExpMonth    int64
+	ExpYear     int64
+	Fingerprint string
+	Ciphertext  []byte
+	WrappedKey  []byte
+	KeyVersion  int64
+	CreatedAt   time.Time
+	RemovedAt   *time.Time
+}
+
+type WalletCode struct {
+	ID        string
+	Email     string
+	CodeMac   string
+	ClientIp  string
+	Attempts  int64
+	CreatedAt time.Time
+	ExpiresAt time.Time
+	UsedAt    *time.Time
+}
+
+type WalletConsent struct {
+	PaymentMethodID string
+	MerchantID      string
+	GrantedAt       time.Time
+	ClientIp        string
+	RevokedAt       *time.Time
+}
+
+type WalletSession struct {
+	TokenHash string
+	ShopperID string
+	CreatedAt time.Time
+	ExpiresAt time.Time
 }
 
 type WebhookAttempt struct {

@@ -13,7 +13,7 @@ import (
 )
 
 const getCustomer = `-- name: GetCustomer :one
-SELECT id, merchant_id, livemode, email, name, phone, description, metadata, idempotency_key, idempotency_hash, created_at FROM customers
+SELECT id, merchant_id, livemode, email, name, phone, description, metadata, idempotency_key, idempotency_hash, created_at, shopper_id FROM customers
 WHERE merchant_id = ?1 AND livemode = ?2 AND id = ?3
 `
 
@@ -38,12 +38,13 @@ func (q *Queries) GetCustomer(ctx context.Context, arg GetCustomerParams) (Custo
 		&i.IdempotencyKey,
 		&i.IdempotencyHash,
 		&i.CreatedAt,
+		&i.ShopperID,
 	)
 	return i, err
 }
 
 const getCustomerByIdempotencyKey = `-- name: GetCustomerByIdempotencyKey :one
-SELECT id, merchant_id, livemode, email, name, phone, description, metadata, idempotency_key, idempotency_hash, created_at FROM customers
+SELECT id, merchant_id, livemode, email, name, phone, description, metadata, idempotency_key, idempotency_hash, created_at, shopper_id FROM customers
 WHERE merchant_id = ?1 AND livemode = ?2
   AND idempotency_key = ?3
 `
@@ -69,6 +70,7 @@ func (q *Queries) GetCustomerByIdempotencyKey(ctx context.Context, arg GetCustom
 		&i.IdempotencyKey,
 		&i.IdempotencyHash,
 		&i.CreatedAt,
+		&i.ShopperID,
 	)
 	return i, err
 }
@@ -117,7 +119,7 @@ func (q *Queries) InsertCustomer(ctx context.Context, arg InsertCustomerParams) 
 }
 
 const listCustomers = `-- name: ListCustomers :many
-SELECT id, merchant_id, livemode, email, name, phone, description, metadata, idempotency_key, idempotency_hash, created_at FROM customers
+SELECT id, merchant_id, livemode, email, name, phone, description, metadata, idempotency_key, idempotency_hash, created_at, shopper_id FROM customers
 WHERE merchant_id = ?1 AND livemode = ?2
   AND (CAST(?3 AS TEXT) = '' OR id < CAST(?3 AS TEXT))
   AND (CAST(?4 AS TEXT) = '' OR email = CAST(?4 AS TEXT))
@@ -161,6 +163,7 @@ func (q *Queries) ListCustomers(ctx context.Context, arg ListCustomersParams) ([
 			&i.IdempotencyKey,
 			&i.IdempotencyHash,
 			&i.CreatedAt,
+			&i.ShopperID,
 		); err != nil {
 			return nil, err
 		}
@@ -176,7 +179,7 @@ func (q *Queries) ListCustomers(ctx context.Context, arg ListCustomersParams) ([
 }
 
 const listCustomersEndingBefore = `-- name: ListCustomersEndingBefore :many
-SELECT id, merchant_id, livemode, email, name, phone, description, metadata, idempotency_key, idempotency_hash, created_at FROM customers
+SELECT id, merchant_id, livemode, email, name, phone, description, metadata, idempotency_key, idempotency_hash, created_at, shopper_id FROM customers
 WHERE merchant_id = ?1 AND livemode = ?2
   AND id > ?3
   AND (CAST(?4 AS TEXT) = '' OR email = CAST(?4 AS TEXT))
@@ -220,6 +223,7 @@ func (q *Queries) ListCustomersEndingBefore(ctx context.Context, arg ListCustome
 			&i.IdempotencyKey,
 			&i.IdempotencyHash,
 			&i.CreatedAt,
+			&i.ShopperID,
 		); err != nil {
 			return nil, err
 		}
