@@ -59,7 +59,7 @@ func newRootCmd(stdout, stderr io.Writer, lookup func(string) (string, bool), en
 		name := strings.ReplaceAll(strings.ToLower(strings.TrimPrefix(env, "KASSA_")), "_", "-")
 		c.flags[env] = pf.String(name, "", flagUsage[env]+" ["+env+"]")
 	}
-	root.AddCommand(c.serveCmd(), c.migrateCmd(), c.merchantCmd(), c.keysCmd(), c.profileCmd(), c.listenCmd(), c.triggerCmd(), c.benchCmd(),
+	root.AddCommand(c.serveCmd(), c.migrateCmd(), c.merchantCmd(), c.keysCmd(), c.adminKeyCmd(), c.profileCmd(), c.listenCmd(), c.triggerCmd(), c.benchCmd(),
 		c.userCmd())
 	return root
 }

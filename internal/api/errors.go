@@ -199,6 +199,8 @@ var ErrorCodes = map[string]int{
 	// Payment profiles and routing.
 	"sandbox_profile_fixed": 400, "invalid_routing_rule": 400, "profile_in_use": 409,
 	"webhooks_not_supported": 400, "invalid_webhook_payload": 400, "invalid_webhook_signature": 400, "webhook_secret_missing": 422,
+	// The admin API (shoppers).
+	"admin_key_required": 401, "email_invalid": 400,
 }
 
 func documentErrorCodes(o *huma.OpenAPI) {

@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -31,6 +32,7 @@ var sweepBodies = map[string]string{
 	"create-blocklist-entry":         `{"kind":"email","value":"blocked@example.com","reason":"chargebacks"}`,
 	"create-session":                 sessionBody,
 	"create-payment-link":            sessionBody,
+	"admin-resolve-customer":         `{"email":"sweep-shopper@example.com"}`,
 	"create-customer":                `{"email":"jane@example.com","name":"Jane Doe","phone":"+15555550100","description":"VIP","metadata":{"tier":"gold"}}`,
 	"update-merchant":                `{"name":"Acme Shop","email":"owner@acme.example","checkout_allowed_origins":["https://shop.example"],"sandbox_provider_page":true,"fraud":{"review_threshold":60,"decline_threshold":90}}`,
 	"create-order":                   `{"amount":50000,"currency":"INR","receipt":"rcpt-1","notes":{"customer":"Asha"}}`,
@@ -116,6 +118,7 @@ type sweep struct {
 	sent     int
 	failures []string
 	byOp     map[string]int // failures by operation
+	adminKey string         // made for the first admin route
 	// errorFields are the documented fields of an error (the ErrorBody schema).
 	errorFields openapi3.Schemas
 }
@@ -142,6 +145,15 @@ func (sw *sweep) operation(method, path string, op *openapi3.Operation) {
 	var bodySchema *openapi3.Schema
 	base := sweepRequest{method: method, headers: map[string]string{}, key: secretKey}
 	switch {
+	case hasSecurity(op, "adminKey"):
+		if sw.adminKey == "" {
+			_, k, err := sw.e.Gateway.CreateAdminKey(context.Background(), "input sweep")
+			if err != nil {
+				sw.t.Fatal(err)
+			}
+			sw.adminKey = k
+		}
+		base.key = sw.adminKey
 	case hasSecurity(op, "publishableKey"):
 		base.key = publishableKey
 	case !hasSecurity(op, "secretKey"): // the intent routes take its client secret instead of a key
@@ -354,6 +366,9 @@ func seedPath(operationID, path string) string {
 	if authorizedOnly[operationID] {
 		c = "authorized"
 	}
+	if strings.HasPrefix(path, "/api/admin/customers/") {
+		c = "shoppers" // the admin API's customers are the instance's shoppers, not a merchant's
+	}
 	if c != "" {
 		return strings.Replace(path, "{id}", "{"+c+"}", 1)
 	}
@@ -464,6 +479,11 @@ func seedEveryCollection(t *testing.T, e *kassatest.Env, key, tag string) map[st
 		return data[0].(map[string]any)["id"].(string)
 	}
 	ids["customers"] = create("/api/v1/customers", sweepBodies["create-customer"])["id"].(string)
+	sh, err := e.Gateway.ResolveShopper(context.Background(), "sweep-shopper@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids["shoppers"] = sh.ID
 	ids["webhook-endpoints"] = create("/api/v1/webhook-endpoints", sweepBodies["create-webhook-endpoint"])["id"].(string)
 	ids["checkout-sessions"] = create("/api/v1/checkout-sessions", sessionBody)["id"].(string)
 	ids["payment-links"] = create("/api/v1/payment-links", sessionBody)["id"].(string)

@@ -17,7 +17,7 @@ func (s *Server) allow(w http.ResponseWriter, r *http.Request, policy authPolicy
 	var key string
 	var rules []ratelimit.Rule
 	switch {
-	case policy == authPublishable || policy == authClientSecret:
+	case policy == authPublishable || policy == authClientSecret || policy == authAdmin:
 		key = "ip:" + s.opts.ClientIP.Of(r)
 		rules = []ratelimit.Rule{{Limit: def.PublicPerSecond, Period: time.Second}}
 	default:

@@ -117,6 +117,18 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request, info *requestInfo
 		s.writeError(w, r, err)
 		return
 	}
+	if policy == authAdmin {
+		// The operator's key: no merchant, so neither a merchant's rate limits nor an idempotency scope (resolve is
+		// idempotent by its nature); the per-IP public limit still applies.
+		if err := s.authenticateAdmin(r); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		if s.allow(w, r, policy, info) {
+			s.mux.ServeHTTP(w, r)
+		}
+		return
+	}
 	if policy == authClientSecret {
 		// The browser authenticates with the object's client secret, which the handler checks; no merchant key, so
 		// no idempotency scope either (a confirm is guarded by the object's own state).

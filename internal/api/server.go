@@ -66,6 +66,7 @@ const (
 	authSecret                         // /api/v1: a secret key
 	authPublishable                    // /api/public: a publishable (or secret) key
 	authClientSecret                   // /api/public payment intents: the intent's client secret, checked by the handler
+	authAdmin                          // /api/admin: an admin key (kassa admin-key create)
 )
 
 // Server serves every HTTP route of Kassa.
@@ -122,6 +123,7 @@ func New(opts Options) *Server {
 	cfg.Components.SecuritySchemes = map[string]*huma.SecurityScheme{
 		"secretKey":      {Type: "http", Scheme: "bearer", Description: "A secret key, sk_test_… or sk_live_…"},
 		"publishableKey": {Type: "http", Scheme: "bearer", Description: "A publishable key, pk_test_… or pk_live_…"},
+		"adminKey":       {Type: "http", Scheme: "bearer", Description: "An admin key of the instance's operator, kadmin_… (kassa admin-key create)"},
 	}
 	s.api = humago.New(s.mux, cfg)
 	s.routes()
@@ -154,6 +156,7 @@ func (s *Server) routes() {
 	s.registerOrders()
 	s.registerJobs()
 	s.registerPaymentProfiles()
+	s.registerAdmin()
 }
 
 // register adds a huma operation and records the credential its route needs.
@@ -165,9 +168,11 @@ func register[I, O any](s *Server, policy authPolicy, op huma.Operation, h func(
 		op.Security = []map[string][]string{{"publishableKey": {}}, {"secretKey": {}}}
 	case authClientSecret:
 		op.Security = []map[string][]string{{}}
+	case authAdmin:
+		op.Security = []map[string][]string{{"adminKey": {}}}
 	}
 	op.MaxBodyBytes = s.opts.MaxBodyBytes
-	if op.Method == http.MethodPost && policy != authClientSecret {
+	if op.Method == http.MethodPost && policy != authClientSecret && policy != authAdmin {
 		op.Parameters = append(op.Parameters, &huma.Param{
 			Name: "Idempotency-Key", In: "header", Schema: &huma.Schema{Type: "string", MinLength: &one, MaxLength: &maxKeyLen},
 			Description: "Makes retries safe: the same key and body within 24 h return the first response (Idempotent-Replayed: true); " +
