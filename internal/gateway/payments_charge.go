@@ -28,6 +28,9 @@ type CardInput struct {
 	ExpYear  int
 	CVV      string
 	Name     string
+	// Remember is the shopper's "remember this card" on the hosted page: a successful payment saves the card to
+	// the wallet of the payment's e-mail (DESIGN §15). The direct API never sets it.
+	Remember bool
 }
 
 // cardCodes are the error codes bad card data gets: the hosted page, the direct API and intents use document 002's,
@@ -271,6 +274,11 @@ func (g *Gateway) recordCardOutcome(ctx context.Context, tx store.Tx, p *payment
 	}
 	if err := tx.UpdatePaymentCard(ctx, *p); err != nil {
 		return checkout.Session{}, err
+	}
+	if res.Status == provider.StatusSucceeded && p.SaveToWallet {
+		if err := g.saveToWallet(ctx, tx, *p, now); err != nil {
+			return checkout.Session{}, err
+		}
 	}
 	switch p.SourceKind {
 	case SourceSession, SourceLink:

@@ -126,6 +126,7 @@ func (g *Gateway) PayCheckedSession(ctx context.Context, cur checkout.Session, i
 			ExternalInvoiceID: s.ExternalInvoiceID, SourceKind: sourceKind(s.Kind), SourceID: s.ID, Provider: at.prov.Name(), ProfileID: at.profileID,
 			Scenario: string(at.scenario), Direct: payment.Direct{ClientIP: clientIP},
 		}
+		at.p.SaveToWallet = in.Remember && at.p.CustomerEmail != "" && g.WalletAvailable(s.Livemode)
 		s.Status, s.UpdatedAt = checkout.StatusPending, now
 		if err := tx.UpdateCheckoutSession(ctx, s); err != nil {
 			return err

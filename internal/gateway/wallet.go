@@ -6,12 +6,15 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/kassapay/kassa/internal/id"
 	"github.com/kassapay/kassa/internal/mail"
+	"github.com/kassapay/kassa/internal/payment"
 	"github.com/kassapay/kassa/internal/sealed"
 	"github.com/kassapay/kassa/internal/store"
 	"github.com/kassapay/kassa/internal/wallet"
+	"github.com/kassapay/kassa/internal/webhook"
 )
 
 // WalletOptions configure the shoppers' wallet (DESIGN §15).
@@ -142,4 +145,67 @@ func (g *Gateway) WalletShopper(ctx context.Context, token string) (wallet.Shopp
 // SignOutWallet ends a wallet session.
 func (g *Gateway) SignOutWallet(ctx context.Context, token string) error {
 	return g.store.DeleteWalletSession(ctx, wallet.HashToken(token))
+}
+
+// SavedCardData is the payment_method.saved event's object: the saved card as the merchant may see it.
+type SavedCardData struct {
+	ID       string `json:"id"`
+	Object   string `json:"object"`
+	Type     string `json:"type"`
+	Livemode bool   `json:"livemode"`
+	Brand    string `json:"brand"`
+	Last4    string `json:"last4"`
+	ExpMonth int    `json:"exp_month"`
+	ExpYear  int    `json:"exp_year"`
+	// PaymentID is the payment whose "remember this card" saved it.
+	PaymentID string `json:"payment_id"`
+	Email     string `json:"customer_email"`
+}
+
+// saveToWallet saves a successful payment's card to the wallet of its e-mail and records the merchant's consent,
+// inside the transaction that records the outcome, so that a crash saves it with the outcome or not at all (the
+// recovery job then records both). A card the shopper saved before is not saved twice: the consent is renewed. A
+// card the vault cannot open again is logged and not saved; the payment's outcome stands.
+func (g *Gateway) saveToWallet(ctx context.Context, tx store.Tx, p payment.Payment, now time.Time) error {
+	addr, err := wallet.NormalizeEmail(p.CustomerEmail)
+	if err != nil || p.PaymentMethodID == "" || g.payments.Vault == nil {
+		return nil
+	}
+	saved, err := tx.GetSavedCard(ctx, p.PaymentMethodID)
+	if err != nil {
+		return err
+	}
+	sh, err := tx.UpsertShopper(ctx, wallet.Shopper{ID: id.New("shp_", now), Email: addr, CreatedAt: now})
+	if err != nil {
+		return err
+	}
+	wc, err := tx.GetWalletCardByFingerprint(ctx, sh.ID, p.Livemode, saved.Sealed.Fingerprint)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		card, err := g.payments.Vault.Open(saved.ID, saved.Sealed)
+		if err != nil {
+			g.log.ErrorContext(ctx, "wallet: the payment's card could not be opened to save it", "payment_id", p.ID, "err", err)
+			return nil
+		}
+		wc = wallet.Card{ID: id.New("pm_", now), ShopperID: sh.ID, Livemode: p.Livemode, CreatedAt: now}
+		if wc.Sealed, err = g.payments.Vault.Seal(wc.ID, card); err != nil {
+			g.log.ErrorContext(ctx, "wallet: the card could not be sealed", "payment_id", p.ID, "err", err)
+			return nil
+		}
+		if err := tx.InsertWalletCard(ctx, wc); err != nil {
+			return err
+		}
+	case err != nil:
+		return err
+	}
+	if err := tx.UpsertWalletConsent(ctx, wallet.Consent{PaymentMethodID: wc.ID, MerchantID: p.MerchantID, GrantedAt: now, ClientIP: p.ClientIP}); err != nil {
+		return err
+	}
+	d := wc.Sealed.Display
+	_, err = g.RecordEvent(ctx, tx, EventInput{
+		MerchantID: p.MerchantID, Livemode: p.Livemode, Type: webhook.EventPaymentMethodSaved, ObjectID: wc.ID,
+		Data: SavedCardData{ID: wc.ID, Object: "payment_method", Type: "card", Livemode: wc.Livemode, Brand: string(d.Brand),
+			Last4: d.Last4, ExpMonth: d.ExpMonth, ExpYear: d.ExpYear, PaymentID: p.ID, Email: addr},
+	})
+	return err
 }

@@ -30,6 +30,9 @@ type Direct struct {
 	OperationID     string
 	OperationAmount int64
 	OperationReason string
+	// SaveToWallet is the shopper's "remember this card": when the payment succeeds, its outcome's transaction saves
+	// the card to the shopper of CustomerEmail and records the consent for the merchant.
+	SaveToWallet bool
 }
 
 // Fraud is the fraud assessment of a card payment.

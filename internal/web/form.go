@@ -14,6 +14,8 @@ import (
 // only kept() goes back into a page.
 type cardForm struct {
 	Number, Exp, CVV, Name, Email, Scenario string
+	// Remember is the "remember this card" box.
+	Remember bool
 }
 
 func readCardForm(v url.Values) cardForm {
@@ -24,19 +26,21 @@ func readCardForm(v url.Values) cardForm {
 		Name:     strings.TrimSpace(v.Get("name")),
 		Email:    strings.TrimSpace(v.Get("email")),
 		Scenario: v.Get("scenario"),
+		Remember: v.Get("remember") == "1",
 	}
 }
 
 // formValues are the fields a re-rendered form keeps. The card number and CVV are not among them.
 type formValues struct {
 	Exp, Name, Email, Scenario string
+	Remember                   bool
 	// brand of the number that was typed, to word a CVV error (4 digits for Amex); never rendered.
 	brand vault.Brand
 }
 
 // kept returns what may go back into the page.
 func (f cardForm) kept() formValues {
-	return formValues{Exp: f.Exp, Name: f.Name, Email: f.Email, Scenario: f.Scenario, brand: vault.DetectBrand(f.Number)}
+	return formValues{Exp: f.Exp, Name: f.Name, Email: f.Email, Scenario: f.Scenario, Remember: f.Remember, brand: vault.DetectBrand(f.Number)}
 }
 
 // Limits of the fields the gateway stores as they are.
@@ -51,8 +55,11 @@ func (f cardForm) check() (fieldErrors, bool) {
 	if !customer.Printable(f.Name) || utf8.RuneCountInString(f.Name) > maxNameRunes {
 		fe.set("name", "Enter the name as it is printed on the card (at most 200 characters).")
 	}
-	if f.Email != "" && !customer.ValidEmail(f.Email) {
+	switch {
+	case f.Email != "" && !customer.ValidEmail(f.Email):
 		fe.set("email", "Enter an email address like name@example.com, or leave this empty.")
+	case f.Remember && f.Email == "":
+		fe.set("email", "Enter your email to remember the card: it is saved to the wallet of that address.")
 	}
 	return fe, fe.empty()
 }

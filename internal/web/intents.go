@@ -36,6 +36,7 @@ func (h *handler) loadIntent(w http.ResponseWriter, r *http.Request, f front, se
 		return nil, s, false
 	}
 	v := h.newView(f, s, m)
+	v.OfferRemember = false // an intent's confirmation does not save cards yet
 	v.ClientSecret = secret
 	v.PageURL += "?client_secret=" + url.QueryEscape(secret)
 	return v, s, true

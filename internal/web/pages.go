@@ -43,6 +43,8 @@ type view struct {
 	Notice    string
 	Chips     []chip
 	TestCards []testCard
+	// OfferRemember shows the "remember this card" box: the wallet is available in the session's mode.
+	OfferRemember bool
 
 	// QRCode is the image of the payment link's URL (links only).
 	QRCode string
@@ -139,6 +141,8 @@ func (h *handler) newView(f front, s checkout.Session, m merchant.Merchant) *vie
 		QRCode:       qrOf(f, page),
 		ProviderPage: f.provider,
 		CancelAction: page + "/cancel",
+		// Not on the sandbox provider's own page, which stands for a processor's.
+		OfferRemember: h.gw.WalletAvailable(s.Livemode) && !f.provider,
 	}
 }
 
@@ -312,7 +316,7 @@ func (h *handler) submittedCard(w http.ResponseWriter, r *http.Request, v *view)
 		return gateway.CardInput{}, in, false
 	}
 	month, year := parseExpiry(in.Exp)
-	return gateway.CardInput{Number: in.Number, ExpMonth: month, ExpYear: year, CVV: in.CVV, Name: in.Name}, in, true
+	return gateway.CardInput{Number: in.Number, ExpMonth: month, ExpYear: year, CVV: in.CVV, Name: in.Name, Remember: in.Remember}, in, true
 }
 
 // open loads a session's page and answers what every request to it answers first: an open session that the routed

@@ -46,6 +46,11 @@ const (
 	EventSettlementBatchSettled   EventType = "settlement_batch.settled"
 	EventSettlementBatchFailed    EventType = "settlement_batch.failed"
 
+	// EventPaymentMethodSaved means a shopper saved a card with "remember" and consented that the merchant may
+	// charge it; EventPaymentMethodRemoved that the card was removed from the wallet or the consent revoked.
+	EventPaymentMethodSaved   EventType = "payment_method.saved"
+	EventPaymentMethodRemoved EventType = "payment_method.removed"
+
 	EventEndpointDisabled EventType = "endpoint.disabled"
 	EventTestPing         EventType = "test.ping"
 )
@@ -62,6 +67,7 @@ var catalogue = []EventType{
 	EventPaymentLinkCreated,
 	EventUsageAccepted,
 	EventSettlementBatchCreated, EventSettlementBatchSubmitted, EventSettlementBatchSettled, EventSettlementBatchFailed,
+	EventPaymentMethodSaved, EventPaymentMethodRemoved,
 	EventEndpointDisabled, EventTestPing,
 }
 

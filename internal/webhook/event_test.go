@@ -56,6 +56,7 @@ func TestCatalogueHoldsDesignSection8(t *testing.T) {
 		"payment_link.created",
 		"usage.accepted",
 		"settlement_batch.created", "settlement_batch.submitted", "settlement_batch.settled", "settlement_batch.failed",
+		"payment_method.saved", "payment_method.removed",
 		"endpoint.disabled", "test.ping",
 	}
 	if diff := cmp.Diff(want, Catalogue()); diff != "" {

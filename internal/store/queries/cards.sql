@@ -7,7 +7,8 @@ SET card_fingerprint = sqlc.arg(card_fingerprint), client_ip = sqlc.arg(client_i
     last_transaction_id = sqlc.arg(last_transaction_id), authorized_at = sqlc.narg(authorized_at),
     expires_at = sqlc.narg(expires_at), captured_at = sqlc.narg(captured_at), voided_at = sqlc.narg(voided_at),
     void_reason = sqlc.arg(void_reason), operation = sqlc.arg(operation), operation_id = sqlc.arg(operation_id),
-    operation_amount = sqlc.arg(operation_amount), operation_reason = sqlc.arg(operation_reason)
+    operation_amount = sqlc.arg(operation_amount), operation_reason = sqlc.arg(operation_reason),
+    save_to_wallet = sqlc.arg(save_to_wallet)
 WHERE id = sqlc.arg(id);
 
 -- Authorizations past their expires_at: the expiry job voids them.

@@ -33,7 +33,7 @@ func directFromRow(r litedb.Payment) payment.Direct {
 		LastTransactionID: r.LastTransactionID, AuthorizedAt: utcPtr(r.AuthorizedAt), ExpiresAt: utcPtr(r.ExpiresAt),
 		CapturedAt: utcPtr(r.CapturedAt), VoidedAt: utcPtr(r.VoidedAt), VoidReason: r.VoidReason,
 		Operation: payment.Operation(r.Operation), OperationID: r.OperationID, OperationAmount: r.OperationAmount,
-		OperationReason: r.OperationReason,
+		OperationReason: r.OperationReason, SaveToWallet: r.SaveToWallet,
 	}
 	if len(r.FraudReasons) > 0 {
 		_ = json.Unmarshal(r.FraudReasons, &d.Fraud.Reasons) // written by UpdatePaymentCard from the same type
@@ -64,7 +64,7 @@ func (s queries) UpdatePaymentCard(ctx context.Context, p payment.Payment) error
 		ResponseMessage: p.ResponseMessage, LastTransactionID: p.LastTransactionID, AuthorizedAt: tsPtr(p.AuthorizedAt),
 		ExpiresAt: tsPtr(p.ExpiresAt), CapturedAt: tsPtr(p.CapturedAt), VoidedAt: tsPtr(p.VoidedAt), VoidReason: p.VoidReason,
 		Operation: string(p.Operation), OperationID: p.OperationID, OperationAmount: p.OperationAmount,
-		OperationReason: p.OperationReason,
+		OperationReason: p.OperationReason, SaveToWallet: p.SaveToWallet,
 	})
 	return rowsErr(n, err, store.ErrNotFound)
 }

@@ -254,6 +254,7 @@ type Payment struct {
 	OperationReason       string
 	Vpa                   string
 	ProfileID             string
+	SaveToWallet          bool
 }
 
 type PaymentIntent struct {

@@ -13,7 +13,7 @@ import (
 )
 
 const getPayment = `-- name: GetPayment :one
-SELECT id, merchant_id, livemode, status, method, capture_method, amount, currency, amount_captured, amount_refunded, amount_refunds_pending, payment_method_id, card_brand, card_first6, card_last4, card_exp_month, card_exp_year, customer_email, customer_name, description, metadata, external_order_id, external_invoice_id, source_kind, source_id, provider, provider_transaction_id, scenario, failure_code, failure_message, decline_code, recovery_attempts, created_at, updated_at, card_fingerprint, client_ip, fraud_score, fraud_decision, fraud_reasons, auth_code, response_code, response_message, last_transaction_id, authorized_at, expires_at, captured_at, voided_at, void_reason, operation, operation_id, operation_amount, operation_reason, vpa, profile_id FROM payments WHERE merchant_id = $1 AND livemode = $2 AND id = $3
+SELECT id, merchant_id, livemode, status, method, capture_method, amount, currency, amount_captured, amount_refunded, amount_refunds_pending, payment_method_id, card_brand, card_first6, card_last4, card_exp_month, card_exp_year, customer_email, customer_name, description, metadata, external_order_id, external_invoice_id, source_kind, source_id, provider, provider_transaction_id, scenario, failure_code, failure_message, decline_code, recovery_attempts, created_at, updated_at, card_fingerprint, client_ip, fraud_score, fraud_decision, fraud_reasons, auth_code, response_code, response_message, last_transaction_id, authorized_at, expires_at, captured_at, voided_at, void_reason, operation, operation_id, operation_amount, operation_reason, vpa, profile_id, save_to_wallet FROM payments WHERE merchant_id = $1 AND livemode = $2 AND id = $3
 `
 
 type GetPaymentParams struct {
@@ -80,12 +80,13 @@ func (q *Queries) GetPayment(ctx context.Context, arg GetPaymentParams) (Payment
 		&i.OperationReason,
 		&i.Vpa,
 		&i.ProfileID,
+		&i.SaveToWallet,
 	)
 	return i, err
 }
 
 const getPaymentByID = `-- name: GetPaymentByID :one
-SELECT id, merchant_id, livemode, status, method, capture_method, amount, currency, amount_captured, amount_refunded, amount_refunds_pending, payment_method_id, card_brand, card_first6, card_last4, card_exp_month, card_exp_year, customer_email, customer_name, description, metadata, external_order_id, external_invoice_id, source_kind, source_id, provider, provider_transaction_id, scenario, failure_code, failure_message, decline_code, recovery_attempts, created_at, updated_at, card_fingerprint, client_ip, fraud_score, fraud_decision, fraud_reasons, auth_code, response_code, response_message, last_transaction_id, authorized_at, expires_at, captured_at, voided_at, void_reason, operation, operation_id, operation_amount, operation_reason, vpa, profile_id FROM payments WHERE id = $1
+SELECT id, merchant_id, livemode, status, method, capture_method, amount, currency, amount_captured, amount_refunded, amount_refunds_pending, payment_method_id, card_brand, card_first6, card_last4, card_exp_month, card_exp_year, customer_email, customer_name, description, metadata, external_order_id, external_invoice_id, source_kind, source_id, provider, provider_transaction_id, scenario, failure_code, failure_message, decline_code, recovery_attempts, created_at, updated_at, card_fingerprint, client_ip, fraud_score, fraud_decision, fraud_reasons, auth_code, response_code, response_message, last_transaction_id, authorized_at, expires_at, captured_at, voided_at, void_reason, operation, operation_id, operation_amount, operation_reason, vpa, profile_id, save_to_wallet FROM payments WHERE id = $1
 `
 
 func (q *Queries) GetPaymentByID(ctx context.Context, id string) (Payment, error) {
@@ -146,6 +147,7 @@ func (q *Queries) GetPaymentByID(ctx context.Context, id string) (Payment, error
 		&i.OperationReason,
 		&i.Vpa,
 		&i.ProfileID,
+		&i.SaveToWallet,
 	)
 	return i, err
 }
@@ -434,7 +436,7 @@ func (q *Queries) InsertTransaction(ctx context.Context, arg InsertTransactionPa
 }
 
 const listStalePendingPayments = `-- name: ListStalePendingPayments :many
-SELECT id, merchant_id, livemode, status, method, capture_method, amount, currency, amount_captured, amount_refunded, amount_refunds_pending, payment_method_id, card_brand, card_first6, card_last4, card_exp_month, card_exp_year, customer_email, customer_name, description, metadata, external_order_id, external_invoice_id, source_kind, source_id, provider, provider_transaction_id, scenario, failure_code, failure_message, decline_code, recovery_attempts, created_at, updated_at, card_fingerprint, client_ip, fraud_score, fraud_decision, fraud_reasons, auth_code, response_code, response_message, last_transaction_id, authorized_at, expires_at, captured_at, voided_at, void_reason, operation, operation_id, operation_amount, operation_reason, vpa, profile_id FROM payments WHERE status = 'pending' AND method = 'card' AND updated_at <= $1
+SELECT id, merchant_id, livemode, status, method, capture_method, amount, currency, amount_captured, amount_refunded, amount_refunds_pending, payment_method_id, card_brand, card_first6, card_last4, card_exp_month, card_exp_year, customer_email, customer_name, description, metadata, external_order_id, external_invoice_id, source_kind, source_id, provider, provider_transaction_id, scenario, failure_code, failure_message, decline_code, recovery_attempts, created_at, updated_at, card_fingerprint, client_ip, fraud_score, fraud_decision, fraud_reasons, auth_code, response_code, response_message, last_transaction_id, authorized_at, expires_at, captured_at, voided_at, void_reason, operation, operation_id, operation_amount, operation_reason, vpa, profile_id, save_to_wallet FROM payments WHERE status = 'pending' AND method = 'card' AND updated_at <= $1
 ORDER BY updated_at
 LIMIT CAST($2 AS BIGINT)
 `
@@ -509,6 +511,7 @@ func (q *Queries) ListStalePendingPayments(ctx context.Context, arg ListStalePen
 			&i.OperationReason,
 			&i.Vpa,
 			&i.ProfileID,
+			&i.SaveToWallet,
 		); err != nil {
 			return nil, err
 		}

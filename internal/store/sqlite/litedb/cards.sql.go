@@ -13,7 +13,7 @@ import (
 )
 
 const listExpiredAuthorizations = `-- name: ListExpiredAuthorizations :many
-SELECT id, merchant_id, livemode, status, method, capture_method, amount, currency, amount_captured, amount_refunded, amount_refunds_pending, payment_method_id, card_brand, card_first6, card_last4, card_exp_month, card_exp_year, customer_email, customer_name, description, metadata, external_order_id, external_invoice_id, source_kind, source_id, provider, provider_transaction_id, scenario, failure_code, failure_message, decline_code, recovery_attempts, created_at, updated_at, card_fingerprint, client_ip, fraud_score, fraud_decision, fraud_reasons, auth_code, response_code, response_message, last_transaction_id, authorized_at, expires_at, captured_at, voided_at, void_reason, operation, operation_id, operation_amount, operation_reason, vpa, profile_id FROM payments
+SELECT id, merchant_id, livemode, status, method, capture_method, amount, currency, amount_captured, amount_refunded, amount_refunds_pending, payment_method_id, card_brand, card_first6, card_last4, card_exp_month, card_exp_year, customer_email, customer_name, description, metadata, external_order_id, external_invoice_id, source_kind, source_id, provider, provider_transaction_id, scenario, failure_code, failure_message, decline_code, recovery_attempts, created_at, updated_at, card_fingerprint, client_ip, fraud_score, fraud_decision, fraud_reasons, auth_code, response_code, response_message, last_transaction_id, authorized_at, expires_at, captured_at, voided_at, void_reason, operation, operation_id, operation_amount, operation_reason, vpa, profile_id, save_to_wallet FROM payments
 WHERE status = 'authorized' AND expires_at <= ?1
 ORDER BY expires_at
 LIMIT CAST(?2 AS BIGINT)
@@ -89,6 +89,7 @@ func (q *Queries) ListExpiredAuthorizations(ctx context.Context, arg ListExpired
 			&i.OperationReason,
 			&i.Vpa,
 			&i.ProfileID,
+			&i.SaveToWallet,
 		); err != nil {
 			return nil, err
 		}
@@ -104,7 +105,7 @@ func (q *Queries) ListExpiredAuthorizations(ctx context.Context, arg ListExpired
 }
 
 const listPaymentsFiltered = `-- name: ListPaymentsFiltered :many
-SELECT id, merchant_id, livemode, status, method, capture_method, amount, currency, amount_captured, amount_refunded, amount_refunds_pending, payment_method_id, card_brand, card_first6, card_last4, card_exp_month, card_exp_year, customer_email, customer_name, description, metadata, external_order_id, external_invoice_id, source_kind, source_id, provider, provider_transaction_id, scenario, failure_code, failure_message, decline_code, recovery_attempts, created_at, updated_at, card_fingerprint, client_ip, fraud_score, fraud_decision, fraud_reasons, auth_code, response_code, response_message, last_transaction_id, authorized_at, expires_at, captured_at, voided_at, void_reason, operation, operation_id, operation_amount, operation_reason, vpa, profile_id FROM payments
+SELECT id, merchant_id, livemode, status, method, capture_method, amount, currency, amount_captured, amount_refunded, amount_refunds_pending, payment_method_id, card_brand, card_first6, card_last4, card_exp_month, card_exp_year, customer_email, customer_name, description, metadata, external_order_id, external_invoice_id, source_kind, source_id, provider, provider_transaction_id, scenario, failure_code, failure_message, decline_code, recovery_attempts, created_at, updated_at, card_fingerprint, client_ip, fraud_score, fraud_decision, fraud_reasons, auth_code, response_code, response_message, last_transaction_id, authorized_at, expires_at, captured_at, voided_at, void_reason, operation, operation_id, operation_amount, operation_reason, vpa, profile_id, save_to_wallet FROM payments
 WHERE merchant_id = ?1 AND livemode = ?2
   AND id >= CAST(?3 AS TEXT) AND id < CAST(?4 AS TEXT)
   AND (CAST(?5 AS TEXT) = '' OR status = CAST(?5 AS TEXT))
@@ -209,6 +210,7 @@ func (q *Queries) ListPaymentsFiltered(ctx context.Context, arg ListPaymentsFilt
 			&i.OperationReason,
 			&i.Vpa,
 			&i.ProfileID,
+			&i.SaveToWallet,
 		); err != nil {
 			return nil, err
 		}
@@ -224,7 +226,7 @@ func (q *Queries) ListPaymentsFiltered(ctx context.Context, arg ListPaymentsFilt
 }
 
 const listPaymentsOfSource = `-- name: ListPaymentsOfSource :many
-SELECT id, merchant_id, livemode, status, method, capture_method, amount, currency, amount_captured, amount_refunded, amount_refunds_pending, payment_method_id, card_brand, card_first6, card_last4, card_exp_month, card_exp_year, customer_email, customer_name, description, metadata, external_order_id, external_invoice_id, source_kind, source_id, provider, provider_transaction_id, scenario, failure_code, failure_message, decline_code, recovery_attempts, created_at, updated_at, card_fingerprint, client_ip, fraud_score, fraud_decision, fraud_reasons, auth_code, response_code, response_message, last_transaction_id, authorized_at, expires_at, captured_at, voided_at, void_reason, operation, operation_id, operation_amount, operation_reason, vpa, profile_id FROM payments
+SELECT id, merchant_id, livemode, status, method, capture_method, amount, currency, amount_captured, amount_refunded, amount_refunds_pending, payment_method_id, card_brand, card_first6, card_last4, card_exp_month, card_exp_year, customer_email, customer_name, description, metadata, external_order_id, external_invoice_id, source_kind, source_id, provider, provider_transaction_id, scenario, failure_code, failure_message, decline_code, recovery_attempts, created_at, updated_at, card_fingerprint, client_ip, fraud_score, fraud_decision, fraud_reasons, auth_code, response_code, response_message, last_transaction_id, authorized_at, expires_at, captured_at, voided_at, void_reason, operation, operation_id, operation_amount, operation_reason, vpa, profile_id, save_to_wallet FROM payments
 WHERE merchant_id = ?1 AND livemode = ?2 AND source_id = CAST(?3 AS TEXT)
   AND id >= CAST(?4 AS TEXT) AND id < CAST(?5 AS TEXT)
   AND (CAST(?6 AS TEXT) = '' OR status = CAST(?6 AS TEXT))
@@ -327,6 +329,7 @@ func (q *Queries) ListPaymentsOfSource(ctx context.Context, arg ListPaymentsOfSo
 			&i.OperationReason,
 			&i.Vpa,
 			&i.ProfileID,
+			&i.SaveToWallet,
 		); err != nil {
 			return nil, err
 		}
@@ -342,7 +345,7 @@ func (q *Queries) ListPaymentsOfSource(ctx context.Context, arg ListPaymentsOfSo
 }
 
 const listPaymentsOfStatus = `-- name: ListPaymentsOfStatus :many
-SELECT id, merchant_id, livemode, status, method, capture_method, amount, currency, amount_captured, amount_refunded, amount_refunds_pending, payment_method_id, card_brand, card_first6, card_last4, card_exp_month, card_exp_year, customer_email, customer_name, description, metadata, external_order_id, external_invoice_id, source_kind, source_id, provider, provider_transaction_id, scenario, failure_code, failure_message, decline_code, recovery_attempts, created_at, updated_at, card_fingerprint, client_ip, fraud_score, fraud_decision, fraud_reasons, auth_code, response_code, response_message, last_transaction_id, authorized_at, expires_at, captured_at, voided_at, void_reason, operation, operation_id, operation_amount, operation_reason, vpa, profile_id FROM payments
+SELECT id, merchant_id, livemode, status, method, capture_method, amount, currency, amount_captured, amount_refunded, amount_refunds_pending, payment_method_id, card_brand, card_first6, card_last4, card_exp_month, card_exp_year, customer_email, customer_name, description, metadata, external_order_id, external_invoice_id, source_kind, source_id, provider, provider_transaction_id, scenario, failure_code, failure_message, decline_code, recovery_attempts, created_at, updated_at, card_fingerprint, client_ip, fraud_score, fraud_decision, fraud_reasons, auth_code, response_code, response_message, last_transaction_id, authorized_at, expires_at, captured_at, voided_at, void_reason, operation, operation_id, operation_amount, operation_reason, vpa, profile_id, save_to_wallet FROM payments
 WHERE merchant_id = ?1 AND livemode = ?2 AND status = CAST(?3 AS TEXT)
   AND id >= CAST(?4 AS TEXT) AND id < CAST(?5 AS TEXT)
   AND (CAST(?6 AS TEXT) = '' OR status = CAST(?6 AS TEXT))
@@ -445,6 +448,7 @@ func (q *Queries) ListPaymentsOfStatus(ctx context.Context, arg ListPaymentsOfSt
 			&i.OperationReason,
 			&i.Vpa,
 			&i.ProfileID,
+			&i.SaveToWallet,
 		); err != nil {
 			return nil, err
 		}
@@ -460,7 +464,7 @@ func (q *Queries) ListPaymentsOfStatus(ctx context.Context, arg ListPaymentsOfSt
 }
 
 const listStaleOperations = `-- name: ListStaleOperations :many
-SELECT id, merchant_id, livemode, status, method, capture_method, amount, currency, amount_captured, amount_refunded, amount_refunds_pending, payment_method_id, card_brand, card_first6, card_last4, card_exp_month, card_exp_year, customer_email, customer_name, description, metadata, external_order_id, external_invoice_id, source_kind, source_id, provider, provider_transaction_id, scenario, failure_code, failure_message, decline_code, recovery_attempts, created_at, updated_at, card_fingerprint, client_ip, fraud_score, fraud_decision, fraud_reasons, auth_code, response_code, response_message, last_transaction_id, authorized_at, expires_at, captured_at, voided_at, void_reason, operation, operation_id, operation_amount, operation_reason, vpa, profile_id FROM payments
+SELECT id, merchant_id, livemode, status, method, capture_method, amount, currency, amount_captured, amount_refunded, amount_refunds_pending, payment_method_id, card_brand, card_first6, card_last4, card_exp_month, card_exp_year, customer_email, customer_name, description, metadata, external_order_id, external_invoice_id, source_kind, source_id, provider, provider_transaction_id, scenario, failure_code, failure_message, decline_code, recovery_attempts, created_at, updated_at, card_fingerprint, client_ip, fraud_score, fraud_decision, fraud_reasons, auth_code, response_code, response_message, last_transaction_id, authorized_at, expires_at, captured_at, voided_at, void_reason, operation, operation_id, operation_amount, operation_reason, vpa, profile_id, save_to_wallet FROM payments
 WHERE operation <> '' AND updated_at <= ?1
 ORDER BY updated_at
 LIMIT CAST(?2 AS BIGINT)
@@ -536,6 +540,7 @@ func (q *Queries) ListStaleOperations(ctx context.Context, arg ListStaleOperatio
 			&i.OperationReason,
 			&i.Vpa,
 			&i.ProfileID,
+			&i.SaveToWallet,
 		); err != nil {
 			return nil, err
 		}
@@ -635,8 +640,9 @@ SET card_fingerprint = ?1, client_ip = ?2, fraud_score = ?3,
     last_transaction_id = ?9, authorized_at = ?10,
     expires_at = ?11, captured_at = ?12, voided_at = ?13,
     void_reason = ?14, operation = ?15, operation_id = ?16,
-    operation_amount = ?17, operation_reason = ?18
-WHERE id = ?19
+    operation_amount = ?17, operation_reason = ?18,
+    save_to_wallet = ?19
+WHERE id = ?20
 `
 
 type UpdatePaymentCardParams struct {
@@ -658,6 +664,7 @@ type UpdatePaymentCardParams struct {
 	OperationID       string
 	OperationAmount   int64
 	OperationReason   string
+	SaveToWallet      bool
 	ID                string
 }
 
@@ -682,6 +689,7 @@ func (q *Queries) UpdatePaymentCard(ctx context.Context, arg UpdatePaymentCardPa
 		arg.OperationID,
 		arg.OperationAmount,
 		arg.OperationReason,
+		arg.SaveToWallet,
 		arg.ID,
 	)
 	if err != nil {

@@ -327,7 +327,7 @@ func (q *Queries) RevokeAPIKeyOfMode(ctx context.Context, arg RevokeAPIKeyOfMode
 
 const searchPayments = `-- name: SearchPayments :many
 
-SELECT id, merchant_id, livemode, status, method, capture_method, amount, currency, amount_captured, amount_refunded, amount_refunds_pending, payment_method_id, card_brand, card_first6, card_last4, card_exp_month, card_exp_year, customer_email, customer_name, description, metadata, external_order_id, external_invoice_id, source_kind, source_id, provider, provider_transaction_id, scenario, failure_code, failure_message, decline_code, recovery_attempts, created_at, updated_at, card_fingerprint, client_ip, fraud_score, fraud_decision, fraud_reasons, auth_code, response_code, response_message, last_transaction_id, authorized_at, expires_at, captured_at, voided_at, void_reason, operation, operation_id, operation_amount, operation_reason, vpa, profile_id FROM payments
+SELECT id, merchant_id, livemode, status, method, capture_method, amount, currency, amount_captured, amount_refunded, amount_refunds_pending, payment_method_id, card_brand, card_first6, card_last4, card_exp_month, card_exp_year, customer_email, customer_name, description, metadata, external_order_id, external_invoice_id, source_kind, source_id, provider, provider_transaction_id, scenario, failure_code, failure_message, decline_code, recovery_attempts, created_at, updated_at, card_fingerprint, client_ip, fraud_score, fraud_decision, fraud_reasons, auth_code, response_code, response_message, last_transaction_id, authorized_at, expires_at, captured_at, voided_at, void_reason, operation, operation_id, operation_amount, operation_reason, vpa, profile_id, save_to_wallet FROM payments
 WHERE merchant_id = ?1 AND livemode = ?2
   AND id >= CAST(?3 AS TEXT) AND id < CAST(?4 AS TEXT)
   AND (CAST(?5 AS TEXT) = '' OR status = CAST(?5 AS TEXT))
@@ -435,6 +435,7 @@ func (q *Queries) SearchPayments(ctx context.Context, arg SearchPaymentsParams) 
 			&i.OperationReason,
 			&i.Vpa,
 			&i.ProfileID,
+			&i.SaveToWallet,
 		); err != nil {
 			return nil, err
 		}
@@ -450,7 +451,7 @@ func (q *Queries) SearchPayments(ctx context.Context, arg SearchPaymentsParams) 
 }
 
 const searchPaymentsByEmail = `-- name: SearchPaymentsByEmail :many
-SELECT id, merchant_id, livemode, status, method, capture_method, amount, currency, amount_captured, amount_refunded, amount_refunds_pending, payment_method_id, card_brand, card_first6, card_last4, card_exp_month, card_exp_year, customer_email, customer_name, description, metadata, external_order_id, external_invoice_id, source_kind, source_id, provider, provider_transaction_id, scenario, failure_code, failure_message, decline_code, recovery_attempts, created_at, updated_at, card_fingerprint, client_ip, fraud_score, fraud_decision, fraud_reasons, auth_code, response_code, response_message, last_transaction_id, authorized_at, expires_at, captured_at, voided_at, void_reason, operation, operation_id, operation_amount, operation_reason, vpa, profile_id FROM payments
+SELECT id, merchant_id, livemode, status, method, capture_method, amount, currency, amount_captured, amount_refunded, amount_refunds_pending, payment_method_id, card_brand, card_first6, card_last4, card_exp_month, card_exp_year, customer_email, customer_name, description, metadata, external_order_id, external_invoice_id, source_kind, source_id, provider, provider_transaction_id, scenario, failure_code, failure_message, decline_code, recovery_attempts, created_at, updated_at, card_fingerprint, client_ip, fraud_score, fraud_decision, fraud_reasons, auth_code, response_code, response_message, last_transaction_id, authorized_at, expires_at, captured_at, voided_at, void_reason, operation, operation_id, operation_amount, operation_reason, vpa, profile_id, save_to_wallet FROM payments
 WHERE merchant_id = ?1 AND livemode = ?2
   AND customer_email = CAST(?3 AS TEXT)
   AND id >= CAST(?4 AS TEXT) AND id < CAST(?5 AS TEXT)
@@ -558,6 +559,7 @@ func (q *Queries) SearchPaymentsByEmail(ctx context.Context, arg SearchPaymentsB
 			&i.OperationReason,
 			&i.Vpa,
 			&i.ProfileID,
+			&i.SaveToWallet,
 		); err != nil {
 			return nil, err
 		}
@@ -573,7 +575,7 @@ func (q *Queries) SearchPaymentsByEmail(ctx context.Context, arg SearchPaymentsB
 }
 
 const searchPaymentsByLast4 = `-- name: SearchPaymentsByLast4 :many
-SELECT id, merchant_id, livemode, status, method, capture_method, amount, currency, amount_captured, amount_refunded, amount_refunds_pending, payment_method_id, card_brand, card_first6, card_last4, card_exp_month, card_exp_year, customer_email, customer_name, description, metadata, external_order_id, external_invoice_id, source_kind, source_id, provider, provider_transaction_id, scenario, failure_code, failure_message, decline_code, recovery_attempts, created_at, updated_at, card_fingerprint, client_ip, fraud_score, fraud_decision, fraud_reasons, auth_code, response_code, response_message, last_transaction_id, authorized_at, expires_at, captured_at, voided_at, void_reason, operation, operation_id, operation_amount, operation_reason, vpa, profile_id FROM payments
+SELECT id, merchant_id, livemode, status, method, capture_method, amount, currency, amount_captured, amount_refunded, amount_refunds_pending, payment_method_id, card_brand, card_first6, card_last4, card_exp_month, card_exp_year, customer_email, customer_name, description, metadata, external_order_id, external_invoice_id, source_kind, source_id, provider, provider_transaction_id, scenario, failure_code, failure_message, decline_code, recovery_attempts, created_at, updated_at, card_fingerprint, client_ip, fraud_score, fraud_decision, fraud_reasons, auth_code, response_code, response_message, last_transaction_id, authorized_at, expires_at, captured_at, voided_at, void_reason, operation, operation_id, operation_amount, operation_reason, vpa, profile_id, save_to_wallet FROM payments
 WHERE merchant_id = ?1 AND livemode = ?2
   AND card_last4 = CAST(?3 AS TEXT)
   AND id >= CAST(?4 AS TEXT) AND id < CAST(?5 AS TEXT)
@@ -681,6 +683,7 @@ func (q *Queries) SearchPaymentsByLast4(ctx context.Context, arg SearchPaymentsB
 			&i.OperationReason,
 			&i.Vpa,
 			&i.ProfileID,
+			&i.SaveToWallet,
 		); err != nil {
 			return nil, err
 		}
@@ -696,7 +699,7 @@ func (q *Queries) SearchPaymentsByLast4(ctx context.Context, arg SearchPaymentsB
 }
 
 const searchPaymentsByOrder = `-- name: SearchPaymentsByOrder :many
-SELECT id, merchant_id, livemode, status, method, capture_method, amount, currency, amount_captured, amount_refunded, amount_refunds_pending, payment_method_id, card_brand, card_first6, card_last4, card_exp_month, card_exp_year, customer_email, customer_name, description, metadata, external_order_id, external_invoice_id, source_kind, source_id, provider, provider_transaction_id, scenario, failure_code, failure_message, decline_code, recovery_attempts, created_at, updated_at, card_fingerprint, client_ip, fraud_score, fraud_decision, fraud_reasons, auth_code, response_code, response_message, last_transaction_id, authorized_at, expires_at, captured_at, voided_at, void_reason, operation, operation_id, operation_amount, operation_reason, vpa, profile_id FROM payments
+SELECT id, merchant_id, livemode, status, method, capture_method, amount, currency, amount_captured, amount_refunded, amount_refunds_pending, payment_method_id, card_brand, card_first6, card_last4, card_exp_month, card_exp_year, customer_email, customer_name, description, metadata, external_order_id, external_invoice_id, source_kind, source_id, provider, provider_transaction_id, scenario, failure_code, failure_message, decline_code, recovery_attempts, created_at, updated_at, card_fingerprint, client_ip, fraud_score, fraud_decision, fraud_reasons, auth_code, response_code, response_message, last_transaction_id, authorized_at, expires_at, captured_at, voided_at, void_reason, operation, operation_id, operation_amount, operation_reason, vpa, profile_id, save_to_wallet FROM payments
 WHERE merchant_id = ?1 AND livemode = ?2
   AND external_order_id = CAST(?3 AS TEXT)
   AND id >= CAST(?4 AS TEXT) AND id < CAST(?5 AS TEXT)
@@ -804,6 +807,7 @@ func (q *Queries) SearchPaymentsByOrder(ctx context.Context, arg SearchPaymentsB
 			&i.OperationReason,
 			&i.Vpa,
 			&i.ProfileID,
+			&i.SaveToWallet,
 		); err != nil {
 			return nil, err
 		}

@@ -27,7 +27,7 @@ func (q *Queries) DeletePaymentProfile(ctx context.Context, profileID string) (i
 }
 
 const getPaymentByProviderTransactionID = `-- name: GetPaymentByProviderTransactionID :one
-SELECT id, merchant_id, livemode, status, method, capture_method, amount, currency, amount_captured, amount_refunded, amount_refunds_pending, payment_method_id, card_brand, card_first6, card_last4, card_exp_month, card_exp_year, customer_email, customer_name, description, metadata, external_order_id, external_invoice_id, source_kind, source_id, provider, provider_transaction_id, scenario, failure_code, failure_message, decline_code, recovery_attempts, created_at, updated_at, card_fingerprint, client_ip, fraud_score, fraud_decision, fraud_reasons, auth_code, response_code, response_message, last_transaction_id, authorized_at, expires_at, captured_at, voided_at, void_reason, operation, operation_id, operation_amount, operation_reason, vpa, profile_id FROM payments
+SELECT id, merchant_id, livemode, status, method, capture_method, amount, currency, amount_captured, amount_refunded, amount_refunds_pending, payment_method_id, card_brand, card_first6, card_last4, card_exp_month, card_exp_year, customer_email, customer_name, description, metadata, external_order_id, external_invoice_id, source_kind, source_id, provider, provider_transaction_id, scenario, failure_code, failure_message, decline_code, recovery_attempts, created_at, updated_at, card_fingerprint, client_ip, fraud_score, fraud_decision, fraud_reasons, auth_code, response_code, response_message, last_transaction_id, authorized_at, expires_at, captured_at, voided_at, void_reason, operation, operation_id, operation_amount, operation_reason, vpa, profile_id, save_to_wallet FROM payments
 WHERE profile_id = ?1 AND provider_transaction_id = ?2
 ORDER BY id DESC
 LIMIT 1
@@ -96,6 +96,7 @@ func (q *Queries) GetPaymentByProviderTransactionID(ctx context.Context, arg Get
 		&i.OperationReason,
 		&i.Vpa,
 		&i.ProfileID,
+		&i.SaveToWallet,
 	)
 	return i, err
 }
