@@ -8,12 +8,13 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/kassapay/kassa/internal/testbin"
 )
 
 // Server is a running mailpit.
@@ -22,26 +23,6 @@ type Server struct {
 	SMTPURL string
 	// API is the base URL of mailpit's HTTP API.
 	API string
-}
-
-// binary finds mailpit on PATH or in $GOPATH/bin (where `go install` puts it).
-func binary() (string, bool) {
-	if p, err := exec.LookPath("mailpit"); err == nil {
-		return p, true
-	}
-	gopath := os.Getenv("GOPATH")
-	if gopath == "" {
-		home, err := os.UserHomeDir()
-		if err != nil {
-			return "", false
-		}
-		gopath = filepath.Join(home, "go")
-	}
-	p := filepath.Join(filepath.SplitList(gopath)[0], "bin", "mailpit")
-	if _, err := os.Stat(p); err != nil {
-		return "", false
-	}
-	return p, true
 }
 
 // freePort returns a loopback port nothing listens on now.
@@ -59,13 +40,7 @@ func freePort(t testing.TB) int {
 // Without mailpit the test skips, except under CI=true, where a missing mailpit is a failure (.ci/run installs it).
 func Start(t testing.TB) *Server {
 	t.Helper()
-	bin, ok := binary()
-	if !ok {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("mailpit is not installed (CI=true): go install github.com/axllent/mailpit@v1.33.1")
-		}
-		t.Skip("mailpit not found on PATH or in $GOPATH/bin; install it with go install github.com/axllent/mailpit@v1.33.1")
-	}
+	bin := testbin.Require(t, "mailpit", "go install github.com/axllent/mailpit@v1.33.1")
 	for attempt := 0; ; attempt++ {
 		smtpPort, httpPort := freePort(t), freePort(t)
 		cmd := exec.Command(bin, "--smtp", fmt.Sprintf("127.0.0.1:%d", smtpPort), "--listen", fmt.Sprintf("127.0.0.1:%d", httpPort),

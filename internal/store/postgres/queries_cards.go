@@ -86,16 +86,7 @@ func (s queries) ListStaleOperations(ctx context.Context, before time.Time, limi
 
 func (s queries) ListCardPayments(ctx context.Context, f store.CardPaymentFilter) ([]payment.Payment, error) {
 	gte, lt := timeRange(f.CreatedGTE, f.CreatedLT)
-	idGTE, idLT := "", paymentIDAbove
-	if !f.CreatedGTE.IsZero() {
-		idGTE = id.Floor("pay_", sinceEpoch(f.CreatedGTE))
-	}
-	if !f.CreatedLT.IsZero() {
-		idLT = id.Floor("pay_", sinceEpoch(f.CreatedLT))
-	}
-	if f.StartingAfter != "" && f.StartingAfter < idLT {
-		idLT = f.StartingAfter
-	}
+	idGTE, idLT := paymentIDRange(f.CreatedGTE, f.CreatedLT, f.StartingAfter)
 	p := pgdb.ListPaymentsOfStatusParams{
 		MerchantID: f.MerchantID, Livemode: f.Livemode, IDGte: idGTE, IDLt: idLT, Status: f.Status, SourceID: f.SourceID,
 		SourceKind: f.SourceKind, CreatedGte: gte, CreatedLt: lt, RowLimit: int64(f.Limit), RowOffset: int64(f.Offset),

@@ -123,17 +123,24 @@ func sinceEpoch(t time.Time) time.Time {
 // paymentIDAbove sorts above every payment id ("~" is above every base62 digit).
 const paymentIDAbove = "pay_~"
 
+// paymentIDRange turns a created range (zero ends are open) and a newest-first cursor into the id range of the
+// payments in it: ids carry their creation time to the millisecond (id.Floor), so the (..., id) indexes serve the range.
+func paymentIDRange(createdGTE, createdLT time.Time, startingAfter string) (idGTE, idLT string) {
+	idGTE, idLT = "", paymentIDAbove
+	if !createdGTE.IsZero() {
+		idGTE = id.Floor("pay_", sinceEpoch(createdGTE))
+	}
+	if !createdLT.IsZero() {
+		idLT = id.Floor("pay_", sinceEpoch(createdLT))
+	}
+	if startingAfter != "" && startingAfter < idLT {
+		idLT = startingAfter
+	}
+	return idGTE, idLT
+}
+
 func (s queries) SearchPayments(ctx context.Context, f store.PaymentSearch) ([]payment.Payment, error) {
-	idGTE, idLT := "", paymentIDAbove
-	if !f.CreatedGTE.IsZero() {
-		idGTE = id.Floor("pay_", sinceEpoch(f.CreatedGTE))
-	}
-	if !f.CreatedLT.IsZero() {
-		idLT = id.Floor("pay_", sinceEpoch(f.CreatedLT))
-	}
-	if f.StartingAfter != "" && f.StartingAfter < idLT {
-		idLT = f.StartingAfter
-	}
+	idGTE, idLT := paymentIDRange(f.CreatedGTE, f.CreatedLT, f.StartingAfter)
 	amountLTE := f.AmountLTE
 	if !f.AmountLTESet {
 		amountLTE = math.MaxInt64

@@ -257,7 +257,7 @@ type seedRow struct {
 func insertClones(ctx context.Context, s store.Store, tmpl string, rows []seedRow) error {
 	switch s := s.(type) {
 	case *sqlite.Store:
-		cols, err := sqliteColumns(ctx, s)
+		cols, err := paymentColumns(ctx, s)
 		if err != nil {
 			return err
 		}
@@ -289,7 +289,7 @@ func insertClones(ctx context.Context, s store.Store, tmpl string, rows []seedRo
 			" FROM payments AS t, json_each(?) AS j WHERE t.id = ?", string(doc), tmpl)
 		return err
 	case *postgres.Store:
-		cols, err := pgColumns(ctx, s)
+		cols, err := paymentColumns(ctx, s)
 		if err != nil {
 			return err
 		}
@@ -318,77 +318,87 @@ func cloneSelect(cols []string, replace map[string]string) string {
 	return strings.Join(sel, ", ")
 }
 
-func sqliteColumns(ctx context.Context, s *sqlite.Store) ([]string, error) {
-	rows, err := s.DB().QueryContext(ctx, "SELECT name FROM pragma_table_info('payments') ORDER BY cid")
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var cols []string
-	for rows.Next() {
-		var c string
-		if err := rows.Scan(&c); err != nil {
-			return nil, err
-		}
-		cols = append(cols, c)
-	}
-	return cols, rows.Err()
+// textRows is what *sql.Rows and pgx.Rows share.
+type textRows interface {
+	Next() bool
+	Scan(dest ...any) error
+	Err() error
 }
 
-func pgColumns(ctx context.Context, s *postgres.Store) ([]string, error) {
-	rows, err := s.Pool().Query(ctx, "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'payments' ORDER BY ordinal_position")
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var cols []string
+// scanStrings reads rows of string columns, one []string per row.
+func scanStrings(rows textRows, columns int) ([][]string, error) {
+	var out [][]string
 	for rows.Next() {
-		var c string
-		if err := rows.Scan(&c); err != nil {
+		row := make([]string, columns)
+		dest := make([]any, columns)
+		for i := range row {
+			dest[i] = &row[i]
+		}
+		if err := rows.Scan(dest...); err != nil {
 			return nil, err
 		}
-		cols = append(cols, c)
+		out = append(out, row)
 	}
-	return cols, rows.Err()
+	return out, rows.Err()
+}
+
+// query runs a read of string columns on either engine.
+func query(ctx context.Context, s store.Store, columns int, sqliteQ, pgQ string) ([][]string, error) {
+	switch s := s.(type) {
+	case *sqlite.Store:
+		rows, err := s.DB().QueryContext(ctx, sqliteQ)
+		if err != nil {
+			return nil, err
+		}
+		defer rows.Close()
+		return scanStrings(rows, columns)
+	case *postgres.Store:
+		rows, err := s.Pool().Query(ctx, pgQ)
+		if err != nil {
+			return nil, err
+		}
+		defer rows.Close()
+		return scanStrings(rows, columns)
+	}
+	return nil, fmt.Errorf("unknown store %T", s)
+}
+
+// paymentColumns lists the payments table's columns in order.
+func paymentColumns(ctx context.Context, s store.Store) ([]string, error) {
+	rows, err := query(ctx, s, 1, "SELECT name FROM pragma_table_info('payments') ORDER BY cid",
+		"SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'payments' ORDER BY ordinal_position")
+	cols := make([]string, len(rows))
+	for i, r := range rows {
+		cols[i] = r[0]
+	}
+	return cols, err
 }
 
 // dropIndexes drops the payments table's secondary indexes (those no constraint needs) and returns what makes them
 // again, from their own definitions.
 func dropIndexes(ctx context.Context, t *testing.T, s store.Store) func() {
 	t.Helper()
+	rows, err := query(ctx, s, 2, "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'payments' AND sql IS NOT NULL",
+		`SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema()
+			AND tablename = 'payments' AND indexname NOT IN (SELECT conname FROM pg_constraint WHERE conrelid = 'payments'::regclass)`)
+	if err != nil {
+		t.Fatal(err)
+	}
 	type index struct{ name, def string }
 	var idx []index
-	var exec func(string) error
-	switch s := s.(type) {
-	case *sqlite.Store:
-		rows, err := s.DB().QueryContext(ctx, "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'payments' AND sql IS NOT NULL")
-		if err != nil {
-			t.Fatal(err)
+	for _, r := range rows {
+		idx = append(idx, index{r[0], r[1]})
+	}
+	exec := func(q string) error {
+		switch s := s.(type) {
+		case *sqlite.Store:
+			_, err := s.DB().ExecContext(ctx, q)
+			return err
+		case *postgres.Store:
+			_, err := s.Pool().Exec(ctx, q)
+			return err
 		}
-		for rows.Next() {
-			var i index
-			if err := rows.Scan(&i.name, &i.def); err != nil {
-				t.Fatal(err)
-			}
-			idx = append(idx, i)
-		}
-		rows.Close()
-		exec = func(q string) error { _, err := s.DB().ExecContext(ctx, q); return err }
-	case *postgres.Store:
-		rows, err := s.Pool().Query(ctx, `SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema()
-			AND tablename = 'payments' AND indexname NOT IN (SELECT conname FROM pg_constraint WHERE conrelid = 'payments'::regclass)`)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for rows.Next() {
-			var i index
-			if err := rows.Scan(&i.name, &i.def); err != nil {
-				t.Fatal(err)
-			}
-			idx = append(idx, i)
-		}
-		rows.Close()
-		exec = func(q string) error { _, err := s.Pool().Exec(ctx, q); return err }
+		return fmt.Errorf("unknown store %T", s)
 	}
 	if len(idx) < 5 {
 		t.Fatalf("payments has %d secondary indexes; the query that finds them is wrong", len(idx))

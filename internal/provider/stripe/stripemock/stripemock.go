@@ -14,30 +14,12 @@ import (
 	"regexp"
 	"testing"
 	"time"
+
+	"github.com/kassapay/kassa/internal/testbin"
 )
 
 //go:embed fixtures.json
 var fixtures []byte
-
-// stripeMockBinary finds stripe-mock on PATH or in $GOPATH/bin (where `go install` puts it).
-func binary() (string, bool) {
-	if p, err := exec.LookPath("stripe-mock"); err == nil {
-		return p, true
-	}
-	gopath := os.Getenv("GOPATH")
-	if gopath == "" {
-		home, err := os.UserHomeDir()
-		if err != nil {
-			return "", false
-		}
-		gopath = filepath.Join(home, "go")
-	}
-	p := filepath.Join(filepath.SplitList(gopath)[0], "bin", "stripe-mock")
-	if _, err := os.Stat(p); err != nil {
-		return "", false
-	}
-	return p, true
-}
 
 var listening = regexp.MustCompile(`Listening for HTTP at address: (127\.0\.0\.1:\d+)`)
 
@@ -51,14 +33,7 @@ func Start(t testing.TB) string {
 	if err := os.WriteFile(fixturesPath, fixtures, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	bin, ok := binary()
-	if !ok {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("stripe-mock is not installed (CI=true): go install github.com/stripe/stripe-mock@v0.203.0")
-		}
-		t.Skip("stripe-mock not found on PATH or in $GOPATH/bin; install it with " +
-			"go install github.com/stripe/stripe-mock@v0.203.0 to run the conformance suite against it")
-	}
+	bin := testbin.Require(t, "stripe-mock", "go install github.com/stripe/stripe-mock@v0.203.0")
 	cmd := exec.Command(bin, "-http-addr", "127.0.0.1:0", "-https-addr", "127.0.0.1:0", "-fixtures", fixturesPath)
 	out, err := cmd.StdoutPipe()
 	if err != nil {
