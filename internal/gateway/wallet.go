@@ -142,6 +142,17 @@ func (g *Gateway) WalletShopper(ctx context.Context, token string) (wallet.Shopp
 	return g.store.GetShopper(ctx, ws.ShopperID)
 }
 
+// ReapWallet deletes the one-time codes and sessions that have expired (the periodic reaper). An expired code is
+// past the send limits' window too, so the limits still count every code they need.
+func (g *Gateway) ReapWallet(ctx context.Context) (codes, sessions int, err error) {
+	now := g.Now()
+	if codes, err = g.store.DeleteWalletCodesBefore(ctx, now); err != nil {
+		return 0, 0, err
+	}
+	sessions, err = g.store.DeleteWalletSessionsBefore(ctx, now)
+	return codes, sessions, err
+}
+
 // SignOutWallet ends a wallet session.
 func (g *Gateway) SignOutWallet(ctx context.Context, token string) error {
 	return g.store.DeleteWalletSession(ctx, wallet.HashToken(token))

@@ -115,8 +115,20 @@ func TestWalletCodeWithoutSMTP(t *testing.T) {
 		if err != nil || len(sent.ShowCode) != wallet.CodeDigits {
 			t.Fatalf("test mode without SMTP: %+v %v", sent, err)
 		}
-		if _, _, err := e.Gateway.VerifyWalletCode(ctx, "bob@example.com", sent.ShowCode); err != nil {
+		_, token, err := e.Gateway.VerifyWalletCode(ctx, "bob@example.com", sent.ShowCode)
+		if err != nil {
 			t.Errorf("the shown code: %v", err)
+		}
+		// The reaper deletes expired codes and sessions, and nothing before they expire.
+		if codes, sessions, err := e.Gateway.ReapWallet(ctx); err != nil || codes != 0 || sessions != 0 {
+			t.Errorf("reaping before expiry: %d codes, %d sessions, %v", codes, sessions, err)
+		}
+		e.Clock.Advance(wallet.SessionTTL + time.Second)
+		if codes, sessions, err := e.Gateway.ReapWallet(ctx); err != nil || codes != 1 || sessions != 1 {
+			t.Errorf("reaping after expiry: %d codes, %d sessions, %v; want 1 and 1", codes, sessions, err)
+		}
+		if _, err := e.Gateway.WalletShopper(ctx, token); errCode(t, err) != "wallet_signed_out" {
+			t.Errorf("a reaped session: %v", err)
 		}
 		if _, err := e.Gateway.SendWalletCode(ctx, "bob@example.com", "192.0.2.11", true); errCode(t, err) != "wallet_unavailable" {
 			t.Errorf("live mode without SMTP: %v", err)

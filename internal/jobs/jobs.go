@@ -40,6 +40,13 @@ func (w *ReapWorker) Work(ctx context.Context, _ *river.Job[ReapArgs]) error {
 	if n > 0 {
 		w.log.InfoContext(ctx, "reaped expired idempotency keys", "count", n)
 	}
+	codes, sessions, err := w.gw.ReapWallet(ctx)
+	if err != nil {
+		return err
+	}
+	if codes+sessions > 0 {
+		w.log.InfoContext(ctx, "reaped expired wallet codes and sessions", "codes", codes, "sessions", sessions)
+	}
 	return nil
 }
 

@@ -61,6 +61,8 @@ type WalletQueries interface {
 	// GetWalletSession returns the session of a token hash that has not expired at now.
 	GetWalletSession(ctx context.Context, tokenHash string, now time.Time) (wallet.Session, error)
 	DeleteWalletSession(ctx context.Context, tokenHash string) error
+	// DeleteWalletSessionsBefore deletes the sessions that expired before a time.
+	DeleteWalletSessionsBefore(ctx context.Context, before time.Time) (int, error)
 
 	// Admin keys.
 	InsertAdminKey(ctx context.Context, k AdminKey) error

@@ -183,6 +183,11 @@ func (s queries) DeleteWalletSession(ctx context.Context, tokenHash string) erro
 	return mapErr(s.q.DeleteWalletSession(ctx, tokenHash))
 }
 
+func (s queries) DeleteWalletSessionsBefore(ctx context.Context, before time.Time) (int, error) {
+	n, err := s.q.DeleteWalletSessionsBefore(ctx, ts(before))
+	return int(n), mapErr(err)
+}
+
 func adminKeyFromRow(r pgdb.AdminKey) store.AdminKey {
 	return store.AdminKey{ID: r.ID, Hash: r.KeyHash, Description: r.Description, CreatedAt: r.CreatedAt.UTC(), RevokedAt: utcPtr(r.RevokedAt)}
 }

@@ -122,3 +122,6 @@ UPDATE admin_keys SET revoked_at = sqlc.arg(revoked_at) WHERE id = sqlc.arg(id) 
 -- name: LinkCustomerToShopper :execrows
 UPDATE customers SET shopper_id = sqlc.arg(shopper_id)
 WHERE id = sqlc.arg(id) AND merchant_id = sqlc.arg(merchant_id) AND livemode = sqlc.arg(livemode);
+
+-- name: DeleteWalletSessionsBefore :execrows
+DELETE FROM wallet_sessions WHERE expires_at < sqlc.arg(before);

@@ -258,6 +258,13 @@ func testWalletCodesAndSessions(t *testing.T, s store.Store) {
 	if _, err := s.GetWalletSession(ctx, "hash-w", Now.Add(wallet.SessionTTL)); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("an expired session: %v", err)
 	}
+	old := wallet.Session{TokenHash: "hash-old", ShopperID: sh.ID, CreatedAt: Now.Add(-time.Hour), ExpiresAt: Now.Add(-time.Minute)}
+	if err := s.InsertWalletSession(ctx, old); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := s.DeleteWalletSessionsBefore(ctx, Now); err != nil || n != 1 {
+		t.Errorf("DeleteWalletSessionsBefore = %d, %v; want the expired session only", n, err)
+	}
 	if err := s.DeleteWalletSession(ctx, "hash-w"); err != nil {
 		t.Fatal(err)
 	}

@@ -55,6 +55,18 @@ func (q *Queries) DeleteWalletSession(ctx context.Context, tokenHash string) err
 	return err
 }
 
+const deleteWalletSessionsBefore = `-- name: DeleteWalletSessionsBefore :execrows
+DELETE FROM wallet_sessions WHERE expires_at < ?1
+`
+
+func (q *Queries) DeleteWalletSessionsBefore(ctx context.Context, before time.Time) (int64, error) {
+	result, err := q.db.ExecContext(ctx, deleteWalletSessionsBefore, before)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected()
+}
+
 const getAdminKeyByHash = `-- name: GetAdminKeyByHash :one
 SELECT id, key_hash, description, created_at, revoked_at FROM admin_keys WHERE key_hash = ?1
 `
