@@ -62,7 +62,8 @@ func (g *Gateway) SendWalletCode(ctx context.Context, email, clientIP string, li
 	if err != nil {
 		return CodeSent{}, err
 	}
-	if byEmail >= wallet.CodesPerMail || byIP >= wallet.CodesPerIP {
+	// An unknown client address is not one address: it gets no shared per-IP limit (the e-mail's still applies).
+	if byEmail >= wallet.CodesPerMail || clientIP != "" && byIP >= wallet.CodesPerIP {
 		return CodeSent{}, errTooManyCodes
 	}
 	digits := wallet.NewCode()

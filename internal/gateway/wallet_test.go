@@ -2,6 +2,7 @@ package gateway_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -132,6 +133,25 @@ func TestWalletCodeWithoutSMTP(t *testing.T) {
 		}
 		if _, err := e.Gateway.SendWalletCode(ctx, "bob@example.com", "192.0.2.11", true); errCode(t, err) != "wallet_unavailable" {
 			t.Errorf("live mode without SMTP: %v", err)
+		}
+		// Ten codes from one IP in ten minutes (the earlier one is half an hour old now), then that IP is refused;
+		// other addresses are not.
+		for i := range wallet.CodesPerIP {
+			if _, err := e.Gateway.SendWalletCode(ctx, fmt.Sprintf("ip-%d@example.com", i), "192.0.2.11", false); err != nil {
+				t.Fatalf("code %d from one IP: %v", i+1, err)
+			}
+		}
+		if _, err := e.Gateway.SendWalletCode(ctx, "one-more@example.com", "192.0.2.11", false); errCode(t, err) != "too_many_codes" {
+			t.Errorf("an eleventh code from one IP: %v", err)
+		}
+		if _, err := e.Gateway.SendWalletCode(ctx, "one-more@example.com", "198.51.100.1", false); err != nil {
+			t.Errorf("a code from another IP: %v", err)
+		}
+		// An unknown address is not one shared IP: only the e-mail limit applies.
+		for i := range wallet.CodesPerIP + 1 {
+			if _, err := e.Gateway.SendWalletCode(ctx, fmt.Sprintf("no-ip-%d@example.com", i), "", false); err != nil {
+				t.Fatalf("code %d without a client address: %v", i+1, err)
+			}
 		}
 		_, err = e.Gateway.SendWalletCode(ctx, "not-an-address", "192.0.2.11", false)
 		if ge, ok := gateway.AsError(err); !ok || ge.Code != "email_invalid" || ge.Param != "email" {
