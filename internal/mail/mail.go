@@ -14,6 +14,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/url"
 	"strconv"
 	"time"
@@ -36,6 +37,7 @@ type Sender interface {
 // SMTP sends through one SMTP server. It dials per message: codes are rare, and a kept connection would go stale.
 type SMTP struct {
 	host string
+	addr string // host:port, for logs
 	from string
 	opts []gomail.Option
 }
@@ -104,17 +106,11 @@ func ParseURL(raw, from string) (*SMTP, error) {
 	if err := gomail.NewMsg().From(from); err != nil {
 		return nil, fmt.Errorf("KASSA_MAIL_FROM %q is not an address: %w", from, err)
 	}
-	return &SMTP{host: u.Hostname(), from: from, opts: opts}, nil
+	return &SMTP{host: u.Hostname(), addr: net.JoinHostPort(u.Hostname(), strconv.Itoa(port)), from: from, opts: opts}, nil
 }
 
 // Host is the server's host and port, for logs (never the credentials).
-func (s *SMTP) Host() string {
-	c, err := gomail.NewClient(s.host, s.opts...)
-	if err != nil {
-		return s.host
-	}
-	return c.ServerAddr()
-}
+func (s *SMTP) Host() string { return s.addr }
 
 // Send implements Sender.
 func (s *SMTP) Send(ctx context.Context, m Message) error {

@@ -5,14 +5,13 @@ package wallet
 
 import (
 	"crypto/rand"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
+	"fmt"
 	"math/big"
-	"net/mail"
 	"strings"
 	"time"
 
+	"github.com/kassapay/kassa/internal/customer"
 	"github.com/kassapay/kassa/internal/vault"
 )
 
@@ -80,20 +79,13 @@ type Session struct {
 // ErrEmail is returned by NormalizeEmail for an address it cannot use.
 var ErrEmail = errors.New("not an e-mail address")
 
-// NormalizeEmail returns the address a shopper is keyed by: the bare address of a valid RFC 5322 address, trimmed,
-// with its domain lower-cased and its local part lower-cased too (mailboxes that tell case apart are vanishingly
-// rare, and two shoppers for one person would be worse). Display names, comments and groups are refused.
+// NormalizeEmail returns the address a shopper is keyed by: a bare address as customer.ValidEmail accepts it (no
+// display name, comment or group), with a dot in its domain, trimmed and lower-cased (mailboxes that tell case apart
+// are vanishingly rare, and two shoppers for one person would be worse).
 func NormalizeEmail(s string) (string, error) {
 	s = strings.TrimSpace(s)
-	if s == "" || len(s) > 254 || strings.ContainsAny(s, " <>\"(),;\\") {
-		return "", ErrEmail
-	}
-	a, err := mail.ParseAddress(s)
-	if err != nil || a.Name != "" || a.Address != s {
-		return "", ErrEmail
-	}
 	at := strings.LastIndexByte(s, '@')
-	if at <= 0 || at == len(s)-1 || !strings.Contains(s[at+1:], ".") {
+	if !customer.ValidEmail(s) || at <= 0 || !strings.Contains(s[at+1:], ".") {
 		return "", ErrEmail
 	}
 	return strings.ToLower(s), nil
@@ -101,15 +93,11 @@ func NormalizeEmail(s string) (string, error) {
 
 // NewCode returns CodeDigits random decimal digits from crypto/rand.
 func NewCode() string {
-	var sb strings.Builder
-	for range CodeDigits {
-		n, err := rand.Int(rand.Reader, big.NewInt(10))
-		if err != nil {
-			panic("wallet: crypto/rand failed: " + err.Error()) // crypto/rand never fails on supported platforms
-		}
-		sb.WriteByte(byte('0' + n.Int64()))
+	n, err := rand.Int(rand.Reader, big.NewInt(1_000_000))
+	if err != nil {
+		panic("wallet: crypto/rand failed: " + err.Error()) // crypto/rand never fails on supported platforms
 	}
-	return sb.String()
+	return fmt.Sprintf("%06d", n.Int64())
 }
 
 // CodeInput is the MAC input of a code: bound to its own id, so one MAC says nothing about another code.
@@ -118,20 +106,4 @@ func CodeInput(codeID, digits string) []byte { return []byte(codeID + ":" + digi
 // Usable reports whether a code may still be tried at now: not used, not expired, tries left.
 func (c Code) Usable(now time.Time) bool {
 	return c.UsedAt == nil && now.Before(c.ExpiresAt) && c.Attempts < CodeTries
-}
-
-// NewSessionToken returns a session token to give the shopper's browser and the hash to store.
-func NewSessionToken() (token, hash string) {
-	b := make([]byte, 32)
-	if _, err := rand.Read(b); err != nil {
-		panic("wallet: crypto/rand failed: " + err.Error())
-	}
-	token = "wst_" + hex.EncodeToString(b)
-	return token, HashToken(token)
-}
-
-// HashToken is the stored form of a session token.
-func HashToken(token string) string {
-	sum := sha256.Sum256([]byte(token))
-	return hex.EncodeToString(sum[:])
 }
