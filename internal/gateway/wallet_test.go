@@ -12,6 +12,8 @@ import (
 	"github.com/kassapay/kassa/internal/kassatest"
 	"github.com/kassapay/kassa/internal/mail"
 	"github.com/kassapay/kassa/internal/mail/mailpit"
+	"github.com/kassapay/kassa/internal/payment"
+	"github.com/kassapay/kassa/internal/provider/sandbox"
 	"github.com/kassapay/kassa/internal/store/storetest"
 	"github.com/kassapay/kassa/internal/wallet"
 )
@@ -183,6 +185,94 @@ func TestWalletCodeGuessesAtOnce(t *testing.T) {
 		wg.Wait()
 		if _, _, err := e.Gateway.VerifyWalletCode(ctx, "carol@example.com", sent.ShowCode); errCode(t, err) != "code_invalid" {
 			t.Errorf("the right code after 40 parallel guesses: %v", err)
+		}
+	})
+}
+
+func remembered(number string) gateway.CardInput {
+	c := card(number)
+	c.Remember = true
+	return c
+}
+
+// TestRememberedCardSavedByRecovery: a remembered payment whose provider answer is lost saves nothing while pending;
+// the recovery job's outcome saves the card and its consent once, and recovering again saves nothing more.
+func TestRememberedCardSavedByRecovery(t *testing.T) {
+	t.Parallel()
+	kassatest.ForEachBackend(t, func(t *testing.T, b storetest.Backend) {
+		e := kassatest.Setup(t, b, kassatest.Options{Provider: &lossyProvider{Provider: sandbox.New(sandbox.Options{})}})
+		ctx := context.Background()
+		s := newSession(t, e, authOf(t, e), "ORDER-REMEMBER-LOST")
+		res, err := e.Gateway.PaySession(ctx, s.ID, remembered(sandbox.CardVisa), "dana@example.com", "", "192.0.2.20")
+		if err != nil || res.Payment.Status != payment.StatusPending {
+			t.Fatalf("lost answer: %v %s", err, res.Payment.Status)
+		}
+		if _, err := e.Store.GetShopperByEmail(ctx, "dana@example.com"); err == nil {
+			t.Error("a pending payment saved the card")
+		}
+		for range 2 {
+			if err := e.Gateway.RecoverPayment(ctx, res.Payment.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
+		sh, err := e.Store.GetShopperByEmail(ctx, "dana@example.com")
+		if err != nil {
+			t.Fatalf("recovered payment, no shopper: %v", err)
+		}
+		cards, _ := e.Store.ListWalletCards(ctx, sh.ID, false)
+		if len(cards) != 1 {
+			t.Fatalf("%d saved cards after recovery, want 1", len(cards))
+		}
+		if c, err := e.Store.GetWalletConsent(ctx, cards[0].ID, e.Merchant.Merchant.ID); err != nil || c.ClientIP != "192.0.2.20" {
+			t.Errorf("consent after recovery: %+v %v", c, err)
+		}
+	})
+}
+
+// TestCardRememberedTwiceAtOnce: payments at several merchants remembering one card for one e-mail at the same
+// moment all succeed and leave one saved card with each merchant's consent (on PostgreSQL a later insert meets the
+// first one's row without aborting its transaction).
+func TestCardRememberedTwiceAtOnce(t *testing.T) {
+	t.Parallel()
+	kassatest.ForEachBackend(t, func(t *testing.T, b storetest.Backend) {
+		e := kassatest.Setup(t, b, kassatest.Options{})
+		ctx := context.Background()
+		var auths []gateway.Auth
+		for i := range 6 {
+			_, sk, _ := e.NewMerchant(fmt.Sprintf("Shop %d", i), fmt.Sprintf("owner%d@shop.example", i))
+			a, err := e.Gateway.Authenticate(ctx, sk)
+			if err != nil {
+				t.Fatal(err)
+			}
+			auths = append(auths, a)
+		}
+		var wg sync.WaitGroup
+		results := make([]gateway.PayResult, len(auths))
+		errs := make([]error, len(results))
+		for i := range results {
+			s := newSession(t, e, auths[i], fmt.Sprintf("ORDER-TWICE-%d", i))
+			wg.Go(func() {
+				results[i], errs[i] = e.Gateway.PaySession(ctx, s.ID, remembered(sandbox.CardVisa), "erin@example.com", "", "192.0.2.21")
+			})
+		}
+		wg.Wait()
+		for i := range results {
+			if errs[i] != nil || results[i].Payment.Status != payment.StatusCaptured {
+				t.Errorf("payment %d: %v %s", i, errs[i], results[i].Payment.Status)
+			}
+		}
+		sh, err := e.Store.GetShopperByEmail(ctx, "erin@example.com")
+		if err != nil {
+			t.Fatal(err)
+		}
+		cards, _ := e.Store.ListWalletCards(ctx, sh.ID, false)
+		if len(cards) != 1 {
+			t.Fatalf("%d saved cards, want 1", len(cards))
+		}
+		for _, a := range auths {
+			if _, err := e.Store.GetWalletConsent(ctx, cards[0].ID, a.Merchant.ID); err != nil {
+				t.Errorf("no consent for %s: %v", a.Merchant.ID, err)
+			}
 		}
 	})
 }
